@@ -1,0 +1,20 @@
+/** Edge agent error codes (STYLE 8). */
+export const EDGE_ERRORS = {
+  EDGE_ERR_STATE_DIR: (dir: string, reason: string) =>
+    `cannot use state directory ${dir} (it keeps the message counter): ${reason}`,
+  EDGE_ERR_NO_PASSWORD: (envName: string) =>
+    `the MQTT password is not set: put it in the environment variable ${envName}`,
+  EDGE_ERR_UNKNOWN_DRIVER: (kind: string) => `no driver for "${kind}"`,
+} as const;
+
+export type EdgeErrorCode = keyof typeof EDGE_ERRORS;
+
+export class EdgeError extends Error {
+  constructor(
+    readonly code: EdgeErrorCode,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'EdgeError';
+  }
+}

@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { INGEST_ERRORS, IngestError } from '../errors';
+
+const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
+// Arbitrary constant: serialises migrations when several ingest instances start at once.
+const MIGRATION_LOCK = 7_420_001;
+
+/** Apply `migrations/NNN_*.sql` in order, each once, each in its own transaction. */
+export async function migrate(pool: Pool, log: Logger): Promise<string[]> {
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
+  const client = await pool.connect();
+  const applied: string[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set(
+      (await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map(
+        (r) => r.name,
+      ),
+    );
+    for (const file of files.filter((f) => !done.has(f))) {
+      try {
+        await client.query('BEGIN');
+        await client.query(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'));
+        await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw new IngestError(
+          'INGEST_ERR_MIGRATION',
+          INGEST_ERRORS.INGEST_ERR_MIGRATION(file, (error as Error).message),
+        );
+      }
+      applied.push(file);
+      log.info({ migration: file }, 'migration applied');
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+  return applied;
+}

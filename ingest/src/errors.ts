@@ -1,0 +1,24 @@
+/** Ingest error codes (STYLE 8). */
+export const INGEST_ERRORS = {
+  INGEST_ERR_DB_CONNECT: (where: string, reason: string) =>
+    `cannot reach PostgreSQL at ${where}: ${reason}. Check DATABASE_URL, or unset it to run the embedded database.`,
+  INGEST_ERR_MIGRATION: (file: string, reason: string) => `migration ${file} failed: ${reason}`,
+  INGEST_ERR_PORT_IN_USE: (host: string, port: number) =>
+    `HTTP port ${port} on ${host} is already in use: set TAKT_HTTP_PORT to another port.`,
+  INGEST_ERR_EMBEDDED_PG: (reason: string) => `the embedded PostgreSQL did not start: ${reason}`,
+  INGEST_ERR_NOT_FOUND: (what: string) => `${what} not found`,
+  INGEST_ERR_BAD_REQUEST: (reason: string) => reason,
+} as const;
+
+export type IngestErrorCode = keyof typeof INGEST_ERRORS;
+
+export class IngestError extends Error {
+  constructor(
+    readonly code: IngestErrorCode,
+    message: string,
+    readonly statusCode = 500,
+  ) {
+    super(message);
+    this.name = 'IngestError';
+  }
+}

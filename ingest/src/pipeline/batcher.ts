@@ -1,0 +1,80 @@
+import type { Logger } from 'pino';
+
+export interface BatcherOptions<T> {
+  /** Flush when this many items wait… */
+  maxItems: number;
+  /** …or when the oldest has waited this long. */
+  maxDelayMs: number;
+  flush: (items: T[]) => Promise<void>;
+  log: Logger;
+  /** Wait before retrying a failed flush (the database may be restarting). */
+  retryDelayMs?: number;
+}
+
+/**
+ * Collects items and hands them to `flush` in batches, one flush at a time (DESIGN
+ * "Measured": a row per round trip is 3k rows/s, a batch 110k+). A failed flush keeps its
+ * items at the head and retries: nothing is dropped while the database is away.
+ */
+export class Batcher<T> {
+  private pending: T[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: BatcherOptions<T>) {}
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  push(item: T): void {
+    this.pending.push(item);
+    if (this.pending.length >= this.opts.maxItems) this.kick(0);
+    else this.kick(this.opts.maxDelayMs);
+  }
+
+  private kick(delayMs: number): void {
+    if (this.flushing || this.stopped) return;
+    if (this.timer && delayMs > 0) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushing = this.flushOnce().finally(() => {
+        this.flushing = undefined;
+        if (this.pending.length > 0)
+          this.kick(this.pending.length >= this.opts.maxItems ? 0 : this.opts.maxDelayMs);
+      });
+    }, delayMs);
+  }
+
+  private async flushOnce(): Promise<void> {
+    const items = this.pending.splice(0, this.opts.maxItems);
+    if (items.length === 0) return;
+    try {
+      await this.opts.flush(items);
+    } catch (error) {
+      this.pending.unshift(...items);
+      this.opts.log.error(
+        { err: (error as Error).message, waiting: this.pending.length },
+        'batch write failed; retrying',
+      );
+      await new Promise((r) => setTimeout(r, this.opts.retryDelayMs ?? 1000));
+    }
+  }
+
+  /** Flush everything still waiting (bounded by `timeoutMs`), then stop. */
+  async drain(timeoutMs = 5000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (Date.now() < deadline) {
+      if (this.flushing) await this.flushing;
+      else if (this.pending.length > 0)
+        await (this.flushing = this.flushOnce().finally(() => (this.flushing = undefined)));
+      else break;
+    }
+    this.stopped = true;
+    return this.pending.length;
+  }
+}

@@ -1,0 +1,62 @@
+import { decodeMessage, topics } from '@takt/protocol';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { IngestItem } from './items';
+
+export interface SubscriberOptions {
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  clientId?: string;
+  log: Logger;
+  onItem: (item: IngestItem) => void;
+}
+
+/**
+ * MQTT -> validated items. A persistent session (clean: false, fixed client id) makes the
+ * broker keep QoS 1 messages for ingest while it restarts. Every payload is decoded with
+ * the protocol schemas; a rejected one becomes a dead letter with its reason.
+ */
+export interface RunningSubscriber {
+  /** Resolves once the first subscription is in place. */
+  ready: Promise<void>;
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export function startSubscriber(opts: SubscriberOptions): RunningSubscriber {
+  const client: MqttClient = mqtt.connect(opts.url, {
+    clientId: opts.clientId ?? 'takt-ingest',
+    username: opts.username,
+    password: opts.password,
+    clean: false,
+    reconnectPeriod: 2000,
+  });
+  client.on('message', (topic, payload) => {
+    const decoded = decodeMessage(topic, payload);
+    opts.onItem(
+      decoded.ok
+        ? { kind: 'message', message: decoded.message }
+        : { kind: 'dead', topic, payload: Buffer.from(payload), reason: decoded.reason },
+    );
+    if (!decoded.ok)
+      opts.log.warn({ topic, reason: decoded.reason }, 'payload rejected to dead letters');
+  });
+  let resolveReady: () => void;
+  const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+  client.on('connect', () => {
+    (client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
+    opts.log.info({ url: opts.url }, 'ingest connected to broker');
+    // Re-subscribing on every connect is harmless and covers a broker that lost its sessions.
+    client.subscribeAsync(topics.all, { qos: 1 }).then(
+      () => resolveReady(),
+      (error: Error) => opts.log.error({ err: error.message }, 'subscribe failed'),
+    );
+  });
+  client.on('error', (error) => opts.log.warn({ err: error.message }, 'mqtt error'));
+  return {
+    ready,
+    async stop(timeoutMs = 2000) {
+      await Promise.race([client.endAsync(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import type { DecodedMessage, ReadingValue } from '@takt/protocol';
+import type { PoolClient } from 'pg';
+import { deriveCounts, type CounterTotals } from '../domain/counters';
+import { latestState } from '../domain/states';
+
+type Msg<K extends DecodedMessage['kind']> = Extract<DecodedMessage, { kind: K }>;
+
+const QUALITY = { good: 0, uncertain: 1, bad: 2 } as const;
+const toDate = (ms: number) => new Date(ms);
+
+export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+function columns(value: ReadingValue): { num: number | null; text: string | null; kind: string } {
+  if (typeof value === 'number') return { num: value, text: null, kind: 'number' };
+  if (typeof value === 'boolean') return { num: value ? 1 : 0, text: null, kind: 'boolean' };
+  if (typeof value === 'string') return { num: null, text: value, kind: 'string' };
+  return { num: null, text: null, kind: 'null' };
+}
+
+interface SampleRow {
+  time: Date;
+  machine: string;
+  tag: string;
+  num: number | null;
+  text: string | null;
+  kind: string;
+  quality: number;
+  unit: string | null;
+}
+
+/** Time series rows, and the latest value per (machine, tag) for the tiles. */
+export async function writeMetrics(client: PoolClient, messages: Msg<'metrics'>[]): Promise<void> {
+  const rows: SampleRow[] = messages.flatMap((m) =>
+    m.payload.readings.map((r) => ({
+      time: toDate(r.ts),
+      machine: m.machineId,
+      tag: r.tag,
+      ...columns(r.value),
+      quality: QUALITY[r.quality],
+      unit: r.unit ?? null,
+    })),
+  );
+  if (rows.length === 0) return;
+  await client.query(
+    `INSERT INTO samples (time, machine_id, tag, value, value_text, quality)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::int2[])`,
+    [
+      rows.map((r) => r.time),
+      rows.map((r) => r.machine),
+      rows.map((r) => r.tag),
+      rows.map((r) => r.num),
+      rows.map((r) => r.text),
+      rows.map((r) => r.quality),
+    ],
+  );
+  // ON CONFLICT may touch a row once per statement: keep the newest per key first.
+  const latest = [...groupBy(rows, (r) => `${r.machine}\u0000${r.tag}`).values()].map((list) =>
+    list.reduce((a, b) => (b.time >= a.time ? b : a)),
+  );
+  await client.query(
+    `INSERT INTO machine_values (machine_id, tag, time, value, value_text, value_kind, quality, unit)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::int2[], $8::text[])
+     ON CONFLICT (machine_id, tag) DO UPDATE SET
+       time = EXCLUDED.time, value = EXCLUDED.value, value_text = EXCLUDED.value_text,
+       value_kind = EXCLUDED.value_kind, quality = EXCLUDED.quality, unit = EXCLUDED.unit
+     WHERE machine_values.time <= EXCLUDED.time`,
+    [
+      latest.map((r) => r.machine),
+      latest.map((r) => r.tag),
+      latest.map((r) => r.time),
+      latest.map((r) => r.num),
+      latest.map((r) => r.text),
+      latest.map((r) => r.kind),
+      latest.map((r) => r.quality),
+      latest.map((r) => r.unit),
+    ],
+  );
+}
+
+export async function writeStates(client: PoolClient, messages: Msg<'state'>[]): Promise<void> {
+  if (messages.length === 0) return;
+  await client.query(
+    `INSERT INTO machine_states (time, machine_id, state, code, reason, gateway_id, seq)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::int4[], $5::text[], $6::text[], $7::int8[])`,
+    [
+      messages.map((m) => toDate(m.payload.ts)),
+      messages.map((m) => m.machineId),
+      messages.map((m) => m.payload.state),
+      messages.map((m) => m.payload.code ?? null),
+      messages.map((m) => m.payload.reason ?? null),
+      messages.map((m) => m.gatewayId),
+      messages.map((m) => m.payload.seq),
+    ],
+  );
+  const latest = [...groupBy(messages, (m) => m.machineId)].map(([id, list]) => ({
+    id,
+    ...latestState(list.map((m) => ({ ...m.payload })))!,
+  }));
+  await client.query(
+    `UPDATE machines m SET
+       state = u.state, state_code = u.code, state_reason = u.reason, state_at = u.at,
+       state_since = CASE WHEN u.changed OR m.state IS DISTINCT FROM u.state THEN u.run_start
+                          ELSE coalesce(m.state_since, u.run_start) END
+       FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bool[])
+            AS u(id, state, code, reason, at, run_start, changed)
+      WHERE m.id = u.id AND (m.state_at IS NULL OR m.state_at <= u.at)`,
+    [
+      latest.map((s) => s.id),
+      latest.map((s) => s.state),
+      latest.map((s) => s.code ?? null),
+      latest.map((s) => s.reason ?? null),
+      latest.map((s) => toDate(s.ts)),
+      latest.map((s) => toDate(s.runStart)),
+      latest.map((s) => s.changedInBatch),
+    ],
+  );
+}
+
+/** Absolute totals -> deltas against the stored totals (row-locked), then both are stored. */
+export async function writeCounts(client: PoolClient, messages: Msg<'count'>[]): Promise<number> {
+  if (messages.length === 0) return 0;
+  const byMachine = groupBy(messages, (m) => m.machineId);
+  const prevRows = await client.query<{
+    id: string;
+    good_total: string | null;
+    reject_total: string | null;
+    counts_at: Date | null;
+  }>(
+    'SELECT id, good_total, reject_total, counts_at FROM machines WHERE id = ANY($1::text[]) FOR UPDATE',
+    [[...byMachine.keys()]],
+  );
+  const prev = new Map<string, CounterTotals>();
+  for (const r of prevRows.rows) {
+    if (r.good_total !== null && r.counts_at) {
+      prev.set(r.id, {
+        good: Number(r.good_total),
+        reject: Number(r.reject_total ?? 0),
+        at: r.counts_at.getTime(),
+      });
+    }
+  }
+  const rows: {
+    machine: string;
+    ts: number;
+    goodTotal: number;
+    rejectTotal: number;
+    good: number;
+    reject: number;
+    reset: boolean;
+  }[] = [];
+  const lasts: { machine: string; last: CounterTotals }[] = [];
+  let late = 0;
+  for (const [machine, list] of byMachine) {
+    const derived = deriveCounts(
+      prev.get(machine),
+      list.map((m) => m.payload),
+    );
+    late += derived.late;
+    rows.push(...derived.rows.map((r) => ({ machine, ...r })));
+    if (derived.last) lasts.push({ machine, last: derived.last });
+  }
+  if (rows.length > 0) {
+    await client.query(
+      `INSERT INTO counts (time, machine_id, good_total, reject_total, good, reject, counter_reset)
+       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::bool[])`,
+      [
+        rows.map((r) => toDate(r.ts)),
+        rows.map((r) => r.machine),
+        rows.map((r) => r.goodTotal),
+        rows.map((r) => r.rejectTotal),
+        rows.map((r) => r.good),
+        rows.map((r) => r.reject),
+        rows.map((r) => r.reset),
+      ],
+    );
+  }
+  if (lasts.length > 0) {
+    await client.query(
+      `UPDATE machines m SET good_total = u.good, reject_total = u.reject, counts_at = u.at
+         FROM unnest($1::text[], $2::int8[], $3::int8[], $4::timestamptz[]) AS u(id, good, reject, at)
+        WHERE m.id = u.id`,
+      [
+        lasts.map((l) => l.machine),
+        lasts.map((l) => l.last.good),
+        lasts.map((l) => l.last.reject),
+        lasts.map((l) => toDate(l.last.at)),
+      ],
+    );
+  }
+  return late;
+}
+
+export async function writeScans(client: PoolClient, messages: Msg<'scan'>[]): Promise<void> {
+  if (messages.length === 0) return;
+  const p = messages.map((m) => m.payload);
+  await client.query(
+    `INSERT INTO scans (time, station_id, gateway_id, code, work_order, operation, action, reason, operator)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
+    [
+      p.map((s) => toDate(s.ts)),
+      messages.map((m) => m.machineId),
+      messages.map((m) => m.gatewayId),
+      p.map((s) => s.code),
+      p.map((s) => s.workOrder ?? null),
+      p.map((s) => s.operation ?? null),
+      p.map((s) => s.action ?? null),
+      p.map((s) => s.reason ?? null),
+      p.map((s) => s.operator ?? null),
+    ],
+  );
+}

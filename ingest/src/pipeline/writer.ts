@@ -1,0 +1,148 @@
+import type { DecodedMessage } from '@takt/protocol';
+import type { Pool, PoolClient } from 'pg';
+import { groupBy, writeCounts, writeMetrics, writeScans, writeStates } from './write-series';
+import type { IngestItem } from './items';
+
+type Msg<K extends DecodedMessage['kind']> = Extract<DecodedMessage, { kind: K }>;
+type SeqMsg = Exclude<DecodedMessage, { kind: 'status' }>;
+
+export interface WriteResult {
+  /** Machines whose board data changed. */
+  machines: Set<string>;
+  duplicates: number;
+  deadLetters: number;
+  lateCounts: number;
+}
+
+const toDate = (ms: number) => new Date(ms);
+
+/**
+ * One batch -> PostgreSQL in one transaction, every table written with a single unnest
+ * statement (never a row per round trip). Messages already seen (gateway, seq) are dropped.
+ */
+export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Promise<WriteResult> {
+  const dead = items.filter((i): i is Extract<IngestItem, { kind: 'dead' }> => i.kind === 'dead');
+  const messages = items.flatMap((i) => (i.kind === 'message' ? [i.message] : []));
+  const result: WriteResult = {
+    machines: new Set(),
+    duplicates: 0,
+    deadLetters: dead.length,
+    lateCounts: 0,
+  };
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    if (dead.length > 0) await insertDeadLetters(client, dead);
+    await upsertGateways(
+      client,
+      messages.filter((m): m is Msg<'status'> => m.kind === 'status'),
+    );
+    const fresh = await dedupe(
+      client,
+      messages.filter((m): m is SeqMsg => m.kind !== 'status'),
+    );
+    result.duplicates = messages.filter((m) => m.kind !== 'status').length - fresh.length;
+    const forMachines = fresh.filter((m): m is Exclude<SeqMsg, Msg<'scan'>> => m.kind !== 'scan');
+    await touchMachines(client, forMachines);
+    await writeMetrics(
+      client,
+      fresh.filter((m): m is Msg<'metrics'> => m.kind === 'metrics'),
+    );
+    await writeStates(
+      client,
+      fresh.filter((m): m is Msg<'state'> => m.kind === 'state'),
+    );
+    result.lateCounts = await writeCounts(
+      client,
+      fresh.filter((m): m is Msg<'count'> => m.kind === 'count'),
+    );
+    await writeScans(
+      client,
+      fresh.filter((m): m is Msg<'scan'> => m.kind === 'scan'),
+    );
+    await client.query('COMMIT');
+    for (const m of forMachines) result.machines.add(m.machineId);
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function insertDeadLetters(
+  client: PoolClient,
+  dead: Extract<IngestItem, { kind: 'dead' }>[],
+) {
+  await client.query(
+    'INSERT INTO dead_letters (topic, payload, reason) SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[])',
+    [dead.map((d) => d.topic), dead.map((d) => d.payload), dead.map((d) => d.reason)],
+  );
+}
+
+async function upsertGateways(client: PoolClient, statuses: Msg<'status'>[]) {
+  const latest = [...groupBy(statuses, (s) => s.gatewayId).values()].map((list) =>
+    list.reduce((a, b) => (b.payload.ts >= a.payload.ts ? b : a)),
+  );
+  if (latest.length === 0) return;
+  await client.query(
+    `INSERT INTO gateways (id, site_id, status, status_at, version, devices, last_seen_at)
+     SELECT u.id, u.site, u.status, u.at, u.version, u.devices::jsonb, now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+            AS u(id, site, status, at, version, devices)
+     ON CONFLICT (id) DO UPDATE SET
+       site_id = EXCLUDED.site_id, status = EXCLUDED.status, status_at = EXCLUDED.status_at,
+       version = coalesce(EXCLUDED.version, gateways.version),
+       devices = coalesce(EXCLUDED.devices, gateways.devices), last_seen_at = now()
+     WHERE gateways.status_at IS NULL OR gateways.status_at <= EXCLUDED.status_at`,
+    [
+      latest.map((s) => s.gatewayId),
+      latest.map((s) => s.site),
+      latest.map((s) => s.payload.status),
+      latest.map((s) => toDate(s.payload.ts)),
+      latest.map((s) => s.payload.version ?? null),
+      latest.map((s) => (s.payload.devices ? JSON.stringify(s.payload.devices) : null)),
+    ],
+  );
+}
+
+/** Keep only messages whose (gateway, seq) was never stored before, nor earlier in this batch. */
+async function dedupe(client: PoolClient, messages: SeqMsg[]): Promise<SeqMsg[]> {
+  const firsts = new Map<string, SeqMsg>();
+  for (const m of messages) {
+    const key = `${m.gatewayId}\u0000${m.payload.seq}`;
+    if (!firsts.has(key)) firsts.set(key, m);
+  }
+  if (firsts.size === 0) return [];
+  const unique = [...firsts.values()];
+  const inserted = await client.query<{ gateway_id: string; seq: string }>(
+    `INSERT INTO received_messages (gateway_id, seq)
+     SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING RETURNING gateway_id, seq`,
+    [unique.map((m) => m.gatewayId), unique.map((m) => m.payload.seq)],
+  );
+  const fresh = new Set(inserted.rows.map((r) => `${r.gateway_id}\u0000${r.seq}`));
+  return unique.filter((m) => fresh.has(`${m.gatewayId}\u0000${m.payload.seq}`));
+}
+
+async function touchMachines(client: PoolClient, messages: Exclude<SeqMsg, Msg<'scan'>>[]) {
+  const latest = [...groupBy(messages, (m) => m.machineId).values()].map((list) =>
+    list.reduce((a, b) => (b.payload.ts >= a.payload.ts ? b : a)),
+  );
+  if (latest.length === 0) return;
+  await client.query(
+    `INSERT INTO machines (id, site_id, gateway_id, name, last_seen_at)
+     SELECT u.id, u.site, u.gw, u.id, u.at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, site, gw, at)
+     ON CONFLICT (id) DO UPDATE SET
+       gateway_id = EXCLUDED.gateway_id,
+       site_id = coalesce(machines.site_id, EXCLUDED.site_id),
+       last_seen_at = greatest(machines.last_seen_at, EXCLUDED.last_seen_at)`,
+    [
+      latest.map((m) => m.machineId),
+      latest.map((m) => m.site),
+      latest.map((m) => m.gatewayId),
+      latest.map((m) => toDate(m.payload.ts)),
+    ],
+  );
+}

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { Server as SocketServer } from 'socket.io';
+
+/** What every ingest feature plugin gets (STYLE 5): it registers its own routes and events. */
+export interface PluginContext {
+  pool: Pool;
+  io: SocketServer;
+  log: Logger;
+  /** Hooks the pipeline calls after each committed batch. */
+  onBatch: (listener: (changedMachines: ReadonlySet<string>) => void) => void;
+  onStop: (fn: () => Promise<void> | void) => void;
+  /** Live facts about the pipeline, for health and status routes. */
+  status: { subscribed: boolean };
+}
+
+export type IngestPlugin = (app: FastifyInstance, ctx: PluginContext) => Promise<void> | void;

@@ -1,0 +1,121 @@
+import type { MachineSnapshot, MachineState, SampleSeries, TagValue } from '@takt/protocol';
+import type { Pool } from 'pg';
+
+interface SnapshotRow {
+  id: string;
+  name: string;
+  line_id: string | null;
+  line_name: string | null;
+  site_id: string | null;
+  gateway_id: string | null;
+  state: MachineState;
+  state_reason: string | null;
+  state_since: Date | null;
+  last_seen_at: Date | null;
+  good: string;
+  reject: string;
+  day_start: Date;
+  values: Record<
+    string,
+    { v: number | null; t: string | null; k: string; q: number; u: string | null; at: string }
+  > | null;
+}
+
+const QUALITY_NAMES = ['good', 'uncertain', 'bad'] as const;
+
+function tagValue(raw: NonNullable<SnapshotRow['values']>[string]): TagValue {
+  const value =
+    raw.k === 'number'
+      ? raw.v
+      : raw.k === 'boolean'
+        ? raw.v === 1
+        : raw.k === 'string'
+          ? raw.t
+          : null;
+  return {
+    value,
+    unit: raw.u,
+    quality: QUALITY_NAMES[raw.q] ?? 'bad',
+    at: new Date(raw.at).toISOString(),
+  };
+}
+
+function toSnapshot(row: SnapshotRow): MachineSnapshot {
+  const values: Record<string, TagValue> = {};
+  for (const [tag, raw] of Object.entries(row.values ?? {})) values[tag] = tagValue(raw);
+  return {
+    id: row.id,
+    name: row.name,
+    line: row.line_id,
+    lineName: row.line_name,
+    site: row.site_id,
+    gatewayId: row.gateway_id,
+    state: row.state,
+    stateReason: row.state_reason,
+    stateSince: row.state_since?.toISOString() ?? null,
+    counts: {
+      good: Number(row.good),
+      reject: Number(row.reject),
+      since: row.day_start.toISOString(),
+    },
+    values,
+    lastSeenAt: row.last_seen_at?.toISOString() ?? null,
+  };
+}
+
+/** Board snapshot of every machine (or of `ids`): one query, indexed lookups per machine. */
+export async function machineSnapshots(
+  pool: Pool,
+  ids?: readonly string[],
+): Promise<MachineSnapshot[]> {
+  const { rows } = await pool.query<SnapshotRow>(
+    `SELECT m.id, m.name, m.line_id, l.name AS line_name, m.site_id, m.gateway_id, m.state,
+            m.state_reason, m.state_since, m.last_seen_at, d.day_start,
+            coalesce(c.good, 0) AS good, coalesce(c.reject, 0) AS reject, v.values
+       FROM machines m
+       LEFT JOIN lines l ON l.id = m.line_id
+       LEFT JOIN sites s ON s.id = m.site_id
+       CROSS JOIN LATERAL (
+         SELECT date_trunc('day', now() AT TIME ZONE coalesce(s.time_zone, 'UTC'))
+                AT TIME ZONE coalesce(s.time_zone, 'UTC') AS day_start) d
+       LEFT JOIN LATERAL (
+         SELECT sum(good) AS good, sum(reject) AS reject FROM counts
+          WHERE machine_id = m.id AND time >= d.day_start) c ON true
+       LEFT JOIN LATERAL (
+         SELECT jsonb_object_agg(tag, jsonb_build_object(
+                  'v', value, 't', value_text, 'k', value_kind, 'q', quality, 'u', unit, 'at', time)) AS values
+           FROM machine_values WHERE machine_id = m.id) v ON true
+      WHERE $1::text[] IS NULL OR m.id = ANY($1::text[])
+      ORDER BY l.id NULLS LAST, m.id`,
+    [ids ?? null],
+  );
+  return rows.map(toSnapshot);
+}
+
+/** A tag's history, averaged into at most ~`maxPoints` buckets. */
+export async function sampleSeries(
+  pool: Pool,
+  machineId: string,
+  tag: string,
+  minutes: number,
+  maxPoints = 1000,
+): Promise<SampleSeries> {
+  const bucketS = Math.max(1, Math.ceil((minutes * 60) / maxPoints));
+  const { rows } = await pool.query<{ t: Date; v: number | null }>(
+    `SELECT date_bin(make_interval(secs => $4), time, 'epoch') AS t, avg(value) FILTER (WHERE quality = 0) AS v
+       FROM samples
+      WHERE machine_id = $1 AND tag = $2 AND time >= now() - make_interval(mins => $3)
+      GROUP BY 1 ORDER BY 1`,
+    [machineId, tag, minutes, bucketS],
+  );
+  return {
+    machineId,
+    tag,
+    points: rows.map((r) => [r.t.getTime(), r.v === null ? null : Number(r.v)]),
+  };
+}
+
+export async function machineExists(pool: Pool, id: string): Promise<boolean> {
+  const { rowCount } = await pool.query('SELECT 1 FROM machines WHERE id = $1', [id]);
+  return (rowCount ?? 0) > 0;
+}

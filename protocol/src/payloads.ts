@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { idSchema } from './ids';
+
+/**
+ * Wire payloads, version 1. Every one is JSON. Times are epoch milliseconds (UTC), as in
+ * Sparkplug B, so that an edge clock is never re-parsed. Objects are not strict: a newer
+ * edge may add fields within v1 and an older ingest ignores them; a breaking change bumps
+ * `v` and the topic root.
+ */
+export const epochMsSchema = z.number().int().min(0).max(8.64e15);
+export const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const QUALITIES = ['good', 'uncertain', 'bad'] as const;
+export const qualitySchema = z.enum(QUALITIES);
+export type Quality = z.infer<typeof qualitySchema>;
+
+/**
+ * What the PLC and counts show (DESIGN "Domain"): `idle` is stopped without a fault
+ * (waiting for material, an operator or an order), `down` is stopped by a fault.
+ * `unknown` means no data (device unreachable, gateway dead) and never counts as running.
+ */
+export const MACHINE_STATES = [
+  'running',
+  'reduced_speed',
+  'microstop',
+  'idle',
+  'down',
+  'unknown',
+] as const;
+export const machineStateSchema = z.enum(MACHINE_STATES);
+export type MachineState = z.infer<typeof machineStateSchema>;
+
+const envelope = {
+  v: z.literal(1),
+  /** The gateway's message counter: monotonic, persisted across restarts; ingest dedupes on it. */
+  seq: seqSchema,
+  /** When the message was built at the edge. */
+  ts: epochMsSchema,
+};
+
+export const readingValueSchema = z.union([
+  z.number().refine(Number.isFinite, 'must be a finite number'),
+  z.boolean(),
+  z.string().max(256),
+  z.null(),
+]);
+export type ReadingValue = z.infer<typeof readingValueSchema>;
+
+export const readingSchema = z.object({
+  tag: idSchema,
+  value: readingValueSchema,
+  /** When the value was read (source time). */
+  ts: epochMsSchema,
+  quality: qualitySchema,
+  unit: z.string().max(16).optional(),
+});
+export type Reading = z.infer<typeof readingSchema>;
+
+export const metricsPayloadSchema = z.object({
+  ...envelope,
+  readings: z.array(readingSchema).min(1).max(5000),
+});
+export type MetricsPayload = z.infer<typeof metricsPayloadSchema>;
+
+export const statePayloadSchema = z.object({
+  ...envelope,
+  state: machineStateSchema,
+  /** The raw PLC state code, when the state came from one. */
+  code: z.number().int().optional(),
+  reason: z.string().max(64).optional(),
+});
+export type StatePayload = z.infer<typeof statePayloadSchema>;
+
+export const countPayloadSchema = z.object({
+  ...envelope,
+  /** Absolute counter values as the PLC holds them, never deltas (DESIGN "Wire contract"). */
+  good: z.number().int().min(0),
+  reject: z.number().int().min(0),
+  /**
+   * The counter's modulus when it wraps (65536 for a 16-bit register); ingest tells a
+   * wrap from a reset with it. Absent: the counter does not wrap, so a drop is a reset.
+   */
+  rollover: z.number().int().min(2).optional(),
+});
+export type CountPayload = z.infer<typeof countPayloadSchema>;
+
+export const scanPayloadSchema = z.object({
+  ...envelope,
+  code: z.string().min(1).max(256),
+  workOrder: z.string().max(64).optional(),
+  operation: z.string().max(64).optional(),
+  action: z.string().max(32).optional(),
+  reason: z.string().max(64).optional(),
+  operator: z.string().max(64).optional(),
+});
+export type ScanPayload = z.infer<typeof scanPayloadSchema>;
+
+export const deviceStatusSchema = z.object({ id: idSchema, connected: z.boolean() });
+
+/**
+ * Birth (retained, `online`) and last will (`offline`). Status is retained state, not an
+ * event: it is idempotent (the newest `ts` wins), so it carries no `seq`.
+ */
+export const statusPayloadSchema = z.object({
+  v: z.literal(1),
+  ts: epochMsSchema,
+  status: z.enum(['online', 'offline']),
+  version: z.string().max(32).optional(),
+  startedAt: epochMsSchema.optional(),
+  devices: z.array(deviceStatusSchema).optional(),
+});
+export type StatusPayload = z.infer<typeof statusPayloadSchema>;
+
+export const payloadSchemas = {
+  metrics: metricsPayloadSchema,
+  state: statePayloadSchema,
+  count: countPayloadSchema,
+  scan: scanPayloadSchema,
+  status: statusPayloadSchema,
+} as const;
+
+export type PayloadByKind = {
+  metrics: MetricsPayload;
+  state: StatePayload;
+  count: CountPayload;
+  scan: ScanPayload;
+  status: StatusPayload;
+};

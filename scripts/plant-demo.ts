@@ -1,0 +1,140 @@
+/**
+ * `npm start`: the whole plant on one machine with no setup. An embedded PostgreSQL (unless
+ * DATABASE_URL is set), then the broker, the virtual factory, ingest with the dashboard and
+ * an edge agent, each as its own process. Ctrl-C stops them all.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { hashPassword } from '@takt/broker';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '@takt/ingest';
+import { envPort } from '@takt/protocol';
+
+const root = resolve(import.meta.dirname, '..');
+const stateDir = resolve(root, '.takt');
+const httpPort = envPort('TAKT_HTTP_PORT', 8080)!;
+const mqttPort = envPort('TAKT_BROKER_PORT', 1883)!;
+const pgPort = envPort('TAKT_PG_PORT', 54329)!;
+const children: { name: string; proc: ChildProcess }[] = [];
+let db: EmbeddedDatabase | undefined;
+let stopping = false;
+
+function run(
+  name: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): ChildProcess {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `[${name}]`.padEnd(12);
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) console.log(prefix, line);
+  };
+  proc.stdout!.on('data', forward);
+  proc.stderr!.on('data', forward);
+  proc.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`${name} exited (code ${code}); stopping the demo`);
+      void shutdown(1);
+    }
+  });
+  children.push({ name, proc });
+  return proc;
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const health = (await (await fetch(`${url}/api/health`)).json()) as { mqtt?: string };
+      if (health.mqtt === 'subscribed') return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`ingest did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('stopping the plant demo…');
+  await Promise.all(
+    children.reverse().map(
+      ({ proc }) =>
+        new Promise<void>((done) => {
+          if (proc.exitCode !== null) return done();
+          const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
+          proc.once('exit', () => {
+            clearTimeout(kill);
+            done();
+          });
+          proc.kill('SIGTERM');
+        }),
+    ),
+  );
+  await db?.stop();
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(stateDir, { recursive: true });
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    console.log(`starting the embedded PostgreSQL on 127.0.0.1:${pgPort} (data in .takt/pg)…`);
+    db = await startEmbeddedPostgres({ dataDir: resolve(stateDir, 'pg'), port: pgPort });
+    databaseUrl = await db.createDatabase('takt');
+  }
+
+  // Fresh broker credentials every run: only their scrypt hashes touch the disk.
+  const gatewayPassword = randomBytes(18).toString('base64url');
+  const ingestPassword = randomBytes(18).toString('base64url');
+  const usersFile = resolve(stateDir, 'broker-users.json');
+  writeFileSync(
+    usersFile,
+    JSON.stringify([
+      { username: 'gw-demo-1', passwordHash: await hashPassword(gatewayPassword) },
+      { username: 'ingest', passwordHash: await hashPassword(ingestPassword) },
+    ]),
+    { mode: 0o600 },
+  );
+
+  const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
+  run('broker', 'broker/src/main.ts', [], {
+    TAKT_BROKER_PORT: String(mqttPort),
+    TAKT_BROKER_USERS_FILE: usersFile,
+  });
+  run('sim', 'sim/src/main.ts', ['sim/scenarios/demo.yaml'], {});
+  run('ingest', 'ingest/src/main.ts', [], {
+    DATABASE_URL: databaseUrl,
+    TAKT_MQTT_URL: mqttUrl,
+    TAKT_MQTT_USERNAME: 'ingest',
+    TAKT_MQTT_PASSWORD: ingestPassword,
+    TAKT_HTTP_PORT: String(httpPort),
+    TAKT_PLANT_FILE: 'ingest/plant/demo-plant.yaml',
+  });
+  const url = `http://127.0.0.1:${httpPort}`;
+  await waitForHealth(url, 60_000);
+  run('edge', 'edge-agent/src/main.ts', ['firmware-configs/demo-gateway.yaml'], {
+    TAKT_MQTT_PASSWORD: gatewayPassword,
+    TAKT_MQTT_URL: mqttUrl,
+  });
+
+  console.log(
+    `\n  Takt plant demo is running: open ${url}  (API: ${url}/api/machines)\n  Ctrl-C stops everything.\n`,
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  void shutdown(1);
+});

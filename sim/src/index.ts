@@ -1,0 +1,3 @@
+export * from './machine-model';
+export * from './sim';
+export * from './free-port';
