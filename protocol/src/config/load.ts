@@ -59,7 +59,7 @@ export function parseYamlConfig<S extends z.ZodType>(
       file,
       doc.errors.map((e) => ({
         path: '',
-        line: e.linePos?.[0]?.line,
+        line: counter.linePos(e.pos[0]).line,
         message: `YAML syntax: ${e.message.split('\n')[0]}`,
       })),
     );

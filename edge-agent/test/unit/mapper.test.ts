@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { mapReadings, type DeviceTags, type MachineMemory, type TagReading } from '../../src';
+
+const device: DeviceTags = {
+  machine: 'press-01',
+  tags: [
+    { name: 'good_count', channel: 'count.good' },
+    { name: 'reject_count', channel: 'count.reject' },
+    { name: 'state', channel: 'state', states: { '1': 'running', '3': 'down' } },
+    { name: 'temperature', channel: 'metric', unit: 'degC' },
+    { name: 'spindle', channel: 'metric', machine: 'press-02' },
+  ],
+};
+
+const r = (
+  tag: string,
+  value: TagReading['value'],
+  quality: TagReading['quality'] = 'good',
+  ts = 1000,
+): TagReading => ({ tag, value, quality, ts });
+
+describe('mapReadings', () => {
+  it('groups one poll into metrics, state and count messages per machine', () => {
+    const memory = new Map<string, MachineMemory>();
+    const out = mapReadings(
+      device,
+      [
+        r('good_count', 10),
+        r('reject_count', 1),
+        r('state', 1),
+        r('temperature', 43.1),
+        r('spindle', 1200),
+      ],
+      memory,
+      1000,
+      60_000,
+    );
+    expect(out).toEqual([
+      {
+        machineId: 'press-01',
+        kind: 'metrics',
+        body: {
+          readings: [{ tag: 'temperature', value: 43.1, ts: 1000, quality: 'good', unit: 'degC' }],
+        },
+      },
+      { machineId: 'press-01', kind: 'state', body: { state: 'running', code: 1 } },
+      { machineId: 'press-01', kind: 'count', body: { good: 10, reject: 1 } },
+      {
+        machineId: 'press-02',
+        kind: 'metrics',
+        body: { readings: [{ tag: 'spindle', value: 1200, ts: 1000, quality: 'good' }] },
+      },
+    ]);
+  });
+
+  it('sends state and counts again only on change or heartbeat', () => {
+    const memory = new Map<string, MachineMemory>();
+    const poll = (good: number, state: number, now: number) =>
+      mapReadings(
+        device,
+        [r('good_count', good), r('reject_count', 0), r('state', state)],
+        memory,
+        now,
+        60_000,
+      ).map((m) => m.kind);
+    expect(poll(10, 1, 0)).toEqual(['state', 'count']);
+    expect(poll(10, 1, 1000)).toEqual([]);
+    expect(poll(11, 1, 2000)).toEqual(['count']);
+    expect(poll(11, 3, 3000)).toEqual(['state']);
+    expect(poll(11, 3, 63_000)).toEqual(['state', 'count']);
+  });
+
+  it('turns a bad read into unknown state and no count, and keeps metric quality', () => {
+    const out = mapReadings(
+      device,
+      [r('state', null, 'bad'), r('good_count', null, 'bad'), r('temperature', null, 'bad')],
+      new Map(),
+      0,
+      60_000,
+    );
+    expect(out).toEqual([
+      {
+        machineId: 'press-01',
+        kind: 'metrics',
+        body: {
+          readings: [{ tag: 'temperature', value: null, ts: 1000, quality: 'bad', unit: 'degC' }],
+        },
+      },
+      { machineId: 'press-01', kind: 'state', body: { state: 'unknown', reason: 'no_data' } },
+    ]);
+  });
+
+  it('maps an unlisted PLC code to unknown and keeps the code', () => {
+    const out = mapReadings(device, [r('state', 42)], new Map(), 0, 60_000);
+    expect(out[0]).toEqual({
+      machineId: 'press-01',
+      kind: 'state',
+      body: { state: 'unknown', code: 42, reason: 'unmapped_code' },
+    });
+  });
+
+  it('carries the counter rollover', () => {
+    const out = mapReadings(
+      device,
+      [{ ...r('good_count', 5), rollover: 65536 }],
+      new Map(),
+      0,
+      60_000,
+    );
+    expect(out[0]).toEqual({
+      machineId: 'press-01',
+      kind: 'count',
+      body: { good: 5, reject: 0, rollover: 65536 },
+    });
+  });
+});
