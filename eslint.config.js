@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', '**/test/**', '**/cli/**', 'sim/src/main.ts'],
+    files: ['scripts/**', 'bench/**', '**/test/**', '**/cli/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -13,7 +13,7 @@ import { applyPlantModel } from './plant';
 import { plugins } from './plugins';
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
-  new URL('../../dashboard/dist', import.meta.url),
+  new URL('../../dashboard/dist/app', import.meta.url),
 );
 
 export interface IngestOptions {

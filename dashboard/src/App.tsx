@@ -1,0 +1,39 @@
+import { useEffect, useMemo } from 'react';
+import { siteTitle } from './lib/group-by-line';
+import { useLiveMachines } from './live/use-live-machines';
+import { useNow } from './live/use-now';
+import { BoardHeader } from './components/BoardHeader';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { PlantBoard } from './components/PlantBoard';
+
+export function App() {
+  const live = useLiveMachines();
+  const now = useNow();
+  const serverNowMs = now + live.clockOffsetMs;
+  const machines = useMemo(() => [...live.machines.values()], [live.machines]);
+  const title = siteTitle(machines);
+
+  useEffect(() => {
+    document.title = title ? `${title} — Takt` : 'Takt plant board';
+  }, [title]);
+
+  return (
+    <div className="app">
+      <BoardHeader
+        title={title}
+        machines={machines}
+        status={live.status}
+        serverNowMs={serverNowMs}
+      />
+      <ConnectionBanner status={live.status} lastDataAtMs={live.lastDataAtMs} />
+      <PlantBoard
+        machines={machines}
+        serverNowMs={serverNowMs}
+        seedKey={live.snapshotCount}
+        waitingText={
+          live.status === 'live' ? 'No machines in the plant model.' : 'Waiting for machines…'
+        }
+      />
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { useEffect, useReducer } from 'react';
+import { io } from 'socket.io-client';
+import { LIVE_EVENTS } from '@takt/protocol/live';
+import { initialLiveState, liveReducer, type LiveState } from '../lib/live-state';
+import { parseLiveMessage } from '../lib/parse-live';
+
+/** socket.io's reconnect back-off stops growing here: a wall screen must come back quickly. */
+const RECONNECT_DELAY_MAX_MS = 5_000;
+/** Retry after the server itself closed or refused us, which socket.io does not retry. */
+const SERVER_REFUSED_RETRY_MS = 3_000;
+
+/**
+ * Connects to ingest's socket.io on the page's own origin (default path `/socket.io`) and
+ * keeps the machines: a snapshot on every (re)connect, then updates replacing machines by id.
+ */
+export function useLiveMachines(): LiveState {
+  const [state, dispatch] = useReducer(liveReducer, initialLiveState);
+
+  useEffect(() => {
+    const socket = io({ reconnectionDelayMax: RECONNECT_DELAY_MAX_MS });
+    const receive = (kind: 'snapshot' | 'update') => (raw: unknown) => {
+      const { message, problems } = parseLiveMessage(raw);
+      if (problems.length > 0) {
+        console.error(`takt dashboard: invalid ${LIVE_EVENTS[kind]} payload`, problems);
+      }
+      if (message) dispatch({ type: kind, payload: message, receivedAtMs: Date.now() });
+    };
+    socket.on(LIVE_EVENTS.snapshot, receive('snapshot'));
+    socket.on(LIVE_EVENTS.update, receive('update'));
+    // A wall screen has nobody to press reload: when the server disconnects us on purpose
+    // (restart, shutdown) or a middleware refuses us, socket.io stops retrying, so we retry.
+    let retryTimer = 0;
+    const retryIfGivenUp = () => {
+      if (socket.active) return;
+      window.clearTimeout(retryTimer);
+      retryTimer = window.setTimeout(() => socket.connect(), SERVER_REFUSED_RETRY_MS);
+    };
+    socket.on('disconnect', (reason) => {
+      dispatch({ type: 'disconnected', reason });
+      retryIfGivenUp();
+    });
+    socket.on('connect_error', (err) => {
+      dispatch({ type: 'connect-error', message: err.message });
+      retryIfGivenUp();
+    });
+    return () => {
+      window.clearTimeout(retryTimer);
+      socket.removeAllListeners();
+      socket.disconnect();
+    };
+  }, []);
+
+  return state;
+}

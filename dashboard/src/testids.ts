@@ -1,0 +1,19 @@
+/**
+ * The `data-testid`s end-to-end tests look for. Renaming one breaks those tests, so they live
+ * here, in one place, and are exported from the package for the tests to import.
+ */
+export const TEST_IDS = {
+  board: 'plant-board',
+  lineGroup: 'line-group',
+  tile: 'machine-tile',
+  tileGoodCount: 'tile-good-count',
+  tileRejectCount: 'tile-reject-count',
+  tileMainValue: 'tile-main-value',
+  tileState: 'tile-state',
+  tileLastSeen: 'tile-last-seen',
+  tileSparkline: 'tile-sparkline',
+  connectionBanner: 'connection-banner',
+  connectionStatus: 'connection-status',
+  clock: 'board-clock',
+  siteName: 'site-name',
+} as const;
