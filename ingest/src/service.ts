@@ -40,8 +40,13 @@ export interface RunningIngest {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-async function connectPool(url: string): Promise<pg.Pool> {
+async function connectPool(url: string, log: Logger): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString: url, max: 8, application_name: 'takt-ingest' });
+  // An idle connection dropped by the server (restart, failover) must not crash ingest:
+  // the pool replaces it; a failing batch is retried by the batcher.
+  pool.on('error', (error) =>
+    log.warn({ err: error.message }, 'database connection lost; reconnecting'),
+  );
   try {
     await pool.query('SELECT 1');
   } catch (error) {
@@ -78,7 +83,7 @@ async function listen(
 /** MQTT -> validate -> dedupe -> batch -> PostgreSQL, plus the HTTP API and socket.io. */
 export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
   const log = opts.log ?? pino({ name: 'ingest' });
-  const pool = await connectPool(opts.databaseUrl);
+  const pool = await connectPool(opts.databaseUrl, log);
   const stops: (() => Promise<void> | void)[] = [];
   try {
     await migrate(pool, log);
