@@ -5,10 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { benchEdge } from '../bench/edge';
 import { benchIngest } from '../bench/ingest';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: benchIngest,
+  edge: benchEdge,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Driver, TagReading } from './drivers/types';
+import type { Driver, PolledDriver, ReadingSink } from './drivers/types';
 
 /** Reconnect backoff: 1 s, 2 s, 4 s ... capped at 30 s. */
 export function backoffMs(failures: number, baseMs = 1000, maxMs = 30_000): number {
@@ -7,8 +7,9 @@ export function backoffMs(failures: number, baseMs = 1000, maxMs = 30_000): numb
 }
 
 /**
- * Polls one device on its own timer, so that a slow or dead device never stalls another.
- * A device that cannot be reached still yields its (bad-quality) readings every poll.
+ * Runs one device on its own timer (polled drivers) or lets it push (OPC UA, scanners), so
+ * that a slow or dead device never stalls another. A polled device that cannot be reached
+ * still yields its bad-quality readings every poll, and is reconnected with backoff.
  */
 export class DeviceRunner {
   private timer: NodeJS.Timeout | undefined;
@@ -21,8 +22,7 @@ export class DeviceRunner {
     readonly deviceId: string,
     private readonly driver: Driver,
     private readonly pollIntervalMs: number,
-    private readonly onReadings: (readings: TagReading[]) => void,
-    private readonly onConnectionChange: () => void,
+    private readonly sink: ReadingSink,
     private readonly log: Logger,
     private readonly now: () => number,
   ) {}
@@ -32,24 +32,37 @@ export class DeviceRunner {
   }
 
   start(): void {
-    this.schedule(0);
+    if (this.driver.mode === 'push') {
+      this.running = this.driver.start(this.sink).catch((error: Error) => {
+        this.log.error(
+          { device: this.deviceId, err: error.message },
+          'device driver failed to start',
+        );
+      });
+      return;
+    }
+    this.schedule(this.driver, 0);
   }
 
-  private schedule(delayMs: number): void {
+  private schedule(driver: PolledDriver, delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       const started = this.now();
-      this.running = this.cycle().finally(() =>
-        this.schedule(Math.max(0, this.pollIntervalMs - (this.now() - started))),
-      );
+      this.running = this.cycle(driver)
+        .catch((error: Error) =>
+          this.log.error({ device: this.deviceId, err: error.message }, 'poll failed'),
+        )
+        .finally(() =>
+          this.schedule(driver, Math.max(0, this.pollIntervalMs - (this.now() - started))),
+        );
     }, delayMs);
   }
 
-  private async cycle(): Promise<void> {
-    const wasConnected = this.driver.connected;
+  private async cycle(driver: PolledDriver): Promise<void> {
+    const wasConnected = driver.connected;
     if (!wasConnected && this.now() >= this.nextConnectAt) {
       try {
-        await this.driver.connect();
+        await driver.connect();
         this.failures = 0;
         this.log.info({ device: this.deviceId }, 'device connected');
       } catch (error) {
@@ -64,15 +77,17 @@ export class DeviceRunner {
       }
     }
     if (this.stopped) return;
-    const readings = await this.driver.read();
-    if (this.driver.connected !== wasConnected) this.onConnectionChange();
-    this.onReadings(readings);
+    const readings = await driver.read();
+    if (driver.connected !== wasConnected) this.sink.connection(driver.connected);
+    this.sink.readings(readings);
   }
 
   async stop(timeoutMs = 2000): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await Promise.race([this.running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    if (this.driver.mode === 'poll') {
+      await Promise.race([this.running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    }
     await this.driver.stop(timeoutMs);
   }
 }

@@ -5,5 +5,6 @@ export * from './seq-store';
 export * from './device-runner';
 export * from './drivers/types';
 export * from './drivers/registry';
-export * from './drivers/modbus-tcp/codec';
-export * from './drivers/modbus-tcp/plan';
+export * from './drivers/modbus/codec';
+export * from './drivers/modbus/plan';
+export * from './drivers/simulated';

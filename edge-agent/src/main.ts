@@ -1,4 +1,4 @@
-import { gatewayConfigSchema, loadYamlConfig } from '@takt/protocol';
+import { gatewayConfigSchema, loadYamlConfig, type GatewayConfig } from '@takt/protocol';
 import { pino } from 'pino';
 import { startEdgeAgent } from './agent';
 
@@ -6,13 +6,36 @@ import { startEdgeAgent } from './agent';
 const log = pino({ name: 'edge-agent', level: process.env.LOG_LEVEL ?? 'info' });
 const file = process.argv[2] ?? process.env.TAKT_GATEWAY_CONFIG;
 
-try {
-  if (!file) throw new Error('usage: edge-agent <gateway.yaml> (or set TAKT_GATEWAY_CONFIG)');
-  const config = loadYamlConfig(file, gatewayConfigSchema);
+function load(path: string): GatewayConfig {
+  const config = loadYamlConfig(path, gatewayConfigSchema);
   // TAKT_MQTT_URL overrides the file's broker address (the demo and tests move ports).
+  // TAKT_STATE_DIR puts the agent's state where the service may write (/var/lib/takt on a Pi).
   const url = process.env.TAKT_MQTT_URL;
-  const agent = startEdgeAgent(url ? { ...config, mqtt: { ...config.mqtt, url } } : config, {
-    log,
+  const stateDir = process.env.TAKT_STATE_DIR;
+  return {
+    ...config,
+    ...(url ? { mqtt: { ...config.mqtt, url } } : {}),
+    ...(stateDir ? { stateDir } : {}),
+  };
+}
+
+async function main(): Promise<void> {
+  if (!file) throw new Error('usage: edge-agent <gateway.yaml> (or set TAKT_GATEWAY_CONFIG)');
+  const path = file;
+  const agent = await startEdgeAgent(load(path), { log });
+  // SIGHUP: re-read the file; a bad file is reported and the running config stays.
+  process.on('SIGHUP', () => {
+    let next: GatewayConfig;
+    try {
+      next = load(path);
+    } catch (error) {
+      log.error(
+        { err: (error as Error).message },
+        'reload refused: config invalid, keeping the running one',
+      );
+      return;
+    }
+    agent.reload(next).catch((error: Error) => log.error({ err: error.message }, 'reload refused'));
   });
   const shutdown = (signal: string) => {
     log.info({ signal }, 'stopping');
@@ -20,8 +43,10 @@ try {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-} catch (error) {
-  // A config error's message already names the file, line and path: print it as is.
-  console.error((error as Error).message);
-  process.exit(1);
 }
+
+main().catch((error: Error) => {
+  // A config error's message already names the file, line and path: print it as is.
+  console.error(error.message);
+  process.exit(1);
+});

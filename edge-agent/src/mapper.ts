@@ -1,5 +1,7 @@
-import type { MachineState, Reading } from '@takt/protocol';
+import type { DeviceConfig, MachineState, Reading, ScanPayload } from '@takt/protocol';
 import type { TagBase, TagReading } from './drivers/types';
+
+type ScanBody = Omit<ScanPayload, 'v' | 'seq' | 'ts'>;
 
 /** A message to publish, before the publisher stamps `v`, `seq` and `ts`. */
 export type OutMessage =
@@ -9,12 +11,20 @@ export type OutMessage =
       kind: 'state';
       body: { state: MachineState; code?: number; reason?: string };
     }
-  | { machineId: string; kind: 'count'; body: { good: number; reject: number; rollover?: number } };
+  | { machineId: string; kind: 'count'; body: { good: number; reject: number; rollover?: number } }
+  | { machineId: string; kind: 'scan'; body: ScanBody };
+
+interface SentValue {
+  value: Reading['value'];
+  quality: Reading['quality'];
+  sentAt: number;
+}
 
 /** What was last sent per machine, for change detection and heartbeats. */
 export interface MachineMemory {
   state?: { state: MachineState; code: number | undefined; sentAt: number };
   counts?: { good: number; reject: number; sentAt: number };
+  metrics?: Map<string, SentValue>;
 }
 
 export interface DeviceTags {
@@ -22,11 +32,19 @@ export interface DeviceTags {
   tags: readonly TagBase[];
 }
 
+/** The tags a device's readings are mapped with; a scanner has the one fixed tag `scan`. */
+export function deviceTags(device: DeviceConfig): DeviceTags {
+  if (device.driver === 'serial-scanner')
+    return { machine: device.machine, tags: [{ name: 'scan', channel: 'scan' }] };
+  return device;
+}
+
 interface MachineBucket {
-  metrics: Reading[];
+  metrics: { reading: Reading; deadband: number | undefined }[];
   state?: { state: MachineState; code?: number; reason?: string };
   good?: TagReading;
   reject?: TagReading;
+  scans: ScanBody[];
 }
 
 function stateFrom(tag: TagBase, reading: TagReading): NonNullable<MachineBucket['state']> {
@@ -49,20 +67,54 @@ function bucketReadings(
     const machineId = tag?.machine ?? device.machine;
     if (!tag || !machineId) continue;
     let bucket = buckets.get(machineId);
-    if (!bucket) buckets.set(machineId, (bucket = { metrics: [] }));
-    if (tag.channel === 'metric') {
-      bucket.metrics.push({
-        tag: tag.name,
-        value: reading.value,
-        ts: reading.ts,
-        quality: reading.quality,
-        ...(tag.unit ? { unit: tag.unit } : {}),
-      });
-    } else if (tag.channel === 'state') bucket.state = stateFrom(tag, reading);
-    else if (tag.channel === 'count.good') bucket.good = reading;
-    else bucket.reject = reading;
+    if (!bucket) buckets.set(machineId, (bucket = { metrics: [], scans: [] }));
+    switch (tag.channel) {
+      case 'metric':
+        bucket.metrics.push({
+          reading: {
+            tag: tag.name,
+            value: reading.value,
+            ts: reading.ts,
+            quality: reading.quality,
+            ...(tag.unit ? { unit: tag.unit } : {}),
+          },
+          deadband: tag.deadband,
+        });
+        break;
+      case 'state':
+        bucket.state = stateFrom(tag, reading);
+        break;
+      case 'count.good':
+        bucket.good = reading;
+        break;
+      case 'count.reject':
+        bucket.reject = reading;
+        break;
+      case 'scan':
+        if (typeof reading.value === 'string')
+          bucket.scans.push({ code: reading.value, ...reading.scan });
+        break;
+    }
   }
   return buckets;
+}
+
+/** Report by exception: has this value moved enough since it was last sent? */
+export function shouldSend(
+  prev: SentValue | undefined,
+  reading: Reading,
+  deadband: number | undefined,
+  now: number,
+  heartbeatMs: number,
+): boolean {
+  if (deadband === undefined || !prev) return true;
+  if (prev.quality !== reading.quality || now - prev.sentAt >= heartbeatMs) return true;
+  if (typeof prev.value === 'number' && typeof reading.value === 'number') {
+    return deadband === 0
+      ? prev.value !== reading.value
+      : Math.abs(reading.value - prev.value) > deadband;
+  }
+  return prev.value !== reading.value;
 }
 
 function countValue(reading: TagReading | undefined): number | undefined {
@@ -71,10 +123,26 @@ function countValue(reading: TagReading | undefined): number | undefined {
     : undefined;
 }
 
+function mapMetrics(
+  bucket: MachineBucket,
+  mem: MachineMemory,
+  now: number,
+  heartbeatMs: number,
+): Reading[] {
+  const sent = (mem.metrics ??= new Map());
+  const out: Reading[] = [];
+  for (const { reading, deadband } of bucket.metrics) {
+    if (!shouldSend(sent.get(reading.tag), reading, deadband, now, heartbeatMs)) continue;
+    out.push(reading);
+    sent.set(reading.tag, { value: reading.value, quality: reading.quality, sentAt: now });
+  }
+  return out;
+}
+
 /**
- * One device poll -> the messages to publish. Metrics go every poll; state and counts go
- * when they change or when `heartbeatMs` has passed since they were last sent. Updates
- * `memory` in place with what it decided to send.
+ * Readings of one device -> the messages to publish. Metrics go every reading, or by
+ * exception when the tag has a deadband; state and counts go when they change or when
+ * `heartbeatMs` has passed; every scan goes. Updates `memory` with what it decided to send.
  */
 export function mapReadings(
   device: DeviceTags,
@@ -87,8 +155,8 @@ export function mapReadings(
   for (const [machineId, bucket] of bucketReadings(device, readings)) {
     let mem = memory.get(machineId);
     if (!mem) memory.set(machineId, (mem = {}));
-    if (bucket.metrics.length > 0)
-      out.push({ machineId, kind: 'metrics', body: { readings: bucket.metrics } });
+    const metrics = mapMetrics(bucket, mem, now, heartbeatMs);
+    if (metrics.length > 0) out.push({ machineId, kind: 'metrics', body: { readings: metrics } });
     if (bucket.state) {
       const prev = mem.state;
       if (
@@ -120,6 +188,7 @@ export function mapReadings(
         mem.counts = { good, reject, sentAt: now };
       }
     }
+    for (const scan of bucket.scans) out.push({ machineId, kind: 'scan', body: scan });
   }
   return out;
 }

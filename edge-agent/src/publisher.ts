@@ -16,6 +16,19 @@ export interface PublisherOptions {
   onConnect?: () => void;
 }
 
+function encodeOut(message: OutMessage, envelope: { v: 1; seq: number; ts: number }): string {
+  switch (message.kind) {
+    case 'metrics':
+      return encodePayload('metrics', { ...envelope, ...message.body });
+    case 'state':
+      return encodePayload('state', { ...envelope, ...message.body });
+    case 'count':
+      return encodePayload('count', { ...envelope, ...message.body });
+    case 'scan':
+      return encodePayload('scan', { ...envelope, ...message.body });
+  }
+}
+
 /**
  * The MQTT side of the gateway: QoS 1 publishes stamped with a persisted seq, a retained
  * birth on every connect and a retained last will. While the broker is away MQTT.js keeps
@@ -77,12 +90,7 @@ export class Publisher {
   publish(message: OutMessage): void {
     const envelope = { v: 1 as const, seq: this.opts.seq.take(), ts: this.opts.now() };
     const topic = topics.machine(this.site, this.gatewayId, message.machineId, message.kind);
-    const payload =
-      message.kind === 'metrics'
-        ? encodePayload('metrics', { ...envelope, ...message.body })
-        : message.kind === 'state'
-          ? encodePayload('state', { ...envelope, ...message.body })
-          : encodePayload('count', { ...envelope, ...message.body });
+    const payload = encodeOut(message, envelope);
     this.client.publish(topic, payload, { qos: 1 }, (error) => {
       if (error) this.opts.log.warn({ topic, err: error.message }, 'publish failed');
     });

@@ -9,3 +9,4 @@ export * from './config/gateway';
 export * from './config/plant';
 export * from './config/scenario';
 export * from './config/env';
+export * from './config/json-schema';

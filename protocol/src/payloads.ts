@@ -107,6 +107,7 @@ export const statusPayloadSchema = z.object({
   status: z.enum(['online', 'offline']),
   version: z.string().max(32).optional(),
   startedAt: epochMsSchema.optional(),
+  uptimeS: z.number().int().min(0).optional(),
   devices: z.array(deviceStatusSchema).optional(),
 });
 export type StatusPayload = z.infer<typeof statusPayloadSchema>;

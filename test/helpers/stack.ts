@@ -78,7 +78,7 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
       pollIntervalMs: 200,
     })),
   });
-  const edge = startEdgeAgent(gateway, { password: credentials.gateway, log: testLog });
+  const edge = await startEdgeAgent(gateway, { password: credentials.gateway, log: testLog });
   return {
     broker,
     sim,

@@ -6,12 +6,22 @@ import type { z } from 'zod';
 export interface TagBase {
   name: string;
   machine?: string | undefined;
-  channel: 'metric' | 'state' | 'count.good' | 'count.reject';
+  channel: 'metric' | 'state' | 'count.good' | 'count.reject' | 'scan';
   unit?: string | undefined;
+  deadband?: number | undefined;
   states?: Readonly<Record<string, MachineState>> | undefined;
 }
 
-/** One tag's value from one poll (STYLE 6): a failed read is a reading with bad quality. */
+/** Fields a barcode pattern fills (see protocol's serial-scanner config). */
+export interface ScanFields {
+  workOrder?: string;
+  operation?: string;
+  action?: string;
+  reason?: string;
+  operator?: string;
+}
+
+/** One tag's value at one instant (STYLE 6): a failed read is a reading with bad quality. */
 export interface TagReading {
   tag: string;
   value: ReadingValue;
@@ -20,19 +30,50 @@ export interface TagReading {
   ts: number;
   /** For counters: the modulus at which the register wraps (65536 for 16 bits). */
   rollover?: number;
+  /** For scans: what the code's pattern says it means. */
+  scan?: ScanFields;
 }
 
-/** One device connection. `read()` never throws for a device fault: it returns bad readings. */
-export interface Driver {
+/** Where a driver delivers what it reads. */
+export interface ReadingSink {
+  readings(readings: TagReading[]): void;
+  /** The device connection went up or down (the gateway status says so). */
+  connection(connected: boolean, detail?: string): void;
+}
+
+/**
+ * A device that is asked (Modbus): the runner connects, polls `read()` on its interval
+ * and reconnects with backoff. `read()` never throws for a device fault: it returns bad readings.
+ */
+export interface PolledDriver {
+  readonly mode: 'poll';
   readonly connected: boolean;
   connect(): Promise<void>;
   read(): Promise<TagReading[]>;
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/**
+ * A device that tells (OPC UA subscriptions, scanners): `start()` opens it and returns
+ * after the first attempt, whether or not it succeeded; from then on the driver delivers
+ * readings and connection changes to the sink and reconnects by itself until `stop()`.
+ */
+export interface PushDriver {
+  readonly mode: 'push';
+  readonly connected: boolean;
+  start(sink: ReadingSink): Promise<void>;
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export type Driver = PolledDriver | PushDriver;
+
 export interface DriverContext {
   log: Logger;
   now: () => number;
+  /** The gateway's own folder (certificates and other state a driver keeps). */
+  stateDir: string;
+  /** Where secrets named by the config (`passwordEnv`) are looked up. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /** One contract per protocol (STYLE 1): `drivers/<kind>/index.ts` exports this. */

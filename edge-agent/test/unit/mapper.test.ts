@@ -114,3 +114,64 @@ describe('mapReadings', () => {
     });
   });
 });
+
+describe('report by exception', () => {
+  const rbe: DeviceTags = {
+    machine: 'm',
+    tags: [
+      { name: 'temp', channel: 'metric', deadband: 0.5 },
+      { name: 'flag', channel: 'metric', deadband: 0 },
+    ],
+  };
+  const poll = (
+    memory: Map<string, MachineMemory>,
+    temp: number,
+    flag: boolean,
+    now: number,
+    quality: TagReading['quality'] = 'good',
+  ) =>
+    mapReadings(rbe, [r('temp', temp, quality), r('flag', flag)], memory, now, 10_000).flatMap(
+      (m) =>
+        m.kind === 'metrics' ? m.body.readings.map((x) => `${x.tag}=${String(x.value)}`) : [],
+    );
+
+  it('sends a value only when it moved past the deadband, changed quality, or the heartbeat is due', () => {
+    const memory = new Map<string, MachineMemory>();
+    expect(poll(memory, 40, false, 0)).toEqual(['temp=40', 'flag=false']);
+    expect(poll(memory, 40.4, false, 1000)).toEqual([]);
+    expect(poll(memory, 40.6, false, 2000)).toEqual(['temp=40.6']);
+    expect(poll(memory, 40.6, true, 3000)).toEqual(['flag=true']);
+    expect(poll(memory, 40.6, true, 4000, 'bad')).toEqual(['temp=40.6']);
+    expect(poll(memory, 40.6, true, 14_000, 'bad')).toEqual(['temp=40.6', 'flag=true']);
+  });
+});
+
+describe('scans', () => {
+  it('publishes every scan of a station with its parsed fields', () => {
+    const scanner: DeviceTags = { machine: 'station-3', tags: [{ name: 'scan', channel: 'scan' }] };
+    const out = mapReadings(
+      scanner,
+      [
+        {
+          tag: 'scan',
+          value: 'WO1001-OP10',
+          quality: 'good',
+          ts: 5,
+          scan: { workOrder: '1001', operation: 'OP10', action: 'start' },
+        },
+        { tag: 'scan', value: 'X', quality: 'good', ts: 6, scan: { action: 'unknown' } },
+      ],
+      new Map(),
+      6,
+      60_000,
+    );
+    expect(out).toEqual([
+      {
+        machineId: 'station-3',
+        kind: 'scan',
+        body: { code: 'WO1001-OP10', workOrder: '1001', operation: 'OP10', action: 'start' },
+      },
+      { machineId: 'station-3', kind: 'scan', body: { code: 'X', action: 'unknown' } },
+    ]);
+  });
+});

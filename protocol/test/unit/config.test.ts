@@ -1,9 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   gatewayConfigSchema,
+  gatewayJsonSchema,
   loadYamlConfig,
   parseYamlConfig,
   plantModelSchema,
@@ -109,5 +110,25 @@ describe('gateway config', () => {
         plantModelSchema,
       ),
     ).toThrow(/site.timeZone: unknown time zone "Mars\/Base"/);
+  });
+});
+
+describe('gateway JSON Schema', () => {
+  it('is committed and current (regenerate with npm run json-schema)', () => {
+    const committed = JSON.parse(
+      readFileSync(join(root, 'firmware-configs/gateway.schema.json'), 'utf8'),
+    );
+    expect(committed).toEqual(gatewayJsonSchema());
+  });
+
+  it('describes the drivers and refuses unknown keys', () => {
+    const schema = gatewayJsonSchema() as {
+      properties: { devices: { items: { oneOf?: unknown[]; anyOf?: unknown[] } } };
+      additionalProperties: boolean;
+    };
+    const variants =
+      schema.properties.devices.items.oneOf ?? schema.properties.devices.items.anyOf ?? [];
+    expect(variants.length).toBeGreaterThanOrEqual(5);
+    expect(schema.additionalProperties).toBe(false);
   });
 });

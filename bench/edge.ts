@@ -1,0 +1,208 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startBroker } from '@takt/broker';
+import { freePort } from '@takt/sim';
+import { ServerTCP } from 'modbus-serial';
+import mqtt from 'mqtt';
+import { pino } from 'pino';
+import { stringify } from 'yaml';
+import { measure } from './process-stats';
+
+const repo = resolve(import.meta.dirname, '..');
+const WARMUP_MS = 5000;
+const MEASURE_MS = 15_000;
+const MODBUS_DEVICES = 10;
+const TAGS_PER_DEVICE = 100;
+const silent = pino({ level: 'silent' });
+
+export interface Scenario {
+  name: string;
+  tags: number;
+  devices: unknown[];
+}
+
+export interface ScenarioResult {
+  name: string;
+  tags: number;
+  readingsPerSec: number;
+  cpuPercentOfCore: number;
+  rssMb: number;
+}
+
+/** 100 tags per device: uint16, int32 and float32 registers, read in block requests. */
+function modbusTags(machine: string) {
+  return Array.from({ length: TAGS_PER_DEVICE }, (_, i) => {
+    const type = i < 50 ? 'uint16' : i < 75 ? 'int32' : 'float32';
+    const address = i < 50 ? i : 50 + (i - 50) * 2;
+    return { name: `t${i}`, machine, channel: 'metric', address, type };
+  });
+}
+
+/** Real Modbus TCP servers whose registers change every second. */
+export async function startModbusPlcs(
+  count: number,
+): Promise<{ ports: number[]; stop(): Promise<void> }> {
+  const servers: InstanceType<typeof ServerTCP>[] = [];
+  const ports: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const port = await freePort();
+    const value = (addr: number) => (Math.floor(Date.now() / 1000) * 7 + addr) & 0xffff;
+    const server = new ServerTCP(
+      {
+        getHoldingRegister: value,
+        getMultipleHoldingRegisters: (a: number, n: number) =>
+          Array.from({ length: n }, (_, k) => value(a + k)),
+      },
+      { host: '127.0.0.1', port, unitID: 255 },
+    );
+    await new Promise((r) => server.once('initialized', r));
+    servers.push(server);
+    ports.push(port);
+  }
+  return {
+    ports,
+    stop: async () => void (await Promise.all(servers.map((s) => new Promise((r) => s.close(r))))),
+  };
+}
+
+export function modbusScenario(ports: number[]): Scenario {
+  return {
+    name: `modbus-tcp: ${ports.length * TAGS_PER_DEVICE} tags, ${ports.length} devices, 1 s poll`,
+    tags: ports.length * TAGS_PER_DEVICE,
+    devices: ports.map((port, i) => ({
+      id: `plc-${i}`,
+      driver: 'modbus-tcp',
+      host: '127.0.0.1',
+      port,
+      pollIntervalMs: 1000,
+      tags: modbusTags(`machine-${i}`),
+    })),
+  };
+}
+
+export const idleScenario: Scenario = {
+  name: 'idle: one simulated tag, 60 s poll',
+  tags: 1,
+  devices: [
+    {
+      id: 'idle',
+      driver: 'simulated',
+      machine: 'idle',
+      pollIntervalMs: 60_000,
+      tags: [{ name: 'x', channel: 'metric', signal: { kind: 'constant', value: 1 } }],
+    },
+  ],
+};
+
+/** Run the real agent as its own process on `scenario` and measure it. */
+export async function runAgent(
+  scenario: Scenario,
+  mqttUrl: string,
+  count: { readings: number },
+): Promise<ScenarioResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'takt-bench-edge-'));
+  const file = join(dir, 'gateway.yaml');
+  writeFileSync(
+    file,
+    stringify({
+      gateway: { id: 'gw-bench', site: 'bench' },
+      mqtt: { url: mqttUrl },
+      stateDir: dir,
+      devices: scenario.devices,
+    }),
+  );
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repo, 'edge-agent/src/main.ts'), file],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  try {
+    await new Promise((r) => setTimeout(r, WARMUP_MS));
+    count.readings = 0;
+    const stats = await measure(child.pid!, MEASURE_MS);
+    return {
+      name: scenario.name,
+      tags: scenario.tags,
+      readingsPerSec: Math.round(count.readings / (MEASURE_MS / 1000)),
+      cpuPercentOfCore: Number(stats.cpuPercentOfCore.toFixed(1)),
+      rssMb: Number(stats.rssMb.toFixed(1)),
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+export async function withCountingBroker<T>(
+  fn: (mqttUrl: string, count: { readings: number }) => Promise<T>,
+): Promise<T> {
+  const broker = await startBroker({
+    host: '127.0.0.1',
+    port: 0,
+    users: [],
+    allowAnonymous: true,
+    log: silent,
+  });
+  const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
+  const counter = await mqtt.connectAsync(mqttUrl);
+  const count = { readings: 0 };
+  counter.on('message', (topic, payload) => {
+    if (topic.endsWith('/metrics'))
+      count.readings += (JSON.parse(payload.toString()) as { readings: unknown[] }).readings.length;
+  });
+  await counter.subscribeAsync('takt/v1/#', { qos: 0 });
+  try {
+    return await fn(mqttUrl, count);
+  } finally {
+    await counter.endAsync();
+    await broker.stop();
+  }
+}
+
+export function printTable(rows: ScenarioResult[], idle: ScenarioResult): void {
+  const header = ['scenario', 'tags', 'readings/s', 'CPU % of a core', 'RSS MB', 'RSS vs idle'];
+  const lines = rows.map((r) => [
+    r.name,
+    String(r.tags),
+    String(r.readingsPerSec),
+    r.cpuPercentOfCore.toFixed(1),
+    r.rssMb.toFixed(1),
+    `${(r.rssMb / idle.rssMb).toFixed(2)}x`,
+  ]);
+  const all = [header, ...lines];
+  const widths = header.map((_, c) => Math.max(...all.map((l) => l[c]!.length)));
+  for (const l of all) console.log(l.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+}
+
+/** `npm run bench -- edge`: the agent's CPU, memory and throughput per scenario, beside an idle agent. */
+export async function benchEdge(): Promise<Record<string, unknown>> {
+  const plcs = await startModbusPlcs(MODBUS_DEVICES);
+  try {
+    return await withCountingBroker(async (mqttUrl, count) => {
+      console.log(
+        `  measuring each scenario for ${MEASURE_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up`,
+      );
+      const idle = await runAgent(idleScenario, mqttUrl, count);
+      console.log(`  idle agent: ${idle.rssMb} MB`);
+      const modbus = await runAgent(modbusScenario(plcs.ports), mqttUrl, count);
+      const rows = [idle, modbus];
+      printTable(rows, idle);
+      return {
+        tags: modbus.tags,
+        readingsPerSec: modbus.readingsPerSec,
+        cpuPercentOfCore: modbus.cpuPercentOfCore,
+        rssMb: modbus.rssMb,
+        idleRssMb: idle.rssMb,
+        idleCpuPercentOfCore: idle.cpuPercentOfCore,
+        scenarios: rows,
+      };
+    });
+  } finally {
+    await plcs.stop();
+  }
+}
