@@ -32,7 +32,8 @@ echo "checking $config"
 echo "copying to $root$prefix"
 mkdir -p "$root$prefix" "$root/etc/takt" "$root/etc/systemd/system" "$root/var/lib/takt"
 tar -C "$src" --exclude=node_modules --exclude=dist --exclude=.takt --exclude=.git -cf - . | tar -C "$root$prefix" -xf -
-(cd "$root$prefix" && npm ci --omit=dev --no-audit --no-fund --workspace edge-agent --workspace protocol >/dev/null)
+(cd "$root$prefix" && npm ci --omit=dev --no-audit --no-fund --workspace edge-agent --workspace protocol >/dev/null \
+  && "$node" edge-agent/build.mjs)
 
 install -m 0644 "$config" "$root/etc/takt/gateway.yaml"
 if [ ! -f "$root/etc/takt/edge.env" ]; then

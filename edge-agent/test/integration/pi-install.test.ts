@@ -1,8 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startBroker } from '@takt/broker';
+import mqtt from 'mqtt';
+import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -33,7 +36,7 @@ describe('Raspberry Pi install script and systemd unit', () => {
   }, 150_000);
 
   it('installs the agent with its runtime packages, the config and an empty secrets file', () => {
-    expect(existsSync(join(root, 'opt/takt/edge-agent/src/main.ts'))).toBe(true);
+    expect(existsSync(join(root, 'opt/takt/edge-agent/dist/edge-agent.mjs'))).toBe(true);
     expect(existsSync(join(root, 'opt/takt/node_modules/mqtt/package.json'))).toBe(true);
     expect(existsSync(join(root, 'opt/takt/node_modules/tsx/package.json'))).toBe(true);
     expect(existsSync(join(root, 'opt/takt/node_modules/vitest'))).toBe(false); // no dev tools on a Pi
@@ -45,7 +48,7 @@ describe('Raspberry Pi install script and systemd unit', () => {
     const text = readFileSync(unit, 'utf8');
     expect(text).not.toMatch(/@NODE@|@PREFIX@/);
     expect(text).toContain(
-      `ExecStart=${process.execPath} --max-old-space-size=192 --import tsx /opt/takt/edge-agent/src/main.ts`,
+      `ExecStart=${process.execPath} --max-old-space-size=192 /opt/takt/edge-agent/dist/edge-agent.mjs`,
     );
     for (const line of [
       'User=takt',
@@ -71,6 +74,53 @@ describe('Raspberry Pi install script and systemd unit', () => {
     );
     const bad = await verify(broken);
     expect(bad.output).toMatch(/Failed to parse|Invalid/i);
+  });
+
+  it('runs the installed bundle with plain node (no TypeScript loader) and publishes', async () => {
+    const broker = await startBroker({
+      host: '127.0.0.1',
+      port: 0,
+      users: [],
+      allowAnonymous: true,
+      log: pino({ level: 'silent' }),
+    });
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const sub = await mqtt.connectAsync(url);
+    await sub.subscribeAsync('takt/v1/#');
+    const config = join(root, 'etc/takt/sim.yaml');
+    writeFileSync(
+      config,
+      [
+        'gateway: { id: gw-pi, site: s }',
+        `mqtt: { url: "${url}" }`,
+        'devices:',
+        '  - { id: d, driver: simulated, machine: m1, pollIntervalMs: 200, tags: [{ name: x, channel: metric, signal: { kind: constant, value: 7 } }] }',
+        '',
+      ].join('\n'),
+    );
+    const agent = spawn(
+      process.execPath,
+      [join(root, 'opt/takt/edge-agent/dist/edge-agent.mjs'), config],
+      {
+        env: { PATH: process.env.PATH, TAKT_STATE_DIR: join(root, 'var/lib/takt') },
+        stdio: 'ignore',
+      },
+    );
+    try {
+      const payload = await new Promise<string>((resolve) =>
+        sub.on('message', (topic, p) => topic.endsWith('/m1/metrics') && resolve(p.toString())),
+      );
+      expect(JSON.parse(payload).readings[0]).toMatchObject({
+        tag: 'x',
+        value: 7,
+        quality: 'good',
+      });
+      expect(existsSync(join(root, 'var/lib/takt/gw-pi/seq.json'))).toBe(true);
+    } finally {
+      agent.kill('SIGTERM');
+      await sub.endAsync();
+      await broker.stop();
+    }
   });
 
   it('refuses an invalid gateway config before installing anything', async () => {
