@@ -10,12 +10,17 @@ export const modbusRtuDriver: DriverModule<ModbusRtuDeviceConfig> = {
   kind: 'modbus-rtu',
   configSchema: modbusRtuDeviceSchema,
   create: (config, ctx) =>
-    new ModbusDriver(config, ctx, async (client) => {
-      await client.connectRTUBuffered(config.path, {
-        baudRate: config.baudRate,
-        dataBits: config.dataBits,
-        parity: config.parity,
-        stopBits: config.stopBits,
-      });
-    }),
+    new ModbusDriver(
+      config,
+      ctx,
+      async (client) => {
+        await client.connectRTUBuffered(config.path, {
+          baudRate: config.baudRate,
+          dataBits: config.dataBits,
+          parity: config.parity,
+          stopBits: config.stopBits,
+        });
+      },
+      { closeOnTimeout: false },
+    ),
 };

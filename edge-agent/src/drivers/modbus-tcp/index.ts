@@ -7,12 +7,17 @@ export const modbusTcpDriver: DriverModule<ModbusTcpDeviceConfig> = {
   kind: 'modbus-tcp',
   configSchema: modbusTcpDeviceSchema,
   create: (config, ctx) =>
-    new ModbusDriver(config, ctx, async (client) => {
-      await client.connectTCP(config.host, { port: config.port });
-      // TCP_NODELAY: each request is one small packet that should leave at once.
-      const socket = (
-        client as unknown as { _port?: { _client?: { setNoDelay?(v: boolean): void } } }
-      )._port?._client;
-      socket?.setNoDelay?.(true);
-    }),
+    new ModbusDriver(
+      config,
+      ctx,
+      async (client) => {
+        await client.connectTCP(config.host, { port: config.port });
+        // TCP_NODELAY: each request is one small packet that should leave at once.
+        const socket = (
+          client as unknown as { _port?: { _client?: { setNoDelay?(v: boolean): void } } }
+        )._port?._client;
+        socket?.setNoDelay?.(true);
+      },
+      { closeOnTimeout: true },
+    ),
 };

@@ -17,9 +17,20 @@ function describe(error: unknown): string {
     : String(e.message ?? error);
 }
 
-/** An exception reply means the device is there and answered; anything else loses the link. */
+/** An exception reply means the device is there and answered. */
 const isExceptionReply = (error: unknown) =>
   (error as { modbusCode?: number }).modbusCode !== undefined;
+const isTimeout = (error: unknown) =>
+  (error as { name?: string }).name === 'TransactionTimedOutError';
+
+export interface TransportOptions {
+  /**
+   * Whether a timeout closes the link. On TCP it does (a late reply would desynchronise
+   * transaction ids). On an RS-485 bus a silent unit says nothing about the others: the
+   * port stays open and only that unit's tags read bad.
+   */
+  closeOnTimeout: boolean;
+}
 
 /**
  * One Modbus device, over TCP or RTU: block reads planned once, each retried, decoded per
@@ -36,6 +47,7 @@ export class ModbusDriver implements PolledDriver {
     private readonly config: ModbusDeviceConfig,
     private readonly ctx: DriverContext,
     private readonly openTransport: OpenTransport,
+    private readonly transport: TransportOptions,
   ) {
     this.blocks = planReads(config.tags, config.unitId, config.maxGap);
   }
@@ -74,7 +86,9 @@ export class ModbusDriver implements PolledDriver {
           },
           'modbus read failed',
         );
-        if (!isExceptionReply(error)) await this.disconnect();
+        const keepOpen =
+          isExceptionReply(error) || (isTimeout(error) && !this.transport.closeOnTimeout);
+        if (!keepOpen) await this.disconnect();
         readings.push(...this.bad(block));
       }
     }

@@ -11,7 +11,15 @@ export const scanPatternSchema = z
     /** JavaScript regular expression; named groups (?<workOrder>...) fill the scan's fields. */
     regex: z.string().min(1),
     /** Fixed fields for codes of this pattern, e.g. `{ action: start }`. */
-    set: z.partialRecord(z.enum(SCAN_FIELDS), z.string().max(64)).default({}),
+    set: z
+      .strictObject({
+        workOrder: z.string().max(64).optional(),
+        operation: z.string().max(64).optional(),
+        action: z.string().max(32).optional(), // as on the wire (scanPayloadSchema)
+        reason: z.string().max(64).optional(),
+        operator: z.string().max(64).optional(),
+      })
+      .default({}),
   })
   .superRefine((pattern, ctx) => {
     let re: RegExp;
@@ -25,7 +33,8 @@ export const scanPatternSchema = z
       });
       return;
     }
-    const groups = [...pattern.regex.matchAll(/\(\?<([A-Za-z][A-Za-z0-9]*)>/g)].map((m) => m[1]!);
+    // The regex's own group names, as the engine sees them (an alternative that matches '').
+    const groups = Object.keys(new RegExp(`(?:${re.source})|`).exec('')?.groups ?? {});
     for (const group of groups) {
       if (!(SCAN_FIELDS as readonly string[]).includes(group)) {
         ctx.addIssue({
@@ -35,7 +44,6 @@ export const scanPatternSchema = z
         });
       }
     }
-    void re;
   });
 export type ScanPattern = z.output<typeof scanPatternSchema>;
 
