@@ -1,3 +1,4 @@
 export * from './machine-model';
 export * from './sim';
 export * from './free-port';
+export * from './opcua-server';

@@ -15,6 +15,7 @@ type Registry = { [K in DriverKind]?: Loader<K> };
 export const drivers: Registry = {
   'modbus-tcp': async () => (await import('./modbus-tcp')).modbusTcpDriver,
   'modbus-rtu': async () => (await import('./modbus-rtu')).modbusRtuDriver,
+  opcua: async () => (await import('./opcua')).opcuaDriver,
   'serial-scanner': async () => (await import('./serial-scanner')).serialScannerDriver,
   simulated: async () => (await import('./simulated')).simulatedDriver,
 };
