@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBroker } from '@takt/broker';
-import { freePort } from '@takt/sim';
+import { freePort, SIM_OPCUA_VARIABLES, simOpcuaNodeId, startOpcuaServer } from '@takt/sim';
 import { ServerTCP } from 'modbus-serial';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
@@ -14,6 +14,7 @@ const repo = resolve(import.meta.dirname, '..');
 const WARMUP_MS = 5000;
 const MEASURE_MS = 15_000;
 const MODBUS_DEVICES = 10;
+const OPCUA_MACHINES = 125; // × 4 variables = 500 monitored items
 const TAGS_PER_DEVICE = 100;
 const silent = pino({ level: 'silent' });
 
@@ -82,6 +83,57 @@ export function modbusScenario(ports: number[]): Scenario {
   };
 }
 
+/** One OPC UA server whose 500 variables change every second (state codes cycle too). */
+export async function startOpcuaPlant(dir: string) {
+  return startOpcuaServer({
+    pkiDir: join(dir, 'server-pki'),
+    log: silent,
+    machines: Array.from({ length: OPCUA_MACHINES }, (_, i) => ({
+      id: `ua-${i}`,
+      values: () => {
+        const s = Math.floor(Date.now() / 1000);
+        const states = ['running', 'idle', 'down'] as const;
+        return {
+          good: s + i,
+          reject: Math.floor(s / 10),
+          state: states[(s + i) % 3]!,
+          temperatureC: 40 + ((s + i) % 20) / 2,
+        };
+      },
+    })),
+  });
+}
+
+export function opcuaScenario(endpointUrl: string): Scenario {
+  const channel = {
+    GoodCount: 'count.good',
+    RejectCount: 'count.reject',
+    State: 'metric',
+    Temperature: 'metric',
+  } as const;
+  return {
+    name: `opcua: ${OPCUA_MACHINES * SIM_OPCUA_VARIABLES.length} monitored items, 1 s sampling`,
+    tags: OPCUA_MACHINES * SIM_OPCUA_VARIABLES.length,
+    devices: [
+      {
+        id: 'ua',
+        driver: 'opcua',
+        endpointUrl,
+        publishingIntervalMs: 1000,
+        tags: Array.from({ length: OPCUA_MACHINES }, (_, i) =>
+          SIM_OPCUA_VARIABLES.map((v) => ({
+            name: `m${i}_${v}`,
+            machine: `ua-${i}`,
+            channel: channel[v],
+            nodeId: simOpcuaNodeId(`ua-${i}`, v),
+            samplingIntervalMs: 1000,
+          })),
+        ).flat(),
+      },
+    ],
+  };
+}
+
 export const idleScenario: Scenario = {
   name: 'idle: one simulated tag, 60 s poll',
   tags: 1,
@@ -95,6 +147,14 @@ export const idleScenario: Scenario = {
     },
   ],
 };
+
+/** The node flags of the Pi's systemd unit, so the bench measures what a gateway runs. */
+export function unitNodeFlags(): string[] {
+  const unit = readFileSync(join(repo, 'firmware-configs/pi/takt-edge.service'), 'utf8');
+  const exec = /^ExecStart=\S+ (.*) \S+edge-agent\.mjs$/m.exec(unit);
+  if (!exec) throw new Error('no ExecStart with edge-agent.mjs in takt-edge.service');
+  return exec[1]!.split(/\s+/).filter((f) => f.startsWith('--'));
+}
 
 /** Run the real agent as its own process on `scenario` and measure it. */
 export async function runAgent(
@@ -115,7 +175,8 @@ export async function runAgent(
   );
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repo, 'edge-agent/src/main.ts'), file],
+    // The bundle a gateway runs (npm run build makes it), with the systemd unit's node flags.
+    [...unitNodeFlags(), join(repo, 'edge-agent/dist/edge-agent.mjs'), file],
     {
       env: { ...process.env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -181,16 +242,18 @@ export function printTable(rows: ScenarioResult[], idle: ScenarioResult): void {
 
 /** `npm run bench -- edge`: the agent's CPU, memory and throughput per scenario, beside an idle agent. */
 export async function benchEdge(): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'takt-bench-ua-'));
   const plcs = await startModbusPlcs(MODBUS_DEVICES);
+  const ua = await startOpcuaPlant(dir);
   try {
     return await withCountingBroker(async (mqttUrl, count) => {
       console.log(
         `  measuring each scenario for ${MEASURE_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up`,
       );
       const idle = await runAgent(idleScenario, mqttUrl, count);
-      console.log(`  idle agent: ${idle.rssMb} MB`);
       const modbus = await runAgent(modbusScenario(plcs.ports), mqttUrl, count);
-      const rows = [idle, modbus];
+      const opcua = await runAgent(opcuaScenario(ua.endpointUrl), mqttUrl, count);
+      const rows = [idle, modbus, opcua];
       printTable(rows, idle);
       return {
         tags: modbus.tags,
@@ -199,10 +262,17 @@ export async function benchEdge(): Promise<Record<string, unknown>> {
         rssMb: modbus.rssMb,
         idleRssMb: idle.rssMb,
         idleCpuPercentOfCore: idle.cpuPercentOfCore,
+        opcua: {
+          tags: opcua.tags,
+          readingsPerSec: opcua.readingsPerSec,
+          cpuPercentOfCore: opcua.cpuPercentOfCore,
+          rssMb: opcua.rssMb,
+        },
         scenarios: rows,
       };
     });
   } finally {
+    await ua.stop();
     await plcs.stop();
   }
 }

@@ -48,7 +48,7 @@ describe('Raspberry Pi install script and systemd unit', () => {
     const text = readFileSync(unit, 'utf8');
     expect(text).not.toMatch(/@NODE@|@PREFIX@/);
     expect(text).toContain(
-      `ExecStart=${process.execPath} --max-old-space-size=192 /opt/takt/edge-agent/dist/edge-agent.mjs`,
+      `ExecStart=${process.execPath} --max-old-space-size=128 --max-semi-space-size=2 /opt/takt/edge-agent/dist/edge-agent.mjs`,
     );
     for (const line of [
       'User=takt',
