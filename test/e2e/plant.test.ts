@@ -199,3 +199,45 @@ describe('sim -> edge agent -> broker -> ingest -> PostgreSQL -> API -> socket.i
     expect(again.rows).toHaveLength(1);
   });
 });
+
+describe('other links of the demo gateway', () => {
+  it('brings the CNC machines in over OPC UA subscriptions with the values the server holds', async () => {
+    stack.sim.machines
+      .get('cnc-02')!
+      .pin({ good: 4242, reject: 7, state: 'idle', temperatureC: 66.5 });
+    const { rows } = await waitFor('cnc-02 over OPC UA', async () => {
+      const result = await stack.ingest.pool.query<{
+        state: string;
+        good_total: string;
+        value: number;
+      }>(
+        `SELECT m.state, m.good_total, v.value FROM machines m JOIN machine_values v ON v.machine_id = m.id AND v.tag = 'temperature'
+          WHERE m.id = 'cnc-02'`,
+      );
+      const row = result.rows[0];
+      return row && row.state === 'idle' && row.good_total === '4242' && row.value === 66.5
+        ? result
+        : undefined;
+    });
+    expect(rows[0]).toEqual({ state: 'idle', good_total: '4242', value: 66.5 });
+    stack.sim.machines.get('cnc-02')!.release();
+  });
+
+  it('stores an operator scan from the virtual serial port with its parsed fields', async () => {
+    await stack.scanner.write('WO-24117|OP20\r\n');
+    const scan = await waitFor('the scan in PostgreSQL', async () => {
+      const { rows } = await stack.ingest.pool.query(
+        'SELECT station_id, gateway_id, code, work_order, operation, action FROM scans',
+      );
+      return rows[0];
+    });
+    expect(scan).toEqual({
+      station_id: 'assembly-01',
+      gateway_id: 'gw-demo-1',
+      code: 'WO-24117|OP20',
+      work_order: '24117',
+      operation: 'OP20',
+      action: 'start',
+    });
+  });
+});

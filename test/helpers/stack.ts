@@ -10,9 +10,10 @@ import {
   scenarioSchema,
   type GatewayConfig,
 } from '@takt/protocol';
-import { startSim, type RunningSim } from '@takt/sim';
+import { startPtyPair, startSim, type PtyWriter, type RunningSim } from '@takt/sim';
 import { createTestDatabase } from './db';
 import { testLog } from './logger';
+import { waitFor } from './wait';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -24,6 +25,8 @@ export interface Stack {
   gateway: GatewayConfig;
   mqttUrl: string;
   credentials: { gateway: string; ingest: string };
+  /** Writes to the assembly station's scanner line, as an operator's scan. */
+  scanner: PtyWriter;
   stop(): Promise<void>;
 }
 
@@ -44,10 +47,14 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
     log: testLog,
   });
   const scenario = loadYamlConfig(join(root, 'sim/scenarios/demo.yaml'), scenarioSchema);
+  const tmp = mkdtempSync(join(tmpdir(), 'takt-stack-'));
   const sim = await startSim(
     { ...scenario, machines: scenario.machines.map((m) => ({ ...m, port: 0 })) },
-    { log: testLog },
+    { log: testLog, opcua: { port: 0, pkiDir: join(tmp, 'sim-pki') } },
   );
+  // The assembly station's scanner: a real pty pair; the test scans by writing to `scanner`.
+  const scannerLine = await startPtyPair(join(tmp, 'scanner-edge'), join(tmp, 'scanner-sim'));
+  const scanner = await scannerLine.writer();
   const mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
   const ingest = await startIngest({
     databaseUrl: await createTestDatabase(),
@@ -71,14 +78,33 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
   const gateway: GatewayConfig = gatewayConfigSchema.parse({
     ...demo,
     mqtt: { ...demo.mqtt, url: mqttUrl },
-    stateDir: mkdtempSync(join(tmpdir(), 'takt-edge-')),
-    devices: demo.devices.map((d) => ({
-      ...d,
-      port: sim.machines.get(d.machine!)!.port,
-      pollIntervalMs: 200,
-    })),
+    stateDir: join(tmp, 'edge'),
+    devices: demo.devices.map((d) => {
+      switch (d.driver) {
+        case 'modbus-tcp':
+          return { ...d, port: sim.machines.get(d.machine!)!.port, pollIntervalMs: 200 };
+        case 'opcua':
+          return { ...d, endpointUrl: sim.opcua!.endpointUrl };
+        case 'serial-scanner':
+          return { ...d, path: scannerLine.a, debounceMs: 0 };
+        default:
+          return d;
+      }
+    }),
   });
   const edge = await startEdgeAgent(gateway, { password: credentials.gateway, log: testLog });
+  // Ready when every machine has reported once (OPC UA needs its client certificate first,
+  // a few seconds on a busy machine).
+  await waitFor(
+    'every demo machine to report',
+    async () => {
+      const { rows } = await ingest.pool.query<{ n: string }>(
+        'SELECT count(*) AS n FROM machines WHERE last_seen_at IS NULL',
+      );
+      return rows[0]!.n === '0' || undefined;
+    },
+    45_000,
+  );
   return {
     broker,
     sim,
@@ -87,9 +113,12 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
     gateway,
     mqttUrl,
     credentials,
+    scanner,
     async stop() {
       await edge.stop();
       await ingest.stop();
+      await scanner.close();
+      await scannerLine.stop();
       await sim.stop();
       await broker.stop();
     },

@@ -7,7 +7,7 @@ import { createDriver } from '../../src/drivers/registry';
 import type { PolledDriver } from '../../src/drivers/types';
 import { contractContext, runDriverContract } from '../contract/driver-contract';
 import { startModbusRtuServer, type ModbusRtuPeer } from '../peers/modbus-rtu-peer';
-import { startPtyPair, type PtyPair } from '../peers/pty-pair';
+import { startPtyPair, type PtyPair } from '@takt/sim';
 
 /**
  * The modbus-rtu driver against a real RTU slave: pymodbus 3.0 (Debian's python3) on one

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serialScannerDriver } from '../../src/drivers/serial-scanner';
 import type { PushDriver, ReadingSink, TagReading } from '../../src/drivers/types';
 import { contractContext, runDriverContract } from '../contract/driver-contract';
-import { startPtyPair, type PtyPair, type PtyWriter } from '../peers/pty-pair';
+import { startPtyPair, type PtyPair, type PtyWriter } from '@takt/sim';
 
 /**
  * The scanner driver against real pseudo-terminals: socat joins `<name>-a` (the driver's

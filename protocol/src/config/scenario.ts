@@ -26,10 +26,20 @@ export const scenarioMachineSchema = z.strictObject({
 });
 export type ScenarioMachine = z.output<typeof scenarioMachineSchema>;
 
+/** A virtual barcode scanner: writes `codes` in turn on a pseudo-terminal, as an operator would scan. */
+export const scenarioScannerSchema = z.strictObject({
+  /** The station; the gateway's serial-scanner device reads `<ttyDir>/<id>-edge`. */
+  id: idSchema,
+  everyS: z.number().positive().default(20),
+  codes: z.array(z.string().min(1).max(128)).min(1),
+});
+export type ScenarioScanner = z.output<typeof scenarioScannerSchema>;
+
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
   host: z.string().default('127.0.0.1'),
   machines: z.array(scenarioMachineSchema).min(1),
+  scanners: z.array(scenarioScannerSchema).default([]),
 });
 export type Scenario = z.output<typeof scenarioSchema>;
 
