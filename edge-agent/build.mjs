@@ -2,7 +2,7 @@
 // gateway runs it with `node` alone: no TypeScript loader (tsx costs ~40 MB of RSS) on a
 // 1 GB Pi. Our workspace code is bundled; npm packages stay external and load from
 // node_modules (serialport's native prebuilds, node-opcua's data files).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { URL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -17,12 +17,24 @@ const external = [
   .filter((name) => !name.startsWith('@takt/'))
   .flatMap((name) => [name, `${name}/*`]);
 
+// Old chunks would pile up beside the new ones (their names carry a hash); tsc's types stay.
+const outdir = new URL('dist/', import.meta.url).pathname;
+for (const file of (() => {
+  try {
+    return readdirSync(outdir);
+  } catch {
+    return [];
+  }
+})()) {
+  if (/\.mjs(\.map)?$/.test(file)) rmSync(outdir + file);
+}
+
 await build({
   entryPoints: {
     'edge-agent': new URL('src/main.ts', import.meta.url).pathname,
     'validate-configs': new URL('src/cli/validate-configs.ts', import.meta.url).pathname,
   },
-  outdir: new URL('dist/', import.meta.url).pathname,
+  outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
   splitting: true,

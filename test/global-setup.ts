@@ -5,11 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../ingest/src/db/embedded';
 import { freePort } from '../sim/src/free-port';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgAdminUrl: string;
-  }
-}
+import type {} from '../ingest/test/helpers/test-db'; // declares the provided pgAdminUrl
 
 /**
  * One real PostgreSQL for the whole run (the embedded one: binaries from the npm registry,

@@ -90,9 +90,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   }
 
   let wss: WebSocketServer | undefined;
+  let wsHttp: ReturnType<typeof createHttpServer> | undefined;
   let wsPort: number | undefined;
   if (options.wsPort !== undefined) {
-    const http = createHttpServer();
+    const http = (wsHttp = createHttpServer());
     try {
       wsPort = await listen(http, options.host, options.wsPort);
     } catch (error) {
@@ -118,7 +119,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         wss
           ? new Promise<void>((resolve) => {
               for (const client of wss!.clients) client.terminate();
-              wss!.close(() => resolve());
+              wss!.close(() => wsHttp!.close(() => resolve()));
             })
           : Promise.resolve(),
       ]);

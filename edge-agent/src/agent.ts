@@ -71,8 +71,9 @@ export async function startEdgeAgent(
     onConnect: () => memory.clear(),
   });
 
-  const startRunners = (cfg: GatewayConfig): Promise<DeviceRunner[]> =>
-    Promise.all(
+  /** Every device's runner, not started; if one driver cannot be made, none is left behind. */
+  const createRunners = async (cfg: GatewayConfig): Promise<DeviceRunner[]> => {
+    const made = await Promise.allSettled(
       cfg.devices.map(async (device) => {
         const driver = await createDriver(device, {
           log: log.child({ device: device.id }),
@@ -87,8 +88,22 @@ export async function startEdgeAgent(
           'pollIntervalMs' in device ? device.pollIntervalMs : 0,
           {
             readings: (readings) => {
-              for (const message of mapReadings(tags, readings, memory, now(), cfg.heartbeatMs))
-                publisher.publish(message);
+              for (const message of mapReadings(tags, readings, memory, now(), cfg.heartbeatMs)) {
+                try {
+                  publisher.publish(message);
+                } catch (error) {
+                  // One message the wire schema refuses must not silence the rest of the poll.
+                  log.error(
+                    {
+                      device: device.id,
+                      machine: message.machineId,
+                      kind: message.kind,
+                      err: (error as Error).message,
+                    },
+                    'message not published',
+                  );
+                }
+              }
             },
             connection: (connected) => {
               log.info({ device: device.id, connected }, 'device connection changed');
@@ -98,13 +113,22 @@ export async function startEdgeAgent(
           log,
           now,
         );
-        runner.start();
         return runner;
       }),
     );
+    const failed = made.find((m): m is PromiseRejectedResult => m.status === 'rejected');
+    if (failed) {
+      await Promise.all(
+        made.map((m) => (m.status === 'fulfilled' ? m.value.stop(1000) : undefined)),
+      );
+      throw failed.reason;
+    }
+    return made.map((m) => (m as PromiseFulfilledResult<DeviceRunner>).value);
+  };
 
   try {
-    runners = await startRunners(config);
+    runners = await createRunners(config);
+    for (const runner of runners) runner.start();
   } catch (error) {
     await publisher.stop(1000);
     throw error;
@@ -114,19 +138,29 @@ export async function startEdgeAgent(
     'edge agent started',
   );
 
+  // Reloads run one after another: two quick SIGHUPs must not leave two sets of pollers.
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = async (next: GatewayConfig): Promise<void> => {
+    if (restartOnly(next) !== restartOnly(config)) {
+      throw new Error(
+        'gateway, mqtt and stateDir changes need a restart of the agent; nothing was changed',
+      );
+    }
+    const fresh = await createRunners(next); // the old devices keep running if this fails
+    await Promise.all(runners.map((r) => r.stop(2000)));
+    memory.clear();
+    config = next;
+    runners = fresh;
+    for (const runner of runners) runner.start();
+    publisher.publishBirth();
+    log.info({ devices: runners.length }, 'config reloaded');
+  };
+
   return {
-    async reload(next) {
-      if (restartOnly(next) !== restartOnly(config)) {
-        throw new Error(
-          'gateway, mqtt and stateDir changes need a restart of the agent; nothing was changed',
-        );
-      }
-      await Promise.all(runners.map((r) => r.stop(2000)));
-      memory.clear();
-      config = next;
-      runners = await startRunners(config);
-      publisher.publishBirth();
-      log.info({ devices: runners.length }, 'config reloaded');
+    reload(next) {
+      const done = reloading.then(() => reload(next));
+      reloading = done.catch(() => undefined);
+      return done;
     },
     async stop(timeoutMs = 5000) {
       await Promise.all(runners.map((r) => r.stop(timeoutMs / 2)));

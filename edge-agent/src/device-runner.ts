@@ -85,9 +85,10 @@ export class DeviceRunner {
   async stop(timeoutMs = 2000): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    // Half the budget for the poll in flight, half for closing the driver.
     if (this.driver.mode === 'poll') {
-      await Promise.race([this.running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+      await Promise.race([this.running, new Promise((r) => setTimeout(r, timeoutMs / 2).unref())]);
     }
-    await this.driver.stop(timeoutMs);
+    await this.driver.stop(timeoutMs / 2);
   }
 }

@@ -5,6 +5,13 @@ export const EDGE_ERRORS = {
   EDGE_ERR_NO_PASSWORD: (envName: string) =>
     `the MQTT password is not set: put it in the environment variable ${envName}`,
   EDGE_ERR_UNKNOWN_DRIVER: (kind: string) => `no driver for "${kind}"`,
+  EDGE_ERR_OPCUA_NO_PASSWORD: (device: string, envName: string) =>
+    `OPC UA device "${device}" logs in with a username, but its password is not set: ` +
+    `put it in the environment variable ${envName}`,
+  EDGE_ERR_OPCUA_CONNECT_TIMEOUT: (endpointUrl: string, ms: number) =>
+    `no OPC UA session with ${endpointUrl} within ${ms} ms`,
+  EDGE_ERR_OPCUA_WATCHDOG: (ms: number) =>
+    `the OPC UA server sent neither data nor keep-alive for ${ms} ms: the connection is dead`,
 } as const;
 
 export type EdgeErrorCode = keyof typeof EDGE_ERRORS;

@@ -169,15 +169,20 @@ export function mapReadings(
         mem.state = { state: bucket.state.state, code: bucket.state.code, sentAt: now };
       }
     }
-    const good = countValue(bucket.good);
+    // Push drivers deliver changes one by one: a lone reject change goes with the last good.
+    const good = countValue(bucket.good) ?? (bucket.reject ? mem.counts?.good : undefined);
     if (good !== undefined) {
-      const reject = countValue(bucket.reject) ?? mem.counts?.reject ?? 0;
+      const hasRejectTag = device.tags.some(
+        (t) => t.channel === 'count.reject' && (t.machine ?? device.machine) === machineId,
+      );
+      // Without a reject tag rejects are 0. With one, an unknown reject value (bad read, or not
+      // pushed yet) is the last value sent, or no count is sent: a made-up 0 would look like
+      // a counter reset to ingest and count the pieces twice.
+      const reject = hasRejectTag ? (countValue(bucket.reject) ?? mem.counts?.reject) : 0;
       const prev = mem.counts;
       if (
-        !prev ||
-        prev.good !== good ||
-        prev.reject !== reject ||
-        now - prev.sentAt >= heartbeatMs
+        reject !== undefined &&
+        (!prev || prev.good !== good || prev.reject !== reject || now - prev.sentAt >= heartbeatMs)
       ) {
         const rollover = bucket.good?.rollover;
         out.push({

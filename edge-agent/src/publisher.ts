@@ -62,7 +62,7 @@ export class Publisher {
     this.client.on('connect', () => {
       // TCP_NODELAY on the client side too (DESIGN "Measured": Nagle costs ~40 ms p99).
       (this.client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
-      opts.log.info({ url: m.url }, 'connected to broker');
+      opts.log.info({ broker: new URL(m.url).host }, 'connected to broker'); // never user:pass
       this.publishBirth();
       opts.onConnect?.();
     });

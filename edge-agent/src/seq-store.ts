@@ -43,7 +43,10 @@ export class SeqStore {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      // No file (first start, or a new SD card): start from the clock in microseconds, so that
+      // a gateway that lost its state still counts above every seq ingest has seen from it
+      // (else its new messages would be dropped as duplicates). Stays under 2^53 until 2255.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Date.now() * 1000;
       throw error;
     }
     const value = (JSON.parse(text) as { reservedUpTo?: unknown }).reservedUpTo;

@@ -8,7 +8,7 @@ import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
 import type { IngestItem } from './pipeline/items';
 import { startSubscriber } from './pipeline/subscriber';
-import { writeBatch } from './pipeline/writer';
+import { writeBatchIsolating } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { plugins } from './plugins';
 
@@ -41,7 +41,14 @@ export interface RunningIngest {
 }
 
 async function connectPool(url: string, log: Logger): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url, max: 8, application_name: 'takt-ingest' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 8,
+    application_name: 'takt-ingest',
+    // Bounded waits: a hung database must fail a batch (which is retried), not stall ingest.
+    connectionTimeoutMillis: 10_000,
+    query_timeout: 60_000,
+  });
   // An idle connection dropped by the server (restart, failover) must not crash ingest:
   // the pool replaces it; a failing batch is retried by the batcher.
   pool.on('error', (error) =>
@@ -108,7 +115,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       maxDelayMs: opts.batch?.maxDelayMs ?? 100,
       log,
       flush: async (items) => {
-        const result = await writeBatch(pool, items);
+        const result = await writeBatchIsolating(pool, items);
         if (result.duplicates > 0 || result.lateCounts > 0) {
           log.info(
             { duplicates: result.duplicates, lateCounts: result.lateCounts },
@@ -119,12 +126,16 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       },
     });
     const port = await listen(app, opts.http.host, opts.http.port);
-    stops.unshift(() => app.close());
+    // socket.io first: app.close() waits for its websockets otherwise.
+    stops.unshift(async () => {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close();
+    });
     const subscriber = startSubscriber({ ...opts.mqtt, log, onItem: (item) => batcher.push(item) });
     void subscriber.ready.then(() => (status.subscribed = true));
     stops.unshift(async () => {
-      await subscriber.stop();
-      const left = await batcher.drain();
+      await subscriber.stop(1000);
+      const left = await batcher.drain(2500);
       if (left > 0) log.error({ left }, 'items not written at shutdown');
     });
     const url = `http://${opts.http.host}:${port}`;
@@ -137,7 +148,6 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       async stop(timeoutMs = 5000) {
         const all = (async () => {
           for (const stop of stops) await stop();
-          io.close();
           await pool.end();
         })();
         const timer = new Promise<'timeout'>((r) =>

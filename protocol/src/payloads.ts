@@ -10,6 +10,19 @@ import { idSchema } from './ids';
 export const epochMsSchema = z.number().int().min(0).max(8.64e15);
 export const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Text on the wire: PostgreSQL text cannot hold U+0000, and PLC string buffers often carry
+ * NULs, so they are refused here (a dead letter with a reason) rather than failing a batch.
+ */
+export const wireText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('\0'), 'must not contain NUL characters');
+
+/** A counter or total: an integer PostgreSQL's bigint and JavaScript both hold exactly. */
+const safeCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
 export const QUALITIES = ['good', 'uncertain', 'bad'] as const;
 export const qualitySchema = z.enum(QUALITIES);
 export type Quality = z.infer<typeof qualitySchema>;
@@ -41,7 +54,7 @@ const envelope = {
 export const readingValueSchema = z.union([
   z.number().refine(Number.isFinite, 'must be a finite number'),
   z.boolean(),
-  z.string().max(256),
+  wireText(256),
   z.null(),
 ]);
 export type ReadingValue = z.infer<typeof readingValueSchema>;
@@ -52,7 +65,7 @@ export const readingSchema = z.object({
   /** When the value was read (source time). */
   ts: epochMsSchema,
   quality: qualitySchema,
-  unit: z.string().max(16).optional(),
+  unit: wireText(16).optional(),
 });
 export type Reading = z.infer<typeof readingSchema>;
 
@@ -66,16 +79,21 @@ export const statePayloadSchema = z.object({
   ...envelope,
   state: machineStateSchema,
   /** The raw PLC state code, when the state came from one. */
-  code: z.number().int().optional(),
-  reason: z.string().max(64).optional(),
+  code: z
+    .number()
+    .int()
+    .min(-(2 ** 31))
+    .max(2 ** 31 - 1)
+    .optional(), // PostgreSQL integer
+  reason: wireText(64).optional(),
 });
 export type StatePayload = z.infer<typeof statePayloadSchema>;
 
 export const countPayloadSchema = z.object({
   ...envelope,
   /** Absolute counter values as the PLC holds them, never deltas (DESIGN "Wire contract"). */
-  good: z.number().int().min(0),
-  reject: z.number().int().min(0),
+  good: safeCount,
+  reject: safeCount,
   /**
    * The counter's modulus when it wraps (65536 for a 16-bit register); ingest tells a
    * wrap from a reset with it. Absent: the counter does not wrap, so a drop is a reset.
@@ -86,12 +104,12 @@ export type CountPayload = z.infer<typeof countPayloadSchema>;
 
 export const scanPayloadSchema = z.object({
   ...envelope,
-  code: z.string().min(1).max(256),
-  workOrder: z.string().max(64).optional(),
-  operation: z.string().max(64).optional(),
-  action: z.string().max(32).optional(),
-  reason: z.string().max(64).optional(),
-  operator: z.string().max(64).optional(),
+  code: wireText(256).min(1),
+  workOrder: wireText(64).optional(),
+  operation: wireText(64).optional(),
+  action: wireText(32).optional(),
+  reason: wireText(64).optional(),
+  operator: wireText(64).optional(),
 });
 export type ScanPayload = z.infer<typeof scanPayloadSchema>;
 
@@ -105,7 +123,7 @@ export const statusPayloadSchema = z.object({
   v: z.literal(1),
   ts: epochMsSchema,
   status: z.enum(['online', 'offline']),
-  version: z.string().max(32).optional(),
+  version: wireText(32).optional(),
   startedAt: epochMsSchema.optional(),
   uptimeS: z.number().int().min(0).optional(),
   devices: z.array(deviceStatusSchema).optional(),

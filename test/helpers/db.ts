@@ -1,19 +1,2 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { inject } from 'vitest';
-
-/** A fresh, empty database in the run's PostgreSQL; returns its URL. */
-export async function createTestDatabase(prefix = 'takt_test'): Promise<string> {
-  const admin = inject('pgAdminUrl');
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+/** The run's PostgreSQL helper lives with ingest; the root tests use the same one. */
+export { createTestDatabase } from '../../ingest/test/helpers/test-db';

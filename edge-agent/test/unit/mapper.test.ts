@@ -102,7 +102,7 @@ describe('mapReadings', () => {
   it('carries the counter rollover', () => {
     const out = mapReadings(
       device,
-      [{ ...r('good_count', 5), rollover: 65536 }],
+      [{ ...r('good_count', 5), rollover: 65536 }, r('reject_count', 0)],
       new Map(),
       0,
       60_000,
@@ -173,5 +173,29 @@ describe('scans', () => {
       },
       { machineId: 'station-3', kind: 'scan', body: { code: 'X', action: 'unknown' } },
     ]);
+  });
+});
+
+describe('counts from push drivers and bad reject reads', () => {
+  it('never makes up a reject value for a machine that has a reject tag', () => {
+    const memory = new Map<string, MachineMemory>();
+    const kinds = (readings: TagReading[], now: number) =>
+      mapReadings(device, readings, memory, now, 60_000)
+        .filter((m) => m.kind === 'count')
+        .map((m) => m.body);
+    expect(kinds([r('good_count', 10), r('reject_count', null, 'bad')], 0)).toEqual([]);
+    expect(kinds([r('good_count', 10), r('reject_count', 500)], 1)).toEqual([
+      { good: 10, reject: 500 },
+    ]);
+    expect(kinds([r('good_count', 11), r('reject_count', null, 'bad')], 2)).toEqual([
+      { good: 11, reject: 500 },
+    ]);
+    expect(kinds([r('reject_count', 501)], 3)).toEqual([{ good: 11, reject: 501 }]); // a lone push change
+  });
+
+  it('sends reject 0 for a machine without a reject tag', () => {
+    const onlyGood: DeviceTags = { machine: 'm', tags: [{ name: 'g', channel: 'count.good' }] };
+    const out = mapReadings(onlyGood, [r('g', 3)], new Map(), 0, 60_000);
+    expect(out).toEqual([{ machineId: 'm', kind: 'count', body: { good: 3, reject: 0 } }]);
   });
 });

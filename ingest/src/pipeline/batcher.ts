@@ -66,15 +66,20 @@ export class Batcher<T> {
   /** Flush everything still waiting (bounded by `timeoutMs`), then stop. */
   async drain(timeoutMs = 5000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
+    // No timer may start another flush beside the ones drain runs (one flush at a time).
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     while (Date.now() < deadline) {
-      if (this.flushing) await this.flushing;
+      if (this.flushing)
+        await Promise.race([
+          this.flushing,
+          new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()))),
+        ]);
       else if (this.pending.length > 0)
         await (this.flushing = this.flushOnce().finally(() => (this.flushing = undefined)));
       else break;
     }
-    this.stopped = true;
     return this.pending.length;
   }
 }

@@ -45,7 +45,7 @@ export function startSubscriber(opts: SubscriberOptions): RunningSubscriber {
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   client.on('connect', () => {
     (client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
-    opts.log.info({ url: opts.url }, 'ingest connected to broker');
+    opts.log.info({ broker: new URL(opts.url).host }, 'ingest connected to broker'); // never user:pass
     // Re-subscribing on every connect is harmless and covers a broker that lost its sessions.
     client.subscribeAsync(topics.all, { qos: 1 }).then(
       () => resolveReady(),

@@ -3,10 +3,10 @@ import type { PoolClient } from 'pg';
 import { deriveCounts, type CounterTotals } from '../domain/counters';
 import { latestState } from '../domain/states';
 
-type Msg<K extends DecodedMessage['kind']> = Extract<DecodedMessage, { kind: K }>;
+export type Msg<K extends DecodedMessage['kind']> = Extract<DecodedMessage, { kind: K }>;
 
 const QUALITY = { good: 0, uncertain: 1, bad: 2 } as const;
-const toDate = (ms: number) => new Date(ms);
+export const toDate = (ms: number) => new Date(ms);
 
 export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
@@ -135,7 +135,8 @@ export async function writeCounts(client: PoolClient, messages: Msg<'count'>[]):
     reject_total: string | null;
     counts_at: Date | null;
   }>(
-    'SELECT id, good_total, reject_total, counts_at FROM machines WHERE id = ANY($1::text[]) FOR UPDATE',
+    // A fixed lock order, so that two writers can never deadlock on these rows.
+    'SELECT id, good_total, reject_total, counts_at FROM machines WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
     [[...byMachine.keys()]],
   );
   const prev = new Map<string, CounterTotals>();

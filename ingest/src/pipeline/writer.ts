@@ -1,9 +1,16 @@
-import type { DecodedMessage } from '@takt/protocol';
+import { topics, type DecodedMessage, type MachineMessageKind } from '@takt/protocol';
 import type { Pool, PoolClient } from 'pg';
-import { groupBy, writeCounts, writeMetrics, writeScans, writeStates } from './write-series';
+import {
+  groupBy,
+  toDate,
+  writeCounts,
+  writeMetrics,
+  writeScans,
+  writeStates,
+  type Msg,
+} from './write-series';
 import type { IngestItem } from './items';
 
-type Msg<K extends DecodedMessage['kind']> = Extract<DecodedMessage, { kind: K }>;
 type SeqMsg = Exclude<DecodedMessage, { kind: 'status' }>;
 
 export interface WriteResult {
@@ -13,8 +20,6 @@ export interface WriteResult {
   deadLetters: number;
   lateCounts: number;
 }
-
-const toDate = (ms: number) => new Date(ms);
 
 /**
  * One batch -> PostgreSQL in one transaction, every table written with a single unnest
@@ -77,7 +82,12 @@ async function insertDeadLetters(
 ) {
   await client.query(
     'INSERT INTO dead_letters (topic, payload, reason) SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[])',
-    [dead.map((d) => d.topic), dead.map((d) => d.payload), dead.map((d) => d.reason)],
+    // PostgreSQL text cannot hold U+0000, and a parse error may quote the raw payload.
+    [
+      dead.map((d) => d.topic.replaceAll('\0', '\\0')),
+      dead.map((d) => d.payload),
+      dead.map((d) => d.reason.replaceAll('\0', '\\0')),
+    ],
   );
 }
 
@@ -145,4 +155,49 @@ async function touchMachines(client: PoolClient, messages: Exclude<SeqMsg, Msg<'
       latest.map((m) => toDate(m.payload.ts)),
     ],
   );
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity): the data is wrong, not the link. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/**
+ * writeBatch, but one message the database refuses never blocks the others: on a data
+ * error the batch is written item by item and each refused item becomes a dead letter with
+ * the database's reason. Link errors (database down) are thrown, and the batch is retried.
+ */
+export async function writeBatchIsolating(
+  pool: Pool,
+  items: readonly IngestItem[],
+): Promise<WriteResult> {
+  try {
+    return await writeBatch(pool, items);
+  } catch (error) {
+    if (!isDataError(error) || items.length === 0) throw error;
+  }
+  const total: WriteResult = { machines: new Set(), duplicates: 0, deadLetters: 0, lateCounts: 0 };
+  for (const item of items) {
+    let result: WriteResult;
+    try {
+      result = await writeBatch(pool, [item]);
+    } catch (error) {
+      if (!isDataError(error) || item.kind === 'dead') throw error;
+      const { site, gatewayId, kind } = item.message;
+      const topic =
+        'machineId' in item.message
+          ? topics.machine(site, gatewayId, item.message.machineId, kind as MachineMessageKind)
+          : topics.status(site, gatewayId);
+      const reason = `database refused it: ${(error as Error).message}`;
+      result = await writeBatch(pool, [
+        { kind: 'dead', topic, payload: Buffer.from(JSON.stringify(item.message.payload)), reason },
+      ]);
+    }
+    for (const id of result.machines) total.machines.add(id);
+    total.duplicates += result.duplicates;
+    total.deadLetters += result.deadLetters;
+    total.lateCounts += result.lateCounts;
+  }
+  return total;
 }

@@ -1,10 +1,11 @@
+import { idSchema } from '@takt/protocol';
 import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { machineExists, machineSnapshots, sampleSeries } from '../queries/machines';
 import type { IngestPlugin } from './types';
 
 const samplesQuery = z.strictObject({
-  tag: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'tag must be a tag id'),
+  tag: idSchema,
   minutes: z.coerce.number().int().min(1).max(10_080).default(15),
 });
 

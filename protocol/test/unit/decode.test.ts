@@ -94,3 +94,34 @@ describe('decodeMessage', () => {
     expect(() => encodePayload('count', { v: 1, seq: -1, ts: 1, good: 1, reject: 0 })).toThrow();
   });
 });
+
+describe('values PostgreSQL could not store', () => {
+  it.each([
+    [
+      'a NUL inside a string value',
+      'metrics',
+      {
+        v: 1,
+        seq: 1,
+        ts: 1,
+        readings: [{ tag: 't', value: 'AB\u0000stale', ts: 1, quality: 'good' }],
+      },
+      'must not contain NUL',
+    ],
+    [
+      'a state code beyond a 32-bit integer',
+      'state',
+      { v: 1, seq: 1, ts: 1, state: 'down', code: 2 ** 40 },
+      'code: Too big',
+    ],
+    [
+      'a counter beyond 2^53',
+      'count',
+      { v: 1, seq: 1, ts: 1, good: 2 ** 60, reject: 0 },
+      'good: Too big',
+    ],
+  ])('rejects %s with a reason', (_name, kind, payload, reason) => {
+    const result = decodeMessage(`takt/v1/s1/gw1/m1/${kind}`, Buffer.from(JSON.stringify(payload)));
+    expect(!result.ok && result.reason).toContain(reason);
+  });
+});

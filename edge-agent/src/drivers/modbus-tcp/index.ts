@@ -11,7 +11,8 @@ export const modbusTcpDriver: DriverModule<ModbusTcpDeviceConfig> = {
       config,
       ctx,
       async (client) => {
-        await client.connectTCP(config.host, { port: config.port });
+        // Bounded connect: an unanswered SYN must not hold the poll loop for the OS's ~2 minutes.
+        await client.connectTCP(config.host, { port: config.port, timeout: config.timeoutMs });
         // TCP_NODELAY: each request is one small packet that should leave at once.
         const socket = (
           client as unknown as { _port?: { _client?: { setNoDelay?(v: boolean): void } } }

@@ -128,6 +128,9 @@ export class ModbusDriver implements PolledDriver {
         ? Boolean(data[at])
         : decodeRegisters(data.slice(at, at + registerWidth(tag)) as number[], tag);
       const value = typeof raw === 'number' ? scaleValue(raw, tag.scale, tag.offset) : raw;
+      // A float register holding NaN or Infinity (0xFFFF 0xFFFF) is no measurement.
+      if (typeof value === 'number' && !Number.isFinite(value))
+        return { tag: tag.name, value: null, quality: 'bad', ts };
       const reading: TagReading = { tag: tag.name, value, quality: 'good', ts };
       const rollover = ROLLOVER[tag.type];
       if (tag.channel.startsWith('count.') && rollover !== undefined) reading.rollover = rollover;
@@ -140,14 +143,24 @@ export class ModbusDriver implements PolledDriver {
     return block.tags.map((tag) => ({ tag: tag.name, value: null, quality: 'bad', ts }));
   }
 
-  private disconnect(): Promise<void> {
-    const wasOpen = this.open || this.client.isOpen;
+  /**
+   * Close the link, bounded: modbus-serial only calls back from close() on a socket that is
+   * still open, so a link the PLC already dropped would otherwise never resolve.
+   */
+  private disconnect(timeoutMs = 1000): Promise<void> {
+    const client = this.client;
     this.open = false;
-    if (!wasOpen) return Promise.resolve();
+    if (!client.isOpen) return Promise.resolve();
     return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
       try {
-        this.client.close(() => resolve());
+        client.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       } catch {
+        clearTimeout(timer);
         resolve();
       }
     });

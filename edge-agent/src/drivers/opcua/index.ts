@@ -1,7 +1,7 @@
 import { opcuaDeviceSchema, type OpcuaDeviceConfig } from '@takt/protocol';
 import type { OPCUACertificateManager } from 'node-opcua';
 import type { DriverContext, DriverModule, PushDriver, ReadingSink, TagReading } from '../types';
-import { OPCUA_ERRORS, OpcuaDriverError } from './errors';
+import { EDGE_ERRORS, EdgeError } from '../../errors';
 import { openLink, type Link } from './link';
 import { initialLinkState, linkReducer, type LinkEffect, type LinkEvent } from './link-state';
 import { openPki } from './pki';
@@ -34,9 +34,9 @@ class OpcuaDriver implements PushDriver {
     if (config.username && config.passwordEnv) {
       this.password = ctx.env[config.passwordEnv];
       if (this.password === undefined) {
-        throw new OpcuaDriverError(
+        throw new EdgeError(
           'EDGE_ERR_OPCUA_NO_PASSWORD',
-          OPCUA_ERRORS.EDGE_ERR_OPCUA_NO_PASSWORD(config.id, config.passwordEnv),
+          EDGE_ERRORS.EDGE_ERR_OPCUA_NO_PASSWORD(config.id, config.passwordEnv),
         );
       }
     }

@@ -12,7 +12,7 @@ import {
 } from 'node-opcua';
 import type { DriverContext, TagReading } from '../types';
 import { toReading } from './convert';
-import { OPCUA_ERRORS, OpcuaDriverError } from './errors';
+import { EDGE_ERRORS, EdgeError } from '../../errors';
 import { monitorTags } from './monitored-items';
 
 /**
@@ -169,10 +169,8 @@ class OpenLink implements Link {
       () => {
         if (Date.now() - this.lastHeard > deadMs) {
           this.lose(
-            new OpcuaDriverError(
-              'EDGE_ERR_OPCUA_WATCHDOG',
-              OPCUA_ERRORS.EDGE_ERR_OPCUA_WATCHDOG(deadMs),
-            ).message,
+            new EdgeError('EDGE_ERR_OPCUA_WATCHDOG', EDGE_ERRORS.EDGE_ERR_OPCUA_WATCHDOG(deadMs))
+              .message,
           );
         }
       },
@@ -251,12 +249,9 @@ export async function openLink(options: LinkOptions): Promise<Link> {
     timer = setTimeout(
       () =>
         reject(
-          new OpcuaDriverError(
+          new EdgeError(
             'EDGE_ERR_OPCUA_CONNECT_TIMEOUT',
-            OPCUA_ERRORS.EDGE_ERR_OPCUA_CONNECT_TIMEOUT(
-              config.endpointUrl,
-              config.connectTimeoutMs,
-            ),
+            EDGE_ERRORS.EDGE_ERR_OPCUA_CONNECT_TIMEOUT(config.endpointUrl, config.connectTimeoutMs),
           ),
         ),
       config.connectTimeoutMs,
