@@ -1,7 +1,13 @@
 import { healthPlugin } from './health';
 import { livePlugin } from './live';
 import { machinesPlugin } from './machines';
+import { retentionPlugin } from './retention';
 import type { IngestPlugin } from './types';
 
 /** Every ingest feature, registered in one place (STYLE 5). */
-export const plugins: readonly IngestPlugin[] = [healthPlugin, machinesPlugin, livePlugin];
+export const plugins: readonly IngestPlugin[] = [
+  healthPlugin,
+  machinesPlugin,
+  livePlugin,
+  retentionPlugin,
+];

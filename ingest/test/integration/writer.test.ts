@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/test-db';
 import { migrate } from '../../src/db/migrate';
 import { writeBatchIsolating } from '../../src/pipeline/writer';
+import { pruneDedupe } from '../../src/plugins/retention';
 
 let pool: pg.Pool;
 beforeAll(async () => {
@@ -87,5 +88,19 @@ describe('writeBatchIsolating against PostgreSQL', () => {
       writeBatchIsolating(down, [{ kind: 'message', message: metrics(99, 9) }]),
     ).rejects.toThrow();
     await down.end();
+  });
+
+  it('prunes dedupe rows older than the window and keeps the recent ones', async () => {
+    await pool.query(
+      "INSERT INTO received_messages (gateway_id, seq, received_at) VALUES ('old-gw', 1, now() - interval '20 days')",
+    );
+    const kept = Number(
+      (await pool.query<{ n: string }>('SELECT count(*) AS n FROM received_messages')).rows[0]!.n,
+    );
+    expect(await pruneDedupe(pool, 14)).toBe(1);
+    const left = Number(
+      (await pool.query<{ n: string }>('SELECT count(*) AS n FROM received_messages')).rows[0]!.n,
+    );
+    expect(left).toBe(kept - 1);
   });
 });
