@@ -1,0 +1,93 @@
+import type { ShiftConfig, Weekday } from '@takt/protocol';
+import { intersect, normalize, subtract, type Interval } from './intervals';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WEEKDAY_OF_UTC_DAY: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+interface LocalDate {
+  y: number;
+  m: number;
+  d: number;
+}
+
+/** The wall-clock date and time of `instant` in `timeZone`, as if it were UTC (ms). */
+function wallClockMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  return Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+}
+
+/** The instant at which the clocks in `timeZone` show this date and time (DST-aware). */
+export function zonedTimeToUtc(date: LocalDate, hhmm: string, timeZone: string): number {
+  const [hh, mm] = hhmm.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(date.y, date.m - 1, date.d, hh, mm);
+  let guess = wall - (wallClockMs(wall, timeZone) - wall);
+  // A second pass settles guesses that crossed a DST change.
+  guess = wall - (wallClockMs(guess, timeZone) - guess);
+  return guess;
+}
+
+function localDate(instant: number, timeZone: string): LocalDate {
+  const wall = new Date(wallClockMs(instant, timeZone));
+  return { y: wall.getUTCFullYear(), m: wall.getUTCMonth() + 1, d: wall.getUTCDate() };
+}
+
+function addDays(date: LocalDate, days: number): LocalDate {
+  const t = new Date(Date.UTC(date.y, date.m - 1, date.d) + days * DAY_MS);
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+}
+
+/** One shift started on `day`: its time minus its breaks. `end` <= `start` crosses midnight. */
+function shiftOn(shift: ShiftConfig, day: LocalDate, timeZone: string): Interval[] {
+  const at = (hhmm: string) => {
+    // Clock times earlier than the start belong to the next day (after midnight).
+    const next = hhmm <= shift.start && hhmm !== shift.start ? 1 : 0;
+    return zonedTimeToUtc(addDays(day, next), hhmm, timeZone);
+  };
+  const from = zonedTimeToUtc(day, shift.start, timeZone);
+  const to =
+    shift.end <= shift.start ? zonedTimeToUtc(addDays(day, 1), shift.end, timeZone) : at(shift.end);
+  const breaks = shift.breaks.map((b) => ({ from: at(b.start), to: at(b.end) }));
+  return subtract([{ from, to }], breaks);
+}
+
+/**
+ * Planned busy time of a shift calendar within [from, to) (ISO 22400-2 PBT before
+ * unplanned stops): every shift that starts on one of its days, minus its breaks, in the
+ * site's time zone. No shifts declared: the whole window is planned.
+ */
+export function plannedIntervals(
+  shifts: readonly ShiftConfig[],
+  from: number,
+  to: number,
+  timeZone: string,
+): Interval[] {
+  const window = [{ from, to }];
+  if (shifts.length === 0) return window;
+  const all: Interval[] = [];
+  const last = localDate(to, timeZone);
+  // Start a day early: last night's shift may run into the window.
+  for (let day = addDays(localDate(from, timeZone), -1); ; day = addDays(day, 1)) {
+    const weekday = WEEKDAY_OF_UTC_DAY[new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay()]!;
+    for (const shift of shifts)
+      if (shift.days.includes(weekday)) all.push(...shiftOn(shift, day, timeZone));
+    if (day.y === last.y && day.m === last.m && day.d === last.d) break;
+  }
+  return intersect(normalize(all), window);
+}
