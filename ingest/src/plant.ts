@@ -17,16 +17,53 @@ export async function applyPlantModel(pool: Pool, plant: PlantModel): Promise<vo
        ON CONFLICT (id) DO UPDATE SET site_id = EXCLUDED.site_id, name = EXCLUDED.name`,
       [plant.site.id, lines.map((l) => l.id), lines.map((l) => l.name)],
     );
+    await client.query(
+      `INSERT INTO products (id, name, ideal_cycle_ms)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::float8[])
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, ideal_cycle_ms = EXCLUDED.ideal_cycle_ms`,
+      [
+        plant.products.map((p) => p.id),
+        plant.products.map((p) => p.name),
+        plant.products.map((p) => p.idealCycleMs),
+      ],
+    );
+    const cycles = plant.products.flatMap((p) =>
+      Object.entries(p.machines).map(([machine, ms]) => ({ product: p.id, machine, ms })),
+    );
+    await client.query('DELETE FROM product_machine_cycles WHERE product_id = ANY($1::text[])', [
+      plant.products.map((p) => p.id),
+    ]);
+    await client.query(
+      `INSERT INTO product_machine_cycles (product_id, machine_id, ideal_cycle_ms)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::float8[])`,
+      [cycles.map((c) => c.product), cycles.map((c) => c.machine), cycles.map((c) => c.ms)],
+    );
     const machines = lines.flatMap((l) => l.machines.map((m) => ({ ...m, line: l.id })));
     await client.query(
-      `INSERT INTO machines (id, site_id, line_id, name)
-       SELECT u.id, $1, u.line, u.name FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, line, name)
-       ON CONFLICT (id) DO UPDATE SET site_id = EXCLUDED.site_id, line_id = EXCLUDED.line_id, name = EXCLUDED.name`,
+      `INSERT INTO machines (id, site_id, line_id, name, product_id, microstop_threshold_ms)
+       SELECT u.id, $1, u.line, u.name, u.product, u.threshold
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int4[]) AS u(id, line, name, product, threshold)
+       ON CONFLICT (id) DO UPDATE SET site_id = EXCLUDED.site_id, line_id = EXCLUDED.line_id, name = EXCLUDED.name,
+         product_id = EXCLUDED.product_id, microstop_threshold_ms = EXCLUDED.microstop_threshold_ms`,
       [
         plant.site.id,
         machines.map((m) => m.id),
         machines.map((m) => m.line),
         machines.map((m) => m.name),
+        machines.map((m) => m.product ?? null),
+        machines.map((m) => Math.round(m.microstopThresholdS * 1000)),
+      ],
+    );
+    // The calendar is the model's: shifts no longer declared are gone.
+    await client.query('DELETE FROM shifts WHERE site_id = $1', [plant.site.id]);
+    await client.query(
+      `INSERT INTO shifts (id, site_id, name, definition)
+       SELECT u.id, $1, u.name, u.def FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS u(id, name, def)`,
+      [
+        plant.site.id,
+        plant.shifts.map((s) => s.id),
+        plant.shifts.map((s) => s.name),
+        plant.shifts.map((s) => JSON.stringify(s)),
       ],
     );
     await client.query('COMMIT');

@@ -3,8 +3,8 @@
  * times and counts first and divides last: percentages are never averaged.
  */
 export interface ProductCount {
-  /** Ideal cycle time of this product on this machine, ms per piece. */
-  idealCycleMs: number;
+  /** Ideal cycle time of this product on this machine, ms per piece; null when unknown. */
+  idealCycleMs: number | null;
   /** All pieces made (good + reject): performance uses the total, so scrap is counted once. */
   total: number;
   good: number;
@@ -41,11 +41,20 @@ export interface Oee {
   teep: number | null;
 }
 
-const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
+const ratio = (num: number, den: number): number | null =>
+  den > 0 && Number.isFinite(num) ? num / den : null;
 
+/**
+ * OEE of one window. Without an ideal cycle time for some product that was made, the
+ * ratios that need it (performance, quality, OEE, TEEP) are null rather than guessed.
+ */
 export function computeOee(input: OeeInput): Oee {
-  const idealTotalMs = input.products.reduce((s, p) => s + p.idealCycleMs * p.total, 0);
-  const idealGoodMs = input.products.reduce((s, p) => s + p.idealCycleMs * p.good, 0);
+  const made = input.products.filter((p) => p.total > 0);
+  const cyclesKnown = made.every((p) => p.idealCycleMs !== null);
+  const ideal = (count: (p: ProductCount) => number) =>
+    cyclesKnown ? made.reduce((s, p) => s + p.idealCycleMs! * count(p), 0) : NaN;
+  const idealTotalMs = ideal((p) => p.total);
+  const idealGoodMs = ideal((p) => p.good);
   const totalCount = input.products.reduce((s, p) => s + p.total, 0);
   const goodCount = input.products.reduce((s, p) => s + p.good, 0);
   const performance = ratio(idealTotalMs, input.runMs);

@@ -1,6 +1,7 @@
 import { healthPlugin } from './health';
 import { livePlugin } from './live';
 import { machinesPlugin } from './machines';
+import { oeePlugin } from './oee';
 import { retentionPlugin } from './retention';
 import type { IngestPlugin } from './types';
 
@@ -8,6 +9,7 @@ import type { IngestPlugin } from './types';
 export const plugins: readonly IngestPlugin[] = [
   healthPlugin,
   machinesPlugin,
+  oeePlugin,
   livePlugin,
   retentionPlugin,
 ];

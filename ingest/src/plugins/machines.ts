@@ -2,22 +2,13 @@ import { idSchema } from '@takt/protocol';
 import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { machineExists, machineSnapshots, sampleSeries } from '../queries/machines';
+import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
 
 const samplesQuery = z.strictObject({
   tag: idSchema,
   minutes: z.coerce.number().int().min(1).max(10_080).default(15),
 });
-
-function badRequest(error: z.ZodError): IngestError {
-  const issue = error.issues[0]!;
-  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-  return new IngestError(
-    'INGEST_ERR_BAD_REQUEST',
-    INGEST_ERRORS.INGEST_ERR_BAD_REQUEST(`${where}${issue.message}`),
-    400,
-  );
-}
 
 /** `GET /api/machines` (the boards' snapshot) and a tag's history for trends. */
 export const machinesPlugin: IngestPlugin = (app, { pool }) => {

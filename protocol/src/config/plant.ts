@@ -11,7 +11,10 @@ export const shiftSchema = z.strictObject({
   start: clockTime,
   end: clockTime,
   /** Days the shift starts on. */
-  days: z.array(z.enum(WEEKDAYS)).min(1).default([...WEEKDAYS]),
+  days: z
+    .array(z.enum(WEEKDAYS))
+    .min(1)
+    .default([...WEEKDAYS]),
   /** Planned stops inside the shift (breaks), same clock; not planned busy time. */
   breaks: z.array(z.strictObject({ start: clockTime, end: clockTime })).default([]),
 });

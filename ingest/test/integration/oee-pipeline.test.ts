@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { startBroker, type RunningBroker } from '@takt/broker';
+import { encodePayload, topics } from '@takt/protocol';
+import mqtt, { type MqttClient } from 'mqtt';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIngest, type RunningIngest } from '../../src';
+import { createTestDatabase } from '../helpers/test-db';
+
+const log = pino({ level: 'silent' });
+const day = Date.parse('2026-11-20T00:00:00Z');
+const at = (hhmm: string) => day + (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000;
+let broker: RunningBroker;
+let ingest: RunningIngest;
+let gw: MqttClient;
+let seq = 1;
+
+async function send(
+  machine: string,
+  kind: 'state' | 'count',
+  ts: number,
+  body: Record<string, unknown>,
+) {
+  const payload = encodePayload(kind, { v: 1, seq: seq++, ts, ...body } as never);
+  await gw.publishAsync(topics.machine('golden-site', 'gw-golden', machine, kind), payload, {
+    qos: 1,
+  });
+}
+
+async function api(path: string) {
+  const response = await fetch(`${ingest.url}${path}`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  broker = await startBroker({ host: '127.0.0.1', port: 0, users: [], allowAnonymous: true, log });
+  const url = `mqtt://127.0.0.1:${broker.port}`;
+  ingest = await startIngest({
+    databaseUrl: await createTestDatabase('takt_oee'),
+    mqtt: { url, clientId: 'ingest-oee' },
+    http: { host: '127.0.0.1', port: 0 },
+    plantFile: join(import.meta.dirname, '../fixtures/golden-plant.yaml'),
+    batch: { maxItems: 1000, maxDelayMs: 20 },
+    log,
+  });
+  await ingest.subscribed;
+  gw = await mqtt.connectAsync(url);
+  // golden-1, the textbook shift: running from 06:00, down 08:00-08:47, 19,271 made, 423 rejects.
+  await send('golden-1', 'state', at('06:00'), { state: 'running', code: 1 });
+  await send('golden-1', 'count', at('06:00'), { good: 5000, reject: 100 }); // baseline totals
+  await send('golden-1', 'state', at('08:00'), { state: 'down', code: 3, reason: 'technical' });
+  await send('golden-1', 'state', at('08:47'), { state: 'running', code: 1 });
+  await send('golden-1', 'count', at('13:59'), { good: 5000 + 18_848, reject: 100 + 423 });
+  // golden-2: the same shift, never stopped, 25,200 made, all good (P = 25,200 s / 420 min = 100 %).
+  await send('golden-2', 'state', at('05:00'), { state: 'running', code: 1 });
+  await send('golden-2', 'count', at('05:00'), { good: 0, reject: 0 });
+  await send('golden-2', 'count', at('13:59'), { good: 25_200, reject: 0 });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { rows } = await ingest.pool.query<{ n: string }>('SELECT count(*) AS n FROM counts');
+    if (rows[0]!.n === '4') break;
+    if (Date.now() > deadline) throw new Error('counts did not arrive');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+});
+afterAll(async () => {
+  await gw?.endAsync();
+  await ingest?.stop();
+  await broker?.stop();
+});
+
+const window = `from=2026-11-20T06:00:00Z&to=2026-11-20T14:00:00Z`;
+
+describe('OEE through the real pipeline (MQTT -> ingest -> PostgreSQL -> API)', () => {
+  it('gives the textbook figures for the textbook shift', async () => {
+    const { status, body } = await api(`/api/oee?machine=golden-1&${window}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      machine: 'golden-1',
+      plannedBusyMs: 420 * 60_000,
+      runMs: 373 * 60_000,
+      downMs: 47 * 60_000,
+      totalCount: 19_271,
+      goodCount: 18_848,
+    });
+    expect(body.availability).toBeCloseTo(0.8881, 4);
+    expect(body.performance).toBeCloseTo(0.8611, 4);
+    expect(body.quality).toBeCloseTo(0.978, 4);
+    expect(body.oee).toBeCloseTo(0.7479, 4);
+    expect(body.teep).toBeCloseTo(0.7479 * (420 / 480), 4);
+  });
+
+  it('adds the line up from times and counts, not from the machines percentages', async () => {
+    const { body } = await api(`/api/oee?line=golden-line&${window}`);
+    expect(body).toMatchObject({
+      line: 'golden-line',
+      plannedBusyMs: 840 * 60_000,
+      runMs: (373 + 420) * 60_000,
+      totalCount: 19_271 + 25_200,
+    });
+    expect(body.oee).toBeCloseTo((18_848 + 25_200) / (840 * 60), 6);
+  });
+
+  it('answers bad requests with a 4xx and the reason', async () => {
+    expect(await api(`/api/oee?${window}`)).toMatchObject({
+      status: 400,
+      body: { message: 'give exactly one of machine or line' },
+    });
+    expect(
+      await api('/api/oee?machine=golden-1&from=2026-11-20T14:00:00Z&to=2026-11-20T06:00:00Z'),
+    ).toMatchObject({ status: 400, body: { message: 'to: to must be after from' } });
+    expect(
+      (await api('/api/oee?machine=golden-1&from=yesterday&to=2026-11-20T06:00:00Z')).status,
+    ).toBe(400);
+    expect(await api(`/api/oee?machine=nope&${window}`)).toMatchObject({
+      status: 404,
+      body: { code: 'INGEST_ERR_NOT_FOUND' },
+    });
+  });
+});
