@@ -13,30 +13,35 @@ export interface StateInterval extends Interval {
 }
 
 /**
- * State change events -> intervals within [from, to): each state lasts until the next
- * event. Before the first event the state is `unknown` (no data), never running.
+ * State events -> intervals within [from, to): each state lasts until the next event, but
+ * no longer than `staleAfterMs` after it (the edge re-sends its state at every heartbeat, so
+ * silence means no data: the machine is `unknown`). Before the first event it is `unknown`
+ * too, never running.
  */
 export function stateIntervals(
   events: readonly StateEvent[],
   from: number,
   to: number,
+  staleAfterMs = Number.POSITIVE_INFINITY,
 ): StateInterval[] {
   const sorted = [...events].sort((a, b) => a.ts - b.ts);
   const out: StateInterval[] = [];
-  let current: { state: MachineState; reason: string | null; since: number } = {
-    state: 'unknown',
-    reason: null,
-    since: from,
+  const push = (start: number, end: number, state: MachineState, reason: string | null) => {
+    const a = Math.max(start, from);
+    const b = Math.min(end, to);
+    if (b > a) out.push({ from: a, to: b, state, reason });
   };
-  for (const e of sorted) {
-    if (e.ts >= to) break;
-    const at = Math.max(e.ts, from);
-    if (at > current.since)
-      out.push({ from: current.since, to: at, state: current.state, reason: current.reason });
-    current = { state: e.state, reason: e.reason ?? null, since: at };
+  let cursor = from;
+  for (let i = 0; i < sorted.length && sorted[i]!.ts < to; i++) {
+    const e = sorted[i]!;
+    const next = sorted[i + 1]?.ts ?? to;
+    if (e.ts > cursor) push(cursor, e.ts, 'unknown', null);
+    const end = Math.min(next, e.ts + staleAfterMs);
+    push(e.ts, end, e.state, e.reason ?? null);
+    if (end < next) push(end, next, 'unknown', 'no_data');
+    cursor = Math.max(cursor, next);
   }
-  if (to > current.since)
-    out.push({ from: current.since, to, state: current.state, reason: current.reason });
+  if (cursor < to) push(cursor, to, 'unknown', null);
   return mergeEqual(out);
 }
 

@@ -4,6 +4,12 @@ import { accountTime, stateIntervals } from '../domain/machine-time';
 import { combineOeeInputs, computeOee, type Oee, type OeeInput } from '../domain/oee';
 import { plannedIntervals } from '../domain/shifts';
 
+/**
+ * A state holds this long after its last message; then the machine counts as unknown (no
+ * data). The edge re-sends state every heartbeat (60 s by default): keep it well below this.
+ */
+export const STATE_STALE_AFTER_MS = 180_000;
+
 interface MachineRow {
   id: string;
   site_id: string | null;
@@ -43,6 +49,7 @@ async function machineInput(pool: Pool, machine: MachineRow, from: number, to: n
     events.rows.map((e) => ({ ts: e.time.getTime(), state: e.state, reason: e.reason })),
     from,
     to,
+    STATE_STALE_AFTER_MS,
   );
   const time = accountTime(states, planned, machine.microstop_threshold_ms);
   const good = Number(counts.rows[0]!.good);

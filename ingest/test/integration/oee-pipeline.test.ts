@@ -27,6 +27,11 @@ async function send(
   });
 }
 
+/** A state held from `fromTs` to `toTs`, re-sent every 60 s as the edge's heartbeat does. */
+async function hold(machine: string, fromTs: number, toTs: number, body: Record<string, unknown>) {
+  for (let ts = fromTs; ts < toTs; ts += 60_000) await send(machine, 'state', ts, body);
+}
+
 async function api(path: string) {
   const response = await fetch(`${ingest.url}${path}`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -46,16 +51,17 @@ beforeAll(async () => {
   await ingest.subscribed;
   gw = await mqtt.connectAsync(url);
   // golden-1, the textbook shift: running from 06:00, down 08:00-08:47, 19,271 made, 423 rejects.
-  await send('golden-1', 'state', at('06:00'), { state: 'running', code: 1 });
+  const running = { state: 'running', code: 1 };
+  await hold('golden-1', at('06:00'), at('08:00'), running);
   await send('golden-1', 'count', at('06:00'), { good: 5000, reject: 100 }); // baseline totals
-  await send('golden-1', 'state', at('08:00'), { state: 'down', code: 3, reason: 'technical' });
-  await send('golden-1', 'state', at('08:47'), { state: 'running', code: 1 });
+  await hold('golden-1', at('08:00'), at('08:47'), { state: 'down', code: 3, reason: 'technical' });
+  await hold('golden-1', at('08:47'), at('14:00'), running);
   await send('golden-1', 'count', at('13:59'), { good: 5000 + 18_848, reject: 100 + 423 });
   // golden-2: the same shift, never stopped, 25,200 made, all good (P = 25,200 s / 420 min = 100 %).
-  await send('golden-2', 'state', at('05:00'), { state: 'running', code: 1 });
+  await hold('golden-2', at('05:00'), at('14:00'), running);
   await send('golden-2', 'count', at('05:00'), { good: 0, reject: 0 });
   await send('golden-2', 'count', at('13:59'), { good: 25_200, reject: 0 });
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const { rows } = await ingest.pool.query<{ n: string }>('SELECT count(*) AS n FROM counts');
     if (rows[0]!.n === '4') break;

@@ -203,3 +203,24 @@ describe('intervals', () => {
     ]);
   });
 });
+
+describe('state intervals and silence', () => {
+  it('turns a state that is not re-sent within the stale time into unknown (no data)', () => {
+    const intervals = stateIntervals(
+      [
+        { ts: 0, state: 'running' },
+        { ts: 60_000, state: 'running' }, // heartbeat
+        { ts: 10 * MIN, state: 'running' }, // after 9 min of silence (gateway was off)
+      ],
+      -MIN,
+      12 * MIN,
+      3 * MIN,
+    );
+    expect(intervals.map((i) => [i.from / MIN, i.to / MIN, i.state])).toEqual([
+      [-1, 0, 'unknown'],
+      [0, 4, 'running'],
+      [4, 10, 'unknown'],
+      [10, 12, 'running'],
+    ]);
+  });
+});
