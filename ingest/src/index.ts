@@ -10,3 +10,4 @@ export * from './domain/oee';
 export * from './pipeline/batcher';
 export * from './pipeline/writer';
 export * from './queries/machines';
+export * from './domain/work-orders';

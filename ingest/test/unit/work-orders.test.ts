@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyScan,
+  attributeCount,
+  isStalled,
+  orderProgress,
+  orderStatus,
+  type WorkOrder,
+} from '../../src/domain/work-orders';
+
+const H = 3_600_000;
+const order: WorkOrder = {
+  id: 'WO-24117',
+  quantity: 500,
+  dueAt: 10 * H,
+  operations: [
+    {
+      id: 'OP10',
+      machine: 'press-01',
+      status: 'pending',
+      good: 0,
+      rejected: 0,
+      startedAt: null,
+      completedAt: null,
+    },
+    {
+      id: 'OP20',
+      machine: 'assembly-01',
+      status: 'pending',
+      good: 0,
+      rejected: 0,
+      startedAt: null,
+      completedAt: null,
+    },
+  ],
+};
+
+function must(outcome: ReturnType<typeof applyScan>): WorkOrder {
+  if (!outcome.ok) throw new Error(outcome.reason);
+  return outcome.order;
+}
+
+describe('work orders driven by scans and counts', () => {
+  it('starts, pauses, resumes and completes operations; the order status follows', () => {
+    let o = must(applyScan(order, { operation: 'OP10', action: 'start', ts: 1 * H }));
+    expect(orderStatus(o)).toBe('in_progress');
+    o = must(applyScan(o, { operation: 'OP10', action: 'pause', ts: 2 * H }));
+    expect(orderStatus(o)).toBe('paused');
+    o = must(applyScan(o, { operation: 'OP10', action: 'start', ts: 3 * H }));
+    o = must(applyScan(o, { operation: 'OP10', action: 'complete', ts: 4 * H }));
+    expect(o.operations[0]).toMatchObject({ status: 'done', startedAt: 1 * H, completedAt: 4 * H });
+    o = must(applyScan(o, { operation: 'OP20', action: 'start', ts: 4 * H }));
+    o = must(applyScan(o, { operation: 'OP20', action: 'complete', ts: 5 * H }));
+    expect(orderStatus(o)).toBe('completed');
+  });
+
+  it('refuses a scan for an unknown or finished operation, with the reason', () => {
+    expect(applyScan(order, { operation: 'OP99', action: 'start', ts: 0 })).toEqual({
+      ok: false,
+      reason: 'order WO-24117 has no operation OP99',
+    });
+    const done = must(
+      applyScan(must(applyScan(order, { operation: 'OP10', action: 'start', ts: 0 })), {
+        operation: 'OP10',
+        action: 'complete',
+        ts: 1,
+      }),
+    );
+    expect(applyScan(done, { operation: 'OP10', action: 'start', ts: 2 })).toEqual({
+      ok: false,
+      reason: 'operation OP10 of order WO-24117 is done: cannot start',
+    });
+    expect(applyScan(order, { operation: 'OP20', action: 'pause', ts: 0 })).toMatchObject({
+      ok: false,
+    });
+  });
+
+  it('attributes machine counts to the operation running on that machine only', () => {
+    let o = must(applyScan(order, { operation: 'OP20', action: 'start', ts: 0 }));
+    o = attributeCount(o, 'assembly-01', 40, 2);
+    o = attributeCount(o, 'press-01', 99, 9); // OP10 is not running: not this order's pieces
+    expect(o.operations.map((x) => [x.good, x.rejected])).toEqual([
+      [0, 0],
+      [40, 2],
+    ]);
+  });
+
+  it('gives progress, an ETA from the recent rate, and late risk against the due date', () => {
+    let o = must(applyScan(order, { operation: 'OP20', action: 'start', ts: 0 }));
+    o = attributeCount(o, 'assembly-01', 200, 5);
+    expect(orderProgress(o, 4 * H, 100)).toEqual({
+      status: 'in_progress',
+      good: 200,
+      rejected: 5,
+      progress: 0.4,
+      eta: 7 * H,
+      lateRisk: false,
+    });
+    expect(orderProgress(o, 4 * H, 40)).toMatchObject({ eta: 11.5 * H, lateRisk: true });
+    expect(orderProgress(o, 4 * H, 0)).toMatchObject({ eta: null, lateRisk: false });
+    expect(orderProgress(o, 10 * H, 0)).toMatchObject({ eta: null, lateRisk: true });
+  });
+
+  it('calls a running order stalled after a while without a good piece', () => {
+    const o = must(applyScan(order, { operation: 'OP10', action: 'start', ts: 1 * H }));
+    expect(isStalled(o, null, 2 * H, 2 * H)).toBe(false);
+    expect(isStalled(o, null, 3 * H, 2 * H)).toBe(true);
+    expect(isStalled(o, 2.5 * H, 3 * H, 2 * H)).toBe(false);
+    expect(isStalled(order, null, 100 * H, 2 * H)).toBe(false); // not started: not stalled
+  });
+});
