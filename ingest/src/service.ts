@@ -8,7 +8,7 @@ import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
 import type { IngestItem } from './pipeline/items';
 import { startSubscriber } from './pipeline/subscriber';
-import { writeBatchIsolating } from './pipeline/writer';
+import { writeBatchIsolating, type WriteResult } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { plugins } from './plugins';
 
@@ -98,14 +98,14 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       await applyPlantModel(pool, loadYamlConfig(opts.plantFile, plantModelSchema));
 
     const { app, io } = createHttpApp(log, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
-    const batchListeners: ((machines: ReadonlySet<string>) => void)[] = [];
+    const batchListeners: ((batch: WriteResult) => void)[] = [];
     const status = { subscribed: false };
     const ctx = {
       status,
       pool,
       io,
       log,
-      onBatch: (fn: (machines: ReadonlySet<string>) => void) => batchListeners.push(fn),
+      onBatch: (fn: (batch: WriteResult) => void) => batchListeners.push(fn),
       onStop: (fn: () => Promise<void> | void) => stops.push(fn),
     };
     for (const plugin of plugins) await plugin(app, ctx);
@@ -122,7 +122,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
             'batch had duplicates or late counts',
           );
         }
-        for (const listener of batchListeners) listener(result.machines);
+        for (const listener of batchListeners) listener(result);
       },
     });
     const port = await listen(app, opts.http.host, opts.http.port);

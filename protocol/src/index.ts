@@ -10,3 +10,4 @@ export * from './config/plant';
 export * from './config/scenario';
 export * from './config/env';
 export * from './config/json-schema';
+export * from './work-orders';

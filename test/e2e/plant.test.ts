@@ -235,7 +235,7 @@ describe('other links of the demo gateway', () => {
       station_id: 'assembly-01',
       gateway_id: 'gw-demo-1',
       code: 'WO-24117|OP20',
-      work_order: '24117',
+      work_order: 'WO-24117',
       operation: 'OP20',
       action: 'start',
     });

@@ -126,8 +126,19 @@ export async function writeStates(client: PoolClient, messages: Msg<'state'>[]):
 }
 
 /** Absolute totals -> deltas against the stored totals (row-locked), then both are stored. */
-export async function writeCounts(client: PoolClient, messages: Msg<'count'>[]): Promise<number> {
-  if (messages.length === 0) return 0;
+/** Pieces made on a machine, as derived from its counters (what work orders get). */
+export interface CountDeltaRow {
+  machine: string;
+  ts: number;
+  good: number;
+  reject: number;
+}
+
+export async function writeCounts(
+  client: PoolClient,
+  messages: Msg<'count'>[],
+): Promise<{ late: number; deltas: CountDeltaRow[] }> {
+  if (messages.length === 0) return { late: 0, deltas: [] };
   const byMachine = groupBy(messages, (m) => m.machineId);
   const prevRows = await client.query<{
     id: string;
@@ -197,7 +208,12 @@ export async function writeCounts(client: PoolClient, messages: Msg<'count'>[]):
       ],
     );
   }
-  return late;
+  return {
+    late,
+    deltas: rows
+      .filter((r) => r.good > 0 || r.reject > 0)
+      .map((r) => ({ machine: r.machine, ts: r.ts, good: r.good, reject: r.reject })),
+  };
 }
 
 export async function writeScans(client: PoolClient, messages: Msg<'scan'>[]): Promise<void> {

@@ -4,6 +4,7 @@ import {
   groupBy,
   toDate,
   writeCounts,
+  type CountDeltaRow,
   writeMetrics,
   writeScans,
   writeStates,
@@ -19,6 +20,10 @@ export interface WriteResult {
   duplicates: number;
   deadLetters: number;
   lateCounts: number;
+  /** Scans stored by this batch, for the work orders. */
+  scans: Msg<'scan'>[];
+  /** Pieces made per machine in this batch, for the work orders. */
+  counts: CountDeltaRow[];
 }
 
 /**
@@ -33,6 +38,8 @@ export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Prom
     duplicates: 0,
     deadLetters: dead.length,
     lateCounts: 0,
+    scans: [],
+    counts: [],
   };
   const client = await pool.connect();
   try {
@@ -57,14 +64,14 @@ export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Prom
       client,
       fresh.filter((m): m is Msg<'state'> => m.kind === 'state'),
     );
-    result.lateCounts = await writeCounts(
+    const counts = await writeCounts(
       client,
       fresh.filter((m): m is Msg<'count'> => m.kind === 'count'),
     );
-    await writeScans(
-      client,
-      fresh.filter((m): m is Msg<'scan'> => m.kind === 'scan'),
-    );
+    result.lateCounts = counts.late;
+    result.counts = counts.deltas;
+    result.scans = fresh.filter((m): m is Msg<'scan'> => m.kind === 'scan');
+    await writeScans(client, result.scans);
     await client.query('COMMIT');
     for (const m of forMachines) result.machines.add(m.machineId);
     return result;
@@ -177,7 +184,14 @@ export async function writeBatchIsolating(
   } catch (error) {
     if (!isDataError(error) || items.length === 0) throw error;
   }
-  const total: WriteResult = { machines: new Set(), duplicates: 0, deadLetters: 0, lateCounts: 0 };
+  const total: WriteResult = {
+    machines: new Set(),
+    duplicates: 0,
+    deadLetters: 0,
+    lateCounts: 0,
+    scans: [],
+    counts: [],
+  };
   for (const item of items) {
     let result: WriteResult;
     try {
@@ -198,6 +212,8 @@ export async function writeBatchIsolating(
     total.duplicates += result.duplicates;
     total.deadLetters += result.deadLetters;
     total.lateCounts += result.lateCounts;
+    total.scans.push(...result.scans);
+    total.counts.push(...result.counts);
   }
   return total;
 }

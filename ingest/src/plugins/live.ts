@@ -25,7 +25,7 @@ export const livePlugin: IngestPlugin = (_app, { pool, io, log, onBatch, onStop 
     );
   });
 
-  onBatch((machines) => {
+  onBatch(({ machines }) => {
     for (const id of machines) dirty.add(id);
   });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
+import type { WriteResult } from '../pipeline/writer';
 
 /** What every ingest feature plugin gets (STYLE 5): it registers its own routes and events. */
 export interface PluginContext {
@@ -9,7 +10,7 @@ export interface PluginContext {
   io: SocketServer;
   log: Logger;
   /** Hooks the pipeline calls after each committed batch. */
-  onBatch: (listener: (changedMachines: ReadonlySet<string>) => void) => void;
+  onBatch: (listener: (batch: WriteResult) => void) => void;
   onStop: (fn: () => Promise<void> | void) => void;
   /** Live facts about the pipeline, for health and status routes. */
   status: { subscribed: boolean };

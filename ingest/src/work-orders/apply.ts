@@ -1,0 +1,109 @@
+import type { DecodedMessage } from '@takt/protocol';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { applyScan, type ScanAction } from '../domain/work-orders';
+import type { CountDeltaRow } from '../pipeline/write-series';
+import { addEvent, loadOrder, saveOperation } from './store';
+
+type ScanMsg = Extract<DecodedMessage, { kind: 'scan' }>;
+const ACTIONS: readonly string[] = ['start', 'pause', 'complete'];
+
+/** The operation a scan without an order means: the one running (or paused) at that station. */
+async function currentAtStation(pool: Pool, station: string) {
+  const { rows } = await pool.query<{ work_order_id: string; id: string }>(
+    `SELECT work_order_id, id FROM work_order_operations
+      WHERE machine_id = $1 AND status IN ('running', 'paused')
+      ORDER BY (status = 'running') DESC, started_at DESC LIMIT 1`,
+    [station],
+  );
+  return rows[0];
+}
+
+/**
+ * One station scan -> the work order it names (or the one at the station): applied, or
+ * recorded as refused with the reason. Scans that are not about orders (badges, reason
+ * cards) are left to their own features.
+ */
+export async function applyStationScan(pool: Pool, scan: ScanMsg, log: Logger): Promise<void> {
+  const p = scan.payload;
+  const action = (p.action ?? '').toLowerCase();
+  if (!ACTIONS.includes(action)) return;
+  const target = p.workOrder
+    ? { work_order_id: p.workOrder, id: p.operation }
+    : await currentAtStation(pool, scan.machineId);
+  if (!target) {
+    log.info(
+      { station: scan.machineId, code: p.code },
+      'scan names no order and none is running at the station',
+    );
+    return;
+  }
+  const record = await loadOrder(pool, target.work_order_id);
+  if (!record) {
+    await addEvent(pool, {
+      order: target.work_order_id,
+      ts: p.ts,
+      kind: 'refused',
+      operation: target.id ?? null,
+      detail: {
+        code: p.code,
+        station: scan.machineId,
+        reason: `unknown order ${target.work_order_id}`,
+      },
+    });
+    return;
+  }
+  const operation =
+    target.id ?? record.order.operations.find((o) => o.machine === scan.machineId)?.id ?? '';
+  const outcome = applyScan(record.order, {
+    operation,
+    action: action as ScanAction['action'],
+    ts: p.ts,
+  });
+  if (!outcome.ok) {
+    await addEvent(pool, {
+      order: record.order.id,
+      ts: p.ts,
+      kind: 'refused',
+      operation,
+      detail: { code: p.code, station: scan.machineId, reason: outcome.reason },
+    });
+    return;
+  }
+  const op = outcome.order.operations.find((o) => o.id === operation)!;
+  if (action === 'start') {
+    // A machine works on one order at a time: whatever else runs there is paused.
+    await pool.query(
+      `UPDATE work_order_operations SET status = 'paused' WHERE machine_id = $1 AND status = 'running' AND NOT (work_order_id = $2 AND id = $3)`,
+      [op.machine, record.order.id, op.id],
+    );
+  }
+  await saveOperation(pool, record.order.id, op);
+  await addEvent(pool, {
+    order: record.order.id,
+    ts: p.ts,
+    kind: 'scan',
+    operation,
+    detail: { code: p.code, station: scan.machineId, action, operator: p.operator ?? null },
+  });
+}
+
+/** Pieces a machine made go to the operation running on it (domain: attributeCount). */
+export async function attributeCounts(pool: Pool, deltas: readonly CountDeltaRow[]): Promise<void> {
+  for (const d of deltas) {
+    const { rows } = await pool.query<{ work_order_id: string; id: string }>(
+      `UPDATE work_order_operations SET good = good + $2, rejected = rejected + $3
+        WHERE machine_id = $1 AND status = 'running' RETURNING work_order_id, id`,
+      [d.machine, d.good, d.reject],
+    );
+    for (const r of rows)
+      await addEvent(pool, {
+        order: r.work_order_id,
+        ts: d.ts,
+        kind: 'count',
+        operation: r.id,
+        good: d.good,
+        rejected: d.reject,
+      });
+  }
+}

@@ -1,0 +1,155 @@
+import { encodePayload, topics } from '@takt/protocol';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.stop());
+
+type Order = {
+  status: string;
+  quantity: number;
+  good: number;
+  rejected: number;
+  progress: number;
+  eta: string | null;
+  lateRisk: boolean;
+  operations: { id: string; status: string; good: number; rejected: number }[];
+  history: { kind: string; operation: string | null; detail: { reason?: string } | null }[];
+};
+
+const order = async (id: string) => {
+  const response = await fetch(`${stack.ingest.url}/api/work-orders/${id}`);
+  return { status: response.status, body: (await response.json()) as Order };
+};
+
+async function importCsv(csv: string) {
+  const response = await fetch(`${stack.ingest.url}/api/work-orders/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A scan message from a station, as the gateway publishes it. */
+async function scanAt(station: string, body: Record<string, string>, seq: number) {
+  const client = await mqtt.connectAsync(stack.mqttUrl, {
+    username: 'gw-demo-1',
+    password: stack.credentials.gateway,
+  });
+  await client.publishAsync(
+    topics.machine('demo-plant', 'gw-demo-1', station, 'scan'),
+    encodePayload('scan', {
+      v: 1,
+      seq,
+      ts: Date.now(),
+      code: `${body.workOrder}|${body.operation}`,
+      ...body,
+    } as never),
+    { qos: 1 },
+  );
+  await client.endAsync();
+}
+
+const header = 'order_id,product,quantity,due_date,customer,priority,routing';
+
+describe('work orders from an ERP export, driven by scans and machine counts', () => {
+  it('refuses a bad CSV row by row and imports nothing', async () => {
+    const bad = await importCsv(
+      `${header}\nWO-900,bracket-b12,10,2030-01-01,,,OP10@press-01\nWO-901,no-such-part,-1,2030-01-01,,,OP10@press-01\n`,
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors).toEqual([
+      { line: 3, message: expect.stringContaining('quantity: Too small') },
+    ]);
+    const unknownProduct = await importCsv(
+      `${header}\nWO-902,no-such-part,5,2030-01-01,,,OP10@press-01\n`,
+    );
+    expect(unknownProduct.body.errors).toEqual([
+      { line: 2, message: 'unknown product "no-such-part"' },
+    ]);
+    expect((await order('WO-900')).status).toBe(404);
+  });
+
+  it('counts a press operation from its start scan to its complete scan, exactly', async () => {
+    const ok = await importCsv(
+      `${header}\nWO-24117,bracket-b12,50,2030-01-01,"Acme, Ltd",1,OP10@press-01\nWO-24118,bracket-b12,20,2030-01-01,,,OP20@assembly-01\n`,
+    );
+    expect(ok).toEqual({ status: 201, body: { imported: 2, ids: ['WO-24117', 'WO-24118'] } });
+
+    const plc = stack.sim.machines.get('press-01')!;
+    const base = plc.values();
+    plc.pin(base); // hold the counters still while the order starts
+    await scanAt(
+      'press-01',
+      { workOrder: 'WO-24117', operation: 'OP10', action: 'start' },
+      8_000_001,
+    );
+    await waitFor('OP10 running', async () =>
+      (await order('WO-24117')).body.operations[0]!.status === 'running' ? true : undefined,
+    );
+
+    plc.pin({ ...base, good: base.good + 30, reject: base.reject + 2 });
+    const running = await waitFor('30 good pieces on the order', async () => {
+      const { body } = await order('WO-24117');
+      return body.good === 30 && body.rejected === 2 ? body : undefined;
+    });
+    expect(running).toMatchObject({
+      status: 'in_progress',
+      quantity: 50,
+      progress: 0.6,
+      lateRisk: false,
+    });
+    expect(running.eta).not.toBeNull();
+
+    await scanAt(
+      'press-01',
+      { workOrder: 'WO-24117', operation: 'OP10', action: 'complete' },
+      8_000_002,
+    );
+    const done = await waitFor('the order completed', async () => {
+      const { body } = await order('WO-24117');
+      return body.status === 'completed' ? body : undefined;
+    });
+    plc.pin({ ...base, good: base.good + 45, reject: base.reject + 2 }); // after completion: not this order's
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await order('WO-24117')).body).toMatchObject({
+      good: 30,
+      rejected: 2,
+      status: 'completed',
+    });
+    expect(done.history.map((h) => h.kind)).toEqual(
+      expect.arrayContaining(['created', 'scan', 'count']),
+    );
+
+    await scanAt(
+      'press-01',
+      { workOrder: 'WO-24117', operation: 'OP10', action: 'start' },
+      8_000_003,
+    );
+    const refused = await waitFor('the refusal in the history', async () => {
+      const { body } = await order('WO-24117');
+      return body.history.find((h) => h.kind === 'refused');
+    });
+    expect(refused.detail!.reason).toBe('operation OP10 of order WO-24117 is done: cannot start');
+    plc.release();
+  });
+
+  it('takes a traveller and an action card scanned on the station scanner (a real pty)', async () => {
+    await stack.scanner.write('WO-24118|OP20\r\n');
+    await waitFor('OP20 running', async () =>
+      (await order('WO-24118')).body.operations[0]!.status === 'running' ? true : undefined,
+    );
+    await stack.scanner.write('ACT:COMPLETE\r\n');
+    const done = await waitFor('OP20 completed by the action card', async () => {
+      const { body } = await order('WO-24118');
+      return body.status === 'completed' ? body : undefined;
+    });
+    expect(done.operations[0]!.status).toBe('done');
+  });
+});
