@@ -8,12 +8,19 @@ import { IngestError } from './errors';
 export interface HttpApp {
   app: FastifyInstance;
   io: SocketServer;
+  /** Every route registered (docs/openapi.yaml is checked against it). */
+  routes: { method: string; url: string }[];
 }
 
 /** Fastify with JSON errors for the API, the dashboard's static files, and socket.io on the same port. */
 export function createHttpApp(log: Logger, dashboardDir: string | undefined): HttpApp {
   const app = Fastify({
     loggerInstance: log.child({ part: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+  });
+  const routes: HttpApp['routes'] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error instanceof IngestError ? error.statusCode : (error.statusCode ?? 500);
@@ -41,5 +48,5 @@ export function createHttpApp(log: Logger, dashboardDir: string | undefined): Ht
     serveClient: false,
     transports: ['websocket', 'polling'],
   });
-  return { app, io };
+  return { app, io, routes };
 }

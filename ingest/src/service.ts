@@ -37,6 +37,7 @@ export interface RunningIngest {
   readonly pool: pg.Pool;
   /** Resolves when ingest is subscribed to the broker. */
   readonly subscribed: Promise<void>;
+  readonly routes: readonly { method: string; url: string }[];
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -97,7 +98,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
     if (opts.plantFile)
       await applyPlantModel(pool, loadYamlConfig(opts.plantFile, plantModelSchema));
 
-    const { app, io } = createHttpApp(log, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
+    const { app, io, routes } = createHttpApp(log, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
     const batchListeners: ((batch: WriteResult) => void)[] = [];
     const status = { subscribed: false };
     const ctx = {
@@ -145,6 +146,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       port,
       pool,
       subscribed: subscriber.ready,
+      routes,
       async stop(timeoutMs = 5000) {
         const all = (async () => {
           for (const stop of stops) await stop();
