@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { idSchema, isoTimeSchema } from '@takt/protocol';
 import { INGEST_ERRORS, IngestError } from '../errors';
-import { oeeReport } from '../queries/oee';
+import { downtimeReport, outputReport } from '../queries/losses';
+import { oeeReport, type Scope } from '../queries/oee';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
 
@@ -27,21 +28,59 @@ const oeeQuery = z
     path: ['to'],
   });
 
-/** `GET /api/oee?machine=<id>|line=<id>&from=<iso>&to=<iso>`: ISO 22400-2 OEE of any window. */
+function notFound(scope: Scope): IngestError {
+  const what = 'machine' in scope ? `machine "${scope.machine}"` : `line "${scope.line}"`;
+  return new IngestError('INGEST_ERR_NOT_FOUND', INGEST_ERRORS.INGEST_ERR_NOT_FOUND(what), 404);
+}
+
+function parseWindow(query: unknown): { scope: Scope; from: number; to: number } {
+  const parsed = oeeQuery.safeParse(query);
+  if (!parsed.success) throw badRequest(parsed.error);
+  const { machine, line, from, to } = parsed.data;
+  return {
+    scope: machine ? { machine } : { line: line! },
+    from: Date.parse(from),
+    to: Date.parse(to),
+  };
+}
+
+/**
+ * `GET /api/oee`, `/api/downtime` (Pareto by reason) and `/api/output` (per hour, one machine)
+ * with `?machine=<id>|line=<id>&from=<iso>&to=<iso>`: ISO 22400-2 figures of any window.
+ */
 export const oeePlugin: IngestPlugin = (app, { pool }) => {
-  app.get<{ Querystring: Record<string, string> }>('/api/oee', async (request) => {
-    const query = oeeQuery.safeParse(request.query);
-    if (!query.success) throw badRequest(query.error);
-    const { machine, line, from, to } = query.data;
-    const scope = machine ? { machine } : { line: line! };
-    const report = await oeeReport(pool, scope, Date.parse(from), Date.parse(to));
-    if (!report) {
+  app.get('/api/downtime', async (request) => {
+    const { scope, from, to } = parseWindow(request.query);
+    const reasons = await downtimeReport(pool, scope, from, to);
+    if (!reasons) throw notFound(scope);
+    return {
+      ...scope,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      reasons,
+    };
+  });
+
+  app.get('/api/output', async (request) => {
+    const { scope, from, to } = parseWindow(request.query);
+    if (!('machine' in scope))
       throw new IngestError(
-        'INGEST_ERR_NOT_FOUND',
-        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(machine ? `machine "${machine}"` : `line "${line}"`),
-        404,
+        'INGEST_ERR_BAD_REQUEST',
+        'output per hour is per machine: give machine',
+        400,
       );
-    }
+    const hours = await outputReport(pool, scope.machine, from, to);
+    if (!hours) throw notFound(scope);
+    return {
+      ...scope,
+      hours: hours.map((h) => ({ ...h, hourStart: new Date(h.hourStart).toISOString() })),
+    };
+  });
+
+  app.get('/api/oee', async (request) => {
+    const { scope, from, to } = parseWindow(request.query);
+    const report = await oeeReport(pool, scope, from, to);
+    if (!report) throw notFound(scope);
     return {
       ...scope,
       from: new Date(from).toISOString(),

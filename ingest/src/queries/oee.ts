@@ -10,7 +10,9 @@ import { plannedIntervals } from '../domain/shifts';
  */
 export const STATE_STALE_AFTER_MS = 180_000;
 
-interface MachineRow {
+export type Scope = { machine: string } | { line: string };
+
+export interface MachineRow {
   id: string;
   site_id: string | null;
   time_zone: string;
@@ -24,7 +26,8 @@ export interface OeeReport extends Oee {
 }
 
 /** Times and counts of one machine over [from, to): states and counts from the database. */
-async function machineInput(pool: Pool, machine: MachineRow, from: number, to: number) {
+/** What one machine did in [from, to): planned time, state intervals, counted pieces. */
+export async function machineWindow(pool: Pool, machine: MachineRow, from: number, to: number) {
   const shifts = machine.site_id
     ? (
         await pool.query<{ definition: ShiftConfig }>(
@@ -51,9 +54,18 @@ async function machineInput(pool: Pool, machine: MachineRow, from: number, to: n
     to,
     STATE_STALE_AFTER_MS,
   );
+  return {
+    planned,
+    states,
+    good: Number(counts.rows[0]!.good),
+    reject: Number(counts.rows[0]!.reject),
+  };
+}
+
+async function machineInput(pool: Pool, machine: MachineRow, from: number, to: number) {
+  const { planned, states, good, reject } = await machineWindow(pool, machine, from, to);
   const time = accountTime(states, planned, machine.microstop_threshold_ms);
-  const good = Number(counts.rows[0]!.good);
-  const total = good + Number(counts.rows[0]!.reject);
+  const total = good + reject;
   const input: OeeInput = {
     calendarMs: to - from,
     plannedBusyMs: time.plannedBusyMs,
@@ -63,13 +75,8 @@ async function machineInput(pool: Pool, machine: MachineRow, from: number, to: n
   return { input, downMs: time.downMs, microstopMs: time.microstopMs };
 }
 
-/** OEE of machines (one, or a line's) over [from, to): summed, then divided. */
-export async function oeeReport(
-  pool: Pool,
-  scope: { machine: string } | { line: string },
-  from: number,
-  to: number,
-): Promise<OeeReport | undefined> {
+/** The machines of a scope (one machine, or a line's) with what OEE needs of each. */
+export async function machinesOf(pool: Pool, scope: Scope): Promise<MachineRow[]> {
   const { rows } = await pool.query<MachineRow>(
     `SELECT m.id, m.site_id, coalesce(s.time_zone, 'UTC') AS time_zone, m.microstop_threshold_ms,
             coalesce(pmc.ideal_cycle_ms, p.ideal_cycle_ms) AS ideal_cycle_ms
@@ -81,6 +88,17 @@ export async function oeeReport(
       ORDER BY m.id`,
     ['machine' in scope ? scope.machine : scope.line],
   );
+  return rows;
+}
+
+/** OEE of machines (one, or a line's) over [from, to): summed, then divided. */
+export async function oeeReport(
+  pool: Pool,
+  scope: Scope,
+  from: number,
+  to: number,
+): Promise<OeeReport | undefined> {
+  const rows = await machinesOf(pool, scope);
   if (rows.length === 0) return undefined;
   const parts = await Promise.all(rows.map((m) => machineInput(pool, m, from, to)));
   return {

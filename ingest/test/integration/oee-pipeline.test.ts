@@ -123,4 +123,22 @@ describe('OEE through the real pipeline (MQTT -> ingest -> PostgreSQL -> API)', 
       body: { code: 'INGEST_ERR_NOT_FOUND' },
     });
   });
+
+  it('gives the downtime Pareto and the output per hour from the same data', async () => {
+    const downtime = await api(`/api/downtime?machine=golden-1&${window}`);
+    expect(downtime.body.reasons).toEqual([
+      { reason: 'technical', state: 'down', durationMs: 47 * 60_000, stops: 1 },
+    ]);
+    const output = await api(`/api/output?machine=golden-1&${window}`);
+    const hours = output.body.hours as { hourStart: string; actual: number; target: number }[];
+    expect(hours).toHaveLength(8);
+    expect(hours[0]).toEqual({ hourStart: '2026-11-20T06:00:00.000Z', actual: 0, target: 3600 });
+    expect(hours[4]).toMatchObject({ hourStart: '2026-11-20T10:00:00.000Z', target: 0 }); // the break
+    expect(hours[7]).toEqual({
+      hourStart: '2026-11-20T13:00:00.000Z',
+      actual: 18_848,
+      target: 3600,
+    }); // counted at 13:59
+    expect((await api(`/api/output?line=golden-line&${window}`)).status).toBe(400);
+  });
 });

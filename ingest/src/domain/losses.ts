@@ -1,0 +1,68 @@
+import { intersect, measure, type Interval } from './intervals';
+import type { StateInterval } from './machine-time';
+
+export interface DowntimeEntry {
+  /** The stop's reason code, or `unassigned` (a stop nobody has explained yet). */
+  reason: string;
+  state: string;
+  durationMs: number;
+  stops: number;
+}
+
+/**
+ * Downtime Pareto: unplanned stops inside planned time, longest first, grouped by state and
+ * reason. Stops shorter than the microstop threshold are left out (they are a performance
+ * loss, not downtime), except `unknown`, which always counts.
+ */
+export function downtimePareto(
+  states: readonly StateInterval[],
+  planned: readonly Interval[],
+  microstopThresholdMs: number,
+): DowntimeEntry[] {
+  const byKey = new Map<string, DowntimeEntry>();
+  for (const s of states) {
+    if (s.state === 'running' || s.state === 'reduced_speed' || s.state === 'microstop') continue;
+    if (s.state !== 'unknown' && s.to - s.from < microstopThresholdMs) continue;
+    const durationMs = measure(intersect([s], planned));
+    if (durationMs === 0) continue;
+    const reason = s.reason ?? 'unassigned';
+    const key = `${s.state}\u0000${reason}`;
+    const entry = byKey.get(key) ?? { reason, state: s.state, durationMs: 0, stops: 0 };
+    entry.durationMs += durationMs;
+    entry.stops += 1;
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()].sort(
+    (a, b) => b.durationMs - a.durationMs || a.reason.localeCompare(b.reason),
+  );
+}
+
+export interface HourOutput {
+  hourStart: number;
+  actual: number;
+  /** What the ideal cycle time allows in the planned part of that hour. */
+  target: number | null;
+}
+
+/** Target vs actual output per hour: good pieces counted per hour beside planned time / ideal cycle. */
+export function outputPerHour(
+  from: number,
+  to: number,
+  planned: readonly Interval[],
+  goodByHour: ReadonlyMap<number, number>,
+  idealCycleMs: number | null,
+): HourOutput[] {
+  const hour = 3_600_000;
+  const out: HourOutput[] = [];
+  for (let h = Math.floor(from / hour) * hour; h < to; h += hour) {
+    const plannedMs = measure(
+      intersect([{ from: Math.max(h, from), to: Math.min(h + hour, to) }], planned),
+    );
+    out.push({
+      hourStart: h,
+      actual: goodByHour.get(h) ?? 0,
+      target: idealCycleMs ? Math.floor(plannedMs / idealCycleMs) : null,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+import type { Pool } from 'pg';
+import {
+  downtimePareto,
+  outputPerHour,
+  type DowntimeEntry,
+  type HourOutput,
+} from '../domain/losses';
+import { machinesOf, machineWindow, type Scope } from './oee';
+
+/** Downtime by reason over machines (one, or a line's), longest first. */
+export async function downtimeReport(
+  pool: Pool,
+  scope: Scope,
+  from: number,
+  to: number,
+): Promise<DowntimeEntry[] | undefined> {
+  const machines = await machinesOf(pool, scope);
+  if (machines.length === 0) return undefined;
+  const all: DowntimeEntry[] = [];
+  for (const m of machines) {
+    const { planned, states } = await machineWindow(pool, m, from, to);
+    all.push(...downtimePareto(states, planned, m.microstop_threshold_ms));
+  }
+  const merged = new Map<string, DowntimeEntry>();
+  for (const e of all) {
+    const key = `${e.state}\u0000${e.reason}`;
+    const m = merged.get(key) ?? { ...e, durationMs: 0, stops: 0 };
+    m.durationMs += e.durationMs;
+    m.stops += e.stops;
+    merged.set(key, m);
+  }
+  return [...merged.values()].sort(
+    (a, b) => b.durationMs - a.durationMs || a.reason.localeCompare(b.reason),
+  );
+}
+
+/** Good pieces per hour of one machine beside the target its ideal cycle time allows. */
+export async function outputReport(
+  pool: Pool,
+  machineId: string,
+  from: number,
+  to: number,
+): Promise<HourOutput[] | undefined> {
+  const [machine] = await machinesOf(pool, { machine: machineId });
+  if (!machine) return undefined;
+  const { planned } = await machineWindow(pool, machine, from, to);
+  const { rows } = await pool.query<{ hour: Date; good: string }>(
+    `SELECT date_trunc('hour', time) AS hour, sum(good) AS good FROM counts
+      WHERE machine_id = $1 AND time >= $2 AND time < $3 GROUP BY 1`,
+    [machineId, new Date(from), new Date(to)],
+  );
+  const goodByHour = new Map(rows.map((r) => [r.hour.getTime(), Number(r.good)]));
+  return outputPerHour(from, to, planned, goodByHour, machine.ideal_cycle_ms);
+}
