@@ -94,3 +94,43 @@ export function accountTime(
   }
   return { plannedBusyMs, downMs, runMs: plannedBusyMs - downMs, microstopMs };
 }
+
+/** A reason given afterwards to the stop that started at `stopStart`. */
+export interface StopReason {
+  stopStart: number;
+  reason: string;
+}
+
+const isStop = (i: StateInterval) => !RUNNING.has(i.state) && i.state !== 'unknown';
+
+/** Reasons given afterwards fill stops the PLC left unexplained; a PLC reason is never replaced. */
+export function withStopReasons(
+  states: readonly StateInterval[],
+  reasons: readonly StopReason[],
+): StateInterval[] {
+  const byStart = new Map(reasons.map((r) => [r.stopStart, r.reason]));
+  return states.map((i) =>
+    isStop(i) && i.reason === null && byStart.has(i.from)
+      ? { ...i, reason: byStart.get(i.from)! }
+      : i,
+  );
+}
+
+/**
+ * The stop a late reason is for: the one containing `at`, or else the latest stop. A stop
+ * that already has a reason, or no stop at all, gives the refusal's text instead.
+ */
+export function stopToExplain(
+  states: readonly StateInterval[],
+  at?: number,
+): { stop: StateInterval } | { refused: string } {
+  const stops = states.filter(isStop);
+  const stop = at === undefined ? stops.at(-1) : stops.find((s) => s.from <= at && at < s.to);
+  if (!stop)
+    return {
+      refused:
+        at === undefined ? 'no stop in the reason window' : 'the machine was not stopped then',
+    };
+  if (stop.reason !== null) return { refused: `that stop already has the reason "${stop.reason}"` };
+  return { stop };
+}

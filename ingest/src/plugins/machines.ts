@@ -1,13 +1,20 @@
-import { idSchema } from '@takt/protocol';
+import { idSchema, isoTimeSchema } from '@takt/protocol';
 import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { machineExists, machineSnapshots, sampleSeries } from '../queries/machines';
+import { assignStopReason } from '../queries/stop-reasons';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
 
 const samplesQuery = z.strictObject({
   tag: idSchema,
   minutes: z.coerce.number().int().min(1).max(10_080).default(15),
+});
+
+const stopReasonBody = z.strictObject({
+  reason: z.string().min(1).max(64),
+  /** A time inside the stop; absent: the machine's latest stop. */
+  at: isoTimeSchema.optional(),
 });
 
 /** `GET /api/machines` (the boards' snapshot) and a tag's history for trends. */
@@ -29,4 +36,16 @@ export const machinesPlugin: IngestPlugin = (app, { pool }) => {
       return sampleSeries(pool, request.params.id, query.data.tag, query.data.minutes);
     },
   );
+
+  app.post<{ Params: { id: string } }>('/api/machines/:id/stop-reason', async (request) => {
+    const body = stopReasonBody.safeParse(request.body);
+    if (!body.success) throw badRequest(body.error);
+    const at = body.data.at === undefined ? undefined : Date.parse(body.data.at);
+    const outcome = await assignStopReason(pool, request.params.id, body.data.reason, 'api', at);
+    if (!outcome.ok) {
+      const code = outcome.status === 404 ? 'INGEST_ERR_NOT_FOUND' : 'INGEST_ERR_BAD_REQUEST';
+      throw new IngestError(code, outcome.reason, outcome.status);
+    }
+    return outcome;
+  });
 };

@@ -1,6 +1,7 @@
 import { workOrderInputSchema } from '@takt/protocol';
 import { isStalled, orderProgress } from '../domain/work-orders';
 import { INGEST_ERRORS, IngestError } from '../errors';
+import { assignStopReason } from '../queries/stop-reasons';
 import { applyStationScan, attributeCounts } from '../work-orders/apply';
 import { parseWorkOrderCsv } from '../work-orders/csv';
 import { createOrders, loadOrder } from '../work-orders/store';
@@ -19,7 +20,22 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     if (batch.scans.length === 0 && batch.counts.length === 0) return;
     chain = chain
       .then(async () => {
-        for (const scan of batch.scans) await applyStationScan(pool, scan, log);
+        for (const scan of batch.scans) {
+          if (scan.payload.action?.toLowerCase() === 'reason' && scan.payload.reason) {
+            // A reason card scanned at a machine explains its latest unexplained stop.
+            const outcome = await assignStopReason(
+              pool,
+              scan.machineId,
+              scan.payload.reason,
+              'scan',
+            );
+            if (!outcome.ok)
+              log.info(
+                { station: scan.machineId, reason: outcome.reason },
+                'reason scan not applied',
+              );
+          } else await applyStationScan(pool, scan, log);
+        }
         await attributeCounts(pool, batch.counts);
       })
       .catch((error: Error) => log.error({ err: error.message }, 'work-order update failed'));

@@ -1,6 +1,6 @@
 import type { MachineState, ShiftConfig } from '@takt/protocol';
 import type { Pool } from 'pg';
-import { accountTime, stateIntervals } from '../domain/machine-time';
+import { accountTime, stateIntervals, withStopReasons } from '../domain/machine-time';
 import { combineOeeInputs, computeOee, type Oee, type OeeInput } from '../domain/oee';
 import { plannedIntervals } from '../domain/shifts';
 
@@ -48,11 +48,19 @@ export async function machineWindow(pool: Pool, machine: MachineRow, from: numbe
     [machine.id, new Date(from), new Date(to)],
   );
   const planned = plannedIntervals(shifts, from, to, machine.time_zone);
-  const states = stateIntervals(
+  const raw = stateIntervals(
     events.rows.map((e) => ({ ts: e.time.getTime(), state: e.state, reason: e.reason })),
     from,
     to,
     STATE_STALE_AFTER_MS,
+  );
+  const reasons = await pool.query<{ stop_start: Date; reason: string }>(
+    "SELECT stop_start, reason FROM stop_reasons WHERE machine_id = $1 AND stop_start < $3 AND stop_start >= $2::timestamptz - interval '7 days'",
+    [machine.id, new Date(from), new Date(to)],
+  );
+  const states = withStopReasons(
+    raw,
+    reasons.rows.map((r) => ({ stopStart: r.stop_start.getTime(), reason: r.reason })),
   );
   return {
     planned,

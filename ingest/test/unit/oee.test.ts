@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { accountTime, combineOeeInputs, computeOee, stateIntervals } from '../../src';
+import {
+  accountTime,
+  combineOeeInputs,
+  computeOee,
+  stateIntervals,
+  stopToExplain,
+  withStopReasons,
+} from '../../src';
 import { intersect, measure, normalize, subtract } from '../../src/domain/intervals';
 
 const MIN = 60_000;
@@ -221,6 +228,44 @@ describe('state intervals and silence', () => {
       [0, 4, 'running'],
       [4, 10, 'unknown'],
       [10, 12, 'running'],
+    ]);
+  });
+});
+
+describe('reasons given to stops afterwards', () => {
+  const states = stateIntervals(
+    [
+      { ts: 0, state: 'running' },
+      { ts: 10 * MIN, state: 'down' },
+      { ts: 20 * MIN, state: 'running' },
+      { ts: 30 * MIN, state: 'idle', reason: 'material' },
+      { ts: 40 * MIN, state: 'running' },
+      { ts: 50 * MIN, state: 'down' },
+    ],
+    0,
+    60 * MIN,
+  );
+
+  it('finds the stop to explain: the latest, or the one at a time; refuses explained ones', () => {
+    expect(stopToExplain(states)).toEqual({
+      stop: { from: 50 * MIN, to: 60 * MIN, state: 'down', reason: null },
+    });
+    expect(stopToExplain(states, 15 * MIN)).toMatchObject({ stop: { from: 10 * MIN } });
+    expect(stopToExplain(states, 35 * MIN)).toEqual({
+      refused: 'that stop already has the reason "material"',
+    });
+    expect(stopToExplain(states, 5 * MIN)).toEqual({ refused: 'the machine was not stopped then' });
+  });
+
+  it('fills unexplained stops only', () => {
+    const filled = withStopReasons(states, [
+      { stopStart: 10 * MIN, reason: 'R12' },
+      { stopStart: 30 * MIN, reason: 'R99' },
+    ]);
+    expect(filled.filter((i) => i.state !== 'running').map((i) => i.reason)).toEqual([
+      'R12',
+      'material',
+      null,
     ]);
   });
 });

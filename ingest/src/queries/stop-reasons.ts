@@ -1,0 +1,42 @@
+import type { Pool } from 'pg';
+import { stopToExplain } from '../domain/machine-time';
+import { machinesOf, machineWindow } from './oee';
+
+/** How far back a stop may still be given a reason. */
+export const REASON_WINDOW_MS = 24 * 3_600_000;
+
+export type AssignOutcome =
+  | { ok: true; stopStart: string; stopEnd: string; reason: string }
+  | { ok: false; status: 404 | 409; reason: string };
+
+/**
+ * Give a stop the PLC left unexplained a reason, afterwards: the stop at `at`, or the
+ * machine's latest, within the last 24 hours.
+ */
+export async function assignStopReason(
+  pool: Pool,
+  machineId: string,
+  reason: string,
+  source: 'scan' | 'api',
+  at?: number,
+  now = Date.now(),
+): Promise<AssignOutcome> {
+  const [machine] = await machinesOf(pool, { machine: machineId });
+  if (!machine) return { ok: false, status: 404, reason: `machine "${machineId}" not found` };
+  if (at !== undefined && (at > now || at < now - REASON_WINDOW_MS)) {
+    return { ok: false, status: 409, reason: 'reasons can be given to stops of the last 24 hours' };
+  }
+  const { states } = await machineWindow(pool, machine, now - REASON_WINDOW_MS, now);
+  const found = stopToExplain(states, at);
+  if ('refused' in found) return { ok: false, status: 409, reason: found.refused };
+  await pool.query(
+    'INSERT INTO stop_reasons (machine_id, stop_start, reason, source) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+    [machineId, new Date(found.stop.from), reason, source],
+  );
+  return {
+    ok: true,
+    stopStart: new Date(found.stop.from).toISOString(),
+    stopEnd: new Date(found.stop.to).toISOString(),
+    reason,
+  };
+}

@@ -1,0 +1,101 @@
+import { encodePayload, topics } from '@takt/protocol';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.stop());
+
+const post = async (path: string, body: unknown) => {
+  const response = await fetch(`${stack.ingest.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+const get = async (path: string) =>
+  (await (await fetch(`${stack.ingest.url}${path}`)).json()) as Record<string, unknown>;
+
+/** Stop press-01 for a moment through its PLC (no reason code: the PLC does not say why). */
+async function stopPress(): Promise<void> {
+  const plc = stack.sim.machines.get('press-01')!;
+  const now = plc.values();
+  plc.pin({ ...now, state: 'down' });
+  await waitFor(
+    'press-01 down',
+    async () =>
+      ((await get('/api/machines')) as unknown as { id: string; state: string }[]).find(
+        (m) => m.id === 'press-01',
+      )?.state === 'down' || undefined,
+  );
+  await new Promise((r) => setTimeout(r, 600));
+  plc.pin({ ...now, state: 'running' });
+  await waitFor(
+    'press-01 running',
+    async () =>
+      ((await get('/api/machines')) as unknown as { id: string; state: string }[]).find(
+        (m) => m.id === 'press-01',
+      )?.state === 'running' || undefined,
+  );
+}
+
+describe('reasons for stops, given afterwards', () => {
+  it('by the API: the latest unexplained stop gets it once, and the downtime Pareto shows it', async () => {
+    // Stops this short are microstops in the demo plant (2 min): count them as downtime here.
+    await stack.ingest.pool.query(
+      "UPDATE machines SET microstop_threshold_ms = 100 WHERE id = 'press-01'",
+    );
+    await stopPress();
+    const given = await post('/api/machines/press-01/stop-reason', { reason: 'die-change' });
+    expect(given).toMatchObject({ status: 200, body: { ok: true, reason: 'die-change' } });
+    const again = await post('/api/machines/press-01/stop-reason', {
+      reason: 'other',
+      at: given.body.stopStart,
+    });
+    expect(again).toMatchObject({
+      status: 409,
+      body: { message: 'that stop already has the reason "die-change"' },
+    });
+    const pareto = await get(
+      `/api/downtime?machine=press-01&from=${String(given.body.stopStart)}&to=${new Date(Date.now() + 1000).toISOString()}`,
+    );
+    expect(pareto.reasons).toEqual([
+      expect.objectContaining({ reason: 'die-change', state: 'down', stops: 1 }),
+    ]);
+    expect((await post('/api/machines/nope/stop-reason', { reason: 'x' })).status).toBe(404);
+    expect((await post('/api/machines/press-01/stop-reason', { reason: '' })).status).toBe(400);
+  });
+
+  it('by a reason card scanned at the machine', async () => {
+    await stopPress();
+    const client = await mqtt.connectAsync(stack.mqttUrl, {
+      username: 'gw-demo-1',
+      password: stack.credentials.gateway,
+    });
+    await client.publishAsync(
+      topics.machine('demo-plant', 'gw-demo-1', 'press-01', 'scan'),
+      encodePayload('scan', {
+        v: 1,
+        seq: 9_100_000,
+        ts: Date.now(),
+        code: 'R12',
+        action: 'reason',
+        reason: '12',
+      }),
+      { qos: 1 },
+    );
+    await client.endAsync();
+    const row = await waitFor('the scanned reason stored', async () => {
+      const { rows } = await stack.ingest.pool.query<{ reason: string; source: string }>(
+        "SELECT reason, source FROM stop_reasons WHERE machine_id = 'press-01' AND source = 'scan'",
+      );
+      return rows[0];
+    });
+    expect(row).toEqual({ reason: '12', source: 'scan' });
+  });
+});
