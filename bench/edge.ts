@@ -9,6 +9,7 @@ import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { measure } from './process-stats';
+import { printTable } from './table';
 
 const repo = resolve(import.meta.dirname, '..');
 const WARMUP_MS = 5000;
@@ -225,7 +226,7 @@ export async function withCountingBroker<T>(
   }
 }
 
-export function printTable(rows: ScenarioResult[], idle: ScenarioResult): void {
+export function printScenarios(rows: ScenarioResult[], idle: ScenarioResult): void {
   const header = ['scenario', 'tags', 'readings/s', 'CPU % of a core', 'RSS MB', 'RSS vs idle'];
   const lines = rows.map((r) => [
     r.name,
@@ -235,9 +236,7 @@ export function printTable(rows: ScenarioResult[], idle: ScenarioResult): void {
     r.rssMb.toFixed(1),
     `${(r.rssMb / idle.rssMb).toFixed(2)}x`,
   ]);
-  const all = [header, ...lines];
-  const widths = header.map((_, c) => Math.max(...all.map((l) => l[c]!.length)));
-  for (const l of all) console.log(l.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+  printTable([header, ...lines]);
 }
 
 /** `npm run bench -- edge`: the agent's CPU, memory and throughput per scenario, beside an idle agent. */
@@ -254,7 +253,7 @@ export async function benchEdge(): Promise<Record<string, unknown>> {
       const modbus = await runAgent(modbusScenario(plcs.ports), mqttUrl, count);
       const opcua = await runAgent(opcuaScenario(ua.endpointUrl), mqttUrl, count);
       const rows = [idle, modbus, opcua];
-      printTable(rows, idle);
+      printScenarios(rows, idle);
       return {
         tags: modbus.tags,
         readingsPerSec: modbus.readingsPerSec,

@@ -1,11 +1,12 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeMessage, type DecodedMessage } from '@takt/protocol';
+import { decodeMessage, topics, type DecodedMessage } from '@takt/protocol';
 import { migrate, startEmbeddedPostgres, writeBatch } from '@takt/ingest';
 import { freePort } from '@takt/sim';
 import pg from 'pg';
 import { pino } from 'pino';
+import { printTable } from './table';
 
 const READINGS_PER_MESSAGE = 50;
 const MESSAGES_PER_BATCH = 200; // 10,000 rows per batch
@@ -21,14 +22,9 @@ function metricsMessage(seq: number, machine: string): { topic: string; payload:
     quality: 'good',
   }));
   return {
-    topic: `takt/v1/bench/gw-bench/${machine}/metrics`,
+    topic: topics.machine('bench', 'gw-bench', machine, 'metrics'),
     payload: Buffer.from(JSON.stringify({ v: 1, seq, ts, readings })),
   };
-}
-
-function table(rows: [string, string, string][]): void {
-  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
 }
 
 /** Ingest's write path: decode + unnest batches vs one INSERT per row, on a real PostgreSQL. */
@@ -90,7 +86,7 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
       decodeMsgsPerSec: Math.round(decodeMsgsPerSec),
       decodeReadingsPerSec: Math.round(decodeMsgsPerSec * READINGS_PER_MESSAGE),
     };
-    table([
+    printTable([
       ['measure', 'value', 'note'],
       [
         'batched write (writeBatch)',

@@ -1,5 +1,3 @@
-import { encodePayload, topics } from '@takt/protocol';
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
@@ -21,27 +19,21 @@ const post = async (path: string, body: unknown) => {
 const get = async (path: string) =>
   (await (await fetch(`${stack.ingest.url}${path}`)).json()) as Record<string, unknown>;
 
+const untilPressIs = (state: string) =>
+  waitFor(`press-01 ${state}`, async () => {
+    const machines = (await get('/api/machines')) as unknown as { id: string; state: string }[];
+    return machines.find((m) => m.id === 'press-01')?.state === state || undefined;
+  });
+
 /** Stop press-01 for a moment through its PLC (no reason code: the PLC does not say why). */
 async function stopPress(): Promise<void> {
   const plc = stack.sim.machines.get('press-01')!;
   const now = plc.values();
   plc.pin({ ...now, state: 'down' });
-  await waitFor(
-    'press-01 down',
-    async () =>
-      ((await get('/api/machines')) as unknown as { id: string; state: string }[]).find(
-        (m) => m.id === 'press-01',
-      )?.state === 'down' || undefined,
-  );
+  await untilPressIs('down');
   await new Promise((r) => setTimeout(r, 600));
   plc.pin({ ...now, state: 'running' });
-  await waitFor(
-    'press-01 running',
-    async () =>
-      ((await get('/api/machines')) as unknown as { id: string; state: string }[]).find(
-        (m) => m.id === 'press-01',
-      )?.state === 'running' || undefined,
-  );
+  await untilPressIs('running');
 }
 
 describe('reasons for stops, given afterwards', () => {
@@ -73,23 +65,7 @@ describe('reasons for stops, given afterwards', () => {
 
   it('by a reason card scanned at the machine', async () => {
     await stopPress();
-    const client = await mqtt.connectAsync(stack.mqttUrl, {
-      username: 'gw-demo-1',
-      password: stack.credentials.gateway,
-    });
-    await client.publishAsync(
-      topics.machine('demo-plant', 'gw-demo-1', 'press-01', 'scan'),
-      encodePayload('scan', {
-        v: 1,
-        seq: 9_100_000,
-        ts: Date.now(),
-        code: 'R12',
-        action: 'reason',
-        reason: '12',
-      }),
-      { qos: 1 },
-    );
-    await client.endAsync();
+    await stack.publishScan('press-01', { code: 'R12', action: 'reason', reason: '12' });
     const row = await waitFor('the scanned reason stored', async () => {
       const { rows } = await stack.ingest.pool.query<{ reason: string; source: string }>(
         "SELECT reason, source FROM stop_reasons WHERE machine_id = 'press-01' AND source = 'scan'",

@@ -1,5 +1,3 @@
-import { encodePayload, topics } from '@takt/protocol';
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
@@ -36,25 +34,9 @@ async function importCsv(csv: string) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** A scan message from a station, as the gateway publishes it. */
-async function scanAt(station: string, body: Record<string, string>, seq: number) {
-  const client = await mqtt.connectAsync(stack.mqttUrl, {
-    username: 'gw-demo-1',
-    password: stack.credentials.gateway,
-  });
-  await client.publishAsync(
-    topics.machine('demo-plant', 'gw-demo-1', station, 'scan'),
-    encodePayload('scan', {
-      v: 1,
-      seq,
-      ts: Date.now(),
-      code: `${body.workOrder}|${body.operation}`,
-      ...body,
-    } as never),
-    { qos: 1 },
-  );
-  await client.endAsync();
-}
+/** A work-order scan of a station, as the gateway publishes it. */
+const scanAt = (station: string, body: { workOrder: string; operation: string; action: string }) =>
+  stack.publishScan(station, { code: `${body.workOrder}|${body.operation}`, ...body });
 
 const header = 'order_id,product,quantity,due_date,customer,priority,routing';
 
@@ -85,11 +67,7 @@ describe('work orders from an ERP export, driven by scans and machine counts', (
     const plc = stack.sim.machines.get('press-01')!;
     const base = plc.values();
     plc.pin(base); // hold the counters still while the order starts
-    await scanAt(
-      'press-01',
-      { workOrder: 'WO-24117', operation: 'OP10', action: 'start' },
-      8_000_001,
-    );
+    await scanAt('press-01', { workOrder: 'WO-24117', operation: 'OP10', action: 'start' });
     await waitFor('OP10 running', async () =>
       (await order('WO-24117')).body.operations[0]!.status === 'running' ? true : undefined,
     );
@@ -107,11 +85,7 @@ describe('work orders from an ERP export, driven by scans and machine counts', (
     });
     expect(running.eta).not.toBeNull();
 
-    await scanAt(
-      'press-01',
-      { workOrder: 'WO-24117', operation: 'OP10', action: 'complete' },
-      8_000_002,
-    );
+    await scanAt('press-01', { workOrder: 'WO-24117', operation: 'OP10', action: 'complete' });
     const done = await waitFor('the order completed', async () => {
       const { body } = await order('WO-24117');
       return body.status === 'completed' ? body : undefined;
@@ -127,11 +101,7 @@ describe('work orders from an ERP export, driven by scans and machine counts', (
       expect.arrayContaining(['created', 'scan', 'count']),
     );
 
-    await scanAt(
-      'press-01',
-      { workOrder: 'WO-24117', operation: 'OP10', action: 'start' },
-      8_000_003,
-    );
+    await scanAt('press-01', { workOrder: 'WO-24117', operation: 'OP10', action: 'start' });
     const refused = await waitFor('the refusal in the history', async () => {
       const { body } = await order('WO-24117');
       return body.history.find((h) => h.kind === 'refused');

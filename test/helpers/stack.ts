@@ -5,11 +5,15 @@ import { hashPassword, startBroker, type RunningBroker } from '@takt/broker';
 import { startEdgeAgent, type RunningEdgeAgent } from '@takt/edge-agent';
 import { startIngest, type RunningIngest } from '@takt/ingest';
 import {
+  encodePayload,
   gatewayConfigSchema,
   loadYamlConfig,
   scenarioSchema,
+  topics,
   type GatewayConfig,
+  type ScanPayload,
 } from '@takt/protocol';
+import mqtt from 'mqtt';
 import { startPtyPair, startSim, type PtyWriter, type RunningSim } from '@takt/sim';
 import { createTestDatabase } from './db';
 import { testLog } from './logger';
@@ -27,6 +31,8 @@ export interface Stack {
   credentials: { gateway: string; ingest: string };
   /** Writes to the assembly station's scanner line, as an operator's scan. */
   scanner: PtyWriter;
+  /** Publishes a scan message of a station, as the demo gateway does (its own seq range). */
+  publishScan(station: string, scan: Omit<ScanPayload, 'v' | 'seq' | 'ts'>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,6 +98,9 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
       }
     }),
   });
+  // Test scans share the gateway's seq space: start far above the agent's own numbers (the
+  // clock in µs, ~1.8e15 today) so that dedupe never takes one for the other.
+  let nextScanSeq = 9_000_000_000_000_000;
   const edge = await startEdgeAgent(gateway, { password: credentials.gateway, log: testLog });
   // Ready when every machine has reported once (OPC UA needs its client certificate first,
   // a few seconds on a busy machine).
@@ -114,6 +123,19 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
     mqttUrl,
     credentials,
     scanner,
+    async publishScan(station, scan) {
+      const client = await mqtt.connectAsync(mqttUrl, {
+        username: 'gw-demo-1',
+        password: credentials.gateway,
+      });
+      const payload = encodePayload('scan', { v: 1, seq: nextScanSeq++, ts: Date.now(), ...scan });
+      await client.publishAsync(
+        topics.machine(demo.gateway.site, demo.gateway.id, station, 'scan'),
+        payload,
+        { qos: 1 },
+      );
+      await client.endAsync();
+    },
     async stop() {
       await edge.stop();
       await ingest.stop();

@@ -19,18 +19,26 @@ export function downtimePareto(
   planned: readonly Interval[],
   microstopThresholdMs: number,
 ): DowntimeEntry[] {
-  const byKey = new Map<string, DowntimeEntry>();
+  const entries: DowntimeEntry[] = [];
   for (const s of states) {
     if (s.state === 'running' || s.state === 'reduced_speed' || s.state === 'microstop') continue;
     if (s.state !== 'unknown' && s.to - s.from < microstopThresholdMs) continue;
     const durationMs = measure(intersect([s], planned));
-    if (durationMs === 0) continue;
-    const reason = s.reason ?? 'unassigned';
-    const key = `${s.state}\u0000${reason}`;
-    const entry = byKey.get(key) ?? { reason, state: s.state, durationMs: 0, stops: 0 };
-    entry.durationMs += durationMs;
-    entry.stops += 1;
-    byKey.set(key, entry);
+    if (durationMs > 0)
+      entries.push({ reason: s.reason ?? 'unassigned', state: s.state, durationMs, stops: 1 });
+  }
+  return mergeDowntime(entries);
+}
+
+/** Entries of one state and reason added up (stops and time), longest first. */
+export function mergeDowntime(entries: readonly DowntimeEntry[]): DowntimeEntry[] {
+  const byKey = new Map<string, DowntimeEntry>();
+  for (const e of entries) {
+    const key = `${e.state}\u0000${e.reason}`;
+    const sum = byKey.get(key) ?? { reason: e.reason, state: e.state, durationMs: 0, stops: 0 };
+    sum.durationMs += e.durationMs;
+    sum.stops += e.stops;
+    byKey.set(key, sum);
   }
   return [...byKey.values()].sort(
     (a, b) => b.durationMs - a.durationMs || a.reason.localeCompare(b.reason),

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import {
   downtimePareto,
+  mergeDowntime,
   outputPerHour,
   type DowntimeEntry,
   type HourOutput,
@@ -21,17 +22,7 @@ export async function downtimeReport(
     const { planned, states } = await machineWindow(pool, m, from, to);
     all.push(...downtimePareto(states, planned, m.microstop_threshold_ms));
   }
-  const merged = new Map<string, DowntimeEntry>();
-  for (const e of all) {
-    const key = `${e.state}\u0000${e.reason}`;
-    const m = merged.get(key) ?? { ...e, durationMs: 0, stops: 0 };
-    m.durationMs += e.durationMs;
-    m.stops += e.stops;
-    merged.set(key, m);
-  }
-  return [...merged.values()].sort(
-    (a, b) => b.durationMs - a.durationMs || a.reason.localeCompare(b.reason),
-  );
+  return mergeDowntime(all);
 }
 
 /** Good pieces per hour of one machine beside the target its ideal cycle time allows. */
