@@ -7,6 +7,8 @@ export * from './domain/states';
 export * from './domain/intervals';
 export * from './domain/machine-time';
 export * from './domain/oee';
+export * from './domain/modes';
+export * from './domain/shifts';
 export * from './pipeline/batcher';
 export * from './pipeline/writer';
 export * from './queries/machines';

@@ -40,11 +40,13 @@ export async function applyPlantModel(pool: Pool, plant: PlantModel): Promise<vo
     );
     const machines = lines.flatMap((l) => l.machines.map((m) => ({ ...m, line: l.id })));
     await client.query(
-      `INSERT INTO machines (id, site_id, line_id, name, product_id, microstop_threshold_ms)
-       SELECT u.id, $1, u.line, u.name, u.product, u.threshold
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int4[]) AS u(id, line, name, product, threshold)
+      `INSERT INTO machines (id, site_id, line_id, name, product_id, microstop_threshold_ms, order_driven)
+       SELECT u.id, $1, u.line, u.name, u.product, u.threshold, u.order_driven
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int4[], $7::bool[])
+           AS u(id, line, name, product, threshold, order_driven)
        ON CONFLICT (id) DO UPDATE SET site_id = EXCLUDED.site_id, line_id = EXCLUDED.line_id, name = EXCLUDED.name,
-         product_id = EXCLUDED.product_id, microstop_threshold_ms = EXCLUDED.microstop_threshold_ms`,
+         product_id = EXCLUDED.product_id, microstop_threshold_ms = EXCLUDED.microstop_threshold_ms,
+         order_driven = EXCLUDED.order_driven`,
       [
         plant.site.id,
         machines.map((m) => m.id),
@@ -52,6 +54,7 @@ export async function applyPlantModel(pool: Pool, plant: PlantModel): Promise<vo
         machines.map((m) => m.name),
         machines.map((m) => m.product ?? null),
         machines.map((m) => Math.round(m.microstopThresholdS * 1000)),
+        machines.map((m) => m.orderDriven),
       ],
     );
     // The calendar is the model's: shifts no longer declared are gone.
@@ -66,6 +69,11 @@ export async function applyPlantModel(pool: Pool, plant: PlantModel): Promise<vo
         plant.shifts.map((s) => JSON.stringify(s)),
       ],
     );
+    await client.query(
+      `INSERT INTO plant_models (site_id, definition) VALUES ($1, $2)
+       ON CONFLICT (site_id) DO UPDATE SET definition = EXCLUDED.definition, loaded_at = now()`,
+      [plant.site.id, JSON.stringify(plant)],
+    );
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -73,4 +81,17 @@ export async function applyPlantModel(pool: Pool, plant: PlantModel): Promise<vo
   } finally {
     client.release();
   }
+}
+
+/** The plant model a site was loaded with (reason tree, targets, modes), or null. */
+export async function loadPlantModel(
+  pool: Pool,
+  siteId: string | null,
+): Promise<PlantModel | null> {
+  if (siteId === null) return null;
+  const { rows } = await pool.query<{ definition: PlantModel }>(
+    'SELECT definition FROM plant_models WHERE site_id = $1',
+    [siteId],
+  );
+  return rows[0]?.definition ?? null;
 }

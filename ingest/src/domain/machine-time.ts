@@ -67,6 +67,16 @@ export interface TimeAccounting {
   runMs: number;
   /** Short stops inside planned time, left in run time (a performance loss). */
   microstopMs: number;
+  /** The part of `downMs` that is setup: stops during changeovers, or with a setup reason. */
+  setupMs: number;
+}
+
+/** What turns a stop into a setup loss instead of a breakdown (six big losses). */
+export interface SetupRule {
+  /** Changeover time within planned busy time. */
+  changeovers: readonly Interval[];
+  /** Reason codes whose `loss` is `setup` in the plant's reason tree. */
+  reasons: ReadonlySet<string>;
 }
 
 /**
@@ -79,20 +89,27 @@ export function accountTime(
   states: readonly StateInterval[],
   planned: readonly Interval[],
   microstopThresholdMs: number,
+  setup: SetupRule = { changeovers: [], reasons: new Set() },
 ): TimeAccounting {
   const plannedBusyMs = measure(planned);
   let downMs = 0;
   let microstopMs = 0;
+  let setupMs = 0;
   for (const interval of states) {
     if (RUNNING.has(interval.state)) continue;
-    const inPlan = measure(intersect([interval], planned));
-    if (inPlan === 0) continue;
+    const inPlan = intersect([interval], planned);
+    const inPlanMs = measure(inPlan);
+    if (inPlanMs === 0) continue;
     const short = interval.to - interval.from < microstopThresholdMs;
-    if (interval.state === 'unknown' || (!short && interval.state !== 'microstop'))
-      downMs += inPlan;
-    else microstopMs += inPlan;
+    if (interval.state === 'unknown' || (!short && interval.state !== 'microstop')) {
+      downMs += inPlanMs;
+      setupMs +=
+        interval.reason !== null && setup.reasons.has(interval.reason)
+          ? inPlanMs
+          : measure(intersect(inPlan, setup.changeovers));
+    } else microstopMs += inPlanMs;
   }
-  return { plannedBusyMs, downMs, runMs: plannedBusyMs - downMs, microstopMs };
+  return { plannedBusyMs, downMs, runMs: plannedBusyMs - downMs, microstopMs, setupMs };
 }
 
 /** A reason given afterwards to the stop that started at `stopStart`. */

@@ -83,3 +83,57 @@ export function combineOeeInputs(inputs: readonly OeeInput[]): OeeInput {
     products: inputs.flatMap((i) => i.products),
   };
 }
+
+/**
+ * The six big losses in time, so that they add up with the fully productive time to the
+ * planned busy time: breakdowns + setups (availability), small stops + reduced speed
+ * (performance), startup + production rejects (quality, ideal cycle × pieces). Null when an
+ * ideal cycle time is unknown for something made.
+ */
+export interface SixBigLosses {
+  breakdownsMs: number;
+  setupsMs: number;
+  smallStopsMs: number;
+  reducedSpeedMs: number;
+  startupRejectsMs: number;
+  productionRejectsMs: number;
+  /** Σ(ideal cycle × good): what OEE calls fully productive time. */
+  fullyProductiveMs: number;
+}
+
+export interface LossInput {
+  downMs: number;
+  setupMs: number;
+  runMs: number;
+  microstopMs: number;
+  /** Per product: `startupRejects` of `total − good` came during or just after a changeover. */
+  products: readonly (ProductCount & { startupRejects?: number })[];
+}
+
+export function sixBigLosses(input: LossInput): SixBigLosses | null {
+  const made = input.products.filter((p) => p.total > 0);
+  if (!made.every((p) => p.idealCycleMs !== null)) return null;
+  const sum = (f: (p: (typeof made)[number]) => number) =>
+    made.reduce((s, p) => s + p.idealCycleMs! * f(p), 0);
+  const idealTotalMs = sum((p) => p.total);
+  const startupRejectsMs = sum((p) => Math.min(p.startupRejects ?? 0, p.total - p.good));
+  return {
+    breakdownsMs: input.downMs - input.setupMs,
+    setupsMs: input.setupMs,
+    smallStopsMs: input.microstopMs,
+    // Whatever run time is not small stops nor ideal production; never below zero (P > 100 %).
+    reducedSpeedMs: Math.max(0, input.runMs - input.microstopMs - idealTotalMs),
+    startupRejectsMs,
+    productionRejectsMs: sum((p) => p.total - p.good) - startupRejectsMs,
+    fullyProductiveMs: sum((p) => p.good),
+  };
+}
+
+/** Losses of several machines or windows: they are times, so they add. */
+export function addLosses(all: readonly (SixBigLosses | null)[]): SixBigLosses | null {
+  if (all.length === 0 || all.some((l) => l === null)) return null;
+  const keys = Object.keys(all[0]!) as (keyof SixBigLosses)[];
+  return Object.fromEntries(
+    keys.map((k) => [k, all.reduce((s, l) => s + l![k], 0)]),
+  ) as unknown as SixBigLosses;
+}

@@ -53,8 +53,8 @@ function addDays(date: LocalDate, days: number): LocalDate {
   return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
 }
 
-/** One shift started on `day`: its time minus its breaks. `end` <= `start` crosses midnight. */
-function shiftOn(shift: ShiftConfig, day: LocalDate, timeZone: string): Interval[] {
+/** One shift started on `day`: its span, and that span minus its breaks. `end` <= `start` crosses midnight. */
+function shiftOn(shift: ShiftConfig, day: LocalDate, timeZone: string) {
   const at = (hhmm: string) => {
     // Clock times earlier than the start belong to the next day (after midnight).
     const next = hhmm <= shift.start && hhmm !== shift.start ? 1 : 0;
@@ -64,30 +64,77 @@ function shiftOn(shift: ShiftConfig, day: LocalDate, timeZone: string): Interval
   const to =
     shift.end <= shift.start ? zonedTimeToUtc(addDays(day, 1), shift.end, timeZone) : at(shift.end);
   const breaks = shift.breaks.map((b) => ({ from: at(b.start), to: at(b.end) }));
-  return subtract([{ from, to }], breaks);
+  return { from, to, planned: subtract([{ from, to }], breaks) };
+}
+
+const isoDay = (d: LocalDate) =>
+  `${d.y}-${String(d.m).padStart(2, '0')}-${String(d.d).padStart(2, '0')}`;
+
+/** One shift as worked on one day: `date` is the plant-calendar day it started on. */
+export interface ShiftOccurrence extends Interval {
+  shift: string;
+  name: string;
+  date: string;
+  /** The shift minus its breaks, within the window asked for. */
+  planned: Interval[];
+}
+
+/**
+ * Every shift that touches [from, to): started on one of its days, not on a holiday, in the
+ * site's time zone (DST-aware); sorted by start. A night shift belongs to the day it began.
+ */
+export function shiftOccurrences(
+  shifts: readonly ShiftConfig[],
+  from: number,
+  to: number,
+  timeZone: string,
+  holidays: readonly string[] = [],
+): ShiftOccurrence[] {
+  const out: ShiftOccurrence[] = [];
+  const window = [{ from, to }];
+  const last = localDate(to, timeZone);
+  const off = new Set(holidays);
+  // Start a day early: last night's shift may run into the window.
+  for (let day = addDays(localDate(from, timeZone), -1); ; day = addDays(day, 1)) {
+    const weekday = WEEKDAY_OF_UTC_DAY[new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay()]!;
+    const date = isoDay(day);
+    for (const shift of shifts) {
+      if (!shift.days.includes(weekday) || off.has(date)) continue;
+      const occurrence = shiftOn(shift, day, timeZone);
+      if (occurrence.to <= from || occurrence.from >= to) continue;
+      out.push({
+        shift: shift.id,
+        name: shift.name,
+        date,
+        from: occurrence.from,
+        to: occurrence.to,
+        planned: intersect(occurrence.planned, window),
+      });
+    }
+    if (day.y === last.y && day.m === last.m && day.d === last.d) break;
+  }
+  return out.sort((a, b) => a.from - b.from);
 }
 
 /**
  * Planned busy time of a shift calendar within [from, to) (ISO 22400-2 PBT before
- * unplanned stops): every shift that starts on one of its days, minus its breaks, in the
- * site's time zone. No shifts declared: the whole window is planned.
+ * unplanned stops): every shift that starts on one of its days, minus its breaks and
+ * holidays, in the site's time zone. No shifts declared: the whole window is planned.
  */
 export function plannedIntervals(
   shifts: readonly ShiftConfig[],
   from: number,
   to: number,
   timeZone: string,
+  holidays: readonly string[] = [],
 ): Interval[] {
-  const window = [{ from, to }];
-  if (shifts.length === 0) return window;
-  const all: Interval[] = [];
-  const last = localDate(to, timeZone);
-  // Start a day early: last night's shift may run into the window.
-  for (let day = addDays(localDate(from, timeZone), -1); ; day = addDays(day, 1)) {
-    const weekday = WEEKDAY_OF_UTC_DAY[new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay()]!;
-    for (const shift of shifts)
-      if (shift.days.includes(weekday)) all.push(...shiftOn(shift, day, timeZone));
-    if (day.y === last.y && day.m === last.m && day.d === last.d) break;
-  }
-  return intersect(normalize(all), window);
+  if (shifts.length === 0) return [{ from, to }];
+  return normalize(
+    shiftOccurrences(shifts, from, to, timeZone, holidays).flatMap((o) => o.planned),
+  );
+}
+
+/** The plant-calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
+export function plantDate(instant: number, timeZone: string): string {
+  return isoDay(localDate(instant, timeZone));
 }

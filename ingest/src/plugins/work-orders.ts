@@ -1,6 +1,7 @@
 import { workOrderInputSchema } from '@takt/protocol';
 import { isStalled, orderProgress } from '../domain/work-orders';
 import { INGEST_ERRORS, IngestError } from '../errors';
+import { MODE_ACTIONS, recordMode } from '../queries/modes';
 import { assignStopReason } from '../queries/stop-reasons';
 import { applyStationScan, attributeCounts } from '../work-orders/apply';
 import { parseWorkOrderCsv } from '../work-orders/csv';
@@ -21,7 +22,8 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     chain = chain
       .then(async () => {
         for (const scan of batch.scans) {
-          if (scan.payload.action?.toLowerCase() === 'reason' && scan.payload.reason) {
+          const action = scan.payload.action?.toLowerCase() ?? '';
+          if (action === 'reason' && scan.payload.reason) {
             // A reason card scanned at a machine explains its latest unexplained stop.
             const outcome = await assignStopReason(
               pool,
@@ -34,6 +36,12 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
                 { station: scan.machineId, reason: outcome.reason },
                 'reason scan not applied',
               );
+          } else if (Object.hasOwn(MODE_ACTIONS, action)) {
+            // A mode card (changeover, cleaning, maintenance, production) at the station.
+            await recordMode(pool, scan.machineId, scan.payload.ts, MODE_ACTIONS[action]!, 'scan', {
+              code: scan.payload.code,
+              operator: scan.payload.operator ?? null,
+            });
           } else await applyStationScan(pool, scan, log);
         }
         await attributeCounts(pool, batch.counts);

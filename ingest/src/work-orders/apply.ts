@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { applyScan, type ScanAction } from '../domain/work-orders';
 import type { CountDeltaRow } from '../pipeline/write-series';
+import { recordMode, recordOrderEnded } from '../queries/modes';
 import { addEvent, loadOrder, saveOperation } from './store';
 
 type ScanMsg = Extract<DecodedMessage, { kind: 'scan' }>;
@@ -79,6 +80,9 @@ export async function applyStationScan(pool: Pool, scan: ScanMsg, log: Logger): 
     );
   }
   await saveOperation(pool, record.order.id, op);
+  const why = { workOrder: record.order.id, operation: op.id };
+  if (action === 'start') await recordMode(pool, op.machine, p.ts, 'production', 'work_order', why);
+  else await recordOrderEnded(pool, op.machine, p.ts);
   await addEvent(pool, {
     order: record.order.id,
     ts: p.ts,
@@ -102,6 +106,7 @@ export async function attributeCounts(pool: Pool, deltas: readonly CountDeltaRow
         ts: d.ts,
         kind: 'count',
         operation: r.id,
+        machine: d.machine,
         good: d.good,
         rejected: d.reject,
       });

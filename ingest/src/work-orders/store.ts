@@ -146,13 +146,14 @@ export async function addEvent(
     ts: number;
     kind: 'scan' | 'refused' | 'count';
     operation?: string | null;
+    machine?: string | null;
     good?: number;
     rejected?: number;
     detail?: unknown;
   },
 ): Promise<void> {
   await pool.query(
-    'INSERT INTO work_order_events (work_order_id, time, kind, operation_id, good, rejected, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    'INSERT INTO work_order_events (work_order_id, time, kind, operation_id, good, rejected, detail, machine_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
     [
       e.order,
       new Date(e.ts),
@@ -161,6 +162,7 @@ export async function addEvent(
       e.good ?? null,
       e.rejected ?? null,
       e.detail === undefined ? null : JSON.stringify(e.detail),
+      e.machine ?? null,
     ],
   );
 }

@@ -145,7 +145,13 @@ describe('machine time accounting', () => {
       plan,
       2 * MIN,
     );
-    expect(time).toEqual({ plannedBusyMs: 7 * H, downMs: 0, runMs: 7 * H, microstopMs: 0 });
+    expect(time).toEqual({
+      plannedBusyMs: 7 * H,
+      downMs: 0,
+      runMs: 7 * H,
+      microstopMs: 0,
+      setupMs: 0,
+    });
   });
 
   it('a work order spanning two shifts adds both shifts up', () => {

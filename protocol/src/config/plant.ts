@@ -30,6 +30,53 @@ export const productSchema = z.strictObject({
 });
 export type ProductConfig = z.output<typeof productSchema>;
 
+/** Targets a board or an alert compares with; a machine's override its line's, a line's the plant's. */
+export const targetsSchema = z.strictObject({
+  oee: z.number().min(0).max(1).optional(),
+  availability: z.number().min(0).max(1).optional(),
+  performance: z.number().min(0).max(1).optional(),
+  quality: z.number().min(0).max(1).optional(),
+  /** Good pieces per planned hour. */
+  outputPerHour: z.number().positive().optional(),
+});
+export type Targets = z.output<typeof targetsSchema>;
+
+/**
+ * The mode a machine should be in (DESIGN "mode and state"), apart from the state it is in.
+ * `no_shift` and `break` come from the calendar, `production` / `no_order` from work orders, the others
+ * from mode cards scanned at the station.
+ */
+export const MACHINE_MODES = [
+  'production',
+  'changeover',
+  'cleaning',
+  'planned_maintenance',
+  'no_order',
+  'no_shift',
+  'break',
+] as const;
+export type MachineMode = (typeof MACHINE_MODES)[number];
+/** Modes a plant may declare planned stops (not planned busy time); `no_shift` always is. */
+const PLANNABLE_MODES = ['changeover', 'cleaning', 'planned_maintenance', 'no_order'] as const;
+
+/** A downtime reason; `children` refine it (mechanical → spindle). `loss` sorts it into the six big losses. */
+export interface ReasonNode {
+  id: string;
+  name: string;
+  loss?: 'breakdown' | 'setup' | undefined;
+  children?: ReasonNode[] | undefined;
+}
+export const reasonNodeSchema: z.ZodType<ReasonNode> = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1).max(128),
+  loss: z.enum(['breakdown', 'setup']).optional(),
+  get children() {
+    return z.array(reasonNodeSchema).optional();
+  },
+});
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+
 const machineSchema = z.strictObject({
   id: idSchema,
   name: z.string().min(1).max(128),
@@ -37,6 +84,9 @@ const machineSchema = z.strictObject({
   product: idSchema.optional(),
   /** Stops shorter than this stay run time (a performance loss), longer ones are down time. */
   microstopThresholdS: z.number().min(0).max(3600).default(120),
+  /** Its mode is `no_order` whenever no work-order operation runs on it (else `production`). */
+  orderDriven: z.boolean().default(false),
+  targets: targetsSchema.optional(),
 });
 
 /**
@@ -59,11 +109,44 @@ export const plantModelSchema = z
           id: idSchema,
           name: z.string().min(1).max(128),
           machines: z.array(machineSchema).min(1),
+          targets: targetsSchema.optional(),
         }),
       )
       .min(1),
     products: z.array(productSchema).default([]),
     shifts: z.array(shiftSchema).default([]),
+    /** Days without shifts (public holidays, plant shutdown), in the site's calendar. */
+    holidays: z.array(isoDate).default([]),
+    modes: z
+      .strictObject({
+        /** Modes whose time is a planned stop: out of planned busy time, not an availability loss. */
+        planned: z
+          .array(z.enum(PLANNABLE_MODES))
+          .default(['cleaning', 'planned_maintenance', 'no_order']),
+        /** Rejects within this long after a changeover count as startup rejects (six big losses). */
+        startupMinutes: z
+          .number()
+          .min(0)
+          .max(24 * 60)
+          .default(15),
+      })
+      .default({ planned: ['cleaning', 'planned_maintenance', 'no_order'], startupMinutes: 15 }),
+    reasons: z
+      .strictObject({
+        /** Downtime reason-code tree: what PLC codes, reason cards and the API may name. */
+        downtime: z.array(reasonNodeSchema).default([]),
+        reject: z
+          .array(z.strictObject({ id: idSchema, name: z.string().min(1).max(128) }))
+          .default([]),
+        /** How long after a stop began a reason may still be given to it. */
+        assignWithinHours: z
+          .number()
+          .positive()
+          .max(31 * 24)
+          .default(168),
+      })
+      .default({ downtime: [], reject: [], assignWithinHours: 168 }),
+    targets: targetsSchema.default({}),
   })
   .superRefine((plant, ctx) => {
     try {
@@ -87,6 +170,19 @@ export const plantModelSchema = z
         }
       }),
     );
+    const reasonIds = new Set<string>();
+    const walk = (nodes: readonly ReasonNode[], path: (string | number)[]) =>
+      nodes.forEach((node, i) => {
+        if (reasonIds.has(node.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, i, 'id'],
+            message: `reason "${node.id}" is declared twice`,
+          });
+        reasonIds.add(node.id);
+        walk(node.children ?? [], [...path, i, 'children']);
+      });
+    walk(plant.reasons.downtime, ['reasons', 'downtime']);
     const seen = new Set<string>();
     plant.lines.forEach((line, li) =>
       line.machines.forEach((machine, mi) => {

@@ -1,0 +1,27 @@
+-- The production model (issue 6): the plant model as loaded, machine modes, counts by machine.
+
+-- The plant model's definition as ingest loaded it (reason tree, targets, modes, holidays):
+-- the API serves it and the OEE queries read it, so several ingest instances agree.
+CREATE TABLE plant_models (
+  site_id     text PRIMARY KEY,
+  definition  jsonb NOT NULL,
+  loaded_at   timestamptz NOT NULL DEFAULT now()
+);
+
+ALTER TABLE machines ADD COLUMN order_driven boolean NOT NULL DEFAULT false;
+
+-- The mode a machine should be in, as change events (mode cards scanned at the station, work
+-- orders starting and ending); intervals are derived with the shift calendar (domain/modes.ts).
+CREATE TABLE machine_modes (
+  id          bigserial PRIMARY KEY,
+  machine_id  text NOT NULL,
+  time        timestamptz NOT NULL,
+  mode        text NOT NULL,
+  source      text NOT NULL,               -- scan | work_order | api
+  detail      jsonb
+);
+CREATE INDEX machine_modes_machine_time ON machine_modes (machine_id, time);
+
+-- Counts attributed to orders, found by machine: OEE per product and per work order.
+ALTER TABLE work_order_events ADD COLUMN machine_id text;
+CREATE INDEX work_order_events_machine_counts ON work_order_events (machine_id, time) WHERE kind = 'count';
