@@ -13,3 +13,4 @@ export * from './pipeline/batcher';
 export * from './pipeline/writer';
 export * from './queries/machines';
 export * from './domain/work-orders';
+export * from './domain/order-kpis';

@@ -2,6 +2,7 @@ import { healthPlugin } from './health';
 import { livePlugin } from './live';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
+import { plantPlugin } from './plant';
 import { retentionPlugin } from './retention';
 import type { IngestPlugin } from './types';
 import { workOrdersPlugin } from './work-orders';
@@ -10,6 +11,7 @@ import { workOrdersPlugin } from './work-orders';
 export const plugins: readonly IngestPlugin[] = [
   healthPlugin,
   machinesPlugin,
+  plantPlugin,
   oeePlugin,
   workOrdersPlugin,
   livePlugin,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idSchema, isoTimeSchema } from '@takt/protocol';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { downtimeReport, outputReport } from '../queries/losses';
-import { oeeReport, type Scope } from '../queries/oee';
+import { oeeReport, shiftReport, type Scope } from '../queries/oee';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
 
@@ -75,6 +75,13 @@ export const oeePlugin: IngestPlugin = (app, { pool }) => {
       ...scope,
       hours: hours.map((h) => ({ ...h, hourStart: new Date(h.hourStart).toISOString() })),
     };
+  });
+
+  app.get('/api/oee/shifts', async (request) => {
+    const { scope, from, to } = parseWindow(request.query);
+    const shifts = await shiftReport(pool, scope, from, to);
+    if (!shifts) throw notFound(scope);
+    return { ...scope, from: new Date(from).toISOString(), to: new Date(to).toISOString(), shifts };
   });
 
   app.get('/api/oee', async (request) => {

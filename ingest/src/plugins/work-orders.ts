@@ -1,15 +1,35 @@
-import { workOrderInputSchema } from '@takt/protocol';
-import { isStalled, orderProgress } from '../domain/work-orders';
+import { isoTimeSchema, workOrderInputSchema } from '@takt/protocol';
+import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { MODE_ACTIONS, recordMode } from '../queries/modes';
 import { assignStopReason } from '../queries/stop-reasons';
 import { applyStationScan, attributeCounts } from '../work-orders/apply';
 import { parseWorkOrderCsv } from '../work-orders/csv';
+import { kpis, listOrders, orderOee, orderView } from '../queries/orders';
 import { createOrders, loadOrder } from '../work-orders/store';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
 
-const STALL_AFTER_MS = 2 * 3_600_000;
+const listQuery = z.strictObject({
+  status: z.enum(['released', 'in_progress', 'paused', 'completed']).optional(),
+  customer: z.string().min(1).max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const kpiQuery = z
+  .strictObject({
+    from: isoTimeSchema,
+    to: isoTimeSchema,
+    customer: z.string().min(1).max(128).optional(),
+  })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), {
+    message: 'to must be after from',
+    path: ['to'],
+  })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 24 * 3_600_000, {
+    message: 'the window is longer than 366 days',
+    path: ['to'],
+  });
 
 /**
  * Work orders: created by the API or a CSV import, driven by station scans and machine
@@ -71,7 +91,10 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
         'send the CSV file with Content-Type: text/csv',
         415,
       );
-    const { orders, errors } = parseWorkOrderCsv(request.body);
+    const zone = await pool.query<{ time_zone: string }>(
+      'SELECT time_zone FROM sites ORDER BY id LIMIT 1',
+    );
+    const { orders, errors } = parseWorkOrderCsv(request.body, zone.rows[0]?.time_zone ?? 'UTC');
     const all = errors.length > 0 ? errors : await createOrders(pool, orders, (i) => i + 2);
     if (all.length > 0) {
       return reply.code(422).send({
@@ -84,45 +107,43 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     return reply.code(201).send({ imported: orders.length, ids: orders.map((o) => o.id) });
   });
 
-  app.get<{ Params: { id: string } }>('/api/work-orders/:id', async (request) => {
+  const findOrder = async (id: string) => {
     await chain; // reads see every batch already committed
-    const record = await loadOrder(pool, request.params.id);
+    const record = await loadOrder(pool, id);
     if (!record)
       throw new IngestError(
         'INGEST_ERR_NOT_FOUND',
-        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${request.params.id}"`),
+        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${id}"`),
         404,
       );
-    const { order } = record;
-    const last = order.operations.at(-1)!;
-    const rate = await pool.query<{ good: string; last_at: Date | null; since: Date | null }>(
-      `SELECT coalesce(sum(good) FILTER (WHERE time > now() - interval '1 hour'), 0) AS good,
-              max(time) FILTER (WHERE good > 0) AS last_at
-         FROM work_order_events WHERE work_order_id = $1 AND kind = 'count' AND operation_id = $2`,
-      [order.id, last.id],
-    );
-    const now = Date.now();
-    const progress = orderProgress(order, now, Number(rate.rows[0]!.good));
+    return record;
+  };
+
+  app.get('/api/work-orders', async (request) => {
+    const parsed = listQuery.safeParse(request.query);
+    if (!parsed.success) throw badRequest(parsed.error);
+    await chain;
+    return listOrders(pool, parsed.data);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/work-orders/:id', async (request) => {
+    const record = await findOrder(request.params.id);
     const history = await pool.query(
       'SELECT time, kind, operation_id AS operation, good, rejected, detail FROM work_order_events WHERE work_order_id = $1 ORDER BY time DESC, id DESC LIMIT 100',
-      [order.id],
+      [record.order.id],
     );
-    return {
-      id: order.id,
-      product: record.product,
-      customer: record.customer,
-      priority: record.priority,
-      quantity: order.quantity,
-      dueAt: order.dueAt === null ? null : new Date(order.dueAt).toISOString(),
-      ...progress,
-      eta: progress.eta === null ? null : new Date(progress.eta).toISOString(),
-      stalled: isStalled(order, rate.rows[0]!.last_at?.getTime() ?? null, now, STALL_AFTER_MS),
-      operations: order.operations.map((o) => ({
-        ...o,
-        startedAt: o.startedAt === null ? null : new Date(o.startedAt).toISOString(),
-        completedAt: o.completedAt === null ? null : new Date(o.completedAt).toISOString(),
-      })),
-      history: history.rows,
-    };
+    return { ...(await orderView(pool, record)), history: history.rows };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/work-orders/:id/oee', async (request) =>
+    orderOee(pool, await findOrder(request.params.id)),
+  );
+
+  app.get('/api/kpis', async (request) => {
+    const parsed = kpiQuery.safeParse(request.query);
+    if (!parsed.success) throw badRequest(parsed.error);
+    const { from, to, customer } = parsed.data;
+    await chain;
+    return { from, to, ...(await kpis(pool, Date.parse(from), Date.parse(to), customer)) };
   });
 };

@@ -256,3 +256,35 @@ function combineParts(parts: readonly Part[]): OeeReport {
     modes,
   };
 }
+
+/**
+ * OEE per shift worked in [from, to) (each occurrence of each shift, in the plant's
+ * calendar), for machines of one site. Null when the scope has no machines.
+ */
+export async function shiftReport(pool: Pool, scope: Scope, from: number, to: number) {
+  const rows = await machinesOf(pool, scope);
+  if (rows.length === 0) return undefined;
+  const plant = await loadPlantModel(pool, rows[0]!.site_id);
+  const occurrences = shiftOccurrences(
+    plant?.shifts ?? [],
+    from,
+    to,
+    rows[0]!.time_zone,
+    plant?.holidays ?? [],
+  );
+  const out = [];
+  for (const o of occurrences) {
+    const a = Math.max(o.from, from);
+    const b = Math.min(o.to, to);
+    const parts = await Promise.all(rows.map((m) => machineInput(pool, m, a, b)));
+    out.push({
+      shift: o.shift,
+      name: o.name,
+      date: o.date,
+      from: new Date(a).toISOString(),
+      to: new Date(b).toISOString(),
+      ...combineParts(parts),
+    });
+  }
+  return out;
+}

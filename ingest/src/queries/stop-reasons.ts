@@ -1,17 +1,20 @@
 import type { Pool } from 'pg';
+import { reasonIds } from '@takt/protocol';
 import { stopToExplain } from '../domain/machine-time';
+import { loadPlantModel } from '../plant';
 import { machinesOf, machineWindow } from './oee';
 
-/** How far back a stop may still be given a reason. */
+/** How far back a stop may still be given a reason, unless the plant model says otherwise. */
 export const REASON_WINDOW_MS = 24 * 3_600_000;
 
 export type AssignOutcome =
   | { ok: true; stopStart: string; stopEnd: string; reason: string }
-  | { ok: false; status: 404 | 409; reason: string };
+  | { ok: false; status: 404 | 409 | 422; reason: string };
 
 /**
  * Give a stop the PLC left unexplained a reason, afterwards: the stop at `at`, or the
- * machine's latest, within the last 24 hours.
+ * machine's latest, within the plant's window (`reasons.assignWithinHours`, 24 h by default).
+ * When the plant declares a downtime reason tree, the reason must be one of its codes.
  */
 export async function assignStopReason(
   pool: Pool,
@@ -23,10 +26,24 @@ export async function assignStopReason(
 ): Promise<AssignOutcome> {
   const [machine] = await machinesOf(pool, { machine: machineId });
   if (!machine) return { ok: false, status: 404, reason: `machine "${machineId}" not found` };
-  if (at !== undefined && (at > now || at < now - REASON_WINDOW_MS)) {
-    return { ok: false, status: 409, reason: 'reasons can be given to stops of the last 24 hours' };
+  const plant = await loadPlantModel(pool, machine.site_id);
+  const hours = plant?.reasons?.assignWithinHours ?? REASON_WINDOW_MS / 3_600_000;
+  const tree = reasonIds(plant?.reasons?.downtime ?? []);
+  if (tree.length > 0 && !tree.includes(reason))
+    return {
+      ok: false,
+      status: 422,
+      reason: `unknown reason code "${reason}" (see the plant's reason tree)`,
+    };
+  const windowMs = hours * 3_600_000;
+  if (at !== undefined && (at > now || at < now - windowMs)) {
+    return {
+      ok: false,
+      status: 409,
+      reason: `reasons can be given to stops of the last ${hours} hours`,
+    };
   }
-  const { states } = await machineWindow(pool, machine, now - REASON_WINDOW_MS, now);
+  const { states } = await machineWindow(pool, machine, now - windowMs, now);
   const found = stopToExplain(states, at);
   if ('refused' in found) return { ok: false, status: 409, reason: found.refused };
   await pool.query(

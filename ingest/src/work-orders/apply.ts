@@ -74,10 +74,19 @@ export async function applyStationScan(pool: Pool, scan: ScanMsg, log: Logger): 
   const op = outcome.order.operations.find((o) => o.id === operation)!;
   if (action === 'start') {
     // A machine works on one order at a time: whatever else runs there is paused.
-    await pool.query(
-      `UPDATE work_order_operations SET status = 'paused' WHERE machine_id = $1 AND status = 'running' AND NOT (work_order_id = $2 AND id = $3)`,
+    const paused = await pool.query<{ work_order_id: string; id: string }>(
+      `UPDATE work_order_operations SET status = 'paused' WHERE machine_id = $1 AND status = 'running' AND NOT (work_order_id = $2 AND id = $3)
+       RETURNING work_order_id, id`,
       [op.machine, record.order.id, op.id],
     );
+    for (const other of paused.rows)
+      await addEvent(pool, {
+        order: other.work_order_id,
+        ts: p.ts,
+        kind: 'scan',
+        operation: other.id,
+        detail: { action: 'pause', station: scan.machineId, because: `${record.order.id} started` },
+      });
   }
   await saveOperation(pool, record.order.id, op);
   const why = { workOrder: record.order.id, operation: op.id };

@@ -4,6 +4,7 @@ import {
   workOrderInputSchema,
   type WorkOrderInput,
 } from '@takt/protocol';
+import { zonedTimeToUtc } from '../domain/shifts';
 
 export interface RowError {
   /** 1-based line in the file (the header is line 1). */
@@ -57,17 +58,31 @@ function routing(value: string): { id: string; machine: string }[] {
     });
 }
 
-/** A date as an ERP writes it: `YYYY-MM-DD` is due at the end of that day (UTC), else ISO 8601. */
-function dueAt(value: string): string | undefined {
+/**
+ * A date as an ERP writes it: `YYYY-MM-DD` is due at the end of that day in the plant's time
+ * zone (the last second before midnight there), else ISO 8601 with its offset.
+ */
+function dueAt(value: string, timeZone: string): string | undefined {
   if (value === '') return undefined;
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59Z` : value;
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!date) return value;
+  const next = new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]) + 1));
+  const midnight = zonedTimeToUtc(
+    { y: next.getUTCFullYear(), m: next.getUTCMonth() + 1, d: next.getUTCDate() },
+    '00:00',
+    timeZone,
+  );
+  return Number.isNaN(midnight) ? value : new Date(midnight - 1000).toISOString();
 }
 
 /**
  * An ERP export -> work orders, every row checked; any error refuses the whole file (the
  * caller imports nothing), each error with its line and what is wrong.
  */
-export function parseWorkOrderCsv(text: string): { orders: WorkOrderInput[]; errors: RowError[] } {
+export function parseWorkOrderCsv(
+  text: string,
+  timeZone = 'UTC',
+): { orders: WorkOrderInput[]; errors: RowError[] } {
   const rows = parseCsv(text.replace(/^\uFEFF/, '')).filter((r) => r.some((f) => f.trim() !== ''));
   const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
   const errors: RowError[] = [];
@@ -91,7 +106,7 @@ export function parseWorkOrderCsv(text: string): { orders: WorkOrderInput[]; err
       id: get('order_id'),
       product: get('product'),
       quantity: get('quantity') === '' ? NaN : Number(get('quantity')),
-      dueAt: dueAt(get('due_date')),
+      dueAt: dueAt(get('due_date'), timeZone),
       customer: get('customer') || undefined,
       priority: get('priority') === '' ? undefined : Number(get('priority')),
       operations: routing(get('routing')),

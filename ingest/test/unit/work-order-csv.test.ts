@@ -21,7 +21,7 @@ describe('work-order CSV import', () => {
         id: 'WO-1',
         product: 'bracket-b12',
         quantity: 500,
-        dueAt: '2026-12-01T23:59:59Z',
+        dueAt: '2026-12-01T23:59:59.000Z',
         customer: 'Acme, Ltd',
         priority: 2,
         operations: [
@@ -29,6 +29,16 @@ describe('work-order CSV import', () => {
           { id: 'OP20', machine: 'assembly-01' },
         ],
       },
+    ]);
+  });
+
+  it('reads a bare due date as the end of that day in the plant time zone', () => {
+    const csv = `${header}\nWO-1,p,10,2026-12-01,,,OP10@m1\nWO-2,p,10,2026-12-01T12:00:00+08:00,,,OP10@m1\n`;
+    const { orders } = parseWorkOrderCsv(csv, 'Asia/Shanghai');
+    // Midnight after Dec 1 in Shanghai is 16:00 UTC; an explicit offset is kept as given.
+    expect(orders.map((o) => o.dueAt)).toEqual([
+      '2026-12-01T15:59:59.000Z',
+      '2026-12-01T12:00:00+08:00',
     ]);
   });
 

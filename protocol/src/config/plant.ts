@@ -66,6 +66,11 @@ export interface ReasonNode {
   loss?: 'breakdown' | 'setup' | undefined;
   children?: ReasonNode[] | undefined;
 }
+/** Every reason id of a tree, depth first. */
+export function reasonIds(nodes: readonly ReasonNode[]): string[] {
+  return nodes.flatMap((n) => [n.id, ...reasonIds(n.children ?? [])]);
+}
+
 export const reasonNodeSchema: z.ZodType<ReasonNode> = z.strictObject({
   id: idSchema,
   name: z.string().min(1).max(128),
@@ -143,9 +148,9 @@ export const plantModelSchema = z
           .number()
           .positive()
           .max(31 * 24)
-          .default(168),
+          .default(24),
       })
-      .default({ downtime: [], reject: [], assignWithinHours: 168 }),
+      .default({ downtime: [], reject: [], assignWithinHours: 24 }),
     targets: targetsSchema.default({}),
   })
   .superRefine((plant, ctx) => {

@@ -1,0 +1,232 @@
+import type { Pool } from 'pg';
+import { accountTime } from '../domain/machine-time';
+import { combineOeeInputs, computeOee, type OeeInput } from '../domain/oee';
+import {
+  deliveryKpis,
+  operationRuns,
+  operatorHours,
+  orderHealth,
+  type ScanRecord,
+} from '../domain/order-kpis';
+import { isStalled, orderProgress, orderStatus, type OrderStatus } from '../domain/work-orders';
+import { loadOrder, type OrderRecord } from '../work-orders/store';
+import { machinesOf, machineWindow } from './oee';
+
+/** No good piece for this long while running: stalled. */
+export const STALL_AFTER_MS = 2 * 3_600_000;
+/** The ETA uses the good pieces of the last operation over this recent window. */
+const RATE_WINDOW_MS = 3_600_000;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The applied scans of an order, oldest first (implicit pauses included). */
+async function scansOf(pool: Pool, orderIds: readonly string[]) {
+  const { rows } = await pool.query<{
+    work_order_id: string;
+    time: Date;
+    operation_id: string;
+    action: ScanRecord['action'];
+    operator: string | null;
+  }>(
+    `SELECT work_order_id, time, operation_id, detail->>'action' AS action, detail->>'operator' AS operator
+       FROM work_order_events
+      WHERE work_order_id = ANY($1::text[]) AND kind = 'scan' AND detail->>'action' IN ('start', 'pause', 'complete')
+      ORDER BY time, id`,
+    [orderIds],
+  );
+  const out = new Map<string, ScanRecord[]>();
+  for (const r of rows)
+    out.set(r.work_order_id, [
+      ...(out.get(r.work_order_id) ?? []),
+      { ts: r.time.getTime(), operation: r.operation_id, action: r.action, operator: r.operator },
+    ]);
+  return out;
+}
+
+/** An order as the API shows it: progress, ETA, risk, stall, health, operations. */
+export async function orderView(pool: Pool, record: OrderRecord, now = Date.now()) {
+  const { order } = record;
+  const last = order.operations.at(-1)!;
+  const rate = await pool.query<{ good: string; last_at: Date | null }>(
+    `SELECT coalesce(sum(good) FILTER (WHERE time > $3), 0) AS good,
+            max(time) FILTER (WHERE good > 0) AS last_at
+       FROM work_order_events WHERE work_order_id = $1 AND kind = 'count' AND operation_id = $2`,
+    [order.id, last.id, new Date(now - RATE_WINDOW_MS)],
+  );
+  const progress = orderProgress(
+    order,
+    now,
+    Number(rate.rows[0]!.good) * (3_600_000 / RATE_WINDOW_MS),
+  );
+  const stalled = isStalled(order, rate.rows[0]!.last_at?.getTime() ?? null, now, STALL_AFTER_MS);
+  const current =
+    order.operations.find((o) => o.status === 'running') ??
+    order.operations.find((o) => o.status === 'paused') ??
+    order.operations.find((o) => o.status === 'pending') ??
+    null;
+  const health = orderHealth({
+    status: progress.status,
+    createdAt: Date.parse(record.createdAt),
+    dueAt: order.dueAt,
+    eta: progress.eta,
+    stalled,
+    good: order.operations.reduce((s, o) => s + o.good, 0),
+    rejected: progress.rejected,
+    now,
+  });
+  return {
+    id: order.id,
+    product: record.product,
+    customer: record.customer,
+    priority: record.priority,
+    quantity: order.quantity,
+    createdAt: record.createdAt,
+    dueAt: iso(order.dueAt),
+    ...progress,
+    eta: iso(progress.eta),
+    stalled,
+    /** The operation the order is at: running, else paused, else the next pending one. */
+    currentOperation: current
+      ? { id: current.id, machine: current.machine, status: current.status }
+      : null,
+    health,
+    operations: order.operations.map((o) => ({
+      ...o,
+      startedAt: iso(o.startedAt),
+      completedAt: iso(o.completedAt),
+    })),
+  };
+}
+
+export interface OrderFilter {
+  status?: OrderStatus | undefined;
+  customer?: string | undefined;
+  limit: number;
+}
+
+/** Orders newest first (open ones by default), each as `orderView`. */
+export async function listOrders(pool: Pool, filter: OrderFilter, now = Date.now()) {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM work_orders WHERE ($1::text IS NULL OR customer = $1)
+      ORDER BY created_at DESC, id LIMIT 2000`,
+    [filter.customer ?? null],
+  );
+  const views = [];
+  for (const { id } of rows) {
+    const record = await loadOrder(pool, id);
+    if (!record) continue;
+    const status = orderStatus(record.order);
+    if (filter.status ? status !== filter.status : status === 'completed') continue;
+    views.push(await orderView(pool, record, now));
+    if (views.length >= filter.limit) break;
+  }
+  return views;
+}
+
+/**
+ * OEE of one work order: for each operation, the machine's time while that operation ran
+ * (start to pause or complete) and the pieces counted for the order there.
+ */
+export async function orderOee(pool: Pool, record: OrderRecord, now = Date.now()) {
+  const runs = operationRuns(
+    (await scansOf(pool, [record.order.id])).get(record.order.id) ?? [],
+    now,
+  );
+  const inputs: OeeInput[] = [];
+  const operations = [];
+  for (const op of record.order.operations) {
+    const [machine] = await machinesOf(pool, { machine: op.machine });
+    const opInputs: OeeInput[] = [];
+    for (const run of runs.get(op.id) ?? []) {
+      if (!machine) break;
+      const w = await machineWindow(pool, machine, run.from, run.to);
+      const time = accountTime(w.states, w.busy, machine.microstop_threshold_ms, w.setup);
+      const counts = await pool.query<{ good: string; rejected: string; ideal: number | null }>(
+        `SELECT coalesce(sum(e.good), 0) AS good, coalesce(sum(e.rejected), 0) AS rejected,
+                (SELECT coalesce(pmc.ideal_cycle_ms, p.ideal_cycle_ms) FROM work_orders w
+                   LEFT JOIN products p ON p.id = w.product_id
+                   LEFT JOIN product_machine_cycles pmc ON pmc.product_id = w.product_id AND pmc.machine_id = $3
+                  WHERE w.id = $1) AS ideal
+           FROM work_order_events e
+          WHERE e.work_order_id = $1 AND e.operation_id = $2 AND e.kind = 'count' AND e.time >= $4 AND e.time < $5`,
+        [record.order.id, op.id, op.machine, new Date(run.from), new Date(run.to)],
+      );
+      const c = counts.rows[0]!;
+      opInputs.push({
+        calendarMs: run.to - run.from,
+        plannedBusyMs: time.plannedBusyMs,
+        runMs: time.runMs,
+        products: [
+          {
+            idealCycleMs: c.ideal,
+            good: Number(c.good),
+            total: Number(c.good) + Number(c.rejected),
+          },
+        ],
+      });
+    }
+    inputs.push(...opInputs);
+    operations.push({
+      id: op.id,
+      machine: op.machine,
+      runs: (runs.get(op.id) ?? []).map((r) => ({ from: iso(r.from), to: iso(r.to) })),
+      ...computeOee(combineOeeInputs(opInputs)),
+    });
+  }
+  return { id: record.order.id, ...computeOee(combineOeeInputs(inputs)), operations };
+}
+
+/**
+ * Delivery and shop-floor KPIs over [from, to): orders completed in the window (on-time
+ * rate, lead time and its CV), scrap rate of the pieces counted for orders, and good pieces
+ * per operator-hour (operators badged on start scans).
+ */
+export async function kpis(pool: Pool, from: number, to: number, customer?: string) {
+  const done = await pool.query<{ created_at: Date; due_at: Date | null; completed_at: Date }>(
+    `SELECT w.created_at, w.due_at, max(o.completed_at) AS completed_at
+       FROM work_orders w JOIN work_order_operations o ON o.work_order_id = w.id
+      WHERE ($3::text IS NULL OR w.customer = $3)
+      GROUP BY w.id
+     HAVING bool_and(o.status = 'done') AND max(o.completed_at) >= $1 AND max(o.completed_at) < $2`,
+    [new Date(from), new Date(to), customer ?? null],
+  );
+  const delivery = deliveryKpis(
+    done.rows.map((r) => ({
+      createdAt: r.created_at.getTime(),
+      completedAt: r.completed_at.getTime(),
+      dueAt: r.due_at?.getTime() ?? null,
+    })),
+  );
+  const pieces = await pool.query<{ good: string; rejected: string }>(
+    `SELECT coalesce(sum(e.good), 0) AS good, coalesce(sum(e.rejected), 0) AS rejected
+       FROM work_order_events e JOIN work_orders w ON w.id = e.work_order_id
+      WHERE e.kind = 'count' AND e.time >= $1 AND e.time < $2 AND ($3::text IS NULL OR w.customer = $3)`,
+    [new Date(from), new Date(to), customer ?? null],
+  );
+  const good = Number(pieces.rows[0]!.good);
+  const rejected = Number(pieces.rows[0]!.rejected);
+  // Orders with scans up to the window's end: operators may have started before it.
+  const active = await pool.query<{ id: string }>(
+    `SELECT DISTINCT e.work_order_id AS id FROM work_order_events e JOIN work_orders w ON w.id = e.work_order_id
+      WHERE e.kind = 'scan' AND e.time < $1 AND ($2::text IS NULL OR w.customer = $2)`,
+    [new Date(to), customer ?? null],
+  );
+  // Operation ids repeat across orders (OP10): key each by its order.
+  const scans = [
+    ...(
+      await scansOf(
+        pool,
+        active.rows.map((r) => r.id),
+      )
+    ).entries(),
+  ].flatMap(([order, list]) => list.map((s) => ({ ...s, operation: `${order}/${s.operation}` })));
+  const hours = [...operatorHours(scans, from, to).values()].reduce((s, h) => s + h, 0);
+  return {
+    ...delivery,
+    good,
+    rejected,
+    scrapRate: good + rejected > 0 ? rejected / (good + rejected) : null,
+    operatorHours: hours,
+    outputPerOperatorHour: hours > 0 ? good / hours : null,
+  };
+}
