@@ -22,6 +22,15 @@ CREATE TABLE machine_modes (
 );
 CREATE INDEX machine_modes_machine_time ON machine_modes (machine_id, time);
 
--- Counts attributed to orders, found by machine: OEE per product and per work order.
+-- Scans and counts of orders, found by machine: counts go to the operation that was running
+-- at their edge time; OEE per product and per work order.
 ALTER TABLE work_order_events ADD COLUMN machine_id text;
-CREATE INDEX work_order_events_machine_counts ON work_order_events (machine_id, time) WHERE kind = 'count';
+CREATE INDEX work_order_events_machine_time ON work_order_events (machine_id, time) WHERE machine_id IS NOT NULL;
+
+-- Who is badged in at a station (a badge scan logs in, ACT:LOGOUT logs out): scans that name
+-- no operator are credited to them (operator-hours, output per operator-hour).
+CREATE TABLE station_operators (
+  station   text PRIMARY KEY,
+  operator  text NOT NULL,
+  since     timestamptz NOT NULL
+);

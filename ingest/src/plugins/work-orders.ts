@@ -56,6 +56,14 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
                 { station: scan.machineId, reason: outcome.reason },
                 'reason scan not applied',
               );
+          } else if (action === 'login' && scan.payload.operator) {
+            await pool.query(
+              `INSERT INTO station_operators (station, operator, since) VALUES ($1, $2, $3)
+               ON CONFLICT (station) DO UPDATE SET operator = EXCLUDED.operator, since = EXCLUDED.since`,
+              [scan.machineId, scan.payload.operator, new Date(scan.payload.ts)],
+            );
+          } else if (action === 'logout') {
+            await pool.query('DELETE FROM station_operators WHERE station = $1', [scan.machineId]);
           } else if (Object.hasOwn(MODE_ACTIONS, action)) {
             // A mode card (changeover, cleaning, maintenance, production) at the station.
             await recordMode(pool, scan.machineId, scan.payload.ts, MODE_ACTIONS[action]!, 'scan', {

@@ -9,6 +9,16 @@ import { addEvent, loadOrder, saveOperation } from './store';
 type ScanMsg = Extract<DecodedMessage, { kind: 'scan' }>;
 const ACTIONS: readonly string[] = ['start', 'pause', 'complete'];
 
+/** The operator of a scan: named on it, or else badged in at the station. */
+async function operatorOf(pool: Pool, scan: ScanMsg): Promise<string | null> {
+  if (scan.payload.operator) return scan.payload.operator;
+  const { rows } = await pool.query<{ operator: string }>(
+    'SELECT operator FROM station_operators WHERE station = $1',
+    [scan.machineId],
+  );
+  return rows[0]?.operator ?? null;
+}
+
 /** The operation a scan without an order means: the one running (or paused) at that station. */
 async function currentAtStation(pool: Pool, station: string) {
   const { rows } = await pool.query<{ work_order_id: string; id: string }>(
@@ -85,6 +95,7 @@ export async function applyStationScan(pool: Pool, scan: ScanMsg, log: Logger): 
         ts: p.ts,
         kind: 'scan',
         operation: other.id,
+        machine: op.machine,
         detail: { action: 'pause', station: scan.machineId, because: `${record.order.id} started` },
       });
   }
@@ -97,27 +108,46 @@ export async function applyStationScan(pool: Pool, scan: ScanMsg, log: Logger): 
     ts: p.ts,
     kind: 'scan',
     operation,
-    detail: { code: p.code, station: scan.machineId, action, operator: p.operator ?? null },
+    machine: op.machine,
+    detail: {
+      code: p.code,
+      station: scan.machineId,
+      action,
+      operator: await operatorOf(pool, scan),
+    },
   });
 }
 
-/** Pieces a machine made go to the operation running on it (domain: attributeCount). */
+/**
+ * Pieces a machine made go to the operation that was running on it at the count's edge
+ * time (the last start, pause or complete scan on that machine before it), so a count that
+ * arrives after the operation was paused or completed still goes to the right order.
+ */
 export async function attributeCounts(pool: Pool, deltas: readonly CountDeltaRow[]): Promise<void> {
   for (const d of deltas) {
-    const { rows } = await pool.query<{ work_order_id: string; id: string }>(
-      `UPDATE work_order_operations SET good = good + $2, rejected = rejected + $3
-        WHERE machine_id = $1 AND status = 'running' RETURNING work_order_id, id`,
-      [d.machine, d.good, d.reject],
+    if (d.good === 0 && d.reject === 0) continue;
+    const { rows } = await pool.query<{ work_order_id: string; operation_id: string }>(
+      `SELECT work_order_id, operation_id FROM (
+         SELECT work_order_id, operation_id, detail->>'action' AS action FROM work_order_events
+          WHERE machine_id = $1 AND kind = 'scan' AND time <= $2 AND detail->>'action' IN ('start', 'pause', 'complete')
+          ORDER BY time DESC, id DESC LIMIT 1) last
+        WHERE action = 'start'`,
+      [d.machine, new Date(d.ts)],
     );
-    for (const r of rows)
+    for (const r of rows) {
+      await pool.query(
+        'UPDATE work_order_operations SET good = good + $3, rejected = rejected + $4 WHERE work_order_id = $1 AND id = $2',
+        [r.work_order_id, r.operation_id, d.good, d.reject],
+      );
       await addEvent(pool, {
         order: r.work_order_id,
         ts: d.ts,
         kind: 'count',
-        operation: r.id,
+        operation: r.operation_id,
         machine: d.machine,
         good: d.good,
         rejected: d.reject,
       });
+    }
   }
 }
