@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MACHINE_MODES } from './config/plant';
 import { machineStateSchema, qualitySchema, readingValueSchema } from './payloads';
 
 /**
@@ -29,6 +30,10 @@ export const machineSnapshotSchema = z.object({
   counts: z.object({ good: z.number(), reject: z.number(), since: isoTimeSchema }),
   values: z.record(z.string(), tagValueSchema),
   lastSeenAt: isoTimeSchema.nullable(),
+  /** The mode it should be in now (calendar, mode cards, work orders); see docs/production-model.md. */
+  mode: z.enum(MACHINE_MODES).nullable().optional(),
+  /** The work order whose operation is running on it. */
+  workOrder: z.string().nullable().optional(),
 });
 export type MachineSnapshot = z.infer<typeof machineSnapshotSchema>;
 

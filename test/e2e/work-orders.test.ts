@@ -100,6 +100,19 @@ describe('work orders from an ERP export, driven by scans and machine counts', (
     expect(done.history.map((h) => h.kind)).toEqual(
       expect.arrayContaining(['created', 'scan', 'count']),
     );
+    // The press's state timeline while the operation ran, from the same API.
+    const oee = await fetch(`${stack.ingest.url}/api/work-orders/WO-24117/oee`);
+    const run = ((await oee.json()) as { operations: { runs: { from: string; to: string }[] }[] })
+      .operations[0]!.runs[0]!;
+    const timeline = await fetch(
+      `${stack.ingest.url}/api/machines/press-01/timeline?from=${run.from}&to=${run.to}`,
+    );
+    const { states } = (await timeline.json()) as {
+      states: { from: string; to: string; state: string }[];
+    };
+    expect(states[0]!.from).toBe(run.from);
+    expect(states.at(-1)!.to).toBe(run.to);
+    expect(states.every((s) => s.state !== 'unknown')).toBe(true); // the press reported throughout
 
     await scanAt('press-01', { workOrder: 'WO-24117', operation: 'OP10', action: 'start' });
     const refused = await waitFor('the refusal in the history', async () => {

@@ -2,6 +2,7 @@ import { idSchema, isoTimeSchema } from '@takt/protocol';
 import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { machineExists, machineSnapshots, sampleSeries } from '../queries/machines';
+import { machinesOf, machineWindow } from '../queries/oee';
 import { assignStopReason } from '../queries/stop-reasons';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
@@ -10,6 +11,17 @@ const samplesQuery = z.strictObject({
   tag: idSchema,
   minutes: z.coerce.number().int().min(1).max(10_080).default(15),
 });
+
+const timelineQuery = z
+  .strictObject({ from: isoTimeSchema, to: isoTimeSchema })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), {
+    message: 'to must be after from',
+    path: ['to'],
+  })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 31 * 24 * 3_600_000, {
+    message: 'the window is longer than 31 days',
+    path: ['to'],
+  });
 
 const stopReasonBody = z.strictObject({
   reason: z.string().min(1).max(64),
@@ -36,6 +48,34 @@ export const machinesPlugin: IngestPlugin = (app, { pool }) => {
       return sampleSeries(pool, request.params.id, query.data.tag, query.data.minutes);
     },
   );
+
+  app.get<{ Params: { id: string } }>('/api/machines/:id/timeline', async (request) => {
+    const query = timelineQuery.safeParse(request.query);
+    if (!query.success) throw badRequest(query.error);
+    const [machine] = await machinesOf(pool, { machine: request.params.id });
+    if (!machine)
+      throw new IngestError(
+        'INGEST_ERR_NOT_FOUND',
+        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`machine "${request.params.id}"`),
+        404,
+      );
+    const from = Date.parse(query.data.from);
+    const to = Date.parse(query.data.to);
+    const { states, modes } = await machineWindow(pool, machine, from, to);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      machine: machine.id,
+      from: iso(from),
+      to: iso(to),
+      states: states.map((s) => ({
+        from: iso(s.from),
+        to: iso(s.to),
+        state: s.state,
+        reason: s.reason,
+      })),
+      modes: modes.map((m) => ({ from: iso(m.from), to: iso(m.to), mode: m.mode })),
+    };
+  });
 
   app.post<{ Params: { id: string } }>('/api/machines/:id/stop-reason', async (request) => {
     const body = stopReasonBody.safeParse(request.body);

@@ -1,5 +1,13 @@
-import type { MachineSnapshot, MachineState, SampleSeries, TagValue } from '@takt/protocol';
+import type {
+  MachineMode,
+  MachineSnapshot,
+  MachineState,
+  PlantModel,
+  SampleSeries,
+  TagValue,
+} from '@takt/protocol';
 import type { Pool } from 'pg';
+import { shiftOccurrences } from '../domain/shifts';
 
 interface SnapshotRow {
   id: string;
@@ -15,6 +23,9 @@ interface SnapshotRow {
   good: string;
   reject: string;
   day_start: Date;
+  mode_event: MachineMode | null;
+  order_driven: boolean;
+  work_order: string | null;
   values: Record<
     string,
     { v: number | null; t: string | null; k: string; q: number; u: string | null; at: string }
@@ -71,7 +82,10 @@ export async function machineSnapshots(
   const { rows } = await pool.query<SnapshotRow>(
     `SELECT m.id, m.name, m.line_id, l.name AS line_name, m.site_id, m.gateway_id, m.state,
             m.state_reason, m.state_since, m.last_seen_at, d.day_start,
-            coalesce(c.good, 0) AS good, coalesce(c.reject, 0) AS reject, v.values
+            coalesce(c.good, 0) AS good, coalesce(c.reject, 0) AS reject, v.values, m.order_driven,
+            (SELECT mode FROM machine_modes WHERE machine_id = m.id ORDER BY time DESC, id DESC LIMIT 1) AS mode_event,
+            (SELECT work_order_id FROM work_order_operations
+              WHERE machine_id = m.id AND status = 'running' LIMIT 1) AS work_order
        FROM machines m
        LEFT JOIN lines l ON l.id = m.line_id
        LEFT JOIN sites s ON s.id = m.site_id
@@ -89,7 +103,35 @@ export async function machineSnapshots(
       ORDER BY l.id NULLS LAST, m.id`,
     [ids ?? null],
   );
-  return rows.map(toSnapshot);
+  const calendars = await pool.query<{ site_id: string; definition: PlantModel }>(
+    'SELECT site_id, definition FROM plant_models',
+  );
+  const now = Date.now();
+  const byCalendar = new Map(
+    calendars.rows.map((c) => [c.site_id, calendarMode(c.definition, now)]),
+  );
+  return rows.map((row) => ({
+    ...toSnapshot(row),
+    mode:
+      (row.site_id ? byCalendar.get(row.site_id) : undefined) ??
+      row.mode_event ??
+      (row.order_driven ? 'no_order' : 'production'),
+    workOrder: row.work_order,
+  }));
+}
+
+/** `no_shift` or `break` when the calendar says so at `now`, else undefined (the events decide). */
+function calendarMode(plant: PlantModel, now: number): MachineMode | undefined {
+  if (plant.shifts.length === 0) return undefined;
+  const shifts = shiftOccurrences(
+    plant.shifts,
+    now,
+    now + 1,
+    plant.site.timeZone,
+    plant.holidays ?? [],
+  );
+  if (shifts.length === 0) return 'no_shift';
+  return shifts.some((s) => s.planned.length > 0) ? undefined : 'break';
 }
 
 /** A tag's history, averaged into at most ~`maxPoints` buckets. */

@@ -295,6 +295,37 @@ describe('the production model through the real pipeline', () => {
     expect(k.body.operatorHours).toBeCloseTo(2 + 14.5, 9);
   });
 
+  it("shows each machine's mode and running order on the board snapshot", async () => {
+    const res = await fetch(`${ingest.url}/api/machines`);
+    const machines = (await res.json()) as { id: string; mode: string; workOrder: string | null }[];
+    const mix = machines.find((m) => m.id === 'mix-1')!;
+    expect(mix.workOrder).toBe('WO-B');
+    // Now (the test's wall clock) is in a shift, a break, or a holiday; WO-B runs otherwise.
+    expect(['production', 'break', 'no_shift']).toContain(mix.mode);
+    expect(machines.find((m) => m.id === 'night-1')!.workOrder).toBeNull();
+  });
+
+  it('gives the state and mode timeline of a machine', async () => {
+    const { body } = await api(
+      '/api/machines/mix-1/timeline?from=2026-11-20T08:00:00Z&to=2026-11-20T10:30:00Z',
+    );
+    const hhmm = (iso: string) => iso.slice(11, 16);
+    expect(
+      body.states.map((s: { from: string; state: string }) => [hhmm(s.from), s.state]),
+    ).toEqual([
+      ['08:00', 'running'],
+      ['09:00', 'idle'],
+      ['09:30', 'running'],
+      ['10:00', 'idle'],
+    ]);
+    expect(body.modes.map((m: { from: string; mode: string }) => [hhmm(m.from), m.mode])).toEqual([
+      ['08:00', 'production'],
+      ['09:00', 'changeover'],
+      ['09:30', 'production'],
+      ['10:00', 'break'],
+    ]);
+  });
+
   it('serves the plant model and refuses reasons outside its tree', async () => {
     const plant = await api('/api/plant');
     expect(plant.body.reasons.downtime[0].children[0].id).toBe('spindle');

@@ -102,6 +102,29 @@ describe('gateway config', () => {
     expect(scenario.machines.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('checks the reason tree, holidays and planned modes of a plant model', () => {
+    const base =
+      'site: { id: s, name: S }\nlines: [{ id: l, name: L, machines: [{ id: m, name: M }] }]\n';
+    expect(() =>
+      parseYamlConfig(
+        'p.yaml',
+        `${base}reasons:\n  downtime:\n    - { id: a, name: A, children: [{ id: b, name: B }] }\n    - { id: b, name: B again }\n`,
+        plantModelSchema,
+      ),
+    ).toThrow(/reasons.downtime.1.id: reason "b" is declared twice/);
+    expect(() =>
+      parseYamlConfig('p.yaml', `${base}holidays: ['1 Oct']\n`, plantModelSchema),
+    ).toThrow(/holidays.0: a date as YYYY-MM-DD/);
+    expect(() =>
+      parseYamlConfig('p.yaml', `${base}modes: { planned: [no_shift] }\n`, plantModelSchema),
+    ).toThrow(/modes.planned.0/);
+    const plant = parseYamlConfig('p.yaml', base, plantModelSchema);
+    expect(plant.modes).toEqual({
+      planned: ['cleaning', 'planned_maintenance', 'no_order'],
+      startupMinutes: 15,
+    });
+  });
+
   it('rejects an unknown plant time zone', () => {
     expect(() =>
       parseYamlConfig(
