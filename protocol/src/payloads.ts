@@ -110,6 +110,10 @@ export const scanPayloadSchema = z.object({
   action: wireText(32).optional(),
   reason: wireText(64).optional(),
   operator: wireText(64).optional(),
+  /** Pieces reported by hand (`action: good | reject`): a number, or digits from a barcode. */
+  quantity: z
+    .union([z.number().int().min(1).max(999_999), z.string().regex(/^[1-9]\d{0,5}$/)])
+    .optional(),
 });
 export type ScanPayload = z.infer<typeof scanPayloadSchema>;
 

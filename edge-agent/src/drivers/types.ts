@@ -19,6 +19,8 @@ export interface ScanFields {
   action?: string;
   reason?: string;
   operator?: string;
+  /** Pieces reported by hand, as digits. */
+  quantity?: string;
 }
 
 /** One tag's value at one instant (STYLE 6): a failed read is a reading with bad quality. */

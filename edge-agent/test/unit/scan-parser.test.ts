@@ -140,6 +140,25 @@ describe('matchCode', () => {
       fields: { action: 'unknown' },
     });
   });
+
+  it('reads a hand-reported quantity; one the wire refuses falls through', () => {
+    const patterns = scanRules(
+      config({
+        patterns: [
+          {
+            name: 'rej',
+            regex: '^REJ:(?<quantity>\\d+):(?<reason>\\w+)$',
+            set: { action: 'reject' },
+          },
+        ],
+      }),
+    ).patterns;
+    expect(matchCode('REJ:3:burr', patterns)).toEqual({
+      pattern: 'rej',
+      fields: { action: 'reject', quantity: '3', reason: 'burr' },
+    });
+    expect(matchCode('REJ:0:burr', patterns).pattern).toBeUndefined(); // 0 pieces is no report
+  });
 });
 
 describe('ScanDebouncer', () => {

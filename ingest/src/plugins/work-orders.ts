@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { MODE_ACTIONS, recordMode } from '../queries/modes';
 import { assignStopReason } from '../queries/stop-reasons';
-import { applyStationScan, attributeCounts } from '../work-orders/apply';
+import { applyPieceScan, applyStationScan, attributeCounts } from '../work-orders/apply';
 import { parseWorkOrderCsv } from '../work-orders/csv';
 import { kpis, listOrders, orderOee, orderView } from '../queries/orders';
 import { createOrders, loadOrder } from '../work-orders/store';
@@ -64,6 +64,8 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
             );
           } else if (action === 'logout') {
             await pool.query('DELETE FROM station_operators WHERE station = $1', [scan.machineId]);
+          } else if (action === 'good' || action === 'reject') {
+            await applyPieceScan(pool, scan, log);
           } else if (Object.hasOwn(MODE_ACTIONS, action)) {
             // A mode card (changeover, cleaning, maintenance, production) at the station.
             await recordMode(pool, scan.machineId, scan.payload.ts, MODE_ACTIONS[action]!, 'scan', {

@@ -118,7 +118,7 @@ async function productCounts(
        JOIN work_orders w ON w.id = e.work_order_id
        LEFT JOIN products p ON p.id = w.product_id
        LEFT JOIN product_machine_cycles pmc ON pmc.product_id = w.product_id AND pmc.machine_id = $1
-      WHERE e.kind = 'count' AND e.machine_id = $1 AND e.time >= $2 AND e.time < $3
+      WHERE e.kind = 'count' AND e.detail IS NULL AND e.machine_id = $1 AND e.time >= $2 AND e.time < $3
       GROUP BY 1`,
     [machine.id, new Date(from), new Date(to), starts, ends],
   );

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { applyScan, type ScanAction } from '../domain/work-orders';
 import type { CountDeltaRow } from '../pipeline/write-series';
+import { loadPlantModel } from '../plant';
 import { recordMode, recordOrderEnded } from '../queries/modes';
 import { addEvent, loadOrder, saveOperation } from './store';
 
@@ -113,6 +114,85 @@ export async function applyStationScan(pool: Pool, scan: ScanMsg, log: Logger): 
       code: p.code,
       station: scan.machineId,
       action,
+      operator: await operatorOf(pool, scan),
+    },
+  });
+}
+
+/**
+ * Pieces reported by hand at a station (`action: good | reject`, `quantity`, a reject
+ * `reason`), for the operation named or the one at the station. At a station without a
+ * counter they are the order's pieces; on a machine whose PLC counts, a good report is
+ * refused (the counter has them) and a reject report moves pieces from good to rejected.
+ */
+export async function applyPieceScan(pool: Pool, scan: ScanMsg, log: Logger): Promise<void> {
+  const p = scan.payload;
+  const action = (p.action ?? '').toLowerCase() as 'good' | 'reject';
+  const quantity = Number(p.quantity ?? 1);
+  const target = p.workOrder
+    ? { work_order_id: p.workOrder, id: p.operation }
+    : await currentAtStation(pool, scan.machineId);
+  if (!target) {
+    log.info({ station: scan.machineId, code: p.code }, 'piece report: no order at the station');
+    return;
+  }
+  const refuse = (reason: string, operation: string | null = target.id ?? null) =>
+    addEvent(pool, {
+      order: target.work_order_id,
+      ts: p.ts,
+      kind: 'refused',
+      operation,
+      detail: { code: p.code, station: scan.machineId, reason },
+    });
+  const record = await loadOrder(pool, target.work_order_id);
+  if (!record) return refuse(`unknown order ${target.work_order_id}`);
+  const op =
+    record.order.operations.find((o) => o.id === target.id) ??
+    (target.id === undefined
+      ? record.order.operations.find((o) => o.machine === scan.machineId)
+      : undefined);
+  if (!op)
+    return refuse(
+      `order ${record.order.id} has no operation ${target.id ?? 'at ' + scan.machineId}`,
+    );
+  if (op.status === 'pending')
+    return refuse(`operation ${op.id} of order ${record.order.id} has not started`, op.id);
+  const station = await pool.query<{ counts: boolean; site_id: string | null }>(
+    'SELECT good_total IS NOT NULL AS counts, site_id FROM machines WHERE id = $1',
+    [op.machine],
+  );
+  const counted = station.rows[0]?.counts ?? false;
+  if (action === 'reject') {
+    const plant = await loadPlantModel(pool, station.rows[0]?.site_id ?? null);
+    const known = plant?.reasons?.reject.map((r) => r.id) ?? [];
+    if (known.length > 0 && !known.includes(p.reason ?? ''))
+      return refuse(
+        p.reason ? `unknown reject reason "${p.reason}"` : 'a reject report needs a reason',
+        op.id,
+      );
+  } else if (counted) {
+    return refuse(`${op.machine} counts its pieces itself: report rejects only`, op.id);
+  }
+  // On a counting machine a reject report re-classifies pieces the counter gave as good.
+  const moved = counted ? Math.min(quantity, op.good) : quantity;
+  const good = action === 'good' ? moved : counted ? -moved : 0;
+  const rejected = action === 'reject' ? moved : 0;
+  await pool.query(
+    'UPDATE work_order_operations SET good = good + $3, rejected = rejected + $4 WHERE work_order_id = $1 AND id = $2',
+    [record.order.id, op.id, good, rejected],
+  );
+  await addEvent(pool, {
+    order: record.order.id,
+    ts: p.ts,
+    kind: 'count',
+    operation: op.id,
+    machine: op.machine,
+    good,
+    rejected,
+    detail: {
+      source: 'scan',
+      code: p.code,
+      reason: p.reason ?? null,
       operator: await operatorOf(pool, scan),
     },
   });

@@ -338,4 +338,80 @@ describe('the production model through the real pipeline', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.message).toContain('unknown reason code "gremlins"');
   });
+
+  it('takes pieces reported by hand: added at a hand station, re-classified on a counting machine', async () => {
+    const created = await api('/api/work-orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'WO-C',
+        product: 'part-a',
+        quantity: 50,
+        operations: [{ id: 'OP10', machine: 'asm-1' }],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const before = Number(
+      (
+        await ingest.pool.query(
+          "SELECT count(*) AS n FROM work_order_events WHERE kind IN ('scan', 'refused', 'count')",
+        )
+      ).rows[0].n,
+    );
+    const now = Date.now();
+    await send('asm-1', 'scan', now, {
+      code: 'WO-C|OP10',
+      workOrder: 'WO-C',
+      operation: 'OP10',
+      action: 'start',
+    });
+    await until(
+      'WO-C running',
+      "SELECT count(*) AS n FROM work_order_operations WHERE work_order_id = 'WO-C' AND status = 'running'",
+      '1',
+    );
+    await send('asm-1', 'scan', now + 1000, { code: 'QTY:40', action: 'good', quantity: '40' });
+    await send('asm-1', 'scan', now + 2000, {
+      code: 'REJ:2:burr',
+      action: 'reject',
+      quantity: '2',
+      reason: 'burr',
+    });
+    await send('asm-1', 'scan', now + 3000, {
+      code: 'REJ:1:gremlin',
+      action: 'reject',
+      quantity: '1',
+      reason: 'gremlin',
+    });
+    await send('mix-1', 'scan', now + 4000, { code: 'QTY:10', action: 'good', quantity: 10 });
+    await send('mix-1', 'scan', now + 5000, {
+      code: 'REJ:5:burr',
+      action: 'reject',
+      quantity: 5,
+      reason: 'burr',
+    });
+    await until(
+      'reports applied',
+      "SELECT count(*) AS n FROM work_order_events WHERE kind IN ('scan', 'refused', 'count')",
+      String(before + 6),
+    );
+    const c = await api('/api/work-orders/WO-C');
+    expect(c.body).toMatchObject({ good: 40, rejected: 2, progress: 0.8 });
+    const reasons = (c.body.history as { kind: string; detail: { reason?: string } }[])
+      .filter((e) => e.kind === 'refused')
+      .map((e) => e.detail.reason);
+    expect(reasons).toEqual(['unknown reject reason "gremlin"']);
+    const b = await api('/api/work-orders/WO-B');
+    expect(b.body).toMatchObject({ good: 6395, rejected: 85 }); // 5 of the counted good were scrap
+    expect(
+      (b.body.history as { kind: string; detail: { reason?: string } }[]).find(
+        (e) => e.kind === 'refused',
+      )?.detail.reason,
+    ).toBe('mix-1 counts its pieces itself: report rejects only');
+    // The machine's OEE still comes from its counters alone.
+    const oee = await api(
+      `/api/oee?machine=mix-1&from=2026-11-20T06:00:00Z&to=2026-11-20T14:00:00Z`,
+    );
+    expect(oee.body).toMatchObject({ totalCount: 13_480, goodCount: 13_300 });
+  });
 });

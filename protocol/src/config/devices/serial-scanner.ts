@@ -3,7 +3,14 @@ import { idSchema } from '../../ids';
 import { deviceBaseShape, serialLineShape } from './common';
 
 /** Fields a code pattern may fill, by named groups; they become the scan message's fields. */
-export const SCAN_FIELDS = ['workOrder', 'operation', 'action', 'reason', 'operator'] as const;
+export const SCAN_FIELDS = [
+  'workOrder',
+  'operation',
+  'action',
+  'reason',
+  'operator',
+  'quantity',
+] as const;
 
 export const scanPatternSchema = z
   .strictObject({
