@@ -108,6 +108,18 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       log,
       onBatch: (fn: (batch: WriteResult) => void) => batchListeners.push(fn),
       onStop: (fn: () => Promise<void> | void) => stops.push(fn),
+      touch: (machines: Iterable<string>) => {
+        const batch: WriteResult = {
+          machines: new Set(machines),
+          duplicates: 0,
+          deadLetters: 0,
+          lateCounts: 0,
+          scans: [],
+          counts: [],
+          metrics: [],
+        };
+        for (const listener of batchListeners) listener(batch);
+      },
     };
     for (const plugin of plugins) await plugin(app, ctx);
 

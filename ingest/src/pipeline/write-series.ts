@@ -210,9 +210,8 @@ export async function writeCounts(
   }
   return {
     late,
-    deltas: rows
-      .filter((r) => r.good > 0 || r.reject > 0)
-      .map((r) => ({ machine: r.machine, ts: r.ts, good: r.good, reject: r.reject })),
+    // Every applied totals message, pieces or not: no pieces is news too (count activity).
+    deltas: rows.map((r) => ({ machine: r.machine, ts: r.ts, good: r.good, reject: r.reject })),
   };
 }
 

@@ -22,8 +22,10 @@ export interface WriteResult {
   lateCounts: number;
   /** Scans stored by this batch, for the work orders. */
   scans: Msg<'scan'>[];
-  /** Pieces made per machine in this batch, for the work orders. */
+  /** Pieces made per machine in this batch (zero too), for the work orders and count activity. */
   counts: CountDeltaRow[];
+  /** Metrics stored by this batch, for states derived from signals. */
+  metrics: Msg<'metrics'>[];
 }
 
 /**
@@ -40,6 +42,7 @@ export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Prom
     lateCounts: 0,
     scans: [],
     counts: [],
+    metrics: [],
   };
   const client = await pool.connect();
   try {
@@ -56,10 +59,8 @@ export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Prom
     result.duplicates = messages.filter((m) => m.kind !== 'status').length - fresh.length;
     const forMachines = fresh.filter((m): m is Exclude<SeqMsg, Msg<'scan'>> => m.kind !== 'scan');
     await touchMachines(client, forMachines);
-    await writeMetrics(
-      client,
-      fresh.filter((m): m is Msg<'metrics'> => m.kind === 'metrics'),
-    );
+    result.metrics = fresh.filter((m): m is Msg<'metrics'> => m.kind === 'metrics');
+    await writeMetrics(client, result.metrics);
     await writeStates(
       client,
       fresh.filter((m): m is Msg<'state'> => m.kind === 'state'),
@@ -191,6 +192,7 @@ export async function writeBatchIsolating(
     lateCounts: 0,
     scans: [],
     counts: [],
+    metrics: [],
   };
   for (const item of items) {
     let result: WriteResult;
@@ -214,6 +216,7 @@ export async function writeBatchIsolating(
     total.lateCounts += result.lateCounts;
     total.scans.push(...result.scans);
     total.counts.push(...result.counts);
+    total.metrics.push(...result.metrics);
   }
   return total;
 }

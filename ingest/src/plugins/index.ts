@@ -1,3 +1,4 @@
+import { derivedStatesPlugin } from './derived-states';
 import { healthPlugin } from './health';
 import { livePlugin } from './live';
 import { machinesPlugin } from './machines';
@@ -14,6 +15,7 @@ export const plugins: readonly IngestPlugin[] = [
   plantPlugin,
   oeePlugin,
   workOrdersPlugin,
+  derivedStatesPlugin,
   livePlugin,
   retentionPlugin,
 ];

@@ -12,6 +12,8 @@ export interface PluginContext {
   /** Hooks the pipeline calls after each committed batch. */
   onBatch: (listener: (batch: WriteResult) => void) => void;
   onStop: (fn: () => Promise<void> | void) => void;
+  /** Tell the batch listeners (boards) that these machines changed outside a batch. */
+  touch: (machines: Iterable<string>) => void;
   /** Live facts about the pipeline, for health and status routes. */
   status: { subscribed: boolean };
 }

@@ -20,7 +20,7 @@ let ingest: RunningIngest;
 let gw: MqttClient;
 let seq = 1;
 
-type Kind = 'state' | 'count' | 'scan';
+type Kind = 'state' | 'count' | 'scan' | 'metrics';
 async function send(
   machine: string,
   kind: Kind,
@@ -413,5 +413,43 @@ describe('the production model through the real pipeline', () => {
       `/api/oee?machine=mix-1&from=2026-11-20T06:00:00Z&to=2026-11-20T14:00:00Z`,
     );
     expect(oee.body).toMatchObject({ totalCount: 13_480, goodCount: 13_300 });
+  });
+
+  it('derives states where the PLC has none: from a signal and from count activity', async () => {
+    for (let s = 0; s <= 600; s += 30) {
+      const speed = s < 120 ? 0 : s < 300 ? 500 : 1500;
+      const ts = at(20, '15:00') + s * 1000;
+      await send('sig-1', 'metrics', ts, {
+        readings: [{ tag: 'spindle_speed', value: speed, ts, quality: 'good' }],
+      });
+    }
+    // Pieces: 10 at 15:01, 10 at 15:02, nothing until 10 more at 15:10; totals every minute.
+    const totals = [0, 10, 20, 20, 20, 20, 20, 20, 20, 20, 30];
+    for (const [minute, good] of totals.entries())
+      await send('cnt-1', 'count', at(20, '15:00') + minute * MIN, { good, reject: 0 });
+    await until(
+      'derived states',
+      "SELECT count(DISTINCT machine_id) AS n FROM machine_states WHERE gateway_id = '~derived' AND time >= '2026-11-20T15:10:00Z'",
+      '2',
+    );
+    const timeline = async (machine: string) => {
+      const { body } = await api(
+        `/api/machines/${machine}/timeline?from=2026-11-20T15:00:00Z&to=2026-11-20T15:10:00Z`,
+      );
+      return body.states.map((s: { from: string; state: string }) => [
+        s.from.slice(11, 16),
+        s.state,
+      ]);
+    };
+    expect(await timeline('sig-1')).toEqual([
+      ['15:00', 'idle'],
+      ['15:02', 'reduced_speed'],
+      ['15:05', 'running'],
+    ]);
+    expect(await timeline('cnt-1')).toEqual([
+      ['15:00', 'idle'],
+      ['15:01', 'running'],
+      ['15:03', 'idle'], // a minute after the last piece
+    ]);
   });
 });

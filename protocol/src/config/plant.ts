@@ -82,6 +82,35 @@ export const reasonNodeSchema: z.ZodType<ReasonNode> = z.strictObject({
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
+/**
+ * How ingest derives the state of a machine whose PLC has no state code: from a signal
+ * against a limit, or from count activity. Declare it only where the gateway sends no state.
+ */
+export const stateRuleSchema = z
+  .strictObject({
+    signal: z
+      .strictObject({
+        /** A numeric tag of the machine, e.g. spindle_speed. */
+        tag: idSchema,
+        /** Above this the machine runs; at or below it, it is idle. */
+        runningAbove: z.number(),
+        /** Running, but below this: reduced speed. */
+        reducedBelow: z.number().optional(),
+      })
+      .optional(),
+    counts: z
+      .strictObject({
+        /** Idle when no piece came for this long. */
+        idleAfterS: z.number().positive().max(3600),
+      })
+      .optional(),
+  })
+  .refine(
+    (r) => (r.signal === undefined) !== (r.counts === undefined),
+    'give exactly one of signal or counts',
+  );
+export type StateRule = z.output<typeof stateRuleSchema>;
+
 const machineSchema = z.strictObject({
   id: idSchema,
   name: z.string().min(1).max(128),
@@ -91,6 +120,8 @@ const machineSchema = z.strictObject({
   microstopThresholdS: z.number().min(0).max(3600).default(120),
   /** Its mode is `no_order` whenever no work-order operation runs on it (else `production`). */
   orderDriven: z.boolean().default(false),
+  /** Derive its state in ingest (no PLC state code): from a signal or from count activity. */
+  stateFrom: stateRuleSchema.optional(),
   targets: targetsSchema.optional(),
 });
 
