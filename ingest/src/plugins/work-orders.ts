@@ -4,11 +4,14 @@ import { INGEST_ERRORS, IngestError } from '../errors';
 import { MODE_ACTIONS, recordMode } from '../queries/modes';
 import { assignStopReason } from '../queries/stop-reasons';
 import { applyPieceScan, applyStationScan, attributeCounts } from '../work-orders/apply';
-import { parseWorkOrderCsv } from '../work-orders/csv';
+import { parseWorkOrderCsv, parseWorkOrderRows } from '../work-orders/csv';
+import { SpreadsheetError, xlsxRows } from '../work-orders/xlsx';
 import { kpis, listOrders, orderOee, orderView } from '../queries/orders';
 import { createOrders, loadOrder } from '../work-orders/store';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const listQuery = z.strictObject({
   status: z.enum(['released', 'in_progress', 'paused', 'completed']).optional(),
@@ -94,17 +97,33 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     return reply.code(201).send({ id: parsed.data.id });
   });
 
+  app.addContentTypeParser(
+    XLSX_TYPE,
+    { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
+
   app.post('/api/work-orders/import', async (request, reply) => {
-    if (typeof request.body !== 'string')
-      throw new IngestError(
-        'INGEST_ERR_BAD_REQUEST',
-        'send the CSV file with Content-Type: text/csv',
-        415,
-      );
     const zone = await pool.query<{ time_zone: string }>(
       'SELECT time_zone FROM sites ORDER BY id LIMIT 1',
     );
-    const { orders, errors } = parseWorkOrderCsv(request.body, zone.rows[0]?.time_zone ?? 'UTC');
+    const timeZone = zone.rows[0]?.time_zone ?? 'UTC';
+    let parsed: ReturnType<typeof parseWorkOrderRows>;
+    if (typeof request.body === 'string') parsed = parseWorkOrderCsv(request.body, timeZone);
+    else if (Buffer.isBuffer(request.body)) {
+      try {
+        parsed = parseWorkOrderRows(await xlsxRows(request.body), timeZone);
+      } catch (error) {
+        if (!(error instanceof SpreadsheetError)) throw error;
+        throw new IngestError('INGEST_ERR_BAD_REQUEST', error.message, 400);
+      }
+    } else
+      throw new IngestError(
+        'INGEST_ERR_BAD_REQUEST',
+        `send the file as text/csv or ${XLSX_TYPE} (.xlsx)`,
+        415,
+      );
+    const { orders, errors } = parsed;
     const all = errors.length > 0 ? errors : await createOrders(pool, orders, (i) => i + 2);
     if (all.length > 0) {
       return reply.code(422).send({

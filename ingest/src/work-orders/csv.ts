@@ -83,7 +83,15 @@ export function parseWorkOrderCsv(
   text: string,
   timeZone = 'UTC',
 ): { orders: WorkOrderInput[]; errors: RowError[] } {
-  const rows = parseCsv(text.replace(/^\uFEFF/, '')).filter((r) => r.some((f) => f.trim() !== ''));
+  return parseWorkOrderRows(parseCsv(text.replace(/^\uFEFF/, '')), timeZone);
+}
+
+/** Rows of cells (a CSV's or a spreadsheet's, header first) -> work orders, as above. */
+export function parseWorkOrderRows(
+  all: readonly (readonly string[])[],
+  timeZone = 'UTC',
+): { orders: WorkOrderInput[]; errors: RowError[] } {
+  const rows = all.filter((r) => r.some((f) => f.trim() !== ''));
   const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
   const errors: RowError[] = [];
   const unknown = header.filter((h) => !(WORK_ORDER_CSV_COLUMNS as readonly string[]).includes(h));

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { startBroker, type RunningBroker } from '@takt/broker';
 import { encodePayload, topics, type PayloadByKind } from '@takt/protocol';
+import ExcelJS from 'exceljs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -451,5 +452,50 @@ describe('the production model through the real pipeline', () => {
       ['15:01', 'running'],
       ['15:03', 'idle'], // a minute after the last piece
     ]);
+  });
+
+  it('imports an ERP export saved as Excel (.xlsx), all rows or none', async () => {
+    const book = async (rows: unknown[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const sheet = wb.addWorksheet('Orders');
+      sheet.addRow([
+        'order_id',
+        'product',
+        'quantity',
+        'due_date',
+        'customer',
+        'priority',
+        'routing',
+      ]);
+      for (const r of rows) sheet.addRow(r);
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    };
+    const post = (body: Buffer) =>
+      api('/api/work-orders/import', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        },
+        body,
+      });
+    const due = new Date(Date.UTC(2026, 11, 4)); // a date cell, as Excel keeps it
+    const bad = await post(
+      await book([
+        ['WO-X1', 'part-a', 10, due, 'Acme', 1, 'OP10@asm-1'],
+        ['WO-X2', 'part-z', -3, due, 'Acme', 1, 'OP10@asm-1'],
+      ]),
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { line: number }) => e.line)).toEqual([3]);
+    expect((await api('/api/work-orders/WO-X1')).status).toBe(404); // nothing half-imported
+    const ok = await post(await book([['WO-X1', 'part-a', 10, due, 'Acme', 1, 'OP10@asm-1']]));
+    expect(ok).toMatchObject({ status: 201, body: { imported: 1, ids: ['WO-X1'] } });
+    expect((await api('/api/work-orders/WO-X1')).body).toMatchObject({
+      dueAt: '2026-12-04T23:59:59.000Z', // the end of that day in the plant's time zone (UTC here)
+      customer: 'Acme',
+    });
+    const notABook = await post(Buffer.from('order_id,product'));
+    expect(notABook.status).toBe(400);
+    expect(notABook.body.message).toMatch(/not an .xlsx workbook/);
   });
 });
