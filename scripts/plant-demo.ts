@@ -8,6 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashPassword } from '@takt/broker';
+import {
+  createLinkToken,
+  createUser,
+  generatePassword,
+  revokeByLabel,
+  setPassword,
+} from '@takt/ingest';
+import pg from 'pg';
 import { envPort } from '@takt/protocol';
 
 const root = resolve(import.meta.dirname, '..');
@@ -143,9 +151,42 @@ async function main(): Promise<void> {
     TAKT_MQTT_URL: mqttUrl,
   });
 
+  const access = await demoAccess(databaseUrl, url);
   console.log(
-    `\n  Takt plant demo is running: open ${url}  (API: ${url}/api/machines)\n  Ctrl-C stops everything.\n`,
+    [
+      '',
+      `  Takt plant demo is running: open ${url}`,
+      `  sign in as "admin" with password ${access.password}  (new every run, shown only here)`,
+      `  wall TV (read-only board, no sign-in): ${access.kioskUrl}`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
   );
+}
+
+/**
+ * The demo's sign-ins (issue 9): the `admin` user gets a fresh generated password every run
+ * (only its hash is stored), and a fresh kiosk link for the board replaces the last run's.
+ */
+async function demoAccess(
+  databaseUrl: string,
+  url: string,
+): Promise<{ password: string; kioskUrl: string }> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const password = generatePassword();
+    if (!(await createUser(pool, 'admin', 'admin', password)))
+      await setPassword(pool, 'admin', password);
+    await revokeByLabel(pool, 'kiosk', 'demo board');
+    const kiosk = await createLinkToken(pool, {
+      kind: 'kiosk',
+      label: 'demo board',
+      createdBy: 'npm start',
+    });
+    return { password, kioskUrl: `${url}/#kiosk=${kiosk.token}` };
+  } finally {
+    await pool.end();
+  }
 }
 
 main().catch((error: Error) => {

@@ -11,3 +11,6 @@ export * from './pipeline/batcher';
 export * from './pipeline/writer';
 export * from './queries/machines';
 export * from './domain/work-orders';
+export * from './auth/access';
+export * from './auth/store';
+export { generatePassword, hashPassword as hashUserPassword } from './auth/secrets';

@@ -21,12 +21,12 @@ type Order = {
 };
 
 const order = async (id: string) => {
-  const response = await fetch(`${stack.ingest.url}/api/work-orders/${id}`);
+  const response = await stack.api(`/api/work-orders/${id}`);
   return { status: response.status, body: (await response.json()) as Order };
 };
 
 async function importCsv(csv: string) {
-  const response = await fetch(`${stack.ingest.url}/api/work-orders/import`, {
+  const response = await stack.api('/api/work-orders/import', {
     method: 'POST',
     headers: { 'content-type': 'text/csv' },
     body: csv,

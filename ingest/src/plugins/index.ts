@@ -1,4 +1,8 @@
+import { authPlugin } from './auth';
 import { healthPlugin } from './health';
+import { linkTokensPlugin } from './link-tokens';
+import { trackPlugin } from './track';
+import { usersPlugin } from './users';
 import { livePlugin } from './live';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
@@ -8,6 +12,10 @@ import { workOrdersPlugin } from './work-orders';
 
 /** Every ingest feature, registered in one place (STYLE 5). */
 export const plugins: readonly IngestPlugin[] = [
+  authPlugin, // first: its access hook and socket.io check guard everything after it
+  usersPlugin,
+  linkTokensPlugin,
+  trackPlugin,
   healthPlugin,
   machinesPlugin,
   oeePlugin,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { machineExists, machineSnapshots, sampleSeries } from '../queries/machines';
 import { assignStopReason } from '../queries/stop-reasons';
+import { BOARD, STAFF } from '../auth/access';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
 
@@ -19,10 +20,11 @@ const stopReasonBody = z.strictObject({
 
 /** `GET /api/machines` (the boards' snapshot) and a tag's history for trends. */
 export const machinesPlugin: IngestPlugin = (app, { pool }) => {
-  app.get('/api/machines', async () => machineSnapshots(pool));
+  app.get('/api/machines', { config: { access: BOARD } }, async () => machineSnapshots(pool));
 
   app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
     '/api/machines/:id/samples',
+    { config: { access: BOARD } },
     async (request) => {
       const query = samplesQuery.safeParse(request.query);
       if (!query.success) throw badRequest(query.error);
@@ -37,15 +39,19 @@ export const machinesPlugin: IngestPlugin = (app, { pool }) => {
     },
   );
 
-  app.post<{ Params: { id: string } }>('/api/machines/:id/stop-reason', async (request) => {
-    const body = stopReasonBody.safeParse(request.body);
-    if (!body.success) throw badRequest(body.error);
-    const at = body.data.at === undefined ? undefined : Date.parse(body.data.at);
-    const outcome = await assignStopReason(pool, request.params.id, body.data.reason, 'api', at);
-    if (!outcome.ok) {
-      const code = outcome.status === 404 ? 'INGEST_ERR_NOT_FOUND' : 'INGEST_ERR_BAD_REQUEST';
-      throw new IngestError(code, outcome.reason, outcome.status);
-    }
-    return outcome;
-  });
+  app.post<{ Params: { id: string } }>(
+    '/api/machines/:id/stop-reason',
+    { config: { access: STAFF } },
+    async (request) => {
+      const body = stopReasonBody.safeParse(request.body);
+      if (!body.success) throw badRequest(body.error);
+      const at = body.data.at === undefined ? undefined : Date.parse(body.data.at);
+      const outcome = await assignStopReason(pool, request.params.id, body.data.reason, 'api', at);
+      if (!outcome.ok) {
+        const code = outcome.status === 404 ? 'INGEST_ERR_NOT_FOUND' : 'INGEST_ERR_BAD_REQUEST';
+        throw new IngestError(code, outcome.reason, outcome.status);
+      }
+      return outcome;
+    },
+  );
 };

@@ -1,14 +1,13 @@
 import { workOrderInputSchema } from '@takt/protocol';
-import { isStalled, orderProgress } from '../domain/work-orders';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { assignStopReason } from '../queries/stop-reasons';
 import { applyStationScan, attributeCounts } from '../work-orders/apply';
 import { parseWorkOrderCsv } from '../work-orders/csv';
-import { createOrders, loadOrder } from '../work-orders/store';
+import { createOrders } from '../work-orders/store';
+import { orderView } from '../work-orders/view';
+import { MANAGERS, STAFF } from '../auth/access';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
-
-const STALL_AFTER_MS = 2 * 3_600_000;
 
 /**
  * Work orders: created by the API or a CSV import, driven by station scans and machine
@@ -47,7 +46,7 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     (_req, body, done) => done(null, body),
   );
 
-  app.post('/api/work-orders', async (request, reply) => {
+  app.post('/api/work-orders', { config: { access: MANAGERS } }, async (request, reply) => {
     const parsed = workOrderInputSchema.safeParse(request.body);
     if (!parsed.success) throw badRequest(parsed.error);
     const errors = await createOrders(pool, [parsed.data], () => 0);
@@ -56,7 +55,7 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     return reply.code(201).send({ id: parsed.data.id });
   });
 
-  app.post('/api/work-orders/import', async (request, reply) => {
+  app.post('/api/work-orders/import', { config: { access: MANAGERS } }, async (request, reply) => {
     if (typeof request.body !== 'string')
       throw new IngestError(
         'INGEST_ERR_BAD_REQUEST',
@@ -76,45 +75,19 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     return reply.code(201).send({ imported: orders.length, ids: orders.map((o) => o.id) });
   });
 
-  app.get<{ Params: { id: string } }>('/api/work-orders/:id', async (request) => {
-    await chain; // reads see every batch already committed
-    const record = await loadOrder(pool, request.params.id);
-    if (!record)
-      throw new IngestError(
-        'INGEST_ERR_NOT_FOUND',
-        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${request.params.id}"`),
-        404,
-      );
-    const { order } = record;
-    const last = order.operations.at(-1)!;
-    const rate = await pool.query<{ good: string; last_at: Date | null; since: Date | null }>(
-      `SELECT coalesce(sum(good) FILTER (WHERE time > now() - interval '1 hour'), 0) AS good,
-              max(time) FILTER (WHERE good > 0) AS last_at
-         FROM work_order_events WHERE work_order_id = $1 AND kind = 'count' AND operation_id = $2`,
-      [order.id, last.id],
-    );
-    const now = Date.now();
-    const progress = orderProgress(order, now, Number(rate.rows[0]!.good));
-    const history = await pool.query(
-      'SELECT time, kind, operation_id AS operation, good, rejected, detail FROM work_order_events WHERE work_order_id = $1 ORDER BY time DESC, id DESC LIMIT 100',
-      [order.id],
-    );
-    return {
-      id: order.id,
-      product: record.product,
-      customer: record.customer,
-      priority: record.priority,
-      quantity: order.quantity,
-      dueAt: order.dueAt === null ? null : new Date(order.dueAt).toISOString(),
-      ...progress,
-      eta: progress.eta === null ? null : new Date(progress.eta).toISOString(),
-      stalled: isStalled(order, rate.rows[0]!.last_at?.getTime() ?? null, now, STALL_AFTER_MS),
-      operations: order.operations.map((o) => ({
-        ...o,
-        startedAt: o.startedAt === null ? null : new Date(o.startedAt).toISOString(),
-        completedAt: o.completedAt === null ? null : new Date(o.completedAt).toISOString(),
-      })),
-      history: history.rows,
-    };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/work-orders/:id',
+    { config: { access: STAFF } },
+    async (request) => {
+      await chain; // reads see every batch already committed
+      const view = await orderView(pool, request.params.id);
+      if (!view)
+        throw new IngestError(
+          'INGEST_ERR_NOT_FOUND',
+          INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${request.params.id}"`),
+          404,
+        );
+      return view;
+    },
+  );
 };
