@@ -16,4 +16,9 @@ export const TEST_IDS = {
   connectionStatus: 'connection-status',
   clock: 'board-clock',
   siteName: 'site-name',
+  login: 'login-form',
+  loginError: 'login-error',
+  signOut: 'sign-out',
+  track: 'track-page',
+  trackOrder: 'track-order',
 } as const;

@@ -41,6 +41,24 @@ afterAll(async () => {
 const tile = (id: string) => page.locator(`[data-testid="machine-tile"][data-machine-id="${id}"]`);
 
 describe('the plant board in a real browser', () => {
+  it('asks for a sign-in, refuses a wrong password, then shows the board', async () => {
+    await page.goto(stack.ingest.url);
+    const form = page.locator('[data-testid="login-form"]');
+    await form.waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="machine-tile"]').count()).toBe(0);
+    await form.locator('input[name="username"]').fill('stack-admin');
+    await form.locator('input[name="password"]').fill('not-the-password');
+    await form.locator('button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('[data-testid="login-error"]').textContent(), { timeout: 10_000 })
+      .toContain('wrong user name or password');
+    await form.locator('input[name="password"]').fill(stack.credentials.admin);
+    await form.locator('button[type="submit"]').click();
+    await page.locator('[data-testid="plant-board"]').waitFor({ timeout: 15_000 });
+    // The session is an HttpOnly cookie: page scripts cannot read it.
+    expect(await page.evaluate('document.cookie')).toBe('');
+  });
+
   it('shows a tile per machine, grouped by line', async () => {
     await page.goto(stack.ingest.url);
     await expect
@@ -80,5 +98,70 @@ describe('the plant board in a real browser', () => {
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: join(screenshots, 'plant-board.png') });
     plc.release();
+  });
+
+  it('signs out, and the board is gone', async () => {
+    await page.locator('[data-testid="sign-out"]').click();
+    await page.locator('[data-testid="login-form"]').waitFor({ timeout: 10_000 });
+    await page.reload();
+    await page.locator('[data-testid="login-form"]').waitFor({ timeout: 10_000 });
+  });
+});
+
+describe('link pages in a real browser (issue 9)', () => {
+  it('opens the live board on a TV with a kiosk link, without signing in', async () => {
+    const created = await stack.api('/api/kiosk-tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'hall TV' }),
+    });
+    const { path } = (await created.json()) as { path: string };
+    const tv = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await tv.goto(`${stack.ingest.url}${path}`);
+    await expect
+      .poll(() => tv.locator('[data-testid="machine-tile"]').count(), { timeout: 15_000 })
+      .toBe(4);
+    await expect
+      .poll(() => tv.locator('[data-testid="connection-status"]').getAttribute('data-status'), {
+        timeout: 15_000,
+      })
+      .toBe('live');
+    expect(await tv.locator('[data-testid="sign-out"]').count()).toBe(0);
+    await tv.close();
+  });
+
+  it('shows a customer only their orders on the tracking link', async () => {
+    const post = (path: string, body: unknown) =>
+      stack.api(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    for (const [id, customer] of [
+      ['WO-T1', 'Initech'],
+      ['WO-T2', 'Umbrella'],
+    ])
+      expect(
+        (
+          await post('/api/work-orders', {
+            id,
+            product: 'bracket-b12',
+            quantity: 10,
+            customer,
+            operations: [{ id: 'OP10', machine: 'press-01' }],
+          })
+        ).status,
+      ).toBe(201);
+    const { path } = (await (
+      await post('/api/customer-tokens', { customer: 'Initech' })
+    ).json()) as {
+      path: string;
+    };
+    const customerPage = await browser.newPage();
+    await customerPage.goto(`${stack.ingest.url}${path}`);
+    const rows = customerPage.locator('[data-testid="track-order"]');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    expect(await rows.first().getAttribute('data-order-id')).toBe('WO-T1');
+    await customerPage.close();
   });
 });

@@ -9,6 +9,8 @@ interface BoardHeaderProps {
   machines: readonly MachineSnapshot[];
   status: ConnectionStatus;
   serverNowMs: number;
+  /** A signed-in user: name and sign-out (absent on a kiosk screen). */
+  account?: { name: string; signOut: () => Promise<void> } | undefined;
 }
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
@@ -32,7 +34,7 @@ function StateSummary({ machines }: Pick<BoardHeaderProps, 'machines'>) {
   );
 }
 
-export function BoardHeader({ title, machines, status, serverNowMs }: BoardHeaderProps) {
+export function BoardHeader({ title, machines, status, serverNowMs, account }: BoardHeaderProps) {
   return (
     <header className="header">
       <div className="header__title">
@@ -53,6 +55,17 @@ export function BoardHeader({ title, machines, status, serverNowMs }: BoardHeade
       <time className="clock" data-testid={TEST_IDS.clock}>
         {formatClock(serverNowMs)}
       </time>
+      {account && (
+        <button
+          className="header__account"
+          type="button"
+          title="Sign out"
+          data-testid={TEST_IDS.signOut}
+          onClick={() => void account.signOut()}
+        >
+          {account.name} · sign out
+        </button>
+      )}
     </header>
   );
 }

@@ -58,8 +58,9 @@ export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
   app.decorateRequest('principal', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
-    const access = request.routeOptions.config.access;
-    if (!access || !request.url.startsWith('/api/')) return; // the dashboard's files, 404s
+    if (!request.url.startsWith('/api/') || request.routeOptions.url === undefined) return; // files, 404s
+    // Fail closed: an API route that somehow has no declaration is nobody's.
+    const access = request.routeOptions.config.access ?? [];
     request.principal = await resolvePrincipal(pool, presentedToken(request.headers));
     const decision = decideAccess(request.principal, access, request.method);
     if (decision === 'allow') return;

@@ -186,6 +186,12 @@ describe('API access (issue 9)', () => {
     await app.close();
   });
 
+  it('guards HEAD as its GET, and answers 404 for no route', async () => {
+    expect((await call('HEAD', '/api/machines')).status).toBe(401);
+    expect((await call('HEAD', '/api/machines', await headersOf('kiosk'))).status).toBe(200);
+    expect((await call('GET', '/api/no-such-route')).status).toBe(404);
+  });
+
   it('refuses to start with a route that declares no access', async () => {
     const { app } = createHttpApp(pino({ level: 'silent' }), undefined);
     expect(() => app.get('/api/forgotten', async () => ({}))).toThrow(/declares no access/);
