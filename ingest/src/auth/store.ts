@@ -203,32 +203,38 @@ export async function revokeByLabel(
   return rowCount ?? 0;
 }
 
+/** last_seen/last_used are written at most this often per token: not a write per request. */
+const TOUCH_EVERY = '1 minute';
+
 /** Who holds this token, if it is valid now (not expired, not revoked, user not disabled). */
 export async function principalOf(pool: Pool, token: string): Promise<Principal | undefined> {
   const kind = tokenKind(token);
   if (!kind) return undefined;
   const hash = hashToken(token);
   if (kind === 'session') {
-    const { rows } = await pool.query<{ id: string; name: string; role: Role }>(
-      `UPDATE sessions s SET last_seen_at = now() FROM users u
-        WHERE s.token_hash = $1 AND s.expires_at > now() AND u.id = s.user_id AND u.disabled_at IS NULL
-        RETURNING u.id, u.name, u.role`,
+    const { rows } = await pool.query<{ id: string; name: string; role: Role; stale: boolean }>(
+      `SELECT u.id, u.name, u.role, s.last_seen_at < now() - interval '${TOUCH_EVERY}' AS stale
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
       [hash],
     );
     const u = rows[0];
-    return (
-      u && { kind: 'user', userId: Number(u.id), name: u.name, role: u.role, sessionHash: hash }
-    );
+    if (!u) return undefined;
+    if (u.stale)
+      await pool.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [hash]);
+    return { kind: 'user', userId: Number(u.id), name: u.name, role: u.role, sessionHash: hash };
   }
-  const { rows } = await pool.query<DbToken>(
-    `UPDATE access_tokens SET last_used_at = now()
+  const { rows } = await pool.query<DbToken & { stale: boolean }>(
+    `SELECT *, coalesce(last_used_at < now() - interval '${TOUCH_EVERY}', true) AS stale
+       FROM access_tokens
       WHERE token_hash = $1 AND kind = $2 AND revoked_at IS NULL
-        AND (expires_at IS NULL OR expires_at > now())
-      RETURNING *`,
+        AND (expires_at IS NULL OR expires_at > now())`,
     [hash, kind],
   );
   const t = rows[0];
   if (!t) return undefined;
+  if (t.stale)
+    await pool.query('UPDATE access_tokens SET last_used_at = now() WHERE id = $1', [t.id]);
   return t.kind === 'kiosk'
     ? { kind: 'kiosk', tokenId: Number(t.id), label: t.label }
     : { kind: 'customer', tokenId: Number(t.id), label: t.label, customer: t.customer! };

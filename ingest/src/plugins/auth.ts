@@ -13,6 +13,7 @@ import {
   resolvePrincipal,
   sessionCookie,
 } from '../auth/credentials';
+import { dropSockets, sessionHolder } from '../auth/sockets';
 import { LoginLimiter } from '../auth/login-limiter';
 import { dummyPasswordHash, verifyPassword } from '../auth/secrets';
 import { createSession, endSession, findUserForLogin } from '../auth/store';
@@ -142,7 +143,10 @@ export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
 
   app.post('/api/auth/logout', { config: { access: STAFF } }, async (request, reply) => {
     const p = request.principal;
-    if (p?.kind === 'user') await endSession(pool, p.sessionHash);
+    if (p?.kind === 'user') {
+      await endSession(pool, p.sessionHash);
+      dropSockets(io, sessionHolder(p.sessionHash));
+    }
     return reply.header('set-cookie', clearedSessionCookie(settings.secure)).code(204).send();
   });
 

@@ -1,6 +1,7 @@
 import { isoTimeSchema } from '@takt/protocol';
 import { z } from 'zod';
 import { MANAGERS, type Principal } from '../auth/access';
+import { dropSockets, tokenHolder } from '../auth/sockets';
 import { createLinkToken, listLinkTokens, revokeLinkToken } from '../auth/store';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { badRequest } from './bad-request';
@@ -24,7 +25,7 @@ const createdBy = (p: Principal | undefined) => (p?.kind === 'user' ? p.name : n
  * The page URLs carry the token in the fragment (`/#kiosk=…`, `/track#…`): a fragment is
  * never sent to a server, so it stays out of access logs and proxies.
  */
-export const linkTokensPlugin: IngestPlugin = (app, { pool, log }) => {
+export const linkTokensPlugin: IngestPlugin = (app, { pool, io, log }) => {
   for (const kind of ['kiosk', 'customer'] as const) {
     const base = `/api/${kind}-tokens`;
     app.get(base, { config: { access: MANAGERS } }, async () => listLinkTokens(pool, kind));
@@ -68,7 +69,11 @@ export const linkTokensPlugin: IngestPlugin = (app, { pool, log }) => {
             INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`${kind} token ${params.data.id}`),
             404,
           );
-        log.info({ kind, id: revoked.id, by: createdBy(request.principal) }, 'link token revoked');
+        const dropped = dropSockets(io, tokenHolder(revoked.id));
+        log.info(
+          { kind, id: revoked.id, by: createdBy(request.principal), dropped },
+          'link token revoked',
+        );
         return revoked;
       },
     );

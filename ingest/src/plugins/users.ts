@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ADMIN, ROLES } from '../auth/access';
+import { dropSockets, userHolder } from '../auth/sockets';
 import { generatePassword } from '../auth/secrets';
 import { countAdmins, createUser, listUsers, setPassword, updateUser } from '../auth/store';
 import { INGEST_ERRORS, IngestError } from '../errors';
@@ -26,7 +27,7 @@ const notFound = (name: string) =>
  * Accounts, for admins only. Passwords are generated here and shown once (nobody types a
  * weak one, nobody else learns it); only their scrypt hash is stored.
  */
-export const usersPlugin: IngestPlugin = (app, { pool, log }) => {
+export const usersPlugin: IngestPlugin = (app, { pool, io, log }) => {
   app.get('/api/users', { config: { access: ADMIN } }, async () => listUsers(pool));
 
   app.post('/api/users', { config: { access: ADMIN } }, async (request, reply) => {
@@ -65,6 +66,7 @@ export const usersPlugin: IngestPlugin = (app, { pool, log }) => {
       }
       const user = await updateUser(pool, name, { role, disabled });
       if (!user) throw notFound(name);
+      if (user.disabled || resetPassword) dropSockets(io, userHolder(user.id));
       if (!resetPassword) return user;
       const password = generatePassword();
       await setPassword(pool, name, password);

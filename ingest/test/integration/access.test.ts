@@ -422,6 +422,28 @@ describe('socket.io (issue 9)', () => {
     }
   });
 
+  it('drops a screen at once when its kiosk link is revoked, and refuses it after', async () => {
+    const tv = await createLinkToken(ingest.pool, {
+      kind: 'kiosk',
+      label: 'TV 3',
+      createdBy: null,
+    });
+    const screen = connect({ token: tv.token });
+    await new Promise((resolve) => screen.once('machines:snapshot', resolve));
+    const gone = new Promise<string>((resolve) => screen.once('disconnect', resolve));
+    const revoked = await call(
+      'DELETE',
+      `/api/kiosk-tokens/${tv.record.id}`,
+      await headersOf('manager'),
+    );
+    expect(revoked.status).toBe(200);
+    expect(await gone).toBe('io server disconnect');
+    const again = connect({ token: tv.token });
+    const error = await new Promise<Error>((resolve) => again.once('connect_error', resolve));
+    expect(error.message).toBe('unauthorized');
+    again.close();
+  });
+
   it('gives a kiosk screen the board snapshot, and a customer token no board at all', async () => {
     const screen = connect({ token: kiosk });
     const snapshot = await new Promise<{ machines: unknown[] }>((resolve) =>
