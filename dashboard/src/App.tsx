@@ -9,6 +9,8 @@ import { PlantBoard } from './components/PlantBoard';
 export interface Account {
   name: string;
   signOut: () => Promise<void>;
+  /** Admins and managers: a way to the access links page. */
+  manages: boolean;
 }
 
 /** The plant board; `account` is set for a signed-in user (a kiosk screen has none). */

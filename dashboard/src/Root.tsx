@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { App } from './App';
+import { AccessPage } from './components/AccessPage';
 import { LoginPage } from './components/LoginPage';
 import { TrackPage } from './components/TrackPage';
 import { apiFetch, linkCredentialFrom, setLinkCredential } from './lib/credentials';
@@ -39,5 +40,7 @@ export function Root() {
     await apiFetch('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
     setWho(null);
   };
-  return <App account={who.kind === 'user' ? { name: who.name, signOut } : undefined} />;
+  if (who.kind === 'user' && location.pathname.startsWith('/access')) return <AccessPage />;
+  const manages = who.kind === 'user' && (who.role === 'admin' || who.role === 'manager');
+  return <App account={who.kind === 'user' ? { name: who.name, signOut, manages } : undefined} />;
 }

@@ -21,4 +21,9 @@ export const TEST_IDS = {
   signOut: 'sign-out',
   track: 'track-page',
   trackOrder: 'track-order',
+  access: 'access-page',
+  accessLink: 'access-link',
+  linkSection: 'link-section',
+  linkRow: 'link-row',
+  createdLink: 'created-link',
 } as const;

@@ -12,6 +12,7 @@ const screenshots = join(import.meta.dirname, '../../dist/screenshots');
 let stack: Stack;
 let browser: Browser;
 let page: Page;
+let kioskLink: string;
 
 beforeAll(async () => {
   if (!existsSync(join(DEFAULT_DASHBOARD_DIR, 'index.html'))) {
@@ -76,12 +77,26 @@ describe('the plant board in a real browser', () => {
   it('updates a value and the state colour without a reload', async () => {
     const plc = stack.sim.machines.get('cnc-01')!;
     const goodCount = tile('cnc-01').locator('[data-testid="tile-good-count"]');
-    const before = Number(await goodCount.getAttribute('data-value'));
+    // Hold the PLC still and let the tile catch up first: a piece made between reading the
+    // tile and pinning would otherwise count on top of the 25.
+    const held = plc.values();
+    plc.pin(held);
+    let before = Number.NaN;
+    await expect
+      .poll(
+        async () => {
+          const value = Number(await goodCount.getAttribute('data-value'));
+          const settled = value === before;
+          before = value;
+          return settled;
+        },
+        { timeout: 20_000, intervals: [3000] },
+      )
+      .toBe(true);
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => navigations.push(frame.url()));
 
-    const now = plc.values();
-    plc.pin({ ...now, good: now.good + 25, state: 'down', temperatureC: 91.2 });
+    plc.pin({ ...held, good: held.good + 25, state: 'down', temperatureC: 91.2 });
     await expect
       .poll(async () => Number(await goodCount.getAttribute('data-value')), { timeout: 15_000 })
       .toBe(before + 25);
@@ -100,6 +115,21 @@ describe('the plant board in a real browser', () => {
     plc.release();
   });
 
+  it('makes a kiosk link on the access page, shown once, listed after', async () => {
+    await page.locator('[data-testid="access-link"]').click();
+    const kiosk = page.locator('[data-testid="link-section"][data-kind="kiosk"]');
+    await kiosk.locator('input[name="name"]').fill('Hall 2 TV');
+    await kiosk.locator('button[type="submit"]').click();
+    kioskLink = (await kiosk.locator('[data-testid="created-link"]').textContent({
+      timeout: 10_000,
+    }))!;
+    expect(kioskLink).toMatch(/\/#kiosk=tkk_[\w-]{43}$/);
+    await expect
+      .poll(() => kiosk.locator('[data-testid="link-row"]').allTextContents())
+      .toEqual([expect.stringContaining('Hall 2 TV')]);
+    await page.goto(stack.ingest.url);
+  });
+
   it('signs out, and the board is gone', async () => {
     await page.locator('[data-testid="sign-out"]').click();
     await page.locator('[data-testid="login-form"]').waitFor({ timeout: 10_000 });
@@ -110,14 +140,8 @@ describe('the plant board in a real browser', () => {
 
 describe('link pages in a real browser (issue 9)', () => {
   it('opens the live board on a TV with a kiosk link, without signing in', async () => {
-    const created = await stack.api('/api/kiosk-tokens', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ label: 'hall TV' }),
-    });
-    const { path } = (await created.json()) as { path: string };
     const tv = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await tv.goto(`${stack.ingest.url}${path}`);
+    await tv.goto(kioskLink); // made on the access page above
     await expect
       .poll(() => tv.locator('[data-testid="machine-tile"]').count(), { timeout: 15_000 })
       .toBe(4);

@@ -2,6 +2,7 @@ import type { MachineSnapshot } from '@takt/protocol/live';
 import type { ConnectionStatus } from '../lib/live-state';
 import { formatClock } from '../lib/format';
 import { countByState, stateStyle, SUMMARY_ORDER } from '../lib/machine-state';
+import type { Account } from '../App';
 import { TEST_IDS } from '../testids';
 
 interface BoardHeaderProps {
@@ -10,7 +11,7 @@ interface BoardHeaderProps {
   status: ConnectionStatus;
   serverNowMs: number;
   /** A signed-in user: name and sign-out (absent on a kiosk screen). */
-  account?: { name: string; signOut: () => Promise<void> } | undefined;
+  account?: Account | undefined;
 }
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
@@ -55,6 +56,11 @@ export function BoardHeader({ title, machines, status, serverNowMs, account }: B
       <time className="clock" data-testid={TEST_IDS.clock}>
         {formatClock(serverNowMs)}
       </time>
+      {account?.manages && (
+        <a className="header__account" href="/access" data-testid={TEST_IDS.accessLink}>
+          Links
+        </a>
+      )}
       {account && (
         <button
           className="header__account"
