@@ -90,7 +90,7 @@ describe('the plant board in a real browser', () => {
           before = value;
           return settled;
         },
-        { timeout: 20_000, intervals: [3000] },
+        { timeout: 20_000, interval: 3000 },
       )
       .toBe(true);
     const navigations: string[] = [];
