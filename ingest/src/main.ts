@@ -1,5 +1,6 @@
 import { envPort } from '@takt/protocol';
 import { pino } from 'pino';
+import { REDACT_PATHS } from './auth/headers';
 import { startIngest } from './service';
 
 /**
@@ -9,7 +10,11 @@ import { startIngest } from './service';
  * TAKT_HTTPS (false), TAKT_TRUST_PROXY (false), TAKT_SESSION_HOURS (12),
  * TAKT_LOGIN_MAX_FAILURES (5), TAKT_LOGIN_WINDOW_S (900).
  */
-const log = pino({ name: 'ingest', level: process.env.LOG_LEVEL ?? 'info' });
+const log = pino({
+  name: 'ingest',
+  level: process.env.LOG_LEVEL ?? 'info',
+  redact: { paths: REDACT_PATHS, censor: '[redacted]' }, // no secrets in logs (issue 9)
+});
 
 function envFlag(name: string): boolean {
   const value = process.env[name];
