@@ -1,21 +1,10 @@
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { startBroker, type RunningBroker } from '@takt/broker';
 import { pino } from 'pino';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSession,
-  createUser,
-  revokeLinkToken,
-  ROLES,
-  startIngest,
-  type Access,
-  type RunningIngest,
-} from '../../src';
+import { revokeLinkToken, ROLES, type Access, type RunningIngest } from '../../src';
 import { createHttpApp } from '../../src/app';
 import { createLinkToken } from '../../src/auth/store';
-import { createTestDatabase } from '../helpers/test-db';
+import { startAccessFixture, WHO, type AccessFixture, type Who } from '../helpers/access-fixture';
 
 /**
  * Who may call what: every route ingest registers, against what it should allow. A route
@@ -50,85 +39,18 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'GET /api/track/orders': ['customer'],
   'GET /api/track/orders/:id': ['customer'],
 };
-const WHO = ['anonymous', ...ROLES, 'kiosk', 'customer'] as const;
-type Who = (typeof WHO)[number];
-
-const logLines: string[] = [];
-const log = pino(
-  { level: 'trace' },
-  new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  }),
-);
-const password = 'Correct-Horse-9';
-let broker: RunningBroker;
+let f: AccessFixture;
 let ingest: RunningIngest;
-let userIds: Record<string, number>;
 let kiosk: string;
 let acme: string;
-
-async function headersOf(who: Who): Promise<Record<string, string>> {
-  if (who === 'anonymous') return {};
-  if (who === 'kiosk') return { authorization: `Bearer ${kiosk}` };
-  if (who === 'customer') return { authorization: `Bearer ${acme}` };
-  // A fresh session per call: the logout route ends the one it is called with.
-  const { token } = await createSession(ingest.pool, userIds[who]!, 60_000);
-  return { authorization: `Bearer ${token}` };
-}
-
-async function call(
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: unknown,
-): Promise<Response> {
-  return fetch(`${ingest.url}${path}`, {
-    method,
-    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-const login = (address: string, username: string, pw: string, bearer = false) =>
-  call(
-    'POST',
-    '/api/auth/login',
-    { 'x-forwarded-for': address },
-    { username, password: pw, bearer },
-  );
+const headersOf = (who: Who) => f.headersOf(who);
+const call = (...args: Parameters<AccessFixture['call']>) => f.call(...args);
 
 beforeAll(async () => {
-  broker = await startBroker({ host: '127.0.0.1', port: 0, users: [], allowAnonymous: true, log });
-  ingest = await startIngest({
-    databaseUrl: await createTestDatabase('takt_access'),
-    mqtt: { url: `mqtt://127.0.0.1:${broker.port}`, clientId: 'ingest-access' },
-    http: { host: '127.0.0.1', port: 0 },
-    plantFile: join(import.meta.dirname, '../fixtures/golden-plant.yaml'),
-    trustProxy: true, // the tests play several client addresses with X-Forwarded-For
-    httpLogLevel: 'trace',
-    log,
-  });
-  userIds = {};
-  for (const role of ROLES)
-    userIds[role] = (await createUser(ingest.pool, `u-${role}`, role, password))!.id;
-  kiosk = (await createLinkToken(ingest.pool, { kind: 'kiosk', label: 'hall TV', createdBy: null }))
-    .token;
-  acme = (
-    await createLinkToken(ingest.pool, {
-      kind: 'customer',
-      label: 'Acme',
-      customer: 'Acme',
-      createdBy: null,
-    })
-  ).token;
+  f = await startAccessFixture();
+  ({ ingest, kiosk, acme } = f);
 });
-afterAll(async () => {
-  await ingest?.stop();
-  await broker?.stop();
-});
+afterAll(() => f?.stop());
 
 describe('API access (issue 9)', () => {
   it('knows every registered route, and each declares what the table expects', () => {
@@ -299,116 +221,6 @@ describe('customer tracking (issues 6 and 9)', () => {
     expect(JSON.stringify(listed)).not.toContain(globex.token);
   });
 });
-
-describe('sign-in', () => {
-  it('signs in with a cookie, knows who it is, and signs out', async () => {
-    const response = await login('10.0.0.1', 'u-operator', password);
-    expect(response.status).toBe(200);
-    const cookie = response.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^takt_session=tks_[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict/);
-    expect(await response.json()).toMatchObject({ user: { name: 'u-operator', role: 'operator' } });
-    const session = { cookie: cookie.split(';')[0]! };
-    expect(await (await call('GET', '/api/auth/me', session)).json()).toEqual({
-      kind: 'user',
-      name: 'u-operator',
-      role: 'operator',
-    });
-    expect((await call('POST', '/api/auth/logout', session)).status).toBe(204);
-    expect((await call('GET', '/api/auth/me', session)).status).toBe(401);
-  });
-
-  it('gives scripts a bearer token instead of a cookie when asked', async () => {
-    const response = await login('10.0.0.2', 'u-manager', password, true);
-    const body = (await response.json()) as { token: string };
-    expect(response.headers.get('set-cookie')).toBeNull();
-    expect(body.token).toMatch(/^tks_/);
-    const me = await call('GET', '/api/auth/me', { authorization: `Bearer ${body.token}` });
-    expect(await me.json()).toMatchObject({ role: 'manager' });
-  });
-
-  it('limits failed logins per client address, and only that address', async () => {
-    for (let i = 0; i < 5; i++)
-      expect((await login('10.0.0.66', 'u-admin', `wrong-${i}`)).status).toBe(401);
-    const limited = await login('10.0.0.66', 'u-admin', password); // even the right one
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(800);
-    expect((await limited.json()) as { code: string }).toMatchObject({
-      code: 'INGEST_ERR_LOGIN_LIMIT',
-    });
-    expect((await login('10.0.0.67', 'u-admin', password)).status).toBe(200);
-  });
-
-  it('says the same for an unknown user as for a wrong password', async () => {
-    const unknown = await login('10.0.0.3', 'no-such-user', password);
-    const wrong = await login('10.0.0.3', 'u-admin', 'not-it');
-    expect(unknown.status).toBe(401);
-    expect(await unknown.json()).toEqual(await wrong.json());
-  });
-
-  it('refuses a disabled user at once, sessions included', async () => {
-    const admin = await headersOf('admin');
-    const created = await call('POST', '/api/users', admin, { name: 'temp-op', role: 'operator' });
-    expect(created.status).toBe(201);
-    const { password: generated } = (await created.json()) as { password: string };
-    expect(generated).toHaveLength(24);
-    const signed = (await (await login('10.0.0.4', 'temp-op', generated, true)).json()) as {
-      token: string;
-    };
-    const auth = { authorization: `Bearer ${signed.token}` };
-    expect((await call('GET', '/api/machines', auth)).status).toBe(200);
-    expect((await call('PATCH', '/api/users/temp-op', admin, { disabled: true })).status).toBe(200);
-    expect((await call('GET', '/api/machines', auth)).status).toBe(401);
-    expect((await login('10.0.0.4', 'temp-op', generated)).status).toBe(401);
-  });
-
-  it('keeps the last admin', async () => {
-    const admin = await headersOf('admin');
-    const response = await call('PATCH', '/api/users/u-admin', admin, { role: 'operator' });
-    expect(response.status).toBe(409);
-  });
-});
-
-describe('security headers and logs', () => {
-  it('sets security headers on API answers and the dashboard alike', async () => {
-    for (const path of ['/api/health', '/', '/api/machines']) {
-      const response = await call('GET', path);
-      expect(response.headers.get('content-security-policy'), path).toContain(
-        "frame-ancestors 'none'",
-      );
-      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
-      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
-      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
-    }
-    expect((await call('GET', '/api/health')).headers.get('cache-control')).toBe('no-store');
-  });
-
-  it('never writes a password or a token into the log', async () => {
-    const secretPassword = 'Sup3r-Secret-Pw-42';
-    const user = await createUser(ingest.pool, 'log-check', 'maintenance', secretPassword);
-    expect(user).toBeDefined();
-    const before = logLines.length;
-    const ok = (await (await login('10.0.0.9', 'log-check', secretPassword, true)).json()) as {
-      token: string;
-    };
-    await login('10.0.0.9', 'log-check', `${secretPassword}-typo`);
-    const cookieLogin = await login('10.0.0.9', 'log-check', secretPassword);
-    const cookie = cookieLogin.headers.get('set-cookie')!.split(';')[0]!;
-    await call('GET', '/api/machines', { authorization: `Bearer ${ok.token}` });
-    await call('GET', '/api/machines', { cookie });
-    await call('GET', '/api/machines', { authorization: `Bearer ${kiosk}` });
-    await call('GET', '/api/track/orders', { authorization: `Bearer ${acme}` });
-    await call('POST', '/api/users', { authorization: `Bearer ${ok.token}` }, { name: 'x' });
-    const written = logLines.slice(before).join('');
-    // The log did record these requests (else this test could not fail)...
-    expect(written).toContain('login failed');
-    expect(written).toContain('incoming request');
-    expect(written).toContain('access refused');
-    // ...and none of the secrets.
-    for (const secret of [secretPassword, ok.token, cookie.split('=')[1]!, kiosk, acme])
-      expect(written).not.toContain(secret);
-  });
-});
-
 describe('socket.io (issue 9)', () => {
   const connect = (auth: Record<string, string>) =>
     connectSocket(ingest.url, { transports: ['websocket'], auth, reconnection: false });
