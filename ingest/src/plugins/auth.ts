@@ -59,7 +59,8 @@ export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
   app.decorateRequest('principal', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/') || request.routeOptions.url === undefined) return; // files, 404s
+    // By the matched route's pattern, not the raw URL: files and 404s pass, every API route is checked.
+    if (!request.routeOptions.url?.startsWith('/api/')) return;
     // Fail closed: an API route that somehow has no declaration is nobody's.
     const access = request.routeOptions.config.access ?? [];
     request.principal = await resolvePrincipal(pool, presentedToken(request.headers));
