@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashPassword } from '@takt/broker';
+import { demoAccess } from './demo-access';
 import { envPort } from '@takt/protocol';
 
 const root = resolve(import.meta.dirname, '..');
@@ -143,8 +144,16 @@ async function main(): Promise<void> {
     TAKT_MQTT_URL: mqttUrl,
   });
 
+  const access = await demoAccess(databaseUrl, url);
   console.log(
-    `\n  Takt plant demo is running: open ${url}  (API: ${url}/api/machines)\n  Ctrl-C stops everything.\n`,
+    [
+      '',
+      `  Takt plant demo is running: open ${url}`,
+      `  sign in as "admin" with password ${access.password}  (new every run, shown only here)`,
+      `  wall TV (read-only board, no sign-in): ${access.kioskUrl}`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
   );
 }
 

@@ -6,7 +6,15 @@ import { BoardHeader } from './components/BoardHeader';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { PlantBoard } from './components/PlantBoard';
 
-export function App() {
+export interface Account {
+  name: string;
+  signOut: () => Promise<void>;
+  /** Admins and managers: a way to the access links page. */
+  manages: boolean;
+}
+
+/** The plant board; `account` is set for a signed-in user (a kiosk screen has none). */
+export function App({ account }: { account?: Account | undefined } = {}) {
   const live = useLiveMachines();
   const now = useNow();
   const serverNowMs = now + live.clockOffsetMs;
@@ -24,6 +32,7 @@ export function App() {
         machines={machines}
         status={live.status}
         serverNowMs={serverNowMs}
+        account={account}
       />
       <ConnectionBanner status={live.status} lastDataAtMs={live.lastDataAtMs} />
       <PlantBoard

@@ -1,33 +1,85 @@
 import { existsSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
-import { IngestError } from './errors';
+import { declarationProblem, type Access } from './auth/access';
+import { REDACT_PATHS, redactUrl, securityHeaders } from './auth/headers';
+import { INGEST_ERRORS, IngestError } from './errors';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call this route (issue 9): required on every `/api/*` route. */
+    access?: readonly Access[];
+  }
+}
+
+export interface HttpOptions {
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  trustProxy?: boolean | undefined;
+  /** Served over TLS (directly or by a proxy): HSTS and Secure cookies. */
+  secure?: boolean | undefined;
+  /** Level of the HTTP server's own log lines (default warn). */
+  logLevel?: string | undefined;
+}
 
 export interface HttpApp {
   app: FastifyInstance;
   io: SocketServer;
   /** Every route registered (docs/openapi.yaml is checked against it). */
-  routes: { method: string; url: string }[];
+  routes: { method: string; url: string; access: readonly Access[] | undefined }[];
 }
 
 /** Fastify with JSON errors for the API, the dashboard's static files, and socket.io on the same port. */
-export function createHttpApp(log: Logger, dashboardDir: string | undefined): HttpApp {
+export function createHttpApp(
+  log: Logger,
+  dashboardDir: string | undefined,
+  options: HttpOptions = {},
+): HttpApp {
+  const httpLog = log.child(
+    { part: 'http' },
+    {
+      level: options.logLevel ?? 'warn',
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        // fastify's own request line, without tokens in paths or any header.
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          remoteAddress: req.ip,
+        }),
+      },
+    },
+  );
   const app = Fastify({
-    loggerInstance: log.child({ part: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    loggerInstance: httpLog as FastifyBaseLogger,
+    trustProxy: options.trustProxy ?? false,
   });
   const routes: HttpApp['routes'] = [];
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat())
-      if (method !== 'HEAD') routes.push({ method, url: route.url });
+    const access = route.config?.access;
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      if (route.url.startsWith('/api/')) {
+        // A route nobody declared would be open to all: refuse to start instead.
+        const problem = declarationProblem(method, route.url, access);
+        if (problem)
+          throw new IngestError(
+            'INGEST_ERR_ACCESS_UNDECLARED',
+            INGEST_ERRORS.INGEST_ERR_ACCESS_UNDECLARED(problem),
+          );
+      }
+      routes.push({ method, url: route.url, access });
+    }
   });
+  app.addHook('onRequest', securityHeaders(options.secure ?? false));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error instanceof IngestError ? error.statusCode : (error.statusCode ?? 500);
     if (status >= 500)
-      request.log.error({ err: error.message, url: request.url }, 'request failed');
+      request.log.error({ err: error.message, url: redactUrl(request.url) }, 'request failed');
     void reply.code(status).send({
-      error: status >= 500 ? 'Internal Server Error' : 'Bad Request',
+      error: STATUS_CODES[status] ?? 'Error',
       code: error.code ?? 'INGEST_ERR_INTERNAL',
       message: status >= 500 ? 'internal error; see the ingest log' : error.message,
     });

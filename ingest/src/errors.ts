@@ -8,6 +8,14 @@ export const INGEST_ERRORS = {
   INGEST_ERR_EMBEDDED_PG: (reason: string) => `the embedded PostgreSQL did not start: ${reason}`,
   INGEST_ERR_NOT_FOUND: (what: string) => `${what} not found`,
   INGEST_ERR_BAD_REQUEST: (reason: string) => reason,
+  INGEST_ERR_UNAUTHENTICATED: () =>
+    'sign in first (session cookie, or Authorization: Bearer <token>)',
+  INGEST_ERR_FORBIDDEN: (who: string) => `${who} may not do this`,
+  INGEST_ERR_LOGIN: () => 'wrong user name or password',
+  INGEST_ERR_LOGIN_LIMIT: (seconds: number) =>
+    `too many failed logins from this address: try again in ${seconds} s`,
+  INGEST_ERR_ACCESS_UNDECLARED: (problem: string) => problem,
+  INGEST_ERR_CONFLICT: (reason: string) => reason,
 } as const;
 
 export type IngestErrorCode = keyof typeof INGEST_ERRORS;

@@ -14,3 +14,6 @@ export * from './pipeline/writer';
 export * from './queries/machines';
 export * from './domain/work-orders';
 export * from './domain/order-kpis';
+export * from './auth/access';
+export * from './auth/store';
+export { generatePassword, hashPassword as hashUserPassword } from './auth/secrets';

@@ -1,13 +1,36 @@
 import { envPort } from '@takt/protocol';
 import { pino } from 'pino';
+import { REDACT_PATHS } from './auth/headers';
 import { startIngest } from './service';
 
 /**
  * Ingest as its own process. Settings (environment): DATABASE_URL (required),
  * TAKT_MQTT_URL (mqtt://127.0.0.1:1883), TAKT_MQTT_USERNAME, TAKT_MQTT_PASSWORD,
- * TAKT_HTTP_HOST (127.0.0.1), TAKT_HTTP_PORT (8080), TAKT_PLANT_FILE, TAKT_DASHBOARD_DIR.
+ * TAKT_HTTP_HOST (127.0.0.1), TAKT_HTTP_PORT (8080), TAKT_PLANT_FILE, TAKT_DASHBOARD_DIR,
+ * TAKT_HTTPS (false), TAKT_TRUST_PROXY (false), TAKT_SESSION_HOURS (12),
+ * TAKT_LOGIN_MAX_FAILURES (5), TAKT_LOGIN_WINDOW_S (900).
  */
-const log = pino({ name: 'ingest', level: process.env.LOG_LEVEL ?? 'info' });
+const log = pino({
+  name: 'ingest',
+  level: process.env.LOG_LEVEL ?? 'info',
+  redact: { paths: REDACT_PATHS, censor: '[redacted]' }, // no secrets in logs (issue 9)
+});
+
+function envFlag(name: string): boolean {
+  const value = process.env[name];
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new Error(`${name} must be true or false, not "${value}"`);
+}
+
+function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new Error(`${name} must be a number from ${min} to ${max}, not "${value}"`);
+  return n;
+}
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
@@ -26,6 +49,13 @@ async function main(): Promise<void> {
     },
     plantFile: process.env.TAKT_PLANT_FILE,
     dashboardDir: process.env.TAKT_DASHBOARD_DIR,
+    trustProxy: envFlag('TAKT_TRUST_PROXY'),
+    auth: {
+      secure: envFlag('TAKT_HTTPS'),
+      sessionTtlMs: envNumber('TAKT_SESSION_HOURS', 12, 0.1, 24 * 90) * 3_600_000,
+      loginMaxFailures: envNumber('TAKT_LOGIN_MAX_FAILURES', 5, 1, 1000),
+      loginWindowMs: envNumber('TAKT_LOGIN_WINDOW_S', 900, 1, 86_400) * 1000,
+    },
     log,
   });
   const shutdown = (signal: string) => {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { loadYamlConfig, plantModelSchema } from '@takt/protocol';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
-import { createHttpApp } from './app';
+import { createHttpApp, type HttpApp } from './app';
 import { migrate } from './db/migrate';
 import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
@@ -11,6 +11,7 @@ import { startSubscriber } from './pipeline/subscriber';
 import { writeBatchIsolating, type WriteResult } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { plugins } from './plugins';
+import type { AuthSettings } from './plugins/types';
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
   new URL('../../dashboard/dist/app', import.meta.url),
@@ -29,6 +30,12 @@ export interface IngestOptions {
   dashboardDir?: string | undefined;
   batch?: { maxItems: number; maxDelayMs: number };
   log?: Logger;
+  /** Sign-in settings; see AuthSettings for the defaults. */
+  auth?: Partial<AuthSettings>;
+  /** Behind a reverse proxy: the client address (for the login limit) from X-Forwarded-For. */
+  trustProxy?: boolean | undefined;
+  /** Level of the HTTP server's own log lines (default warn). */
+  httpLogLevel?: string | undefined;
 }
 
 export interface RunningIngest {
@@ -37,7 +44,7 @@ export interface RunningIngest {
   readonly pool: pg.Pool;
   /** Resolves when ingest is subscribed to the broker. */
   readonly subscribed: Promise<void>;
-  readonly routes: readonly { method: string; url: string }[];
+  readonly routes: HttpApp['routes'];
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -98,11 +105,23 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
     if (opts.plantFile)
       await applyPlantModel(pool, loadYamlConfig(opts.plantFile, plantModelSchema));
 
-    const { app, io, routes } = createHttpApp(log, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
+    const settings: AuthSettings = {
+      sessionTtlMs: 12 * 3_600_000,
+      loginMaxFailures: 5,
+      loginWindowMs: 15 * 60_000,
+      secure: false,
+      ...opts.auth,
+    };
+    const { app, io, routes } = createHttpApp(log, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, {
+      trustProxy: opts.trustProxy,
+      secure: settings.secure,
+      logLevel: opts.httpLogLevel,
+    });
     const batchListeners: ((batch: WriteResult) => void)[] = [];
     const status = { subscribed: false };
     const ctx = {
       status,
+      settings,
       pool,
       io,
       log,

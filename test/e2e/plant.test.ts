@@ -19,14 +19,17 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const api = async <T>(path: string) => {
-  const response = await fetch(`${stack.ingest.url}${path}`);
+  const response = await stack.api(path);
   return { status: response.status, body: (await response.json()) as T };
 };
 
 describe('sim -> edge agent -> broker -> ingest -> PostgreSQL -> API -> socket.io', () => {
   it('carries the exact values a PLC holds all the way to a screen', async () => {
     const plc = stack.sim.machines.get('press-01')!;
-    const socket = connectSocket(stack.ingest.url, { transports: ['websocket'] });
+    const socket = connectSocket(stack.ingest.url, {
+      transports: ['websocket'],
+      auth: { token: stack.adminToken },
+    });
     const snapshot = await new Promise<LiveSnapshot>((resolve) =>
       socket.once(LIVE_EVENTS.snapshot, resolve),
     );

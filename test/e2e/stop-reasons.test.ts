@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const post = async (path: string, body: unknown) => {
-  const response = await fetch(`${stack.ingest.url}${path}`, {
+  const response = await stack.api(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -17,7 +17,7 @@ const post = async (path: string, body: unknown) => {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 const get = async (path: string) =>
-  (await (await fetch(`${stack.ingest.url}${path}`)).json()) as Record<string, unknown>;
+  (await (await stack.api(path)).json()) as Record<string, unknown>;
 
 const untilPressIs = (state: string) =>
   waitFor(`press-01 ${state}`, async () => {

@@ -21,12 +21,12 @@ type Order = {
 };
 
 const order = async (id: string) => {
-  const response = await fetch(`${stack.ingest.url}/api/work-orders/${id}`);
+  const response = await stack.api(`/api/work-orders/${id}`);
   return { status: response.status, body: (await response.json()) as Order };
 };
 
 async function importCsv(csv: string) {
-  const response = await fetch(`${stack.ingest.url}/api/work-orders/import`, {
+  const response = await stack.api('/api/work-orders/import', {
     method: 'POST',
     headers: { 'content-type': 'text/csv' },
     body: csv,
@@ -101,11 +101,11 @@ describe('work orders from an ERP export, driven by scans and machine counts', (
       expect.arrayContaining(['created', 'scan', 'count']),
     );
     // The press's state timeline while the operation ran, from the same API.
-    const oee = await fetch(`${stack.ingest.url}/api/work-orders/WO-24117/oee`);
+    const oee = await stack.api(`/api/work-orders/WO-24117/oee`);
     const run = ((await oee.json()) as { operations: { runs: { from: string; to: string }[] }[] })
       .operations[0]!.runs[0]!;
-    const timeline = await fetch(
-      `${stack.ingest.url}/api/machines/press-01/timeline?from=${run.from}&to=${run.to}`,
+    const timeline = await stack.api(
+      `/api/machines/press-01/timeline?from=${run.from}&to=${run.to}`,
     );
     const { states } = (await timeline.json()) as {
       states: { from: string; to: string; state: string }[];

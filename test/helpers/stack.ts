@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword, startBroker, type RunningBroker } from '@takt/broker';
 import { startEdgeAgent, type RunningEdgeAgent } from '@takt/edge-agent';
-import { startIngest, type RunningIngest } from '@takt/ingest';
+import { createSession, createUser, startIngest, type RunningIngest } from '@takt/ingest';
 import {
   encodePayload,
   gatewayConfigSchema,
@@ -28,7 +28,12 @@ export interface Stack {
   edge: RunningEdgeAgent;
   gateway: GatewayConfig;
   mqttUrl: string;
-  credentials: { gateway: string; ingest: string };
+  credentials: { gateway: string; ingest: string; admin: string };
+  /** A signed-in admin of the dashboard/API: `Authorization: Bearer …` headers, and its token. */
+  auth: { authorization: string };
+  adminToken: string;
+  /** fetch on ingest's API as that admin (headers merged with init's). */
+  api(path: string, init?: RequestInit): Promise<Response>;
   /** Writes to the assembly station's scanner line, as an operator's scan. */
   scanner: PtyWriter;
   /** Publishes a scan message of a station, as the demo gateway does (its own seq range). */
@@ -42,7 +47,12 @@ export interface Stack {
  * config pointed at the sim's ports.
  */
 export async function startStack(options: { dashboardDir?: string } = {}): Promise<Stack> {
-  const credentials = { gateway: 'gw-pass-123', ingest: 'ingest-pass-456' };
+  const credentials = {
+    gateway: 'gw-pass-123',
+    ingest: 'ingest-pass-456',
+    /** The dashboard user `stack-admin`. */
+    admin: 'admin-pass-789',
+  };
   const broker = await startBroker({
     host: '127.0.0.1',
     port: 0,
@@ -77,6 +87,9 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
     log: testLog,
   });
   await ingest.subscribed;
+  const admin = await createUser(ingest.pool, 'stack-admin', 'admin', credentials.admin);
+  const { token: adminToken } = await createSession(ingest.pool, admin!.id, 24 * 3_600_000);
+  const auth = { authorization: `Bearer ${adminToken}` };
   const demo = loadYamlConfig(
     join(root, 'firmware-configs/demo-gateway.yaml'),
     gatewayConfigSchema,
@@ -122,6 +135,13 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
     gateway,
     mqttUrl,
     credentials,
+    auth,
+    adminToken,
+    api: (path, init = {}) =>
+      fetch(`${ingest.url}${path}`, {
+        ...init,
+        headers: { ...auth, ...(init.headers as Record<string, string> | undefined) },
+      }),
     scanner,
     async publishScan(station, scan) {
       const client = await mqtt.connectAsync(mqttUrl, {

@@ -2,6 +2,7 @@ import type { MachineSnapshot } from '@takt/protocol/live';
 import type { ConnectionStatus } from '../lib/live-state';
 import { formatClock } from '../lib/format';
 import { countByState, stateStyle, SUMMARY_ORDER } from '../lib/machine-state';
+import type { Account } from '../App';
 import { TEST_IDS } from '../testids';
 
 interface BoardHeaderProps {
@@ -9,6 +10,8 @@ interface BoardHeaderProps {
   machines: readonly MachineSnapshot[];
   status: ConnectionStatus;
   serverNowMs: number;
+  /** A signed-in user: name and sign-out (absent on a kiosk screen). */
+  account?: Account | undefined;
 }
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
@@ -32,7 +35,7 @@ function StateSummary({ machines }: Pick<BoardHeaderProps, 'machines'>) {
   );
 }
 
-export function BoardHeader({ title, machines, status, serverNowMs }: BoardHeaderProps) {
+export function BoardHeader({ title, machines, status, serverNowMs, account }: BoardHeaderProps) {
   return (
     <header className="header">
       <div className="header__title">
@@ -53,6 +56,22 @@ export function BoardHeader({ title, machines, status, serverNowMs }: BoardHeade
       <time className="clock" data-testid={TEST_IDS.clock}>
         {formatClock(serverNowMs)}
       </time>
+      {account?.manages && (
+        <a className="header__account" href="/access" data-testid={TEST_IDS.accessLink}>
+          Links
+        </a>
+      )}
+      {account && (
+        <button
+          className="header__account"
+          type="button"
+          title="Sign out"
+          data-testid={TEST_IDS.signOut}
+          onClick={() => void account.signOut()}
+        >
+          {account.name} · sign out
+        </button>
+      )}
     </header>
   );
 }

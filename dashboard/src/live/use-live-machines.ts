@@ -1,6 +1,7 @@
 import { useEffect, useReducer } from 'react';
 import { io } from 'socket.io-client';
 import { LIVE_EVENTS } from '@takt/protocol/live';
+import { socketAuth } from '../lib/credentials';
 import { initialLiveState, liveReducer, type LiveState } from '../lib/live-state';
 import { parseLiveMessage } from '../lib/parse-live';
 
@@ -17,7 +18,8 @@ export function useLiveMachines(): LiveState {
   const [state, dispatch] = useReducer(liveReducer, initialLiveState);
 
   useEffect(() => {
-    const socket = io({ reconnectionDelayMax: RECONNECT_DELAY_MAX_MS });
+    // A link token goes in the handshake; a signed-in browser sends its session cookie.
+    const socket = io({ reconnectionDelayMax: RECONNECT_DELAY_MAX_MS, auth: socketAuth() });
     const receive = (kind: 'snapshot' | 'update') => (raw: unknown) => {
       const { message, problems } = parseLiveMessage(raw);
       if (problems.length > 0) {

@@ -1,5 +1,9 @@
 import { derivedStatesPlugin } from './derived-states';
+import { authPlugin } from './auth';
 import { healthPlugin } from './health';
+import { linkTokensPlugin } from './link-tokens';
+import { trackPlugin } from './track';
+import { usersPlugin } from './users';
 import { livePlugin } from './live';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
@@ -10,6 +14,10 @@ import { workOrdersPlugin } from './work-orders';
 
 /** Every ingest feature, registered in one place (STYLE 5). */
 export const plugins: readonly IngestPlugin[] = [
+  authPlugin, // first: its access hook and socket.io check guard everything after it
+  usersPlugin,
+  linkTokensPlugin,
+  trackPlugin,
   healthPlugin,
   machinesPlugin,
   plantPlugin,

@@ -1,4 +1,5 @@
 import { LIVE_EVENTS, type LiveSnapshot } from '@takt/protocol';
+import { BOARD, principalAccess, type Principal } from '../auth/access';
 import { machineSnapshots } from '../queries/machines';
 import type { IngestPlugin } from './types';
 
@@ -7,7 +8,7 @@ const UPDATE_INTERVAL_MS = 250;
 
 /**
  * socket.io: a screen gets the full snapshot on (re)connect, then coalesced updates holding
- * only the machines that changed. One room for now (the plant board); line and machine
+ * only the machines that changed; signed-in staff and kiosk screens only. One room for now (the plant board); line and machine
  * rooms come with more boards.
  */
 export const livePlugin: IngestPlugin = (_app, { pool, io, log, onBatch, onStop }) => {
@@ -15,6 +16,9 @@ export const livePlugin: IngestPlugin = (_app, { pool, io, log, onBatch, onStop 
   let sending = false;
 
   io.on('connection', (socket) => {
+    // Only who may open boards joins the plant room (a customer token may not, issue 9).
+    const principal = socket.data.principal as Principal | undefined;
+    if (!principal || !BOARD.includes(principalAccess(principal))) return;
     void socket.join('plant');
     machineSnapshots(pool).then(
       (machines) => {

@@ -3,6 +3,7 @@ import { idSchema, isoTimeSchema } from '@takt/protocol';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { downtimeReport, outputReport } from '../queries/losses';
 import { oeeReport, shiftReport, type Scope } from '../queries/oee';
+import { BOARD } from '../auth/access';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
 
@@ -49,7 +50,7 @@ function parseWindow(query: unknown): { scope: Scope; from: number; to: number }
  * with `?machine=<id>|line=<id>&from=<iso>&to=<iso>`: ISO 22400-2 figures of any window.
  */
 export const oeePlugin: IngestPlugin = (app, { pool }) => {
-  app.get('/api/downtime', async (request) => {
+  app.get('/api/downtime', { config: { access: BOARD } }, async (request) => {
     const { scope, from, to } = parseWindow(request.query);
     const reasons = await downtimeReport(pool, scope, from, to);
     if (!reasons) throw notFound(scope);
@@ -61,7 +62,7 @@ export const oeePlugin: IngestPlugin = (app, { pool }) => {
     };
   });
 
-  app.get('/api/output', async (request) => {
+  app.get('/api/output', { config: { access: BOARD } }, async (request) => {
     const { scope, from, to } = parseWindow(request.query);
     if (!('machine' in scope))
       throw new IngestError(
@@ -77,14 +78,14 @@ export const oeePlugin: IngestPlugin = (app, { pool }) => {
     };
   });
 
-  app.get('/api/oee/shifts', async (request) => {
+  app.get('/api/oee/shifts', { config: { access: BOARD } }, async (request) => {
     const { scope, from, to } = parseWindow(request.query);
     const shifts = await shiftReport(pool, scope, from, to);
     if (!shifts) throw notFound(scope);
     return { ...scope, from: new Date(from).toISOString(), to: new Date(to).toISOString(), shifts };
   });
 
-  app.get('/api/oee', async (request) => {
+  app.get('/api/oee', { config: { access: BOARD } }, async (request) => {
     const { scope, from, to } = parseWindow(request.query);
     const report = await oeeReport(pool, scope, from, to);
     if (!report) throw notFound(scope);

@@ -16,6 +16,18 @@ export interface PluginContext {
   touch: (machines: Iterable<string>) => void;
   /** Live facts about the pipeline, for health and status routes. */
   status: { subscribed: boolean };
+  settings: AuthSettings;
+}
+
+/** Sign-in settings (issue 9), with defaults filled in by startIngest. */
+export interface AuthSettings {
+  /** A session ends this long after sign-in (default 12 h: a shift and then some). */
+  sessionTtlMs: number;
+  /** Failed logins allowed per client address within loginWindowMs (default 5 in 15 min). */
+  loginMaxFailures: number;
+  loginWindowMs: number;
+  /** Served over TLS: Secure cookies and HSTS. */
+  secure: boolean;
 }
 
 export type IngestPlugin = (app: FastifyInstance, ctx: PluginContext) => Promise<void> | void;

@@ -6,8 +6,10 @@ import { assignStopReason } from '../queries/stop-reasons';
 import { applyPieceScan, applyStationScan, attributeCounts } from '../work-orders/apply';
 import { parseWorkOrderCsv, parseWorkOrderRows } from '../work-orders/csv';
 import { SpreadsheetError, xlsxRows } from '../work-orders/xlsx';
-import { kpis, listOrders, orderOee, orderView } from '../queries/orders';
+import { kpis, listOrders, orderOee } from '../queries/orders';
 import { createOrders, loadOrder } from '../work-orders/store';
+import { orderView } from '../work-orders/view';
+import { BOARD, MANAGERS, STAFF } from '../auth/access';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
 
@@ -88,7 +90,7 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     (_req, body, done) => done(null, body),
   );
 
-  app.post('/api/work-orders', async (request, reply) => {
+  app.post('/api/work-orders', { config: { access: MANAGERS } }, async (request, reply) => {
     const parsed = workOrderInputSchema.safeParse(request.body);
     if (!parsed.success) throw badRequest(parsed.error);
     const errors = await createOrders(pool, [parsed.data], () => 0);
@@ -103,7 +105,7 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     (_req, body, done) => done(null, body),
   );
 
-  app.post('/api/work-orders/import', async (request, reply) => {
+  app.post('/api/work-orders/import', { config: { access: MANAGERS } }, async (request, reply) => {
     const zone = await pool.query<{ time_zone: string }>(
       'SELECT time_zone FROM sites ORDER BY id LIMIT 1',
     );
@@ -148,27 +150,36 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     return record;
   };
 
-  app.get('/api/work-orders', async (request) => {
+  app.get('/api/work-orders', { config: { access: BOARD } }, async (request) => {
     const parsed = listQuery.safeParse(request.query);
     if (!parsed.success) throw badRequest(parsed.error);
     await chain;
     return listOrders(pool, parsed.data);
   });
 
-  app.get<{ Params: { id: string } }>('/api/work-orders/:id', async (request) => {
-    const record = await findOrder(request.params.id);
-    const history = await pool.query(
-      'SELECT time, kind, operation_id AS operation, good, rejected, detail FROM work_order_events WHERE work_order_id = $1 ORDER BY time DESC, id DESC LIMIT 100',
-      [record.order.id],
-    );
-    return { ...(await orderView(pool, record)), history: history.rows };
-  });
-
-  app.get<{ Params: { id: string } }>('/api/work-orders/:id/oee', async (request) =>
-    orderOee(pool, await findOrder(request.params.id)),
+  app.get<{ Params: { id: string } }>(
+    '/api/work-orders/:id',
+    { config: { access: STAFF } },
+    async (request) => {
+      await chain; // reads see every batch already committed
+      const view = await orderView(pool, request.params.id);
+      if (!view)
+        throw new IngestError(
+          'INGEST_ERR_NOT_FOUND',
+          INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${request.params.id}"`),
+          404,
+        );
+      return view;
+    },
   );
 
-  app.get('/api/kpis', async (request) => {
+  app.get<{ Params: { id: string } }>(
+    '/api/work-orders/:id/oee',
+    { config: { access: STAFF } },
+    async (request) => orderOee(pool, await findOrder(request.params.id)),
+  );
+
+  app.get('/api/kpis', { config: { access: BOARD } }, async (request) => {
     const parsed = kpiQuery.safeParse(request.query);
     if (!parsed.success) throw badRequest(parsed.error);
     const { from, to, customer } = parsed.data;

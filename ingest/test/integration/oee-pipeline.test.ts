@@ -5,6 +5,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngest, type RunningIngest } from '../../src';
+import { signedIn } from '../helpers/auth';
 import { createTestDatabase } from '../helpers/test-db';
 
 const log = pino({ level: 'silent' });
@@ -14,6 +15,7 @@ let broker: RunningBroker;
 let ingest: RunningIngest;
 let gw: MqttClient;
 let seq = 1;
+let auth: { authorization: string };
 
 async function send(
   machine: string,
@@ -33,7 +35,7 @@ async function hold(machine: string, fromTs: number, toTs: number, body: Record<
 }
 
 async function api(path: string) {
-  const response = await fetch(`${ingest.url}${path}`);
+  const response = await fetch(`${ingest.url}${path}`, { headers: auth });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -49,6 +51,7 @@ beforeAll(async () => {
     log,
   });
   await ingest.subscribed;
+  auth = await signedIn(ingest.pool, 'manager');
   gw = await mqtt.connectAsync(url);
   // golden-1, the textbook shift: running from 06:00, down 08:00-08:47, 19,271 made, 423 rejects.
   const running = { state: 'running', code: 1 };

@@ -34,6 +34,13 @@ describe('docs/openapi.yaml', () => {
         Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
       );
       expect([...new Set(served)].sort()).toEqual(documented.sort());
+      // Each operation's x-access says who may call it, as the route declares (issue 9).
+      for (const r of ingest.routes.filter((r) => r.url.startsWith('/api/'))) {
+        const op = doc.paths[r.url.replace(/:(\w+)/g, '{$1}')]![r.method.toLowerCase()] as {
+          'x-access'?: string[];
+        };
+        expect(op['x-access']?.sort(), `${r.method} ${r.url}`).toEqual([...r.access!].sort());
+      }
     } finally {
       await ingest.stop();
       await broker.stop();

@@ -6,6 +6,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngest, type RunningIngest } from '../../src';
+import { signedIn } from '../helpers/auth';
 import { createTestDatabase } from '../helpers/test-db';
 
 /*
@@ -46,8 +47,11 @@ interface ShiftRow {
   runMs: number;
 }
 
-async function api(path: string, init?: RequestInit) {
-  const response = await fetch(`${ingest.url}${path}`, init);
+let auth: { authorization: string };
+
+async function api(path: string, init: RequestInit = {}) {
+  const headers = { ...auth, ...(init.headers as Record<string, string> | undefined) };
+  const response = await fetch(`${ingest.url}${path}`, { ...init, headers });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers checked field by field
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
@@ -85,6 +89,7 @@ beforeAll(async () => {
     log,
   });
   await ingest.subscribed;
+  auth = await signedIn(ingest.pool, 'manager');
   gw = await mqtt.connectAsync(url);
 
   // night-1, the night of Nov 20 -> 21: running 21:55-06:00, down 01:00-01:30 (spindle).
@@ -297,7 +302,7 @@ describe('the production model through the real pipeline', () => {
   });
 
   it("shows each machine's mode and running order on the board snapshot", async () => {
-    const res = await fetch(`${ingest.url}/api/machines`);
+    const res = await fetch(`${ingest.url}/api/machines`, { headers: auth });
     const machines = (await res.json()) as { id: string; mode: string; workOrder: string | null }[];
     const mix = machines.find((m) => m.id === 'mix-1')!;
     expect(mix.workOrder).toBe('WO-B');

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import {
+  BOARD,
+  decideAccess,
+  principalAccess,
+  PUBLIC,
+  STAFF,
+  type Principal,
+} from '../auth/access';
+import {
+  clearedSessionCookie,
+  presentedToken,
+  resolvePrincipal,
+  sessionCookie,
+} from '../auth/credentials';
+import { dropSockets, sessionHolder } from '../auth/sockets';
+import { LoginLimiter } from '../auth/login-limiter';
+import { dummyPasswordHash, verifyPassword } from '../auth/secrets';
+import { createSession, endSession, findUserForLogin } from '../auth/store';
+import { INGEST_ERRORS, IngestError } from '../errors';
+import { badRequest } from './bad-request';
+import type { IngestPlugin } from './types';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, set by the access hook (undefined: nobody signed in). */
+    principal: Principal | undefined;
+  }
+}
+
+const loginBody = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+  /** Scripts: the token in the answer (for Authorization: Bearer) instead of a cookie. */
+  bearer: z.boolean().default(false),
+});
+
+/** Any holder of a valid credential may ask who it is. */
+const ANYONE_SIGNED_IN = [...BOARD, 'customer'] as const;
+
+export function describePrincipal(p: Principal) {
+  switch (p.kind) {
+    case 'user':
+      return { kind: 'user' as const, name: p.name, role: p.role };
+    case 'kiosk':
+      return { kind: 'kiosk' as const, label: p.label };
+    case 'customer':
+      return { kind: 'customer' as const, label: p.label, customer: p.customer };
+  }
+}
+
+/**
+ * Sessions and the access check (issue 9): one onRequest hook holds every `/api/*` request
+ * to its route's `config.access`; socket.io handshakes go through the same credentials.
+ * Login is rate limited per client address.
+ */
+export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
+  const limiter = new LoginLimiter(settings.loginMaxFailures, settings.loginWindowMs);
+  app.decorateRequest('principal', undefined);
+
+  app.addHook('onRequest', async (request, reply) => {
+    // By the matched route's pattern, not the raw URL: files and 404s pass, every API route is checked.
+    if (!request.routeOptions.url?.startsWith('/api/')) return;
+    // Fail closed: an API route that somehow has no declaration is nobody's.
+    const access = request.routeOptions.config.access ?? [];
+    request.principal = await resolvePrincipal(pool, presentedToken(request.headers));
+    const decision = decideAccess(request.principal, access, request.method);
+    if (decision === 'allow') return;
+    const status = decision === 'unauthenticated' ? 401 : 403;
+    if (status === 403)
+      log.info(
+        {
+          who: principalAccess(request.principal!),
+          method: request.method,
+          route: request.routeOptions.url,
+        },
+        'access refused',
+      );
+    return reply.code(status).send({
+      error: status === 401 ? 'Unauthorized' : 'Forbidden',
+      code: status === 401 ? 'INGEST_ERR_UNAUTHENTICATED' : 'INGEST_ERR_FORBIDDEN',
+      message:
+        status === 401
+          ? INGEST_ERRORS.INGEST_ERR_UNAUTHENTICATED()
+          : INGEST_ERRORS.INGEST_ERR_FORBIDDEN(principalAccess(request.principal!)),
+    });
+  });
+
+  io.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown };
+    const token =
+      typeof auth.token === 'string' ? auth.token : presentedToken(socket.handshake.headers);
+    resolvePrincipal(pool, token).then(
+      (principal) => {
+        if (!principal) return next(new Error('unauthorized'));
+        socket.data.principal = principal;
+        next();
+      },
+      (error: Error) => {
+        log.error({ err: error.message }, 'socket.io sign-in check failed');
+        next(new Error('unavailable'));
+      },
+    );
+  });
+
+  app.post('/api/auth/login', { config: { access: PUBLIC } }, async (request, reply) => {
+    const address = request.ip;
+    const waitMs = limiter.retryAfterMs(address);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      return reply
+        .code(429)
+        .header('retry-after', String(seconds))
+        .send({
+          error: 'Too Many Requests',
+          code: 'INGEST_ERR_LOGIN_LIMIT',
+          message: INGEST_ERRORS.INGEST_ERR_LOGIN_LIMIT(seconds),
+        });
+    }
+    const body = loginBody.safeParse(request.body);
+    if (!body.success) throw badRequest(body.error);
+    const { username, password, bearer } = body.data;
+    const user = await findUserForLogin(pool, username);
+    // Same scrypt work whether the user exists or not: timing tells nothing.
+    const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
+    if (!user || !ok) {
+      limiter.fail(address);
+      log.info({ username, address }, 'login failed');
+      throw new IngestError('INGEST_ERR_LOGIN', INGEST_ERRORS.INGEST_ERR_LOGIN(), 401);
+    }
+    const session = await createSession(pool, Number(user.id), settings.sessionTtlMs);
+    log.info({ username, role: user.role, address }, 'signed in');
+    const answer = {
+      user: { name: user.name, role: user.role },
+      expiresAt: session.expiresAt.toISOString(),
+    };
+    if (bearer) return { ...answer, token: session.token };
+    void reply.header(
+      'set-cookie',
+      sessionCookie(session.token, Math.floor(settings.sessionTtlMs / 1000), settings.secure),
+    );
+    return answer;
+  });
+
+  app.post('/api/auth/logout', { config: { access: STAFF } }, async (request, reply) => {
+    const p = request.principal;
+    if (p?.kind === 'user') {
+      await endSession(pool, p.sessionHash);
+      dropSockets(io, sessionHolder(p.sessionHash));
+    }
+    return reply.header('set-cookie', clearedSessionCookie(settings.secure)).code(204).send();
+  });
+
+  app.get('/api/auth/me', { config: { access: ANYONE_SIGNED_IN } }, async (request) =>
+    describePrincipal(request.principal!),
+  );
+};

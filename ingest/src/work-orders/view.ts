@@ -1,0 +1,60 @@
+import type { Pool } from 'pg';
+import { orderView as viewOf } from '../queries/orders';
+import { loadOrder } from './store';
+
+/** An order as the API shows it (queries/orders.ts) with its history, newest first. */
+export async function orderView(pool: Pool, id: string) {
+  const record = await loadOrder(pool, id);
+  if (!record) return undefined;
+  const history = await pool.query<{
+    time: Date;
+    kind: string;
+    operation: string | null;
+    good: string | null;
+    rejected: string | null;
+    detail: Record<string, unknown> | null;
+  }>(
+    'SELECT time, kind, operation_id AS operation, good, rejected, detail FROM work_order_events WHERE work_order_id = $1 ORDER BY time DESC, id DESC LIMIT 100',
+    [record.order.id],
+  );
+  return { ...(await viewOf(pool, record)), history: history.rows };
+}
+
+export type OrderView = NonNullable<Awaited<ReturnType<typeof orderView>>>;
+
+/**
+ * What a customer sees of an order: where it stands (the current operation as its stage),
+ * progress, ETA, and the history of operations started, paused and completed. Not the
+ * machines, operators, scrap reasons, refused scans or priority: those are the plant's.
+ */
+export function customerOrderView(view: OrderView) {
+  const stage =
+    view.operations.find((o) => o.status === 'running') ??
+    view.operations.find((o) => o.status !== 'done') ??
+    null;
+  return {
+    id: view.id,
+    product: view.product,
+    quantity: view.quantity,
+    dueAt: view.dueAt,
+    status: view.status,
+    stage: stage && { operation: stage.id, status: stage.status },
+    stages: view.operations.map((o) => ({
+      operation: o.id,
+      status: o.status,
+      startedAt: o.startedAt,
+      completedAt: o.completedAt,
+    })),
+    good: view.good,
+    progress: view.progress,
+    eta: view.eta,
+    lateRisk: view.lateRisk,
+    history: view.history
+      .filter((h) => h.kind === 'created' || h.kind === 'scan')
+      .map((h) => ({
+        time: h.time,
+        event: h.kind === 'created' ? 'created' : String(h.detail?.action ?? 'scan'),
+        operation: h.operation,
+      })),
+  };
+}

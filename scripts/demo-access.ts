@@ -1,0 +1,33 @@
+import {
+  createLinkToken,
+  createUser,
+  generatePassword,
+  revokeByLabel,
+  setPassword,
+} from '@takt/ingest';
+import pg from 'pg';
+
+/**
+ * The demo's sign-ins (issue 9): the `admin` user gets a fresh generated password every run
+ * (only its hash is stored), and a fresh kiosk link for the board replaces the last run's.
+ */
+export async function demoAccess(
+  databaseUrl: string,
+  url: string,
+): Promise<{ password: string; kioskUrl: string }> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const password = generatePassword();
+    if (!(await createUser(pool, 'admin', 'admin', password)))
+      await setPassword(pool, 'admin', password);
+    await revokeByLabel(pool, 'kiosk', 'demo board');
+    const kiosk = await createLinkToken(pool, {
+      kind: 'kiosk',
+      label: 'demo board',
+      createdBy: 'npm start',
+    });
+    return { password, kioskUrl: `${url}/#kiosk=${kiosk.token}` };
+  } finally {
+    await pool.end();
+  }
+}
