@@ -11,7 +11,7 @@ import mqemitterRedis from 'mqemitter-redis';
  */
 export interface SharedState {
   aedes: Pick<AedesOptions, 'mq' | 'persistence'>;
-  /** After the broker has stopped: aedes closes the emitter, not the persistence. */
+  /** Called by the broker's stop(), after its clients and before aedes (which closes the emitter). */
   close(): Promise<void>;
 }
 

@@ -72,15 +72,12 @@ async function main(): Promise<void> {
     users: usersFile ? loadUsersFile(usersFile) : [],
     allowAnonymous,
     limits: limitsFromEnv(),
-    aedes: shared?.aedes,
+    shared,
     log,
   });
   const shutdown = (signal: string) => {
     log.info({ signal }, 'stopping');
-    void broker
-      .stop()
-      .then(() => shared?.close())
-      .then(() => process.exit(0));
+    void broker.stop().then(() => process.exit(0));
   };
   // `systemctl reload` / `docker kill -s HUP`: re-read the users file after an account change.
   process.on('SIGHUP', () => {

@@ -2,10 +2,11 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
-import { Aedes, type AedesOptions } from 'aedes';
+import { Aedes, type Client } from 'aedes';
 import { pino, type Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { createAuthorizer } from './auth';
+import type { SharedState } from './cluster';
 import { BROKER_ERRORS, BrokerError } from './errors';
 import { GuardedStream } from './guarded-stream';
 import { ConnectionLimiter, type ConnectionLimits } from './limits';
@@ -47,8 +48,8 @@ export interface BrokerOptions {
   /** Anonymous clients get the admin role: only for loopback tests or a closed bench. */
   allowAnonymous?: boolean;
   limits?: Partial<BrokerLimits>;
-  /** Shared state for several brokers (cluster.ts): an mqemitter and a persistence. */
-  aedes?: Pick<AedesOptions, 'mq' | 'persistence' | 'id'>;
+  /** State shared with other brokers (cluster.ts); closed by stop(). */
+  shared?: SharedState | undefined;
   log?: Logger;
 }
 
@@ -94,7 +95,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     log,
   });
   const aedes = await Aedes.createBroker({
-    ...options.aedes,
+    ...options.shared?.aedes,
     connectTimeout: limits.connectTimeoutMs,
     ...authorizer.handlers,
   });
@@ -182,11 +183,21 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       setUsers: (users) => authorizer.setUsers(users),
       async stop(timeoutMs = 3000) {
         for (const client of wss?.clients ?? []) client.terminate();
-        const closed = Promise.all([
-          new Promise<void>((resolve) => aedes.close(() => resolve())),
-          ...servers.map(close),
-          new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve())),
-        ]);
+        const closed = (async () => {
+          const listenersClosed = Promise.all(servers.map(close)); // stop accepting now
+          // Clients first, then the shared persistence (it unsubscribes through the
+          // emitter), then aedes, which closes the emitter.
+          const clients = Object.values(
+            (aedes as unknown as { clients: Record<string, Client> }).clients,
+          );
+          await Promise.all(
+            clients.map((c) => new Promise<void>((resolve) => c.close(() => resolve()))),
+          );
+          await options.shared?.close();
+          await new Promise<void>((resolve) => aedes.close(() => resolve()));
+          await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+          await listenersClosed;
+        })();
         const timedOut = await Promise.race([
           closed.then(() => false),
           new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref()),
