@@ -107,6 +107,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   );
 
   const limiter = new ConnectionLimiter(limits.connections);
+  /** Every accepted socket, so that stop() also ends those that never sent CONNECT. */
+  const sockets = new Set<Socket>();
   /** Per-address limits on the raw TCP socket, before TLS, WebSocket or MQTT cost anything. */
   const admit = (listener: string) => (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
@@ -117,7 +119,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       socket.destroy();
       return false;
     }
-    socket.once('close', () => limiter.release(address));
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      limiter.release(address);
+    });
     return true;
   };
   /** Hands an MQTT byte stream to aedes, closing it at the header of an oversized packet. */
@@ -196,6 +202,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           await options.shared?.close();
           await new Promise<void>((resolve) => aedes.close(() => resolve()));
           await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+          for (const socket of sockets) socket.destroy(); // half-open, never sent CONNECT
           await listenersClosed;
         })();
         const timedOut = await Promise.race([

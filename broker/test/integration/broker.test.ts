@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,6 +90,24 @@ describe('broker authentication', () => {
     await expect(
       connect(url, { clientId: 'takt-gw-gw-2', username: 'gw-1', password: 's3cret' }),
     ).rejects.toThrow(/Identifier rejected/i);
+  });
+
+  it('stop() also ends connections that never sent CONNECT', async () => {
+    const other = await startBroker({
+      host: '127.0.0.1',
+      port: 0,
+      users: [],
+      limits: { connectTimeoutMs: 60_000 }, // so that only stop() can end it within the test
+      log: testLog,
+    });
+    const socket = await new Promise<Socket>((resolve) => {
+      const s: Socket = tcpConnect(other.port, '127.0.0.1', () => resolve(s));
+    });
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    await other.stop(20_000);
+    await ended;
+    expect(socket.destroyed).toBe(true);
   });
 
   it('reports a port already in use plainly', async () => {
