@@ -32,7 +32,23 @@ export class GuardedStream extends Duplex {
   }
 
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (e?: Error | null) => void) {
-    this.inner.write(chunk, encoding, callback);
+    // Done as soon as the socket has taken it (or, when its buffer is full, once it drains):
+    // waiting for the socket's own callback would send one packet per event-loop turn.
+    if (this.inner.write(chunk, encoding)) callback();
+    else this.inner.once('drain', () => callback());
+  }
+
+  /** mqtt-packet corks the stream around each packet's pieces: keep them in one write. */
+  override _writev(
+    chunks: { chunk: Buffer; encoding: BufferEncoding }[],
+    callback: (e?: Error | null) => void,
+  ): void {
+    this.inner.cork();
+    let ok = true;
+    for (const { chunk, encoding } of chunks) ok = this.inner.write(chunk, encoding);
+    this.inner.uncork();
+    if (ok) callback();
+    else this.inner.once('drain', () => callback());
   }
 
   override _final(callback: (e?: Error | null) => void): void {
