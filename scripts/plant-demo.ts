@@ -7,15 +7,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { hashPassword } from '@takt/broker';
+import { hashPassword, type BrokerUser } from '@takt/broker';
 import { demoAccess } from './demo-access';
-import { envPort } from '@takt/protocol';
+import { envPort, gatewayConfigSchema, loadYamlConfig } from '@takt/protocol';
 
 const root = resolve(import.meta.dirname, '..');
 const stateDir = resolve(root, '.takt');
 const httpPort = envPort('TAKT_HTTP_PORT', 8080)!;
 const mqttPort = envPort('TAKT_BROKER_PORT', 1883)!;
 const pgPort = envPort('TAKT_PG_PORT', 54329)!;
+const demoGatewayFile = 'firmware-configs/demo-gateway.yaml';
+// The demo gateway's broker account is bound to its site and id (the broker's ACL).
+const demoGateway = loadYamlConfig(resolve(root, demoGatewayFile), gatewayConfigSchema);
 const children: { name: string; proc: ChildProcess }[] = [];
 let stopping = false;
 
@@ -117,9 +120,15 @@ async function main(): Promise<void> {
   writeFileSync(
     usersFile,
     JSON.stringify([
-      { username: 'gw-demo-1', passwordHash: await hashPassword(gatewayPassword) },
-      { username: 'ingest', passwordHash: await hashPassword(ingestPassword) },
-    ]),
+      {
+        username: demoGateway.mqtt.username ?? demoGateway.gateway.id,
+        passwordHash: await hashPassword(gatewayPassword),
+        role: 'gateway',
+        site: demoGateway.gateway.site,
+        gatewayId: demoGateway.gateway.id,
+      },
+      { username: 'ingest', passwordHash: await hashPassword(ingestPassword), role: 'ingest' },
+    ] satisfies BrokerUser[]),
     { mode: 0o600 },
   );
 
@@ -139,7 +148,7 @@ async function main(): Promise<void> {
   });
   const url = `http://127.0.0.1:${httpPort}`;
   await waitForHealth(url, 60_000);
-  run('edge', 'edge-agent/src/main.ts', ['firmware-configs/demo-gateway.yaml'], {
+  run('edge', 'edge-agent/src/main.ts', [demoGatewayFile], {
     TAKT_MQTT_PASSWORD: gatewayPassword,
     TAKT_MQTT_URL: mqttUrl,
   });

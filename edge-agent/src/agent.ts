@@ -48,6 +48,17 @@ export async function startEdgeAgent(
       EDGE_ERRORS.EDGE_ERR_NO_PASSWORD(initial.mqtt.passwordEnv),
     );
   }
+  let ca: Buffer | undefined;
+  if (initial.mqtt.caFile) {
+    try {
+      ca = readFileSync(initial.mqtt.caFile);
+    } catch (error) {
+      throw new EdgeError(
+        'EDGE_ERR_CA_FILE',
+        EDGE_ERRORS.EDGE_ERR_CA_FILE(initial.mqtt.caFile, (error as Error).message),
+      );
+    }
+  }
   const stateDir = join(initial.stateDir, initial.gateway.id);
   const seq = new SeqStore(stateDir);
   const startedAt = now();
@@ -57,6 +68,7 @@ export async function startEdgeAgent(
   const publisher = new Publisher({
     config,
     password,
+    ca,
     seq,
     log,
     now,

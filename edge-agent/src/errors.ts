@@ -4,6 +4,8 @@ export const EDGE_ERRORS = {
     `cannot use state directory ${dir} (it keeps the message counter): ${reason}`,
   EDGE_ERR_NO_PASSWORD: (envName: string) =>
     `the MQTT password is not set: put it in the environment variable ${envName}`,
+  EDGE_ERR_CA_FILE: (file: string, reason: string) =>
+    `cannot read mqtt.caFile ${file} (the CA of the broker's TLS certificate): ${reason}`,
   EDGE_ERR_UNKNOWN_DRIVER: (kind: string) => `no driver for "${kind}"`,
   EDGE_ERR_OPCUA_NO_PASSWORD: (device: string, envName: string) =>
     `OPC UA device "${device}" logs in with a username, but its password is not set: ` +

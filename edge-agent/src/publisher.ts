@@ -7,6 +7,8 @@ import type { SeqStore } from './seq-store';
 export interface PublisherOptions {
   config: GatewayConfig;
   password: string | undefined;
+  /** The broker's CA (mqtt.caFile), for TLS. */
+  ca?: Buffer | undefined;
   seq: SeqStore;
   log: Logger;
   now: () => number;
@@ -48,6 +50,7 @@ export class Publisher {
       clientId: `takt-gw-${gateway.id}`,
       username: m.username,
       password: opts.password,
+      ...(opts.ca ? { ca: opts.ca } : {}),
       keepalive: m.keepaliveS,
       clean: true,
       reconnectPeriod: 2000,

@@ -6,6 +6,7 @@ import { startIngest } from './service';
 /**
  * Ingest as its own process. Settings (environment): DATABASE_URL (required),
  * TAKT_MQTT_URL (mqtt://127.0.0.1:1883), TAKT_MQTT_USERNAME, TAKT_MQTT_PASSWORD,
+ * TAKT_MQTT_CLIENT_ID (takt-ingest), TAKT_MQTT_TOPICS (comma-separated; takt/v1/#),
  * TAKT_HTTP_HOST (127.0.0.1), TAKT_HTTP_PORT (8080), TAKT_PLANT_FILE, TAKT_DASHBOARD_DIR,
  * TAKT_HTTPS (false), TAKT_TRUST_PROXY (false), TAKT_SESSION_HOURS (12),
  * TAKT_LOGIN_MAX_FAILURES (5), TAKT_LOGIN_WINDOW_S (900).
@@ -42,6 +43,11 @@ async function main(): Promise<void> {
       url: process.env.TAKT_MQTT_URL ?? 'mqtt://127.0.0.1:1883',
       username: process.env.TAKT_MQTT_USERNAME,
       password: process.env.TAKT_MQTT_PASSWORD,
+      // One client id per instance (persistent sessions are per id); a subtree per instance.
+      clientId: process.env.TAKT_MQTT_CLIENT_ID || undefined,
+      topics: process.env.TAKT_MQTT_TOPICS?.split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
     },
     http: {
       host: process.env.TAKT_HTTP_HOST ?? '127.0.0.1',

@@ -24,6 +24,12 @@ export interface IngestOptions {
     username?: string | undefined;
     password?: string | undefined;
     clientId?: string;
+    /**
+     * Filters to subscribe to; default everything (`takt/v1/#`). Several ingest instances
+     * split the plant by subtree, or use `$share/<group>/takt/v1/#` on a broker that has
+     * shared subscriptions (docs/deployment.md).
+     */
+    topics?: readonly string[] | undefined;
   };
   http: { host: string; port: number };
   plantFile?: string | undefined;

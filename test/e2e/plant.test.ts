@@ -135,6 +135,8 @@ describe('sim -> edge agent -> broker -> ingest -> PostgreSQL -> API -> socket.i
       '127.0.0.1',
       '-p',
       String(stack.broker.port),
+      '-i',
+      'takt-gw-gw-demo-1/mosquitto-pub', // the broker binds client ids to the gateway's account
       '-u',
       'gw-demo-1',
       '-P',
@@ -147,6 +149,7 @@ describe('sim -> edge agent -> broker -> ingest -> PostgreSQL -> API -> socket.i
       '{"v":1,"seq":1,"ts":1,"good":"many","reject":0}',
     ]);
     const client = await mqtt.connectAsync(stack.mqttUrl, {
+      clientId: 'takt-gw-gw-demo-1/test',
       username: 'gw-demo-1',
       password: stack.credentials.gateway,
     });
@@ -180,6 +183,7 @@ describe('sim -> edge agent -> broker -> ingest -> PostgreSQL -> API -> socket.i
 
   it('stores a redelivered message once (dedupe on gateway and seq)', async () => {
     const client = await mqtt.connectAsync(stack.mqttUrl, {
+      clientId: 'takt-gw-gw-demo-1/test',
       username: 'gw-demo-1',
       password: stack.credentials.gateway,
     });

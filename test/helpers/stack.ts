@@ -57,8 +57,14 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
     host: '127.0.0.1',
     port: 0,
     users: [
-      { username: 'gw-demo-1', passwordHash: await hashPassword(credentials.gateway) },
-      { username: 'ingest', passwordHash: await hashPassword(credentials.ingest) },
+      {
+        username: 'gw-demo-1',
+        passwordHash: await hashPassword(credentials.gateway),
+        role: 'gateway',
+        site: 'demo-plant',
+        gatewayId: 'gw-demo-1',
+      },
+      { username: 'ingest', passwordHash: await hashPassword(credentials.ingest), role: 'ingest' },
     ],
     log: testLog,
   });
@@ -145,6 +151,9 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
     scanner,
     async publishScan(station, scan) {
       const client = await mqtt.connectAsync(mqttUrl, {
+        // A second connection of the gateway's account: its own client id under the
+        // gateway's (the broker binds client ids to accounts).
+        clientId: `takt-gw-${demo.gateway.id}/test-scans`,
         username: 'gw-demo-1',
         password: credentials.gateway,
       });

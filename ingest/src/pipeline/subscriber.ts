@@ -8,6 +8,8 @@ export interface SubscriberOptions {
   username?: string | undefined;
   password?: string | undefined;
   clientId?: string;
+  /** Default: everything, `takt/v1/#`. */
+  topics?: readonly string[] | undefined;
   log: Logger;
   onItem: (item: IngestItem) => void;
 }
@@ -47,7 +49,7 @@ export function startSubscriber(opts: SubscriberOptions): RunningSubscriber {
     (client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
     opts.log.info({ broker: new URL(opts.url).host }, 'ingest connected to broker'); // never user:pass
     // Re-subscribing on every connect is harmless and covers a broker that lost its sessions.
-    client.subscribeAsync(topics.all, { qos: 1 }).then(
+    client.subscribeAsync(opts.topics?.length ? [...opts.topics] : topics.all, { qos: 1 }).then(
       () => resolveReady(),
       (error: Error) => opts.log.error({ err: error.message }, 'subscribe failed'),
     );

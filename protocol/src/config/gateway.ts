@@ -43,6 +43,11 @@ export const gatewayConfigSchema = z
         .string()
         .regex(/^[A-Z_][A-Z0-9_]*$/)
         .default('TAKT_MQTT_PASSWORD'),
+      /**
+       * PEM file of the CA that signed the broker's TLS certificate (mqtts:// or wss:// to a
+       * broker with the plant's own CA). Absent: the system's trusted CAs.
+       */
+      caFile: z.string().min(1).optional(),
       keepaliveS: z.number().int().min(5).max(3600).default(30),
       /** Publishes waiting for the broker's PUBACK at once. */
       maxInflight: z.number().int().min(1).max(1000).default(100),

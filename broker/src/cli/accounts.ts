@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { addAccount, removeAccount, type AccountSpec } from '../accounts';
+import { loadUsersFile } from '../users';
+
+/**
+ * Broker accounts from the command line (README "Broker accounts"):
+ *   npm run broker:add-gateway -- <site> <gatewayId> [--username U] [--rotate]
+ *   npm run broker:accounts -- add-service ingest|admin <username> [--rotate]
+ *   npm run broker:accounts -- remove <username>
+ *   npm run broker:accounts -- list
+ * The users file is --users-file, else TAKT_BROKER_USERS_FILE, else broker/users.json.
+ * A new password is printed once, on stdout; only its scrypt hash is stored.
+ */
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'users-file': { type: 'string' },
+    username: { type: 'string' },
+    rotate: { type: 'boolean', default: false },
+  },
+});
+const file = values['users-file'] ?? process.env.TAKT_BROKER_USERS_FILE ?? 'broker/users.json';
+const [command, ...args] = positionals;
+
+function usage(): never {
+  console.error(
+    'usage: accounts add-gateway <site> <gatewayId> [--username U] [--rotate]\n' +
+      '       accounts add-service ingest|admin <username> [--rotate]\n' +
+      '       accounts remove <username> | list      [--users-file FILE]',
+  );
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  if (command === 'list') {
+    for (const u of loadUsersFile(file))
+      console.log(
+        u.role === 'gateway'
+          ? `${u.username}\tgateway\t${u.site}/${u.gatewayId}`
+          : `${u.username}\t${u.role}`,
+      );
+    return;
+  }
+  if (command === 'remove') {
+    if (args.length !== 1) usage();
+    const removed = removeAccount(file, args[0]!);
+    console.log(removed ? `removed ${args[0]} from ${file}` : `no account ${args[0]} in ${file}`);
+    if (!removed) process.exit(1);
+    return;
+  }
+  let spec: AccountSpec;
+  if (command === 'add-gateway' && args.length === 2) {
+    spec = { role: 'gateway', site: args[0]!, gatewayId: args[1]!, username: values.username };
+  } else if (
+    command === 'add-service' &&
+    args.length === 2 &&
+    (args[0] === 'ingest' || args[0] === 'admin')
+  ) {
+    spec = { role: args[0], username: args[1]! };
+  } else usage();
+  const added = await addAccount(file, spec, { rotate: values.rotate });
+  console.error(`${added.replaced ? 'new password for' : 'added'} ${added.username} in ${file}`);
+  console.error('the password below is shown once; only its hash is stored:');
+  console.log(`username=${added.username}`);
+  console.log(`password=${added.password}`);
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
