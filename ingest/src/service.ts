@@ -11,6 +11,8 @@ import { startSubscriber } from './pipeline/subscriber';
 import { writeBatchIsolating, type WriteResult } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { plugins } from './plugins';
+import type { AlertSettings } from './plugins/types';
+import { DEFAULT_DELIVERY } from './alerts/delivery/deliverer';
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
   new URL('../../dashboard/dist/app', import.meta.url),
@@ -28,6 +30,7 @@ export interface IngestOptions {
   plantFile?: string | undefined;
   dashboardDir?: string | undefined;
   batch?: { maxItems: number; maxDelayMs: number };
+  alerts?: Partial<AlertSettings>;
   log?: Logger;
 }
 
@@ -95,8 +98,8 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
   const stops: (() => Promise<void> | void)[] = [];
   try {
     await migrate(pool, log);
-    if (opts.plantFile)
-      await applyPlantModel(pool, loadYamlConfig(opts.plantFile, plantModelSchema));
+    const plant = opts.plantFile ? loadYamlConfig(opts.plantFile, plantModelSchema) : undefined;
+    if (plant) await applyPlantModel(pool, plant);
 
     const { app, io, routes } = createHttpApp(log, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
     const batchListeners: ((batch: WriteResult) => void)[] = [];
@@ -108,6 +111,15 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       log,
       onBatch: (fn: (batch: WriteResult) => void) => batchListeners.push(fn),
       onStop: (fn: () => Promise<void> | void) => stops.push(fn),
+      plant,
+      alerts: {
+        now: Date.now,
+        tickMs: 1000,
+        pollMs: 30_000,
+        delivery: DEFAULT_DELIVERY,
+        env: process.env,
+        ...opts.alerts,
+      },
     };
     for (const plugin of plugins) await plugin(app, ctx);
 

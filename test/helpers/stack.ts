@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword, startBroker, type RunningBroker } from '@takt/broker';
 import { startEdgeAgent, type RunningEdgeAgent } from '@takt/edge-agent';
-import { startIngest, type RunningIngest } from '@takt/ingest';
+import { startIngest, type IngestOptions, type RunningIngest } from '@takt/ingest';
 import {
   encodePayload,
   gatewayConfigSchema,
@@ -41,7 +41,14 @@ export interface Stack {
  * Modbus TCP PLCs, aedes, ingest on a fresh PostgreSQL database, and the demo gateway's
  * config pointed at the sim's ports.
  */
-export async function startStack(options: { dashboardDir?: string } = {}): Promise<Stack> {
+export async function startStack(
+  options: {
+    dashboardDir?: string;
+    /** Another plant model than the demo's (e.g. with alert rules pointing at test receivers). */
+    plantFile?: string;
+    alerts?: IngestOptions['alerts'];
+  } = {},
+): Promise<Stack> {
   const credentials = { gateway: 'gw-pass-123', ingest: 'ingest-pass-456' };
   const broker = await startBroker({
     host: '127.0.0.1',
@@ -71,7 +78,8 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
       clientId: `ingest-${Math.random()}`,
     },
     http: { host: '127.0.0.1', port: 0 },
-    plantFile: join(root, 'ingest/plant/demo-plant.yaml'),
+    plantFile: options.plantFile ?? join(root, 'ingest/plant/demo-plant.yaml'),
+    ...(options.alerts ? { alerts: options.alerts } : {}),
     dashboardDir: options.dashboardDir,
     batch: { maxItems: 5000, maxDelayMs: 50 },
     log: testLog,

@@ -34,6 +34,8 @@ export interface AlertEffect {
   /** Channel ids to tell: none in quiet hours, the escalation's on `escalated`. */
   notify: string[];
   quiet: boolean;
+  /** What the person said (ack or hand clear). */
+  comment?: string;
 }
 
 interface Track {

@@ -24,6 +24,8 @@ export interface WriteResult {
   scans: Msg<'scan'>[];
   /** Pieces made per machine in this batch, for the work orders. */
   counts: CountDeltaRow[];
+  /** Every message stored by this batch (duplicates left out) and every gateway status, for the alerts. */
+  messages: DecodedMessage[];
 }
 
 /**
@@ -40,6 +42,7 @@ export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Prom
     lateCounts: 0,
     scans: [],
     counts: [],
+    messages: [],
   };
   const client = await pool.connect();
   try {
@@ -74,6 +77,7 @@ export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Prom
     await writeScans(client, result.scans);
     await client.query('COMMIT');
     for (const m of forMachines) result.machines.add(m.machineId);
+    result.messages = [...messages.filter((m) => m.kind === 'status'), ...fresh];
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -191,6 +195,7 @@ export async function writeBatchIsolating(
     lateCounts: 0,
     scans: [],
     counts: [],
+    messages: [],
   };
   for (const item of items) {
     let result: WriteResult;
@@ -214,6 +219,7 @@ export async function writeBatchIsolating(
     total.lateCounts += result.lateCounts;
     total.scans.push(...result.scans);
     total.counts.push(...result.counts);
+    total.messages.push(...result.messages);
   }
   return total;
 }

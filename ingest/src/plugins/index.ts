@@ -1,3 +1,4 @@
+import { alertsPlugin } from './alerts';
 import { healthPlugin } from './health';
 import { livePlugin } from './live';
 import { machinesPlugin } from './machines';
@@ -13,5 +14,6 @@ export const plugins: readonly IngestPlugin[] = [
   oeePlugin,
   workOrdersPlugin,
   livePlugin,
+  alertsPlugin,
   retentionPlugin,
 ];
