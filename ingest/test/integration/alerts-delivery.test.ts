@@ -20,6 +20,8 @@ let ingest: RunningIngest;
 let gw: MqttClient;
 let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
 const hooks: Record<string, Receiver> = {};
+/** The escalation's second channel (kept apart from `hooks`, which count one message each). */
+let pager: Receiver;
 let seq = 1;
 
 interface Alert {
@@ -79,6 +81,7 @@ beforeAll(async () => {
     hooks[name] = await startWebhookReceiver({ answer: '{"errcode":0,"errmsg":"ok"}' });
   hooks.slack = await startWebhookReceiver({ answer: 'ok' });
   hooks.teams = await startWebhookReceiver();
+  pager = await startWebhookReceiver();
   smtp = await startSmtpReceiver({ users: { takt: 'mail-pass' } });
   const rule = { kind: 'threshold', machines: ['press-01'], above: 80, severity: 'critical' };
   const plant = {
@@ -97,6 +100,7 @@ beforeAll(async () => {
         { id: 'wecom', type: 'webhook', format: 'wecom', url: hooks.wecom!.url },
         { id: 'slack', type: 'webhook', format: 'slack', url: hooks.slack.url },
         { id: 'teams', type: 'webhook', format: 'teams', url: hooks.teams.url },
+        { id: 'pager', type: 'webhook', url: pager.url },
         { id: 'dead', type: 'webhook', url: `http://127.0.0.1:${await closedPort()}/hook` },
         {
           id: 'mail',
@@ -115,6 +119,14 @@ beforeAll(async () => {
         },
         { ...rule, id: 'pressure', tag: 'pressure', above: 5, notify: ['dead'] },
         { ...rule, id: 'typo', tag: 'tmperature' },
+        // Unacknowledged for 0.6 s: the pager is told; the first channel told nothing more.
+        {
+          ...rule,
+          id: 'vibration',
+          tag: 'vibration',
+          above: 3,
+          escalate: { afterMin: 0.01, notify: ['pager'] },
+        },
       ],
     },
   };
@@ -147,6 +159,7 @@ afterAll(async () => {
   await ingest?.stop();
   await broker?.stop();
   for (const hook of Object.values(hooks)) await hook.stop();
+  await pager?.stop();
   await smtp?.stop();
 });
 
@@ -230,6 +243,23 @@ describe('alert delivery to chat tools and e-mail', () => {
         },
       ]),
     );
+  });
+
+  it('escalates an unacknowledged alert to the second channel, once', async () => {
+    await send('vibration', 7);
+    const alert = await waitFor('the vibration alert', () => alertOf('vibration'));
+    const message = await waitFor('the escalation', () => pager.received[0]);
+    expect(message.json).toMatchObject({ event: 'escalated', alert: { id: alert.id } });
+    const escalated = await api<{ escalatedAt: string | null; status: string }>(
+      `/api/alerts/${alert.id}`,
+    );
+    expect(escalated.body).toMatchObject({ status: 'open', escalatedAt: expect.any(String) });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(pager.received).toHaveLength(1);
+    // Cleared: the pager heard it escalate, so it hears it clear.
+    await send('vibration', 1);
+    await waitFor('the clear notice', () => (pager.received.length === 2 ? true : undefined));
+    expect(pager.received[1]!.json).toMatchObject({ event: 'cleared' });
   });
 
   it('refuses bad requests plainly', async () => {
