@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { siteTitle } from './lib/group-by-line';
 import { useLiveMachines } from './live/use-live-machines';
 import { useNow } from './live/use-now';
+import { AndonStrip } from './components/AndonStrip';
 import { BoardHeader } from './components/BoardHeader';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { PlantBoard } from './components/PlantBoard';
@@ -26,6 +27,7 @@ export function App() {
         serverNowMs={serverNowMs}
       />
       <ConnectionBanner status={live.status} lastDataAtMs={live.lastDataAtMs} />
+      <AndonStrip alerts={live.alerts} />
       <PlantBoard
         machines={machines}
         serverNowMs={serverNowMs}

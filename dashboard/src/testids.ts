@@ -16,4 +16,6 @@ export const TEST_IDS = {
   connectionStatus: 'connection-status',
   clock: 'board-clock',
   siteName: 'site-name',
+  andon: 'andon',
+  andonAlert: 'andon-alert',
 } as const;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { alertRuleSchema } from './config/alerts';
+import { alertRuleSchema, alertSeveritySchema, type AlertSeverity } from './config/alerts';
+
+export type { AlertSeverity };
 
 /** socket.io events of the alerts, server -> screen (andon and maintenance views). */
 export const ALERT_EVENTS = {
@@ -33,4 +35,34 @@ export const alertRulesBodySchema = z.strictObject({
 export const alertExportQuerySchema = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+});
+
+const iso = z.iso.datetime({ offset: true });
+
+/** One alert as the API and socket.io serve it (ingest/src/alerts/store.ts alertJson). */
+export const alertItemSchema = z.object({
+  id: z.number().int(),
+  rule: z.string(),
+  subject: z.string(),
+  severity: alertSeveritySchema,
+  status: z.enum(ALERT_STATUSES),
+  openedAt: iso,
+  value: z.number().nullable(),
+  message: z.string(),
+  acknowledgedAt: iso.nullable(),
+  acknowledgedBy: z.string().nullable(),
+  ackComment: z.string().nullable(),
+  clearedAt: iso.nullable(),
+  clearedBy: z.string().nullable(),
+  escalatedAt: iso.nullable(),
+  deliveryFailed: z.boolean(),
+});
+export type AlertItem = z.infer<typeof alertItemSchema>;
+
+/** `alerts:snapshot`: every alert not cleared. */
+export const alertsSnapshotSchema = z.object({ alerts: z.array(alertItemSchema), serverTime: iso });
+/** `alerts:update`: what happened to one alert. */
+export const alertUpdateSchema = z.object({
+  event: z.enum(['opened', 'acknowledged', 'escalated', 'cleared']),
+  alert: alertItemSchema,
 });

@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEdgeAgent, type RunningEdgeAgent } from '@takt/edge-agent';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { startSmtpReceiver, startWebhookReceiver } from '../../ingest/test/helpers/receivers';
@@ -18,6 +19,8 @@ let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
 let clockOffsetMs = 0;
 let restartedEdge: RunningEdgeAgent | undefined;
+let browser: Browser;
+let page: Page;
 
 interface Alert {
   id: number;
@@ -85,9 +88,24 @@ beforeAll(async () => {
       env: { TEST_HOOK_SECRET: SECRET },
     },
   });
+  // The wall board's andon, in Debian's chromium (as board.browser.test.ts runs it).
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  await page.goto(stack.ingest.url);
 }, 120_000);
 
 afterAll(async () => {
+  await browser?.close();
   await restartedEdge?.stop();
   await stack?.stop();
   await hook?.stop();
@@ -141,6 +159,11 @@ describe('alerts end to end: sim -> edge -> broker -> ingest -> webhook and e-ma
       const h = heard(alert!.id);
       return h.hook.length === 1 && h.mail.length === 1 ? true : undefined;
     });
+    const andon = page.locator(`[data-testid="andon-alert"][data-alert-id="${alert!.id}"]`);
+    await andon.waitFor({ timeout: 10_000 });
+    expect(await andon.textContent()).toContain('press-01 temperature');
+    mkdirSync(join(root, 'dist/screenshots'), { recursive: true });
+    await page.screenshot({ path: join(root, 'dist/screenshots/andon.png') });
     await settle(); // still hot: no second alert, no second message
     expect(await alertsOf('hot-press')).toHaveLength(1);
     expect(heard(alert!.id)).toEqual({ hook: ['opened'], mail: ['opened'] });
@@ -169,6 +192,11 @@ describe('alerts end to end: sim -> edge -> broker -> ingest -> webhook and e-ma
     });
     expect((await api(`/api/alerts/${alert!.id}/ack`, { by: 'x' })).status).toBe(409);
 
+    await page.waitForSelector(
+      `[data-testid="andon-alert"][data-alert-id="${alert!.id}"][data-status="acknowledged"]`,
+      { timeout: 10_000 },
+    );
+
     plc.pin({ ...base, temperatureC: 77 }); // below the limit, inside the 5 degree margin
     await settle();
     expect((await alertsOf('hot-press'))[0]!.status).toBe('acknowledged');
@@ -179,6 +207,7 @@ describe('alerts end to end: sim -> edge -> broker -> ingest -> webhook and e-ma
       return a?.status === 'cleared' ? a : undefined;
     });
     expect(cleared.clearedBy).toBe('condition');
+    await andon.waitFor({ state: 'detached', timeout: 10_000 }); // gone from the andon
     await waitFor('the clear notices', () => {
       const h = heard(alert!.id);
       return h.hook.length === 2 && h.mail.length === 2 ? h : undefined;
