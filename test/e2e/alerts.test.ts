@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -275,38 +276,73 @@ describe('alerts end to end: sim -> edge -> broker -> ingest -> webhook and e-ma
     expect(heard(alert!.id)).toEqual({ hook: ['opened', 'cleared'], mail: ['opened', 'cleared'] });
   });
 
-  it('the gateway going offline alerts once; back online clears it', async () => {
-    await stack.edge.stop();
-    const [alert] = await waitFor('the gateway-offline alert', async () => {
-      const open = await alertsOf('gateway-down', 'open');
-      return open.length > 0 ? open : undefined;
-    });
-    expect(alert!.subject).toBe('gw-demo-1');
+  it('the gateway going offline (clean stop, then killed: its last will) alerts once each time; back online clears', async () => {
+    const openAlert = async (known: number[]) =>
+      waitFor('a gateway-offline alert', async () => {
+        const open = (await alertsOf('gateway-down', 'open')).filter((a) => !known.includes(a.id));
+        return open.length > 0 ? open[0] : undefined;
+      });
+    const clearedWithNotices = async (id: number) => {
+      await waitFor(
+        'the gateway-offline alert to clear',
+        async () => {
+          const a = (await alertsOf('gateway-down')).find((x) => x.id === id);
+          return a?.status === 'cleared' ? a : undefined;
+        },
+        30_000,
+      );
+      await waitFor('the clear notices', () => {
+        const h = heard(id);
+        return h.hook.length === 2 && h.mail.length === 2 ? true : undefined;
+      });
+      expect(heard(id)).toEqual({ hook: ['opened', 'cleared'], mail: ['opened', 'cleared'] });
+    };
+
+    await stack.edge.stop(); // a clean stop publishes `offline` itself
+    const stopped = await openAlert([]);
+    expect(stopped.subject).toBe('gw-demo-1');
     await waitFor('both messages', () => {
-      const h = heard(alert!.id);
+      const h = heard(stopped.id);
       return h.hook.length === 1 && h.mail.length === 1 ? true : undefined;
     });
-    expect(
-      (await api(`/api/alerts/${alert!.id}/ack`, { by: 'li.na', comment: 'checking the Pi' }))
-        .status,
-    ).toBe(200);
+    const ack = await api(`/api/alerts/${stopped.id}/ack`, {
+      by: 'li.na',
+      comment: 'checking the Pi',
+    });
+    expect(ack.status).toBe(200);
 
-    restartedEdge = await startEdgeAgent(stack.gateway, {
-      password: stack.credentials.gateway,
-      log: testLog,
-    });
-    await waitFor(
-      'the gateway-offline alert to clear',
-      async () => {
-        const [a] = await alertsOf('gateway-down');
-        return a?.status === 'cleared' ? a : undefined;
-      },
-      30_000,
+    // The agent as its own process (as on the Pi), reading one press.
+    const dir = mkdtempSync(join(tmpdir(), 'takt-edge-kill-'));
+    const file = join(dir, 'gateway.yaml');
+    const press = stack.gateway.devices.find((d) => d.machine === 'press-01')!;
+    writeFileSync(
+      file,
+      stringify({ ...stack.gateway, stateDir: join(dir, 'state'), devices: [press] }),
     );
-    await waitFor('the clear notices', () => {
-      const h = heard(alert!.id);
-      return h.hook.length === 2 && h.mail.length === 2 ? true : undefined;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'edge-agent/src/main.ts', file], {
+      cwd: root,
+      env: { ...process.env, TAKT_MQTT_PASSWORD: stack.credentials.gateway, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
     });
-    expect(heard(alert!.id)).toEqual({ hook: ['opened', 'cleared'], mail: ['opened', 'cleared'] });
+    try {
+      await clearedWithNotices(stopped.id); // its birth says online
+
+      child.kill('SIGKILL'); // no goodbye: the broker publishes the last will
+      const killed = await openAlert([stopped.id]);
+      await waitFor('both messages', () => {
+        const h = heard(killed.id);
+        return h.hook.length === 1 && h.mail.length === 1 ? true : undefined;
+      });
+      await settle();
+      expect(await alertsOf('gateway-down', 'open')).toHaveLength(1);
+
+      restartedEdge = await startEdgeAgent(stack.gateway, {
+        password: stack.credentials.gateway,
+        log: testLog,
+      });
+      await clearedWithNotices(killed.id);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });
