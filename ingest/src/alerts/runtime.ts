@@ -7,7 +7,14 @@ import { Deliverer } from './delivery/deliverer';
 import type { AlertNotice } from './delivery/formats';
 import { AlertEngine, type AlertEffect } from './engine';
 import { pollOee, pollWorkOrders } from './polled';
-import { alertJson, loadAlerts, storeEffect, syncRules, type StoredAlert } from './store';
+import {
+  alertJson,
+  clearOrphans,
+  loadAlerts,
+  storeEffect,
+  syncRules,
+  type StoredAlert,
+} from './store';
 import { AlertWatcher } from './stream';
 
 /**
@@ -43,6 +50,12 @@ export class AlertRuntime {
     settings: AlertSettings,
   ): Promise<AlertRuntime> {
     const rules = await syncRules(pool, plant?.alerts.rules ?? []);
+    const orphans = await clearOrphans(
+      pool,
+      rules.filter((r) => r.enabled).map((r) => r.id),
+      settings.now(),
+    );
+    if (orphans > 0) log.info({ alerts: orphans }, 'alerts of rules no longer in force cleared');
     const deliverer = new Deliverer(
       pool,
       plant?.alerts.channels ?? [],

@@ -224,3 +224,20 @@ export async function replaceRules(
     client.release();
   }
 }
+
+/** Alerts left open by rules no longer in force (the plant file dropped them): cleared, with an event. */
+export async function clearOrphans(pool: Pool, ruleIds: readonly string[], now: number) {
+  const { rows } = await pool.query<{ id: string }>(
+    `UPDATE alerts SET status = 'cleared', cleared_at = $2, cleared_by = 'rule-removed'
+      WHERE status <> 'cleared' AND NOT (rule_id = ANY($1::text[]))
+      RETURNING id`,
+    [ruleIds, new Date(now)],
+  );
+  if (rows.length > 0)
+    await pool.query(
+      `INSERT INTO alert_events (alert_id, time, kind, actor)
+       SELECT unnest($1::bigint[]), $2, 'cleared', 'rule-removed'`,
+      [rows.map((r) => r.id), new Date(now)],
+    );
+  return rows.length;
+}
