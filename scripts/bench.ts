@@ -5,12 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { benchAlerts } from '../bench/alerts';
 import { benchEdge } from '../bench/edge';
 import { benchIngest } from '../bench/ingest';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: benchIngest,
   edge: benchEdge,
+  alerts: benchAlerts,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -45,7 +45,8 @@ interface Track {
   /** Since when the current signal holds. */
   since: number;
   value: number | null;
-  message: string;
+  /** Words for the alert, made only when one opens (readings come far more often than alerts). */
+  message: string | (() => string);
   alert: AlertRecord | undefined;
   /** False after a hand clear while the condition was still there: re-arms when it clears. */
   armed: boolean;
@@ -59,7 +60,7 @@ export interface SignalInput {
   signal: Signal;
   at: number;
   value?: number | null;
-  message?: string;
+  message?: string | (() => string);
 }
 
 /**
@@ -72,6 +73,8 @@ export interface SignalInput {
 export class AlertEngine {
   private rules = new Map<string, AlertRule>();
   private tracks = new Map<string, Track>();
+  /** Bumped on every rule change: the watcher rebuilds its lookup tables. */
+  version = 0;
 
   constructor(
     rules: readonly AlertRule[],
@@ -91,6 +94,7 @@ export class AlertEngine {
   /** New rules (an admin's edit): alerts of removed or disabled rules clear. */
   setRules(rules: readonly AlertRule[], now: number): AlertEffect[] {
     this.rules = new Map(rules.filter((r) => r.enabled).map((r) => [r.id, r]));
+    this.version++;
     const effects: AlertEffect[] = [];
     for (const [key, track] of this.tracks) {
       const rule = this.rules.get(track.rule.id);
@@ -210,7 +214,7 @@ export class AlertEngine {
           status: 'open',
           openedAt: now,
           value: track.value,
-          message: track.message,
+          message: typeof track.message === 'string' ? track.message : track.message(),
           acknowledgedAt: null,
           acknowledgedBy: null,
           ackComment: null,

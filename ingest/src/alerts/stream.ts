@@ -33,9 +33,26 @@ export interface OeeFigures {
  * engine, per rule kind. Pure: it keeps the last reading per tag for rates and the last time
  * each machine and tag was heard for the no-data rules; the clock comes in as arguments.
  */
+/** Rules looked up by what a message names, so a reading costs the rules about it, not all. */
+interface RuleIndex {
+  version: number;
+  /** `<machine>/<tag>` -> threshold and rate rules. */
+  byTag: Map<string, (RuleOf<'threshold'> | RuleOf<'rate'>)[]>;
+  noDataByMachine: Map<string, RuleOf<'no-data'>[]>;
+  downByMachine: Map<string, RuleOf<'machine-down'>[]>;
+  byKind: Map<AlertRule['kind'], AlertRule[]>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 export class AlertWatcher {
   private last = new Map<string, { value: number; ts: number }>();
   private heard = new Map<string, number>();
+  private index: RuleIndex | undefined;
 
   constructor(
     readonly engine: AlertEngine,
@@ -43,8 +60,30 @@ export class AlertWatcher {
     private readonly startedAt: number,
   ) {}
 
+  private lookup(): RuleIndex {
+    if (this.index?.version === this.engine.version) return this.index;
+    const index: RuleIndex = {
+      version: this.engine.version,
+      byTag: new Map(),
+      noDataByMachine: new Map(),
+      downByMachine: new Map(),
+      byKind: new Map(),
+    };
+    for (const rule of this.engine.ruleList) {
+      push(index.byKind, rule.kind, rule);
+      if (rule.kind === 'threshold' || rule.kind === 'rate')
+        for (const m of rule.machines) push(index.byTag, `${m}/${rule.tag}`, rule);
+      if (rule.kind === 'no-data')
+        for (const m of rule.machines) push(index.noDataByMachine, m, rule);
+      if (rule.kind === 'machine-down')
+        for (const m of rule.machines) push(index.downByMachine, m, rule);
+    }
+    this.index = index;
+    return index;
+  }
+
   private rules<K extends AlertRule['kind']>(kind: K): RuleOf<K>[] {
-    return this.engine.ruleList.filter((r): r is RuleOf<K> => r.kind === kind);
+    return (this.lookup().byKind.get(kind) ?? []) as RuleOf<K>[];
   }
 
   samples(samples: readonly SampleInput[]): AlertEffect[] {
@@ -61,10 +100,12 @@ export class AlertWatcher {
     const previous = this.last.get(key);
     if (previous && ts <= previous.ts) return effects; // stale or replayed: the newer value stands
     this.last.set(key, { value: v, ts });
-    const shown = `${formatValue(v)}${unit ? ` ${unit}` : ''}`;
-    for (const rule of this.rules('threshold')) {
-      if (rule.tag !== tag || !rule.machines.includes(machine)) continue;
-      const limit =
+    const rules = this.lookup().byTag.get(key) ?? [];
+    if (rules.length === 0) return effects;
+    const shown = () => `${formatValue(v)}${unit ? ` ${unit}` : ''}`;
+    for (const rule of rules) {
+      if (rule.kind !== 'threshold') continue;
+      const limit = () =>
         rule.above !== undefined && rule.below !== undefined
           ? `outside ${rule.below}..${rule.above}`
           : rule.above !== undefined
@@ -77,14 +118,14 @@ export class AlertWatcher {
           signal: thresholdSignal(rule, v),
           at: ts,
           value: v,
-          message: `${machine} ${tag} ${shown} (limit: ${limit})`,
+          message: () => `${machine} ${tag} ${shown()} (limit: ${limit()})`,
         }),
       );
     }
     if (previous) {
       const perMinute = ((v - previous.value) / (ts - previous.ts)) * 60_000;
-      for (const rule of this.rules('rate')) {
-        if (rule.tag !== tag || !rule.machines.includes(machine)) continue;
+      for (const rule of rules) {
+        if (rule.kind !== 'rate') continue;
         effects.push(
           ...this.engine.signal({
             rule: rule.id,
@@ -92,7 +133,8 @@ export class AlertWatcher {
             signal: rateSignal(rule, perMinute),
             at: ts,
             value: perMinute,
-            message: `${machine} ${tag} changes ${formatValue(perMinute)}/min (limit ${rule.perMinute}/min)`,
+            message: () =>
+              `${machine} ${tag} changes ${formatValue(perMinute)}/min (limit ${rule.perMinute}/min)`,
           }),
         );
       }
@@ -105,8 +147,7 @@ export class AlertWatcher {
     const effects: AlertEffect[] = [];
     for (const key of tag === undefined ? [machine] : [machine, `${machine}/${tag}`])
       this.heard.set(key, Math.max(ts, this.heard.get(key) ?? 0));
-    for (const rule of this.rules('no-data')) {
-      if (!rule.machines.includes(machine)) continue;
+    for (const rule of this.lookup().noDataByMachine.get(machine) ?? []) {
       if (rule.tag !== undefined && rule.tag !== tag) continue;
       effects.push(
         ...this.engine.signal({ rule: rule.id, subject: machine, signal: 'clear', at: ts }),
@@ -117,8 +158,7 @@ export class AlertWatcher {
 
   state(machine: string, state: MachineState, ts: number): AlertEffect[] {
     const effects = this.heardFrom(machine, undefined, ts);
-    for (const rule of this.rules('machine-down')) {
-      if (!rule.machines.includes(machine)) continue;
+    for (const rule of this.lookup().downByMachine.get(machine) ?? []) {
       const down = rule.states.includes(state);
       effects.push(
         ...this.engine.signal({
