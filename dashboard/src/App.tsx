@@ -5,6 +5,7 @@ import { useNow } from './live/use-now';
 import { AndonStrip } from './components/AndonStrip';
 import { BoardHeader } from './components/BoardHeader';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { MaintenanceView } from './components/MaintenanceView';
 import { PlantBoard } from './components/PlantBoard';
 
 export function App() {
@@ -27,15 +28,21 @@ export function App() {
         serverNowMs={serverNowMs}
       />
       <ConnectionBanner status={live.status} lastDataAtMs={live.lastDataAtMs} />
-      <AndonStrip alerts={live.alerts} />
-      <PlantBoard
-        machines={machines}
-        serverNowMs={serverNowMs}
-        seedKey={live.snapshotCount}
-        waitingText={
-          live.status === 'live' ? 'No machines in the plant model.' : 'Waiting for machines…'
-        }
-      />
+      {window.location.pathname === '/maintenance' ? (
+        <MaintenanceView alerts={live.alerts} />
+      ) : (
+        <>
+          <AndonStrip alerts={live.alerts} />
+          <PlantBoard
+            machines={machines}
+            serverNowMs={serverNowMs}
+            seedKey={live.snapshotCount}
+            waitingText={
+              live.status === 'live' ? 'No machines in the plant model.' : 'Waiting for machines…'
+            }
+          />
+        </>
+      )}
     </div>
   );
 }

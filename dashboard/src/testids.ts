@@ -18,4 +18,6 @@ export const TEST_IDS = {
   siteName: 'site-name',
   andon: 'andon',
   andonAlert: 'andon-alert',
+  maintenance: 'maintenance',
+  maintenanceAlert: 'maintenance-alert',
 } as const;

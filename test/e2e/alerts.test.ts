@@ -263,7 +263,25 @@ describe('alerts end to end: sim -> edge -> broker -> ingest -> webhook and e-ma
     await settle();
     expect(await alertsOf('stalled')).toHaveLength(1);
 
-    expect((await api(`/api/alerts/${alert!.id}/ack`, { by: 'li.na' })).status).toBe(200);
+    // Acknowledged from the maintenance view in the browser, as a technician would.
+    const maintenance = await browser.newPage();
+    await maintenance.goto(`${stack.ingest.url}/maintenance`);
+    await maintenance.getByLabel('Your name').fill('li.na');
+    const row = maintenance.locator(
+      `[data-testid="maintenance-alert"][data-alert-id="${alert!.id}"]`,
+    );
+    await row.getByLabel('Comment').fill('material on its way');
+    await row.getByRole('button', { name: 'Acknowledge' }).click();
+    await maintenance.waitForSelector(
+      `[data-testid="maintenance-alert"][data-alert-id="${alert!.id}"][data-status="acknowledged"]`,
+      { timeout: 10_000 },
+    );
+    expect((await alertsOf('stalled'))[0]).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'li.na',
+      ackComment: 'material on its way',
+    });
+    await maintenance.close();
     clockOffsetMs = 0; // back to now: the order started minutes ago, it is not stalled
     await waitFor('the stalled alert to clear', async () => {
       const [a] = await alertsOf('stalled');
