@@ -50,6 +50,8 @@ interface Track {
   alert: AlertRecord | undefined;
   /** False after a hand clear while the condition was still there: re-arms when it clears. */
   armed: boolean;
+  /** Channels that heard the alert open or escalate: they, and only they, hear it clear. */
+  told: Set<string>;
   /** For windowed rules (OEE per shift): the window the signal belongs to. */
   window?: string | undefined;
 }
@@ -123,6 +125,10 @@ export class AlertEngine {
         message: alert.message,
         alert: { ...alert },
         armed: true,
+        told: new Set([
+          ...rule.notify,
+          ...(alert.escalatedAt !== null ? (rule.escalate?.notify ?? []) : []),
+        ]),
       });
     }
   }
@@ -148,6 +154,7 @@ export class AlertEngine {
         message: input.message ?? '',
         alert: undefined,
         armed: true,
+        told: new Set(),
         window,
       };
       this.tracks.set(key, track);
@@ -222,7 +229,9 @@ export class AlertEngine {
           clearedBy: null,
           escalatedAt: null,
         };
-        return [this.effect('opened', track, now, rule.notify)];
+        const opened = this.effect('opened', track, now, rule.notify);
+        track.told = new Set(opened.notify); // none in quiet hours
+        return [opened];
       }
       return [];
     }
@@ -235,7 +244,9 @@ export class AlertEngine {
       now - alert.openedAt >= rule.escalate.afterMin * 60_000
     ) {
       alert.escalatedAt = now;
-      return [this.effect('escalated', track, now, rule.escalate.notify)];
+      const escalated = this.effect('escalated', track, now, rule.escalate.notify);
+      for (const c of escalated.notify) track.told.add(c);
+      return [escalated];
     }
     return [];
   }
@@ -246,10 +257,10 @@ export class AlertEngine {
     alert.clearedAt = now;
     alert.clearedBy = by;
     track.alert = undefined;
-    // Those who heard it open hear it clear (escalation channels too, if they were told).
-    const told = [...track.rule.notify];
-    if (alert.escalatedAt !== null && track.rule.escalate) told.push(...track.rule.escalate.notify);
-    return this.effect('cleared', { ...track, alert }, now, [...new Set(told)]);
+    // Those who heard it open (or escalate) hear it clear; nobody hears of an alert only cleared.
+    const told = [...track.told];
+    track.told = new Set();
+    return this.effect('cleared', { ...track, alert }, now, told);
   }
 
   private effect(

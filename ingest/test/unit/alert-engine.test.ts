@@ -156,7 +156,22 @@ describe('alert engine: life cycle and escalation', () => {
       value: 10,
       ts: s(0) + 86_400_000,
     });
-    expect(day[0]).toMatchObject({ kind: 'cleared', quiet: false, notify: ['chat'] });
+    // Nobody heard it open, so nobody is told it cleared.
+    expect(day[0]).toMatchObject({ kind: 'cleared', quiet: false, notify: [] });
+    const next = w.sample({
+      machine: 'press-01',
+      tag: 'temperature',
+      value: 99,
+      ts: s(60) + 86_400_000,
+    });
+    expect(next[0]).toMatchObject({ kind: 'opened', quiet: false, notify: ['chat'] });
+    const cooled = w.sample({
+      machine: 'press-01',
+      tag: 'temperature',
+      value: 9,
+      ts: s(120) + 86_400_000,
+    });
+    expect(cooled[0]).toMatchObject({ kind: 'cleared', notify: ['chat'] });
   });
 });
 
