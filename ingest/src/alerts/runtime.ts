@@ -78,7 +78,35 @@ export class AlertRuntime {
       setInterval(() => void runtime.poll(), settings.pollMs),
     );
     for (const rule of rules) warnAboutSecrets(rule, plant, settings.env, log);
+    await runtime.resumeDeliveries();
     return runtime;
+  }
+
+  /** Notices the last run left unsent (it stopped mid-retry): sent now, on the same rows. */
+  private async resumeDeliveries(): Promise<void> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      alert_id: string;
+      channel_id: string;
+      event: AlertNotice['event'];
+      created_at: Date;
+    }>(
+      `SELECT id, alert_id, channel_id, event, created_at FROM alert_deliveries WHERE status = 'pending' ORDER BY id`,
+    );
+    const pending = [];
+    for (const row of rows) {
+      const [alert] = await loadAlerts(this.pool, { id: Number(row.alert_id) });
+      if (!alert) continue;
+      pending.push({
+        deliveryId: Number(row.id),
+        alertId: alert.id,
+        channelId: row.channel_id,
+        notice: this.notice(row.event, alert, row.created_at.getTime()),
+      });
+    }
+    if (pending.length > 0)
+      this.log.info({ deliveries: pending.length }, 'resuming alert deliveries');
+    this.deliverer.resume(pending);
   }
 
   /** What a batch brought: readings, states, counts (as signs of life) and gateway status. */

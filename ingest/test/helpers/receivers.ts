@@ -10,7 +10,9 @@ export interface ReceivedRequest {
 }
 
 /** A webhook receiver on loopback: records every POST; `failFirst` answers 500 to that many. */
-export async function startWebhookReceiver(options: { failFirst?: number; answer?: string } = {}) {
+export async function startWebhookReceiver(
+  options: { failFirst?: number; answer?: string; port?: number } = {},
+) {
   const received: ReceivedRequest[] = [];
   let failures = options.failFirst ?? 0;
   const server = createServer((req, res) => {
@@ -33,7 +35,7 @@ export async function startWebhookReceiver(options: { failFirst?: number; answer
       res.writeHead(200, { 'content-type': 'application/json' }).end(options.answer ?? '{}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hook`,

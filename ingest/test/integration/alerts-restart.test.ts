@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startIngest, type RunningIngest } from '../../src';
+import { startWebhookReceiver } from '../helpers/receivers';
 import { createTestDatabase } from '../helpers/test-db';
 
 const log = pino({ level: 'silent' });
@@ -16,14 +17,14 @@ let databaseUrl: string;
 let seq = 1;
 const dir = mkdtempSync(join(tmpdir(), 'takt-alert-restart-'));
 
-function plantFile(rules: unknown[]): string {
-  const file = join(dir, `plant-${rules.length}.yaml`);
+function plantFile(rules: unknown[], channels: unknown[] = []): string {
+  const file = join(dir, `plant-${rules.length}-${channels.length}.yaml`);
   writeFileSync(
     file,
     stringify({
       site: { id: 's', name: 'S' },
       lines: [{ id: 'l', name: 'L', machines: [{ id: 'm1', name: 'M1' }] }],
-      alerts: { rules },
+      alerts: { rules, channels },
     }),
   );
   return file;
@@ -31,14 +32,15 @@ function plantFile(rules: unknown[]): string {
 
 const hot = { id: 'hot', kind: 'threshold', machines: ['m1'], tag: 't', above: 50, clearMargin: 2 };
 
-async function start(file: string, name: string): Promise<RunningIngest> {
+async function start(file: string, name: string, db = databaseUrl): Promise<RunningIngest> {
   const ingest = await startIngest({
-    databaseUrl,
+    databaseUrl: db,
     mqtt: { url: `mqtt://127.0.0.1:${broker.port}`, clientId: name },
     http: { host: '127.0.0.1', port: 0 },
     plantFile: file,
     batch: { maxItems: 100, maxDelayMs: 10 },
-    alerts: { tickMs: 50 },
+    // Retries far apart: a stop falls between two of them.
+    alerts: { tickMs: 50, delivery: { attempts: 3, baseDelayMs: 60_000, timeoutMs: 1000 } },
     log,
   });
   await ingest.subscribed;
@@ -121,6 +123,44 @@ describe('alerts across an ingest restart', () => {
       expect(list.find((a) => a.rule === 'hot' && a.clearedBy === 'rule-removed')).toBeDefined();
     } finally {
       await ingest.stop();
+    }
+  });
+
+  it('a notice left pending by a stop is sent at the next start, on the same delivery row', async () => {
+    const db = await createTestDatabase('takt_alert_resume');
+    // The receiver is down at first: reserve its port, then free it.
+    const probe = await startWebhookReceiver();
+    const url = probe.url;
+    await probe.stop();
+    const file = plantFile([{ ...hot, notify: ['hook'] }], [{ id: 'hook', type: 'webhook', url }]);
+    let ingest = await start(file, 'ingest-d', db);
+    await send(80);
+    const [alert] = await until('the alert', async () => {
+      const list = await alerts(ingest);
+      return list.length > 0 ? list : undefined;
+    });
+    await until('a first failed attempt', async () => {
+      const { rows } = await ingest.pool.query<{ attempts: number }>(
+        'SELECT attempts FROM alert_deliveries',
+      );
+      return rows[0]?.attempts === 1 ? true : undefined;
+    });
+    await ingest.stop(); // mid-backoff: the row stays pending
+    const port = Number(new URL(url).port);
+    const hook = await startWebhookReceiver({ port });
+    ingest = await start(file, 'ingest-e', db);
+    try {
+      await until('the resumed notice', async () =>
+        hook.received.length === 1 ? true : undefined,
+      );
+      expect(hook.received[0]!.json).toMatchObject({ event: 'opened', alert: { id: alert!.id } });
+      const { rows } = await ingest.pool.query<{ status: string; attempts: number }>(
+        'SELECT status, attempts FROM alert_deliveries',
+      );
+      expect(rows).toEqual([{ status: 'delivered', attempts: 2 }]);
+    } finally {
+      await ingest.stop();
+      await hook.stop();
     }
   });
 });

@@ -46,6 +46,8 @@ export class Deliverer {
   private readonly mailers = new Map<string, Transporter>();
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
+  /** Ends every backoff wait at once on stop. */
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly pool: Pool,
@@ -57,21 +59,36 @@ export class Deliverer {
   }
 
   deliver(alertId: number, channelIds: readonly string[], notice: AlertNotice): void {
-    for (const channelId of channelIds) {
-      const job = this.run(alertId, channelId, notice).catch((error: Error) =>
-        this.log.error(
-          { alert: alertId, channel: channelId, err: error.message },
-          'delivery bookkeeping failed',
-        ),
-      );
-      this.inFlight.add(job);
-      void job.finally(() => this.inFlight.delete(job));
-    }
+    for (const channelId of channelIds) this.track(alertId, channelId, notice, undefined);
+  }
+
+  /** Notices left `pending` by the last shutdown: sent now (an alert is never told twice by one row). */
+  resume(
+    pending: { deliveryId: number; alertId: number; channelId: string; notice: AlertNotice }[],
+  ) {
+    for (const p of pending) this.track(p.alertId, p.channelId, p.notice, p.deliveryId);
+  }
+
+  private track(
+    alertId: number,
+    channelId: string,
+    notice: AlertNotice,
+    existing: number | undefined,
+  ): void {
+    const job = this.run(alertId, channelId, notice, existing).catch((error: Error) =>
+      this.log.error(
+        { alert: alertId, channel: channelId, err: error.message },
+        'delivery bookkeeping failed',
+      ),
+    );
+    this.inFlight.add(job);
+    void job.finally(() => this.inFlight.delete(job));
   }
 
   /** Wait for messages under way (bounded); what is left stays `pending` in the table. */
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
+    this.abort.abort();
     const all = Promise.allSettled([...this.inFlight]);
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs).unref());
     if ((await Promise.race([all, timer])) === 'timeout')
@@ -79,15 +96,26 @@ export class Deliverer {
     for (const mailer of this.mailers.values()) mailer.close();
   }
 
-  private async run(alertId: number, channelId: string, notice: AlertNotice): Promise<void> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `INSERT INTO alert_deliveries (alert_id, event, channel_id, status) VALUES ($1, $2, $3, 'pending') RETURNING id`,
-      [alertId, notice.event, channelId],
-    );
-    const deliveryId = Number(rows[0]!.id);
+  private async run(
+    alertId: number,
+    channelId: string,
+    notice: AlertNotice,
+    existing: number | undefined,
+  ): Promise<void> {
+    const deliveryId =
+      existing ??
+      Number(
+        (
+          await this.pool.query<{ id: string }>(
+            `INSERT INTO alert_deliveries (alert_id, event, channel_id, status) VALUES ($1, $2, $3, 'pending') RETURNING id`,
+            [alertId, notice.event, channelId],
+          )
+        ).rows[0]!.id,
+      );
     let lastError = 'not attempted';
-    let attempt = 0;
-    while (attempt < this.opts.attempts && !this.stopping) {
+    let attempt = existing === undefined ? 0 : await this.attemptsSoFar(deliveryId);
+    const limit = attempt + this.opts.attempts;
+    while (attempt < limit && !this.stopping) {
       attempt++;
       try {
         await this.send(channelId, notice, deliveryId);
@@ -107,11 +135,10 @@ export class Deliverer {
           [deliveryId, attempt, lastError],
         );
         if (error instanceof MissingEnv) break; // retrying cannot help
-        if (attempt < this.opts.attempts)
-          await new Promise((r) => setTimeout(r, this.opts.baseDelayMs * 2 ** (attempt - 1)));
+        if (attempt < limit) await this.sleep(this.opts.baseDelayMs * 2 ** (attempt - 1));
       }
     }
-    if (this.stopping && attempt < this.opts.attempts) return; // left pending
+    if (this.stopping && attempt < limit) return; // left pending: resumed at the next start
     await this.pool.query(
       `UPDATE alert_deliveries SET status = 'failed', finished_at = now() WHERE id = $1`,
       [deliveryId],
@@ -134,6 +161,27 @@ export class Deliverer {
       { alert: alertId, channel: channelId, attempts: attempt, err: lastError },
       'alert delivery given up',
     );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const { signal } = this.abort;
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private async attemptsSoFar(deliveryId: number): Promise<number> {
+    const { rows } = await this.pool.query<{ attempts: number }>(
+      'SELECT attempts FROM alert_deliveries WHERE id = $1',
+      [deliveryId],
+    );
+    return rows[0]?.attempts ?? 0;
   }
 
   private async send(channelId: string, notice: AlertNotice, deliveryId: number): Promise<void> {
