@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchBroker } from '../bench/broker';
+import { benchAlerts } from '../bench/alerts';
 import { benchEdge } from '../bench/edge';
 import { benchIngest } from '../bench/ingest';
 
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: benchIngest,
   edge: benchEdge,
   broker: benchBroker,
+  alerts: benchAlerts,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

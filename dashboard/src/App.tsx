@@ -2,8 +2,10 @@ import { useEffect, useMemo } from 'react';
 import { siteTitle } from './lib/group-by-line';
 import { useLiveMachines } from './live/use-live-machines';
 import { useNow } from './live/use-now';
+import { AndonStrip } from './components/AndonStrip';
 import { BoardHeader } from './components/BoardHeader';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { MaintenanceView } from './components/MaintenanceView';
 import { PlantBoard } from './components/PlantBoard';
 
 export interface Account {
@@ -35,14 +37,21 @@ export function App({ account }: { account?: Account | undefined } = {}) {
         account={account}
       />
       <ConnectionBanner status={live.status} lastDataAtMs={live.lastDataAtMs} />
-      <PlantBoard
-        machines={machines}
-        serverNowMs={serverNowMs}
-        seedKey={live.snapshotCount}
-        waitingText={
-          live.status === 'live' ? 'No machines in the plant model.' : 'Waiting for machines…'
-        }
-      />
+      {window.location.pathname === '/maintenance' ? (
+        <MaintenanceView alerts={live.alerts} />
+      ) : (
+        <>
+          <AndonStrip alerts={live.alerts} />
+          <PlantBoard
+            machines={machines}
+            serverNowMs={serverNowMs}
+            seedKey={live.snapshotCount}
+            waitingText={
+              live.status === 'live' ? 'No machines in the plant model.' : 'Waiting for machines…'
+            }
+          />
+        </>
+      )}
     </div>
   );
 }

@@ -26,4 +26,8 @@ export const TEST_IDS = {
   linkSection: 'link-section',
   linkRow: 'link-row',
   createdLink: 'created-link',
+  andon: 'andon',
+  andonAlert: 'andon-alert',
+  maintenance: 'maintenance',
+  maintenanceAlert: 'maintenance-alert',
 } as const;

@@ -16,4 +16,5 @@ export * from './domain/work-orders';
 export * from './domain/order-kpis';
 export * from './auth/access';
 export * from './auth/store';
+export { SESSION_COOKIE } from './auth/credentials';
 export { generatePassword, hashPassword as hashUserPassword } from './auth/secrets';

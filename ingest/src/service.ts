@@ -12,6 +12,8 @@ import { writeBatchIsolating, type WriteResult } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { plugins } from './plugins';
 import type { AuthSettings } from './plugins/types';
+import type { AlertSettings } from './plugins/types';
+import { DEFAULT_DELIVERY } from './alerts/delivery/deliverer';
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
   new URL('../../dashboard/dist/app', import.meta.url),
@@ -35,6 +37,7 @@ export interface IngestOptions {
   plantFile?: string | undefined;
   dashboardDir?: string | undefined;
   batch?: { maxItems: number; maxDelayMs: number };
+  alerts?: Partial<AlertSettings>;
   log?: Logger;
   /** Sign-in settings; see AuthSettings for the defaults. */
   auth?: Partial<AuthSettings>;
@@ -108,8 +111,8 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
   const stops: (() => Promise<void> | void)[] = [];
   try {
     await migrate(pool, log);
-    if (opts.plantFile)
-      await applyPlantModel(pool, loadYamlConfig(opts.plantFile, plantModelSchema));
+    const plant = opts.plantFile ? loadYamlConfig(opts.plantFile, plantModelSchema) : undefined;
+    if (plant) await applyPlantModel(pool, plant);
 
     const settings: AuthSettings = {
       sessionTtlMs: 12 * 3_600_000,
@@ -133,6 +136,15 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       log,
       onBatch: (fn: (batch: WriteResult) => void) => batchListeners.push(fn),
       onStop: (fn: () => Promise<void> | void) => stops.push(fn),
+      plant,
+      alerts: {
+        now: Date.now,
+        tickMs: 1000,
+        pollMs: 30_000,
+        delivery: DEFAULT_DELIVERY,
+        env: process.env,
+        ...opts.alerts,
+      },
       touch: (machines: Iterable<string>) => {
         const batch: WriteResult = {
           machines: new Set(machines),
@@ -142,6 +154,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
           scans: [],
           counts: [],
           metrics: [],
+          messages: [],
         };
         for (const listener of batchListeners) listener(batch);
       },

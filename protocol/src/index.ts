@@ -7,6 +7,8 @@ export * from './live';
 export * from './config/load';
 export * from './config/gateway';
 export * from './config/plant';
+export * from './config/alerts';
+export * from './alerts';
 export * from './config/scenario';
 export * from './config/env';
 export * from './config/json-schema';

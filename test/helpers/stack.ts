@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword, startBroker, type RunningBroker } from '@takt/broker';
 import { startEdgeAgent, type RunningEdgeAgent } from '@takt/edge-agent';
-import { createSession, createUser, startIngest, type RunningIngest } from '@takt/ingest';
+import {
+  createSession,
+  createUser,
+  startIngest,
+  type IngestOptions,
+  type RunningIngest,
+} from '@takt/ingest';
 import {
   encodePayload,
   gatewayConfigSchema,
@@ -46,7 +52,14 @@ export interface Stack {
  * Modbus TCP PLCs, aedes, ingest on a fresh PostgreSQL database, and the demo gateway's
  * config pointed at the sim's ports.
  */
-export async function startStack(options: { dashboardDir?: string } = {}): Promise<Stack> {
+export async function startStack(
+  options: {
+    dashboardDir?: string;
+    /** Another plant model than the demo's (e.g. with alert rules pointing at test receivers). */
+    plantFile?: string;
+    alerts?: IngestOptions['alerts'];
+  } = {},
+): Promise<Stack> {
   const credentials = {
     gateway: 'gw-pass-123',
     ingest: 'ingest-pass-456',
@@ -87,7 +100,8 @@ export async function startStack(options: { dashboardDir?: string } = {}): Promi
       clientId: `ingest-${Math.random()}`,
     },
     http: { host: '127.0.0.1', port: 0 },
-    plantFile: join(root, 'ingest/plant/demo-plant.yaml'),
+    plantFile: options.plantFile ?? join(root, 'ingest/plant/demo-plant.yaml'),
+    ...(options.alerts ? { alerts: options.alerts } : {}),
     dashboardDir: options.dashboardDir,
     batch: { maxItems: 5000, maxDelayMs: 50 },
     log: testLog,

@@ -1,7 +1,9 @@
 import { useEffect, useReducer } from 'react';
 import { io } from 'socket.io-client';
+import { ALERT_EVENTS } from '@takt/protocol/alerts';
 import { LIVE_EVENTS } from '@takt/protocol/live';
 import { socketAuth } from '../lib/credentials';
+import { alertsReducer, initialAlertsState, type AlertsState } from '../lib/alerts-state';
 import { initialLiveState, liveReducer, type LiveState } from '../lib/live-state';
 import { parseLiveMessage } from '../lib/parse-live';
 
@@ -14,8 +16,9 @@ const SERVER_REFUSED_RETRY_MS = 3_000;
  * Connects to ingest's socket.io on the page's own origin (default path `/socket.io`) and
  * keeps the machines: a snapshot on every (re)connect, then updates replacing machines by id.
  */
-export function useLiveMachines(): LiveState {
+export function useLiveMachines(): LiveState & { alerts: AlertsState } {
   const [state, dispatch] = useReducer(liveReducer, initialLiveState);
+  const [alerts, dispatchAlerts] = useReducer(alertsReducer, initialAlertsState);
 
   useEffect(() => {
     // A link token goes in the handshake; a signed-in browser sends its session cookie.
@@ -29,6 +32,9 @@ export function useLiveMachines(): LiveState {
     };
     socket.on(LIVE_EVENTS.snapshot, receive('snapshot'));
     socket.on(LIVE_EVENTS.update, receive('update'));
+    // The andon's alerts travel on the same connection (issue 7).
+    socket.on(ALERT_EVENTS.snapshot, (raw: unknown) => dispatchAlerts({ type: 'snapshot', raw }));
+    socket.on(ALERT_EVENTS.update, (raw: unknown) => dispatchAlerts({ type: 'update', raw }));
     // A wall screen has nobody to press reload: when the server disconnects us on purpose
     // (restart, shutdown) or a middleware refuses us, socket.io stops retrying, so we retry.
     let retryTimer = 0;
@@ -52,5 +58,5 @@ export function useLiveMachines(): LiveState {
     };
   }, []);
 
-  return state;
+  return { ...state, alerts };
 }

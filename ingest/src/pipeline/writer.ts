@@ -26,6 +26,8 @@ export interface WriteResult {
   counts: CountDeltaRow[];
   /** Metrics stored by this batch, for states derived from signals. */
   metrics: Msg<'metrics'>[];
+  /** Every message stored by this batch (duplicates left out) and every gateway status, for the alerts. */
+  messages: DecodedMessage[];
 }
 
 /**
@@ -43,6 +45,7 @@ export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Prom
     scans: [],
     counts: [],
     metrics: [],
+    messages: [],
   };
   const client = await pool.connect();
   try {
@@ -75,6 +78,7 @@ export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Prom
     await writeScans(client, result.scans);
     await client.query('COMMIT');
     for (const m of forMachines) result.machines.add(m.machineId);
+    result.messages = [...messages.filter((m) => m.kind === 'status'), ...fresh];
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -193,6 +197,7 @@ export async function writeBatchIsolating(
     scans: [],
     counts: [],
     metrics: [],
+    messages: [],
   };
   for (const item of items) {
     let result: WriteResult;
@@ -217,6 +222,7 @@ export async function writeBatchIsolating(
     total.scans.push(...result.scans);
     total.counts.push(...result.counts);
     total.metrics.push(...result.metrics);
+    total.messages.push(...result.messages);
   }
   return total;
 }

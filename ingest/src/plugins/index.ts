@@ -1,5 +1,6 @@
 import { derivedStatesPlugin } from './derived-states';
 import { authPlugin } from './auth';
+import { alertsPlugin } from './alerts';
 import { healthPlugin } from './health';
 import { linkTokensPlugin } from './link-tokens';
 import { trackPlugin } from './track';
@@ -25,5 +26,6 @@ export const plugins: readonly IngestPlugin[] = [
   workOrdersPlugin,
   derivedStatesPlugin,
   livePlugin,
+  alertsPlugin,
   retentionPlugin,
 ];

@@ -1,3 +1,4 @@
+import type { PlantModel } from '@takt/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -17,6 +18,10 @@ export interface PluginContext {
   /** Live facts about the pipeline, for health and status routes. */
   status: { subscribed: boolean };
   settings: AuthSettings;
+  /** The plant model loaded at start, if a file was given. */
+  plant: PlantModel | undefined;
+  /** Settings of the alerts (clock, tick, delivery retries); tests set them. */
+  alerts: AlertSettings;
 }
 
 /** Sign-in settings (issue 9), with defaults filled in by startIngest. */
@@ -28,6 +33,18 @@ export interface AuthSettings {
   loginWindowMs: number;
   /** Served over TLS: Secure cookies and HSTS. */
   secure: boolean;
+}
+
+export interface AlertSettings {
+  /** The clock of time-based rules (tests move it). */
+  now: () => number;
+  /** How often durations, silence and escalations are checked, ms. */
+  tickMs: number;
+  /** How often work orders and OEE are re-judged, ms. */
+  pollMs: number;
+  delivery: { attempts: number; baseDelayMs: number; timeoutMs: number };
+  /** Where channel secrets are read (`secretEnv`, `passwordEnv`, `urlEnv`). */
+  env: NodeJS.ProcessEnv;
 }
 
 export type IngestPlugin = (app: FastifyInstance, ctx: PluginContext) => Promise<void> | void;

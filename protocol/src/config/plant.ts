@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
+import { alertRuleProblems, alertsConfigSchema } from './alerts';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -183,6 +184,8 @@ export const plantModelSchema = z
       })
       .default({ downtime: [], reject: [], assignWithinHours: 24 }),
     targets: targetsSchema.default({}),
+    /** Alert rules and the channels they notify (protocol/src/config/alerts.ts). */
+    alerts: alertsConfigSchema.default({ rules: [], channels: [] }),
   })
   .superRefine((plant, ctx) => {
     try {
@@ -232,6 +235,13 @@ export const plantModelSchema = z
         seen.add(machine.id);
       }),
     );
+    const channels = new Set(plant.alerts.channels.map((c) => c.id));
+    for (const problem of alertRuleProblems(plant.alerts.rules, channels, seen))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alerts', 'rules', ...problem.path],
+        message: problem.message,
+      });
   });
 export type PlantModel = z.output<typeof plantModelSchema>;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -1,0 +1,38 @@
+import type { AlertsState } from '../lib/alerts-state';
+import { andonOrder } from '../lib/alerts-state';
+import { formatClock } from '../lib/format';
+import { TEST_IDS } from '../testids';
+
+/** How many alerts fit on one wall-screen strip; the rest are counted. */
+const MAX_SHOWN = 4;
+
+/**
+ * The andon: the alerts not cleared, worst first, across the board. Absent when there are
+ * none, so a quiet plant keeps its whole screen for the machines.
+ */
+export function AndonStrip({ alerts }: { alerts: AlertsState }) {
+  if (alerts.size === 0) return null;
+  const ordered = andonOrder(alerts);
+  const hidden = ordered.length - MAX_SHOWN;
+  return (
+    <section className="andon" data-testid={TEST_IDS.andon} aria-label="Alerts">
+      {ordered.slice(0, MAX_SHOWN).map((a) => (
+        <div
+          key={a.id}
+          className={`andon__alert andon__alert--${a.severity} andon__alert--${a.status}`}
+          data-testid={TEST_IDS.andonAlert}
+          data-alert-id={a.id}
+          data-rule={a.rule}
+          data-status={a.status}
+        >
+          <span className="andon__message">{a.message}</span>
+          <span className="andon__meta">
+            since {formatClock(Date.parse(a.openedAt))}
+            {a.acknowledgedBy ? ` · ${a.acknowledgedBy} on it` : ''}
+          </span>
+        </div>
+      ))}
+      {hidden > 0 ? <div className="andon__more">+{hidden} more</div> : null}
+    </section>
+  );
+}

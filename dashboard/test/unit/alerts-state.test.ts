@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { alertsReducer, andonOrder, initialAlertsState } from '../../src/lib/alerts-state';
+
+const alert = (id: number, over: Record<string, unknown> = {}) => ({
+  id,
+  rule: 'hot',
+  subject: 'press-01',
+  severity: 'warning',
+  status: 'open',
+  openedAt: `2026-11-23T08:0${id}:00.000Z`,
+  value: 91,
+  message: `alert ${id}`,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  ackComment: null,
+  clearedAt: null,
+  clearedBy: null,
+  escalatedAt: null,
+  deliveryFailed: false,
+  ...over,
+});
+const serverTime = '2026-11-23T09:00:00.000Z';
+
+describe('the andon alerts on a screen', () => {
+  it('a snapshot replaces all; updates add, replace and remove cleared alerts', () => {
+    let state = alertsReducer(initialAlertsState, {
+      type: 'snapshot',
+      raw: { alerts: [alert(1), alert(2)], serverTime },
+    });
+    expect([...state.keys()]).toEqual([1, 2]);
+    state = alertsReducer(state, { type: 'update', raw: { event: 'opened', alert: alert(3) } });
+    state = alertsReducer(state, {
+      type: 'update',
+      raw: {
+        event: 'acknowledged',
+        alert: alert(1, { status: 'acknowledged', acknowledgedBy: 'li' }),
+      },
+    });
+    expect(state.get(1)!.acknowledgedBy).toBe('li');
+    state = alertsReducer(state, {
+      type: 'update',
+      raw: { event: 'cleared', alert: alert(2, { status: 'cleared' }) },
+    });
+    expect([...state.keys()].sort()).toEqual([1, 3]);
+  });
+
+  it('ignores a malformed message instead of blanking the andon', () => {
+    const state = alertsReducer(initialAlertsState, {
+      type: 'snapshot',
+      raw: { alerts: [alert(1)], serverTime },
+    });
+    expect(alertsReducer(state, { type: 'update', raw: { alert: { id: 'x' } } })).toBe(state);
+    expect(alertsReducer(state, { type: 'snapshot', raw: null })).toBe(state);
+  });
+
+  it('shows the worst first, then those nobody acknowledged, then the oldest', () => {
+    const state = alertsReducer(initialAlertsState, {
+      type: 'snapshot',
+      raw: {
+        serverTime,
+        alerts: [
+          alert(1, { severity: 'info' }),
+          alert(2, { status: 'acknowledged' }),
+          alert(3),
+          alert(4, { severity: 'critical' }),
+          alert(5),
+        ],
+      },
+    });
+    expect(andonOrder(state).map((a) => a.id)).toEqual([4, 3, 5, 2, 1]);
+  });
+});

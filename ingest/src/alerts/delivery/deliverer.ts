@@ -1,0 +1,241 @@
+import type { AlertChannel, EmailChannel, WebhookChannel } from '@takt/protocol';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import {
+  acceptedResponse,
+  noticeText,
+  noticeTitle,
+  webhookRequest,
+  type AlertNotice,
+} from './formats';
+
+export interface DeliveryOptions {
+  /** Attempts per message, the first included. */
+  attempts: number;
+  /** Wait before retry n: baseDelayMs × 2^(n-1). */
+  baseDelayMs: number;
+  timeoutMs: number;
+  env: NodeJS.ProcessEnv;
+  now: () => number;
+}
+
+export const DEFAULT_DELIVERY: Omit<DeliveryOptions, 'env' | 'now'> = {
+  attempts: 5,
+  baseDelayMs: 2000,
+  timeoutMs: 10_000,
+};
+
+/** A setting a channel needs from the environment is missing: fails every attempt, plainly. */
+class MissingEnv extends Error {}
+
+function fromEnv(env: NodeJS.ProcessEnv, name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const value = env[name];
+  if (!value) throw new MissingEnv(`environment variable ${name} is not set`);
+  return value;
+}
+
+/**
+ * Sends notices to webhooks and e-mail, each message retried with exponential backoff and
+ * its outcome stored in `alert_deliveries`; a message that never got through marks the alert
+ * `delivery_failed` and adds a `delivery-failed` event: never lost silently.
+ */
+export class Deliverer {
+  private readonly channels: Map<string, AlertChannel>;
+  private readonly mailers = new Map<string, Transporter>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+  /** Ends every backoff wait at once on stop. */
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly pool: Pool,
+    channels: readonly AlertChannel[],
+    private readonly log: Logger,
+    private readonly opts: DeliveryOptions,
+  ) {
+    this.channels = new Map(channels.map((c) => [c.id, c]));
+  }
+
+  deliver(alertId: number, channelIds: readonly string[], notice: AlertNotice): void {
+    for (const channelId of channelIds) this.track(alertId, channelId, notice, undefined);
+  }
+
+  /** Notices left `pending` by the last shutdown: sent now (an alert is never told twice by one row). */
+  resume(
+    pending: { deliveryId: number; alertId: number; channelId: string; notice: AlertNotice }[],
+  ) {
+    for (const p of pending) this.track(p.alertId, p.channelId, p.notice, p.deliveryId);
+  }
+
+  private track(
+    alertId: number,
+    channelId: string,
+    notice: AlertNotice,
+    existing: number | undefined,
+  ): void {
+    const job = this.run(alertId, channelId, notice, existing).catch((error: Error) =>
+      this.log.error(
+        { alert: alertId, channel: channelId, err: error.message },
+        'delivery bookkeeping failed',
+      ),
+    );
+    this.inFlight.add(job);
+    void job.finally(() => this.inFlight.delete(job));
+  }
+
+  /** Wait for messages under way (bounded); what is left stays `pending` in the table. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    this.abort.abort();
+    const all = Promise.allSettled([...this.inFlight]);
+    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs).unref());
+    if ((await Promise.race([all, timer])) === 'timeout')
+      this.log.warn({ pending: this.inFlight.size }, 'alert deliveries still pending at shutdown');
+    for (const mailer of this.mailers.values()) mailer.close();
+  }
+
+  private async run(
+    alertId: number,
+    channelId: string,
+    notice: AlertNotice,
+    existing: number | undefined,
+  ): Promise<void> {
+    const deliveryId =
+      existing ??
+      Number(
+        (
+          await this.pool.query<{ id: string }>(
+            `INSERT INTO alert_deliveries (alert_id, event, channel_id, status) VALUES ($1, $2, $3, 'pending') RETURNING id`,
+            [alertId, notice.event, channelId],
+          )
+        ).rows[0]!.id,
+      );
+    let lastError = 'not attempted';
+    let attempt = existing === undefined ? 0 : await this.attemptsSoFar(deliveryId);
+    const limit = attempt + this.opts.attempts;
+    while (attempt < limit && !this.stopping) {
+      attempt++;
+      try {
+        await this.send(channelId, notice, deliveryId);
+        await this.pool.query(
+          `UPDATE alert_deliveries SET status = 'delivered', attempts = $2, last_error = NULL, finished_at = now() WHERE id = $1`,
+          [deliveryId, attempt],
+        );
+        return;
+      } catch (error) {
+        lastError = (error as Error).message;
+        this.log.warn(
+          { alert: alertId, channel: channelId, attempt, err: lastError },
+          'alert delivery failed',
+        );
+        await this.pool.query(
+          'UPDATE alert_deliveries SET attempts = $2, last_error = $3 WHERE id = $1',
+          [deliveryId, attempt, lastError],
+        );
+        if (error instanceof MissingEnv) break; // retrying cannot help
+        if (attempt < limit) await this.sleep(this.opts.baseDelayMs * 2 ** (attempt - 1));
+      }
+    }
+    if (this.stopping && attempt < limit) return; // left pending: resumed at the next start
+    await this.pool.query(
+      `UPDATE alert_deliveries SET status = 'failed', finished_at = now() WHERE id = $1`,
+      [deliveryId],
+    );
+    await this.pool.query('UPDATE alerts SET delivery_failed = true WHERE id = $1', [alertId]);
+    await this.pool.query(
+      `INSERT INTO alert_events (alert_id, time, kind, detail) VALUES ($1, $2, 'delivery-failed', $3)`,
+      [
+        alertId,
+        new Date(this.opts.now()),
+        JSON.stringify({
+          channel: channelId,
+          event: notice.event,
+          error: lastError,
+          attempts: attempt,
+        }),
+      ],
+    );
+    this.log.error(
+      { alert: alertId, channel: channelId, attempts: attempt, err: lastError },
+      'alert delivery given up',
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const { signal } = this.abort;
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private async attemptsSoFar(deliveryId: number): Promise<number> {
+    const { rows } = await this.pool.query<{ attempts: number }>(
+      'SELECT attempts FROM alert_deliveries WHERE id = $1',
+      [deliveryId],
+    );
+    return rows[0]?.attempts ?? 0;
+  }
+
+  private async send(channelId: string, notice: AlertNotice, deliveryId: number): Promise<void> {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new MissingEnv(`channel "${channelId}" is not declared`);
+    if (channel.type === 'email') return this.sendMail(channel, notice);
+    return this.post(channel, notice, deliveryId);
+  }
+
+  private async post(channel: WebhookChannel, notice: AlertNotice, deliveryId: number) {
+    const url = channel.url ?? fromEnv(this.opts.env, channel.urlEnv)!;
+    const secret = fromEnv(this.opts.env, channel.secretEnv);
+    const request = webhookRequest(channel, url, secret, notice, this.opts.now(), deliveryId);
+    let response: Response;
+    try {
+      response = await fetch(request.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      // The URL without its query: DingTalk and WeCom keep their token there.
+      const where = new URL(url).origin;
+      throw new Error(
+        `${where} unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      );
+    }
+    const refused = acceptedResponse(channel, response.status, await response.text());
+    if (refused) throw new Error(refused);
+  }
+
+  private async sendMail(channel: EmailChannel, notice: AlertNotice) {
+    let mailer = this.mailers.get(channel.id);
+    if (!mailer) {
+      const pass = fromEnv(this.opts.env, channel.smtp.passwordEnv);
+      mailer = nodemailer.createTransport({
+        host: channel.smtp.host,
+        port: channel.smtp.port,
+        secure: channel.smtp.secure,
+        ...(channel.smtp.user ? { auth: { user: channel.smtp.user, pass } } : {}),
+        connectionTimeout: this.opts.timeoutMs,
+        greetingTimeout: this.opts.timeoutMs,
+        socketTimeout: this.opts.timeoutMs,
+      });
+      this.mailers.set(channel.id, mailer);
+    }
+    await mailer.sendMail({
+      from: channel.from,
+      to: channel.to,
+      subject: noticeTitle(notice),
+      text: noticeText(notice),
+      headers: { 'X-Takt-Alert': String(notice.alert.id), 'X-Takt-Event': notice.event },
+    });
+  }
+}

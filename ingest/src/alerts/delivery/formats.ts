@@ -1,0 +1,162 @@
+import { createHmac } from 'node:crypto';
+import type { WebhookChannel } from '@takt/protocol';
+import type { AlertEffectKind } from '../engine';
+import type { alertJson } from '../store';
+
+/** What a channel is told about an alert. */
+export interface AlertNotice {
+  event: Exclude<AlertEffectKind, 'acknowledged'>;
+  site: string;
+  ruleName: string;
+  alert: ReturnType<typeof alertJson>;
+  /** When it happened, ISO. */
+  at: string;
+}
+
+export interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const EVENT_WORDS: Record<AlertNotice['event'], string> = {
+  opened: 'Alert',
+  escalated: 'Not acknowledged',
+  cleared: 'Cleared',
+};
+
+export function noticeTitle(n: AlertNotice): string {
+  return `[${n.alert.severity.toUpperCase()}] ${EVENT_WORDS[n.event]}: ${n.alert.message}`;
+}
+
+/** Name / value lines of a notice, in the order a person reads them. */
+export function noticeFacts(n: AlertNotice): [string, string][] {
+  const facts: [string, string][] = [
+    ['Rule', n.ruleName],
+    ['Subject', n.alert.subject],
+    ['Site', n.site],
+    ['Opened', n.alert.openedAt ?? ''],
+  ];
+  if (n.alert.acknowledgedBy)
+    facts.push([
+      'Acknowledged',
+      `${n.alert.acknowledgedBy}${n.alert.ackComment ? `: ${n.alert.ackComment}` : ''}`,
+    ]);
+  if (n.event === 'cleared')
+    facts.push(['Cleared', `${n.alert.clearedAt} by ${n.alert.clearedBy}`]);
+  facts.push(['Alert id', String(n.alert.id)]);
+  return facts;
+}
+
+export function noticeText(n: AlertNotice): string {
+  return [noticeTitle(n), ...noticeFacts(n).map(([k, v]) => `${k}: ${v}`)].join('\n');
+}
+
+const hmac = (secret: string, text: string) => createHmac('sha256', secret).update(text);
+
+const markdown = (n: AlertNotice) =>
+  [`### ${noticeTitle(n)}`, ...noticeFacts(n).map(([k, v]) => `- **${k}**: ${v}`)].join('\n');
+
+/**
+ * The HTTP request for a webhook channel, in its format. Signing: `generic` sends
+ * `X-Takt-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` with
+ * `X-Takt-Timestamp`; `dingtalk` adds `timestamp` and `sign` = Base64(HMAC-SHA256(secret,
+ * "<timestamp>\n<secret>")) to the query, as DingTalk's custom robot documents.
+ */
+export function webhookRequest(
+  channel: WebhookChannel,
+  url: string,
+  secret: string | undefined,
+  notice: AlertNotice,
+  now: number,
+  deliveryId: number,
+): HttpRequest {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const title = noticeTitle(notice);
+  switch (channel.format) {
+    case 'dingtalk': {
+      // DingTalk custom robot: msgtype markdown { title, text }.
+      const body = JSON.stringify({
+        msgtype: 'markdown',
+        markdown: { title, text: markdown(notice) },
+      });
+      if (!secret) return { url, headers, body };
+      const sign = hmac(secret, `${now}\n${secret}`).digest('base64');
+      const signed = new URL(url);
+      signed.searchParams.set('timestamp', String(now));
+      signed.searchParams.set('sign', sign);
+      return { url: signed.toString(), headers, body };
+    }
+    case 'wecom':
+      // WeCom group robot: msgtype markdown { content } (the key in the URL is the credential).
+      return {
+        url,
+        headers,
+        body: JSON.stringify({ msgtype: 'markdown', markdown: { content: markdown(notice) } }),
+      };
+    case 'slack': {
+      // Slack incoming webhook: `text` is the notification fallback, blocks the message.
+      const facts = noticeFacts(notice)
+        .map(([k, v]) => `*${k}*: ${v}`)
+        .join('\n');
+      const blocks = [
+        { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+        { type: 'section', text: { type: 'mrkdwn', text: facts } },
+      ];
+      return { url, headers, body: JSON.stringify({ text: title, blocks }) };
+    }
+    case 'teams': {
+      // Teams (Workflows / incoming webhook): a message with one Adaptive Card attachment.
+      const content = {
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+        type: 'AdaptiveCard',
+        version: '1.4',
+        body: [
+          { type: 'TextBlock', text: title, weight: 'Bolder', size: 'Medium', wrap: true },
+          {
+            type: 'FactSet',
+            facts: noticeFacts(notice).map(([k, v]) => ({ title: k, value: v })),
+          },
+        ],
+      };
+      const attachment = {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content,
+      };
+      return { url, headers, body: JSON.stringify({ type: 'message', attachments: [attachment] }) };
+    }
+    default: {
+      const body = JSON.stringify({ type: 'takt.alert', ...notice });
+      headers['x-takt-event'] = notice.event;
+      headers['x-takt-delivery'] = String(deliveryId);
+      if (secret) {
+        headers['x-takt-timestamp'] = String(now);
+        headers['x-takt-signature'] = `sha256=${hmac(secret, `${now}.${body}`).digest('hex')}`;
+      }
+      return { url, headers, body };
+    }
+  }
+}
+
+/**
+ * Did the receiver take it? DingTalk and WeCom answer HTTP 200 with `errcode` != 0 when they
+ * refuse a message (bad signature, rate limit), so their body is read too.
+ */
+export function acceptedResponse(
+  channel: WebhookChannel,
+  status: number,
+  body: string,
+): string | undefined {
+  if (status < 200 || status >= 300) return `HTTP ${status}: ${body.slice(0, 200)}`;
+  if (channel.format === 'dingtalk' || channel.format === 'wecom') {
+    try {
+      const parsed = JSON.parse(body) as { errcode?: number; errmsg?: string };
+      if (parsed.errcode !== undefined && parsed.errcode !== 0)
+        return `errcode ${parsed.errcode}: ${parsed.errmsg ?? ''}`;
+    } catch {
+      return `not a JSON answer: ${body.slice(0, 200)}`;
+    }
+  }
+  return undefined;
+}

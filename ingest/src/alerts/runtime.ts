@@ -1,0 +1,249 @@
+import { ALERT_EVENTS, type AlertRule, type DecodedMessage, type PlantModel } from '@takt/protocol';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { Server as SocketServer } from 'socket.io';
+import type { AlertSettings } from '../plugins/types';
+import { Deliverer } from './delivery/deliverer';
+import type { AlertNotice } from './delivery/formats';
+import { AlertEngine, type AlertEffect } from './engine';
+import { pollOee, pollWorkOrders } from './polled';
+import {
+  alertJson,
+  clearOrphans,
+  loadAlerts,
+  storeEffect,
+  syncRules,
+  type StoredAlert,
+} from './store';
+import { AlertWatcher } from './stream';
+
+/**
+ * The alerts at run time: the pure watcher and engine fed by batches and a clock, every
+ * decision stored (alerts + alert_events), pushed to screens and delivered to channels.
+ * Effects are applied one after another, in the order the engine made them.
+ */
+export class AlertRuntime {
+  readonly watcher: AlertWatcher;
+  private readonly ids = new Map<string, number>();
+  private chain: Promise<void> = Promise.resolve();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private polling = false;
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly io: SocketServer,
+    private readonly log: Logger,
+    private readonly plant: PlantModel | undefined,
+    private readonly settings: AlertSettings,
+    readonly deliverer: Deliverer,
+    rules: AlertRule[],
+  ) {
+    const timeZone = plant?.site.timeZone ?? 'UTC';
+    this.watcher = new AlertWatcher(new AlertEngine(rules, timeZone), settings.now());
+  }
+
+  static async start(
+    pool: Pool,
+    io: SocketServer,
+    log: Logger,
+    plant: PlantModel | undefined,
+    settings: AlertSettings,
+  ): Promise<AlertRuntime> {
+    const rules = await syncRules(pool, plant?.alerts.rules ?? []);
+    const orphans = await clearOrphans(
+      pool,
+      rules.filter((r) => r.enabled).map((r) => r.id),
+      settings.now(),
+    );
+    if (orphans > 0) log.info({ alerts: orphans }, 'alerts of rules no longer in force cleared');
+    const deliverer = new Deliverer(
+      pool,
+      plant?.alerts.channels ?? [],
+      log.child({ part: 'alerts' }),
+      {
+        ...settings.delivery,
+        env: settings.env,
+        now: settings.now,
+      },
+    );
+    const runtime = new AlertRuntime(pool, io, log, plant, settings, deliverer, rules);
+    const open = [
+      ...(await loadAlerts(pool, { status: 'open' })),
+      ...(await loadAlerts(pool, { status: 'acknowledged' })),
+    ];
+    runtime.watcher.engine.restore(open);
+    for (const a of open) runtime.ids.set(a.key, a.id);
+    runtime.timers.push(
+      setInterval(() => runtime.apply(runtime.watcher.tick(settings.now())), settings.tickMs),
+      setInterval(() => void runtime.poll(), settings.pollMs),
+    );
+    for (const rule of rules) warnAboutSecrets(rule, plant, settings.env, log);
+    await runtime.resumeDeliveries();
+    return runtime;
+  }
+
+  /** Notices the last run left unsent (it stopped mid-retry): sent now, on the same rows. */
+  private async resumeDeliveries(): Promise<void> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      alert_id: string;
+      channel_id: string;
+      event: AlertNotice['event'];
+      created_at: Date;
+    }>(
+      `SELECT id, alert_id, channel_id, event, created_at FROM alert_deliveries WHERE status = 'pending' ORDER BY id`,
+    );
+    const pending = [];
+    for (const row of rows) {
+      const [alert] = await loadAlerts(this.pool, { id: Number(row.alert_id) });
+      if (!alert) continue;
+      pending.push({
+        deliveryId: Number(row.id),
+        alertId: alert.id,
+        channelId: row.channel_id,
+        notice: this.notice(row.event, alert, row.created_at.getTime()),
+      });
+    }
+    if (pending.length > 0)
+      this.log.info({ deliveries: pending.length }, 'resuming alert deliveries');
+    this.deliverer.resume(pending);
+  }
+
+  /** What a batch brought: readings, states, counts (as signs of life) and gateway status. */
+  onMessages(messages: readonly DecodedMessage[]): void {
+    const effects: AlertEffect[] = [];
+    for (const m of messages) {
+      switch (m.kind) {
+        case 'metrics':
+          for (const r of m.payload.readings) {
+            // A bad-quality reading is no data: the no-data rules see the silence.
+            if (r.quality === 'bad') continue;
+            effects.push(
+              ...this.watcher.sample({
+                machine: m.machineId,
+                tag: r.tag,
+                value: r.value,
+                ts: r.ts,
+                unit: r.unit,
+              }),
+            );
+          }
+          break;
+        case 'state':
+          effects.push(...this.watcher.state(m.machineId, m.payload.state, m.payload.ts));
+          break;
+        case 'count':
+          effects.push(...this.watcher.heardFrom(m.machineId, undefined, m.payload.ts));
+          break;
+        case 'status':
+          effects.push(
+            ...this.watcher.gatewayStatus(m.gatewayId, m.payload.status === 'online', m.payload.ts),
+          );
+          break;
+        default:
+          break;
+      }
+    }
+    this.apply(effects);
+  }
+
+  /** Work orders and OEE, judged on the clock (queries: not on every batch). */
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const now = this.settings.now();
+      const effects = await pollWorkOrders(this.pool, this.watcher, now);
+      effects.push(
+        ...(await pollOee(
+          this.pool,
+          this.watcher,
+          this.plant?.shifts ?? [],
+          this.plant?.site.timeZone ?? 'UTC',
+          now,
+        )),
+      );
+      this.apply(effects);
+      await this.chain;
+    } catch (error) {
+      this.log.error({ err: (error as Error).message }, 'alert checks failed');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Store, push and deliver effects, in order. Resolves when they are stored. */
+  apply(effects: readonly AlertEffect[]): Promise<void> {
+    for (const effect of effects) {
+      this.chain = this.chain
+        .then(() => this.applyOne(effect))
+        .catch((error: Error) =>
+          this.log.error({ err: error.message, alert: effect.alert.key }, 'alert not stored'),
+        );
+    }
+    return this.chain;
+  }
+
+  /** An admin's new rules: alerts of rules gone clear. */
+  setRules(rules: readonly AlertRule[]): Promise<void> {
+    return this.apply(this.watcher.engine.setRules(rules, this.settings.now()));
+  }
+
+  idOf(key: string): number | undefined {
+    return this.ids.get(key);
+  }
+
+  private async applyOne(effect: AlertEffect): Promise<void> {
+    const { key } = effect.alert;
+    const id = await storeEffect(this.pool, effect, this.ids.get(key));
+    if (effect.kind === 'cleared') this.ids.delete(key);
+    else this.ids.set(key, id);
+    const [stored] = await loadAlerts(this.pool, { id });
+    if (!stored) return;
+    this.io.to('plant').emit(ALERT_EVENTS.update, { event: effect.kind, alert: alertJson(stored) });
+    this.log.info(
+      { alert: id, rule: stored.rule, subject: stored.subject, event: effect.kind },
+      'alert',
+    );
+    if (effect.kind !== 'acknowledged' && effect.notify.length > 0)
+      this.deliverer.deliver(id, effect.notify, this.notice(effect.kind, stored, effect.at));
+  }
+
+  private notice(event: AlertNotice['event'], alert: StoredAlert, at: number): AlertNotice {
+    const rule = this.watcher.engine.rule(alert.rule);
+    return {
+      event,
+      site: this.plant?.site.name ?? '',
+      ruleName: rule?.name ?? alert.rule,
+      alert: alertJson(alert),
+      at: new Date(at).toISOString(),
+    };
+  }
+
+  async stop(timeoutMs: number): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.chain;
+    await this.deliverer.stop(timeoutMs);
+  }
+}
+
+/** A channel secret missing from the environment is said at start, not at the first alert. */
+function warnAboutSecrets(
+  rule: AlertRule,
+  plant: PlantModel | undefined,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+) {
+  const ids = [...rule.notify, ...(rule.escalate?.notify ?? [])];
+  for (const channel of plant?.alerts.channels ?? []) {
+    if (!ids.includes(channel.id)) continue;
+    const names =
+      channel.type === 'email' ? [channel.smtp.passwordEnv] : [channel.secretEnv, channel.urlEnv];
+    for (const name of names)
+      if (name && !env[name])
+        log.warn(
+          { rule: rule.id, channel: channel.id, env: name },
+          'alert channel setting missing from the environment',
+        );
+  }
+}

@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { alertRuleSchema, type AlertRule } from '@takt/protocol';
+import type { Pool, PoolClient } from 'pg';
+import type { AlertEffect, AlertRecord, AlertStatus } from './engine';
+
+/** An alert as stored: the engine's record plus its database id. */
+export interface StoredAlert extends AlertRecord {
+  id: number;
+  deliveryFailed: boolean;
+}
+
+const COLUMNS = `id, rule_id, subject, severity, status, opened_at, value, message, acknowledged_at,
+  acknowledged_by, ack_comment, cleared_at, cleared_by, escalated_at, delivery_failed`;
+
+interface AlertRow {
+  id: string;
+  rule_id: string;
+  subject: string;
+  severity: AlertRecord['severity'];
+  status: AlertStatus;
+  opened_at: Date;
+  value: number | null;
+  message: string;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  ack_comment: string | null;
+  cleared_at: Date | null;
+  cleared_by: string | null;
+  escalated_at: Date | null;
+  delivery_failed: boolean;
+}
+
+const ms = (d: Date | null) => (d === null ? null : d.getTime());
+
+function fromRow(r: AlertRow): StoredAlert {
+  return {
+    id: Number(r.id),
+    key: `${r.rule_id}|${r.subject}`,
+    rule: r.rule_id,
+    subject: r.subject,
+    severity: r.severity,
+    status: r.status,
+    openedAt: r.opened_at.getTime(),
+    value: r.value,
+    message: r.message,
+    acknowledgedAt: ms(r.acknowledged_at),
+    acknowledgedBy: r.acknowledged_by,
+    ackComment: r.ack_comment,
+    clearedAt: ms(r.cleared_at),
+    clearedBy: r.cleared_by,
+    escalatedAt: ms(r.escalated_at),
+    deliveryFailed: r.delivery_failed,
+  };
+}
+
+/** The API's view: ISO times (people and browsers read it). */
+export function alertJson(a: StoredAlert) {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return {
+    id: a.id,
+    rule: a.rule,
+    subject: a.subject,
+    severity: a.severity,
+    status: a.status,
+    openedAt: iso(a.openedAt),
+    value: a.value,
+    message: a.message,
+    acknowledgedAt: iso(a.acknowledgedAt),
+    acknowledgedBy: a.acknowledgedBy,
+    ackComment: a.ackComment,
+    clearedAt: iso(a.clearedAt),
+    clearedBy: a.clearedBy,
+    escalatedAt: iso(a.escalatedAt),
+    deliveryFailed: a.deliveryFailed,
+  };
+}
+
+export async function loadAlerts(
+  pool: Pool,
+  filter: { status?: AlertStatus; id?: number; limit?: number },
+): Promise<StoredAlert[]> {
+  const { rows } = await pool.query<AlertRow>(
+    `SELECT ${COLUMNS} FROM alerts
+      WHERE ($1::text IS NULL OR status = $1) AND ($2::bigint IS NULL OR id = $2)
+      ORDER BY opened_at DESC, id DESC LIMIT $3`,
+    [filter.status ?? null, filter.id ?? null, filter.limit ?? 1000],
+  );
+  return rows.map(fromRow);
+}
+
+/** Store what the engine decided, with its history event; returns the alert's id. */
+export async function storeEffect(pool: Pool, effect: AlertEffect, id?: number): Promise<number> {
+  const a = effect.alert;
+  const at = new Date(effect.at);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    if (effect.kind === 'opened') {
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO alerts (rule_id, subject, severity, status, opened_at, value, message)
+         VALUES ($1, $2, $3, 'open', $4, $5, $6)
+         ON CONFLICT (rule_id, subject) WHERE status <> 'cleared' DO UPDATE SET message = EXCLUDED.message
+         RETURNING id`,
+        [a.rule, a.subject, a.severity, new Date(a.openedAt), a.value, a.message],
+      );
+      id = Number(rows[0]!.id);
+    } else {
+      if (id === undefined) throw new Error(`alert ${a.key} has no stored id`);
+      await client.query(
+        `UPDATE alerts SET status = $2, acknowledged_at = $3, acknowledged_by = $4, ack_comment = $5,
+                cleared_at = $6, cleared_by = $7, escalated_at = $8
+          WHERE id = $1`,
+        [
+          id,
+          a.status,
+          a.acknowledgedAt === null ? null : new Date(a.acknowledgedAt),
+          a.acknowledgedBy,
+          a.ackComment,
+          a.clearedAt === null ? null : new Date(a.clearedAt),
+          a.clearedBy,
+          a.escalatedAt === null ? null : new Date(a.escalatedAt),
+        ],
+      );
+    }
+    const by =
+      effect.kind === 'acknowledged'
+        ? a.acknowledgedBy
+        : effect.kind === 'cleared'
+          ? a.clearedBy
+          : null;
+    await client.query(
+      'INSERT INTO alert_events (alert_id, time, kind, actor, detail) VALUES ($1, $2, $3, $4, $5)',
+      [
+        id,
+        at,
+        effect.kind,
+        by,
+        JSON.stringify({
+          message: a.message,
+          value: a.value,
+          notify: effect.notify,
+          quiet: effect.quiet,
+          ...(effect.comment ? { comment: effect.comment } : {}),
+        }),
+      ],
+    );
+    await client.query('COMMIT');
+    return id;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The rules in force: the plant model's, unless an admin edited them since it last changed. */
+export async function syncRules(
+  pool: Pool,
+  plantRules: readonly AlertRule[],
+): Promise<AlertRule[]> {
+  const hash = createHash('sha256').update(JSON.stringify(plantRules)).digest('hex');
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ plant_hash: string }>(
+      'SELECT plant_hash FROM alert_rules_source FOR UPDATE',
+    );
+    if (rows[0]?.plant_hash !== hash) {
+      await client.query('DELETE FROM alert_rules');
+      await writeRules(client, plantRules, 'plant', null);
+      await client.query(
+        `INSERT INTO alert_rules_source (plant_hash) VALUES ($1)
+         ON CONFLICT (id) DO UPDATE SET plant_hash = $1, applied_at = now()`,
+        [hash],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+  return loadRules(pool);
+}
+
+export async function loadRules(pool: Pool): Promise<AlertRule[]> {
+  const { rows } = await pool.query<{ definition: unknown }>(
+    'SELECT definition FROM alert_rules ORDER BY id',
+  );
+  return rows.map((r) => alertRuleSchema.parse(r.definition));
+}
+
+async function writeRules(
+  client: PoolClient,
+  rules: readonly AlertRule[],
+  source: 'plant' | 'api',
+  by: string | null,
+) {
+  await client.query(
+    `INSERT INTO alert_rules (id, definition, source, updated_by)
+     SELECT u.id, u.def, $3, $4 FROM unnest($1::text[], $2::jsonb[]) AS u(id, def)`,
+    [rules.map((r) => r.id), rules.map((r) => JSON.stringify(r)), source, by],
+  );
+}
+
+/** An admin's edit: the whole list replaces the rules in force (one transaction). */
+export async function replaceRules(
+  pool: Pool,
+  rules: readonly AlertRule[],
+  by: string | null,
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('DELETE FROM alert_rules');
+    await writeRules(client, rules, 'api', by);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Alerts left open by rules no longer in force (the plant file dropped them): cleared, with an event. */
+export async function clearOrphans(pool: Pool, ruleIds: readonly string[], now: number) {
+  const { rows } = await pool.query<{ id: string }>(
+    `UPDATE alerts SET status = 'cleared', cleared_at = $2, cleared_by = 'rule-removed'
+      WHERE status <> 'cleared' AND NOT (rule_id = ANY($1::text[]))
+      RETURNING id`,
+    [ruleIds, new Date(now)],
+  );
+  if (rows.length > 0)
+    await pool.query(
+      `INSERT INTO alert_events (alert_id, time, kind, actor)
+       SELECT unnest($1::bigint[]), $2, 'cleared', 'rule-removed'`,
+      [rows.map((r) => r.id), new Date(now)],
+    );
+  return rows.length;
+}

@@ -1,0 +1,250 @@
+import type { AlertRule, MachineState } from '@takt/protocol';
+import {
+  belowTargetSignal,
+  formatValue,
+  numericValue,
+  rateSignal,
+  thresholdSignal,
+} from './conditions';
+import type { AlertEffect, AlertEngine } from './engine';
+
+type RuleOf<K extends AlertRule['kind']> = Extract<AlertRule, { kind: K }>;
+
+/** One reading of a tag, as stored. */
+export interface SampleInput {
+  machine: string;
+  tag: string;
+  value: unknown;
+  ts: number;
+  unit?: string | undefined;
+}
+
+/** OEE figures of one machine over the rule's window (fractions). */
+export interface OeeFigures {
+  oee: number | null;
+  availability: number | null;
+  performance: number | null;
+  quality: number | null;
+  plannedMs: number;
+}
+
+/**
+ * Turns what arrives (readings, states, gateway status, polled figures) into signals for the
+ * engine, per rule kind. Pure: it keeps the last reading per tag for rates and the last time
+ * each machine and tag was heard for the no-data rules; the clock comes in as arguments.
+ */
+/** Rules looked up by what a message names, so a reading costs the rules about it, not all. */
+interface RuleIndex {
+  version: number;
+  /** `<machine>/<tag>` -> threshold and rate rules. */
+  byTag: Map<string, (RuleOf<'threshold'> | RuleOf<'rate'>)[]>;
+  noDataByMachine: Map<string, RuleOf<'no-data'>[]>;
+  downByMachine: Map<string, RuleOf<'machine-down'>[]>;
+  byKind: Map<AlertRule['kind'], AlertRule[]>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export class AlertWatcher {
+  private last = new Map<string, { value: number; ts: number }>();
+  private heard = new Map<string, number>();
+  private index: RuleIndex | undefined;
+
+  constructor(
+    readonly engine: AlertEngine,
+    /** Machines never heard count as silent from here (ingest's start). */
+    private readonly startedAt: number,
+  ) {}
+
+  private lookup(): RuleIndex {
+    if (this.index?.version === this.engine.version) return this.index;
+    const index: RuleIndex = {
+      version: this.engine.version,
+      byTag: new Map(),
+      noDataByMachine: new Map(),
+      downByMachine: new Map(),
+      byKind: new Map(),
+    };
+    for (const rule of this.engine.ruleList) {
+      push(index.byKind, rule.kind, rule);
+      if (rule.kind === 'threshold' || rule.kind === 'rate')
+        for (const m of rule.machines) push(index.byTag, `${m}/${rule.tag}`, rule);
+      if (rule.kind === 'no-data')
+        for (const m of rule.machines) push(index.noDataByMachine, m, rule);
+      if (rule.kind === 'machine-down')
+        for (const m of rule.machines) push(index.downByMachine, m, rule);
+    }
+    this.index = index;
+    return index;
+  }
+
+  private rules<K extends AlertRule['kind']>(kind: K): RuleOf<K>[] {
+    return (this.lookup().byKind.get(kind) ?? []) as RuleOf<K>[];
+  }
+
+  samples(samples: readonly SampleInput[]): AlertEffect[] {
+    const effects: AlertEffect[] = [];
+    for (const s of samples) effects.push(...this.sample(s));
+    return effects;
+  }
+
+  sample({ machine, tag, value, ts, unit }: SampleInput): AlertEffect[] {
+    const effects = this.heardFrom(machine, tag, ts);
+    const v = numericValue(value);
+    if (v === undefined) return effects;
+    const key = `${machine}/${tag}`;
+    const previous = this.last.get(key);
+    if (previous && ts <= previous.ts) return effects; // stale or replayed: the newer value stands
+    this.last.set(key, { value: v, ts });
+    const rules = this.lookup().byTag.get(key) ?? [];
+    if (rules.length === 0) return effects;
+    const shown = () => `${formatValue(v)}${unit ? ` ${unit}` : ''}`;
+    for (const rule of rules) {
+      if (rule.kind !== 'threshold') continue;
+      const limit = () =>
+        rule.above !== undefined && rule.below !== undefined
+          ? `outside ${rule.below}..${rule.above}`
+          : rule.above !== undefined
+            ? `above ${rule.above}`
+            : `below ${rule.below}`;
+      effects.push(
+        ...this.engine.signal({
+          rule: rule.id,
+          subject: machine,
+          signal: thresholdSignal(rule, v),
+          at: ts,
+          value: v,
+          message: () => `${machine} ${tag} ${shown()} (limit: ${limit()})`,
+        }),
+      );
+    }
+    if (previous) {
+      const perMinute = ((v - previous.value) / (ts - previous.ts)) * 60_000;
+      for (const rule of rules) {
+        if (rule.kind !== 'rate') continue;
+        effects.push(
+          ...this.engine.signal({
+            rule: rule.id,
+            subject: machine,
+            signal: rateSignal(rule, perMinute),
+            at: ts,
+            value: perMinute,
+            message: () =>
+              `${machine} ${tag} changes ${formatValue(perMinute)}/min (limit ${rule.perMinute}/min)`,
+          }),
+        );
+      }
+    }
+    return effects;
+  }
+
+  /** Any message of a machine (state, count) is data for the no-data rules without a tag. */
+  heardFrom(machine: string, tag: string | undefined, ts: number): AlertEffect[] {
+    const effects: AlertEffect[] = [];
+    for (const key of tag === undefined ? [machine] : [machine, `${machine}/${tag}`])
+      this.heard.set(key, Math.max(ts, this.heard.get(key) ?? 0));
+    for (const rule of this.lookup().noDataByMachine.get(machine) ?? []) {
+      if (rule.tag !== undefined && rule.tag !== tag) continue;
+      effects.push(
+        ...this.engine.signal({ rule: rule.id, subject: machine, signal: 'clear', at: ts }),
+      );
+    }
+    return effects;
+  }
+
+  state(machine: string, state: MachineState, ts: number): AlertEffect[] {
+    const effects = this.heardFrom(machine, undefined, ts);
+    for (const rule of this.lookup().downByMachine.get(machine) ?? []) {
+      const down = rule.states.includes(state);
+      effects.push(
+        ...this.engine.signal({
+          rule: rule.id,
+          subject: machine,
+          signal: down ? 'active' : 'clear',
+          at: ts,
+          message: `${machine} is ${state}${down ? ` for more than ${rule.forMin} min` : ''}`,
+        }),
+      );
+    }
+    return effects;
+  }
+
+  gatewayStatus(gateway: string, online: boolean, ts: number): AlertEffect[] {
+    const effects: AlertEffect[] = [];
+    for (const rule of this.rules('gateway-offline')) {
+      if (rule.gateways && !rule.gateways.includes(gateway)) continue;
+      effects.push(
+        ...this.engine.signal({
+          rule: rule.id,
+          subject: gateway,
+          signal: online ? 'clear' : 'active',
+          at: ts,
+          message: `gateway ${gateway} is ${online ? 'online' : 'offline'}`,
+        }),
+      );
+    }
+    return effects;
+  }
+
+  /** The clock: silent machines and tags, then every duration and escalation. */
+  tick(now: number): AlertEffect[] {
+    const effects: AlertEffect[] = [];
+    for (const rule of this.rules('no-data')) {
+      for (const machine of rule.machines) {
+        const key = rule.tag === undefined ? machine : `${machine}/${rule.tag}`;
+        const last = this.heard.get(key);
+        const silentMs = now - (last ?? this.startedAt);
+        if (silentMs < rule.forS * 1000) continue;
+        const what = rule.tag === undefined ? machine : `${machine} ${rule.tag}`;
+        effects.push(
+          ...this.engine.signal({
+            rule: rule.id,
+            subject: machine,
+            signal: 'active',
+            at: now,
+            value: Math.round(silentMs / 1000),
+            message: `no data from ${what} for ${Math.round(silentMs / 1000)} s`,
+          }),
+        );
+      }
+    }
+    effects.push(...this.engine.tick(now));
+    return effects;
+  }
+
+  /**
+   * OEE figures of a machine over the rule's window. `window` names it (the shift and its
+   * day): when it changes, the last window's alert clears ("window ended").
+   */
+  oee(
+    rule: RuleOf<'oee-below'>,
+    machine: string,
+    window: string,
+    figures: OeeFigures | undefined,
+    now: number,
+  ): AlertEffect[] {
+    const value = figures?.[rule.metric] ?? null;
+    const judged = figures !== undefined && figures.plannedMs >= rule.minPlannedMin * 60_000;
+    const signal =
+      value === null
+        ? 'clear'
+        : judged
+          ? belowTargetSignal(value, rule.below, rule.clearMargin)
+          : 'neutral';
+    return this.engine.signal(
+      {
+        rule: rule.id,
+        subject: machine,
+        signal,
+        at: now,
+        value,
+        message: `${machine} ${rule.metric} ${value === null ? 'n/a' : `${formatValue(value * 100)} %`} (target ${formatValue(rule.below * 100)} %)`,
+      },
+      window,
+    );
+  }
+}

@@ -1,0 +1,176 @@
+import { ADMIN, BOARD, principalAccess, STAFF, type Access, type Principal } from '../auth/access';
+import {
+  ALERT_EVENTS,
+  alertActionSchema,
+  alertExportQuerySchema,
+  alertListQuerySchema,
+  alertRuleProblems,
+  alertRulesBodySchema,
+} from '@takt/protocol';
+import { z } from 'zod';
+import { alertHistoryCsv } from '../alerts/export';
+import { ruleProblems } from '../alerts/problems';
+import { AlertRuntime } from '../alerts/runtime';
+import { alertJson, loadAlerts, loadRules, replaceRules } from '../alerts/store';
+import { INGEST_ERRORS, IngestError } from '../errors';
+import { badRequest } from './bad-request';
+import type { IngestPlugin } from './types';
+
+const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+function notFound(id: number) {
+  return new IngestError(
+    'INGEST_ERR_NOT_FOUND',
+    INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`alert ${id}`),
+    404,
+  );
+}
+
+function conflict(message: string) {
+  return new IngestError('INGEST_ERR_BAD_REQUEST', message, 409);
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw badRequest(parsed.error);
+  return parsed.data;
+}
+
+/**
+ * Alerts (issue 7): rules evaluated as data arrives and on a clock, the life cycle
+ * open → acknowledged → cleared over the API, history export, rule editing, socket.io.
+ */
+/** Who may acknowledge and clear alerts, and read the rules. */
+const RESPONDERS: readonly Access[] = ['admin', 'manager', 'maintenance'];
+
+export const alertsPlugin: IngestPlugin = async (
+  app,
+  { pool, io, log, onBatch, onStop, plant, alerts },
+) => {
+  const runtime = await AlertRuntime.start(pool, io, log, plant, alerts);
+  onBatch((batch) => {
+    if (batch.messages.length > 0) runtime.onMessages(batch.messages);
+  });
+  onStop(() => runtime.stop(2000));
+
+  io.on('connection', (socket) => {
+    // Alerts go to who may open boards only (the same as the plant room), never a customer.
+    const principal = socket.data.principal as Principal | undefined;
+    if (!principal || !BOARD.includes(principalAccess(principal))) return;
+    Promise.all([
+      loadAlerts(pool, { status: 'open' }),
+      loadAlerts(pool, { status: 'acknowledged' }),
+    ]).then(
+      ([open, acked]) =>
+        socket.emit(ALERT_EVENTS.snapshot, {
+          alerts: [...open, ...acked].map(alertJson),
+          serverTime: new Date().toISOString(),
+        }),
+      (error: Error) => log.error({ err: error.message }, 'alert snapshot for a screen failed'),
+    );
+  });
+
+  app.get('/api/alerts', { config: { access: BOARD } }, async (request) => {
+    const { status, limit } = parse(alertListQuerySchema, request.query);
+    await runtime.apply([]); // every decision made so far is stored
+    return (await loadAlerts(pool, { ...(status ? { status } : {}), limit })).map(alertJson);
+  });
+
+  app.get('/api/alerts/export', { config: { access: STAFF } }, async (request, reply) => {
+    const { from, to } = parse(alertExportQuerySchema, request.query);
+    const csv = await alertHistoryCsv(
+      pool,
+      from ? Date.parse(from) : null,
+      to ? Date.parse(to) : null,
+    );
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="alert-history.csv"')
+      .send(csv);
+  });
+
+  app.get('/api/alerts/:id', { config: { access: BOARD } }, async (request) => {
+    const { id } = parse(idParams, request.params);
+    await runtime.apply([]);
+    const [alert] = await loadAlerts(pool, { id });
+    if (!alert) throw notFound(id);
+    const events = await pool.query(
+      `SELECT time, kind, actor AS by, detail FROM alert_events WHERE alert_id = $1 ORDER BY time, id`,
+      [id],
+    );
+    const deliveries = await pool.query(
+      `SELECT event, channel_id AS channel, status, attempts, last_error AS "lastError", created_at AS "createdAt",
+              finished_at AS "finishedAt"
+         FROM alert_deliveries WHERE alert_id = $1 ORDER BY id`,
+      [id],
+    );
+    return { ...alertJson(alert), events: events.rows, deliveries: deliveries.rows };
+  });
+
+  const act = (action: 'ack' | 'clear') =>
+    app.post(`/api/alerts/:id/${action}`, { config: { access: RESPONDERS } }, async (request) => {
+      const { id } = parse(idParams, request.params);
+      const body = parse(alertActionSchema, request.body);
+      // Who acts is who is signed in; `by` in the body only names someone for a script.
+      const by = request.principal?.kind === 'user' ? request.principal.name : body.by;
+      if (!by)
+        throw new IngestError('INGEST_ERR_BAD_REQUEST', 'by: name who acts (or sign in)', 400);
+      const comment = body.comment;
+      await runtime.apply([]);
+      const [alert] = await loadAlerts(pool, { id });
+      if (!alert) throw notFound(id);
+      if (alert.status === 'cleared') throw conflict(`alert ${id} is already cleared`);
+      if (action === 'ack' && alert.status === 'acknowledged')
+        throw conflict(`alert ${id} is already acknowledged by ${alert.acknowledgedBy}`);
+      if (runtime.idOf(alert.key) !== id)
+        throw conflict(`alert ${id} belongs to a rule no longer in force`);
+      const now = alerts.now();
+      const effect =
+        action === 'ack'
+          ? runtime.watcher.engine.acknowledge(alert.key, by, comment ?? null, now)
+          : runtime.watcher.engine.clearByHand(alert.key, by, now);
+      if (comment) effect.comment = comment;
+      await runtime.apply([effect]);
+      const [after] = await loadAlerts(pool, { id });
+      return alertJson(after!);
+    });
+  act('ack');
+  act('clear');
+
+  app.get('/api/alert-rules', { config: { access: RESPONDERS } }, async () => {
+    const rules = await loadRules(pool);
+    return {
+      rules,
+      channels: (plant?.alerts.channels ?? []).map((c) => ({
+        id: c.id,
+        type: c.type,
+        ...(c.type === 'webhook' ? { format: c.format } : {}),
+      })),
+      problems: await ruleProblems(pool, rules, plant, alerts.env),
+    };
+  });
+
+  app.put('/api/alert-rules', { config: { access: ADMIN } }, async (request) => {
+    const { rules, by } = parse(alertRulesBodySchema, request.body);
+    const machines = new Set(
+      (await pool.query<{ id: string }>('SELECT id FROM machines')).rows.map((r) => r.id),
+    );
+    const channels = new Set((plant?.alerts.channels ?? []).map((c) => c.id));
+    const problems = alertRuleProblems(rules, channels, machines);
+    if (problems.length > 0) {
+      const first = problems[0]!;
+      throw new IngestError(
+        'INGEST_ERR_BAD_REQUEST',
+        `rules.${first.path.join('.')}: ${first.message}` +
+          (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''),
+        400,
+      );
+    }
+    await replaceRules(pool, rules, by ?? null);
+    await runtime.setRules(rules);
+    return {
+      rules: await loadRules(pool),
+      problems: await ruleProblems(pool, rules, plant, alerts.env),
+    };
+  });
+};

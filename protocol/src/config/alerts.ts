@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { idSchema } from '../ids';
+import { machineStateSchema } from '../payloads';
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
+const seconds = z.number().min(0, 'must not be negative');
+const positive = z.number().positive('must be more than 0');
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'the name of an environment variable (A-Z, 0-9, _)');
+
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export const alertSeveritySchema = z.enum(ALERT_SEVERITIES);
+export type AlertSeverity = z.infer<typeof alertSeveritySchema>;
+
+/** What every rule has: who hears about it, how loud, and when not to wake anyone. */
+const common = {
+  id: idSchema,
+  name: z.string().min(1).max(128).optional(),
+  severity: alertSeveritySchema.default('warning'),
+  enabled: z.boolean().default(true),
+  /** Channel ids (under `alerts.channels`) told when the alert opens and clears. */
+  notify: z.array(idSchema).default([]),
+  /** Told as well when the alert is still unacknowledged after `afterMin` minutes. */
+  escalate: z.strictObject({ afterMin: positive, notify: z.array(idSchema).min(1) }).optional(),
+  /** In the site's time zone; `end` before `start` crosses midnight. Alerts open and show live but notify nobody. */
+  quietHours: z.strictObject({ start: clockTime, end: clockTime }).optional(),
+  /** The clear condition must hold this long before the alert clears (a flapping signal re-arms only then). */
+  clearForS: seconds.default(0),
+};
+
+const machines = z.array(idSchema).min(1);
+
+export const thresholdRuleSchema = z
+  .strictObject({
+    ...common,
+    kind: z.literal('threshold'),
+    machines,
+    tag: idSchema,
+    /** Alert when the value is above this... */
+    above: z.number().optional(),
+    /** ...or below this; both: outside the band [below, above]. */
+    below: z.number().optional(),
+    /** ...for at least this long. */
+    forS: seconds.default(0),
+    /** Hysteresis: the value must come back inside by this margin to clear. */
+    clearMargin: seconds.default(0),
+  })
+  .refine((r) => r.above !== undefined || r.below !== undefined, {
+    message: 'give above, below or both (a band)',
+    path: ['above'],
+  })
+  .refine((r) => r.above === undefined || r.below === undefined || r.below < r.above, {
+    message: 'below must be less than above (the band is [below, above])',
+    path: ['below'],
+  });
+
+export const rateRuleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('rate'),
+  machines,
+  tag: idSchema,
+  /** Alert when the value changes faster than this many units per minute (either way). */
+  perMinute: positive,
+  forS: seconds.default(0),
+  clearMargin: seconds.default(0),
+});
+
+export const noDataRuleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('no-data'),
+  machines,
+  /** One tag; without it any message of the machine counts as data. */
+  tag: idSchema.optional(),
+  forS: positive,
+});
+
+export const gatewayOfflineRuleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('gateway-offline'),
+  /** Without it: every gateway. */
+  gateways: z.array(idSchema).min(1).optional(),
+  forS: seconds.default(0),
+});
+
+export const machineDownRuleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('machine-down'),
+  machines,
+  states: z.array(machineStateSchema).min(1).default(['down']),
+  forMin: positive,
+});
+
+export const workOrderStalledRuleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('work-order-stalled'),
+  /** In progress without a good piece for this many hours. */
+  forH: positive,
+});
+
+export const workOrderLateRuleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('work-order-late'),
+});
+
+export const OEE_METRICS = ['oee', 'availability', 'performance', 'quality'] as const;
+
+export const oeeRuleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('oee-below'),
+  machines,
+  metric: z.enum(OEE_METRICS).default('oee'),
+  /** Target as a fraction (0.6 = 60 %). */
+  below: z.number().min(0).max(2),
+  /** The current shift (closed at its end) or a rolling window of N minutes. */
+  window: z.union([z.literal('shift'), z.strictObject({ rollingMin: positive })]).default('shift'),
+  /** Planned time needed before judging (no alert 2 minutes into a shift). */
+  minPlannedMin: seconds.default(15),
+  clearMargin: z.number().min(0).max(1).default(0),
+});
+
+export const alertRuleSchema = z.discriminatedUnion('kind', [
+  thresholdRuleSchema,
+  rateRuleSchema,
+  noDataRuleSchema,
+  gatewayOfflineRuleSchema,
+  machineDownRuleSchema,
+  workOrderStalledRuleSchema,
+  workOrderLateRuleSchema,
+  oeeRuleSchema,
+]);
+export type AlertRule = z.output<typeof alertRuleSchema>;
+export type AlertRuleKind = AlertRule['kind'];
+
+export const WEBHOOK_FORMATS = ['generic', 'dingtalk', 'wecom', 'slack', 'teams'] as const;
+
+/** Secrets (signing keys, SMTP passwords, URLs with tokens) come from the environment, never the YAML. */
+export const webhookChannelSchema = z
+  .strictObject({
+    id: idSchema,
+    type: z.literal('webhook'),
+    format: z.enum(WEBHOOK_FORMATS).default('generic'),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    /** The URL from this variable instead (DingTalk and WeCom URLs hold the robot's token). */
+    urlEnv: envName.optional(),
+    /** HMAC key: generic -> X-Takt-Signature header; dingtalk -> timestamp + sign in the query. */
+    secretEnv: envName.optional(),
+  })
+  .refine((c) => (c.url === undefined) !== (c.urlEnv === undefined), {
+    message: 'give exactly one of url or urlEnv',
+    path: ['url'],
+  });
+
+export const emailChannelSchema = z.strictObject({
+  id: idSchema,
+  type: z.literal('email'),
+  to: z.array(z.email()).min(1),
+  from: z.email(),
+  smtp: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(587),
+    /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+    secure: z.boolean().default(false),
+    user: z.string().min(1).optional(),
+    passwordEnv: envName.optional(),
+  }),
+});
+
+export const alertChannelSchema = z.union([webhookChannelSchema, emailChannelSchema]);
+export type AlertChannel = z.output<typeof alertChannelSchema>;
+export type WebhookChannel = z.output<typeof webhookChannelSchema>;
+export type EmailChannel = z.output<typeof emailChannelSchema>;
+
+export const alertsConfigSchema = z.strictObject({
+  rules: z.array(alertRuleSchema).default([]),
+  channels: z.array(alertChannelSchema).default([]),
+});
+export type AlertsConfig = z.output<typeof alertsConfigSchema>;
+
+export interface AlertRuleProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Cross-references of the rules: machines of the plant, declared channels, unique ids.
+ * Paths are relative to the rule list (the plant model and `PUT /api/alert-rules` prefix them).
+ */
+export function alertRuleProblems(
+  rules: readonly AlertRule[],
+  channelIds: ReadonlySet<string>,
+  machineIds: ReadonlySet<string>,
+): AlertRuleProblem[] {
+  const problems: AlertRuleProblem[] = [];
+  const seen = new Set<string>();
+  rules.forEach((rule, i) => {
+    if (seen.has(rule.id))
+      problems.push({ path: [i, 'id'], message: `rule "${rule.id}" is declared twice` });
+    seen.add(rule.id);
+    if ('machines' in rule)
+      rule.machines.forEach((m, j) => {
+        if (!machineIds.has(m))
+          problems.push({
+            path: [i, 'machines', j],
+            message: `unknown machine "${m}" (declare it under lines)`,
+          });
+      });
+    const channels: [string, string[]][] = [['notify', rule.notify]];
+    if (rule.escalate) channels.push(['escalate', rule.escalate.notify]);
+    for (const [key, ids] of channels)
+      ids.forEach((c, j) => {
+        if (!channelIds.has(c))
+          problems.push({
+            path: key === 'notify' ? [i, 'notify', j] : [i, 'escalate', 'notify', j],
+            message: `unknown channel "${c}" (declare it under alerts.channels)`,
+          });
+      });
+  });
+  return problems;
+}
