@@ -5,7 +5,8 @@ import { startIngest } from './service';
 /**
  * Ingest as its own process. Settings (environment): DATABASE_URL (required),
  * TAKT_MQTT_URL (mqtt://127.0.0.1:1883), TAKT_MQTT_USERNAME, TAKT_MQTT_PASSWORD,
- * TAKT_HTTP_HOST (127.0.0.1), TAKT_HTTP_PORT (8080), TAKT_PLANT_FILE, TAKT_DASHBOARD_DIR.
+ * TAKT_HTTP_HOST (127.0.0.1), TAKT_HTTP_PORT (8080), TAKT_PLANT_FILE, TAKT_DASHBOARD_DIR,
+ * TAKT_INGEST_MAX_QUEUED (20000 messages held in memory at most; backpressure past it).
  */
 const log = pino({ name: 'ingest', level: process.env.LOG_LEVEL ?? 'info' });
 
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
     },
     plantFile: process.env.TAKT_PLANT_FILE,
     dashboardDir: process.env.TAKT_DASHBOARD_DIR,
+    ...(process.env.TAKT_INGEST_MAX_QUEUED
+      ? { maxQueued: Number(process.env.TAKT_INGEST_MAX_QUEUED) }
+      : {}),
     log,
   });
   const shutdown = (signal: string) => {

@@ -1,0 +1,217 @@
+import {
+  closeSync,
+  ftruncateSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { SeqRange } from '@takt/protocol';
+import type { Logger } from 'pino';
+import { AckBook } from './ack-book';
+import { decodeSegment, encodeRecord, type QueuedRecord } from './framing';
+
+export interface DiskQueueOptions {
+  dir: string;
+  /** The queue's size limit on disk; past it the overflow policy drops the oldest segment. */
+  maxBytes: number;
+  /** A segment is closed and a new one started past this size. */
+  segmentBytes: number;
+  /** `always`: fsync after every append; `interval`: at most every `fsyncIntervalMs`. */
+  fsync: 'always' | 'interval';
+  fsyncIntervalMs: number;
+  log: Logger;
+}
+
+export interface QueueStats {
+  pending: number;
+  bytes: number;
+  lost: number;
+}
+
+const SEGMENT = /^seg-(\d{12})\.q$/;
+const segmentName = (index: number) => `seg-${String(index).padStart(12, '0')}.q`;
+
+/**
+ * The gateway's store-and-forward queue: append-only segment files of framed records
+ * (framing.ts). A message leaves the disk only when ingest's ack covers it: a segment file
+ * is deleted once none of its messages waits. Appends are one write per batch; a process
+ * kill loses nothing written, a power cut at most what came since the last fsync.
+ * Overflow policy `drop-oldest`: the oldest segment goes and its unacked messages are
+ * counted in `lost` (kept in `lost.json`), never silently.
+ */
+export class DiskQueue {
+  readonly book = new AckBook();
+  private readonly segments = new Map<number, number>(); // index -> bytes on disk
+  private active = 0;
+  private fd: number | undefined;
+  private lostCount = 0;
+  private dirty = false;
+  private fsyncTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: DiskQueueOptions) {
+    mkdirSync(opts.dir, { recursive: true });
+    this.lostCount = this.readLost();
+    this.recover();
+    this.openNewSegment();
+    if (opts.fsync === 'interval') {
+      this.fsyncTimer = setInterval(() => this.sync(), opts.fsyncIntervalMs);
+      this.fsyncTimer.unref();
+    }
+  }
+
+  stats(): QueueStats {
+    let bytes = 0;
+    for (const b of this.segments.values()) bytes += b;
+    return { pending: this.book.pending, bytes, lost: this.lostCount };
+  }
+
+  /** Appends the records (in seq order) with one write; they are then on their way. */
+  append(records: readonly QueuedRecord[]): void {
+    if (records.length === 0) return;
+    const frames = records.map(encodeRecord);
+    const size = frames.reduce((n, f) => n + f.length, 0);
+    if ((this.segments.get(this.active) ?? 0) + size > this.opts.segmentBytes) this.rotate();
+    this.makeRoom(size);
+    const before = this.segments.get(this.active) ?? 0;
+    try {
+      writeSync(this.fd!, Buffer.concat(frames, size));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+      // The disk is fuller than our limit allows for: cut the half-written batch off and count it.
+      ftruncateSync(this.fd!, before);
+      this.countLost(records.length, 'disk full (ENOSPC): messages not queued');
+      return;
+    }
+    this.segments.set(this.active, (this.segments.get(this.active) ?? 0) + size);
+    records.forEach((r, i) => this.book.add(r, this.active, frames[i]!.length));
+    if (this.opts.fsync === 'always') fsyncSync(this.fd!);
+    else this.dirty = true;
+  }
+
+  /** Ingest committed these seqs: forget them, delete segments left with nothing waiting. */
+  ack(ranges: readonly SeqRange[]): number {
+    const { acked, emptied } = this.book.ack(ranges);
+    for (const segment of emptied) if (segment !== this.active) this.deleteSegment(segment);
+    return acked;
+  }
+
+  sync(): void {
+    if (!this.dirty || this.fd === undefined) return;
+    this.dirty = false;
+    fsyncSync(this.fd);
+  }
+
+  close(): void {
+    clearInterval(this.fsyncTimer);
+    this.sync();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /** Reads every segment back in order; a torn last frame is cut off and logged. */
+  private recover(): void {
+    const indexes = readdirSync(this.opts.dir)
+      .map((name) => SEGMENT.exec(name))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+    for (const index of indexes) {
+      const file = join(this.opts.dir, segmentName(index));
+      const data = readFileSync(file);
+      const decoded = decodeSegment(data);
+      if (decoded.tornReason) {
+        this.opts.log.warn(
+          { file, reason: decoded.tornReason, droppedBytes: data.length - decoded.validBytes },
+          'queue segment had a torn tail (crash while writing); cut it off',
+        );
+        truncateSync(file, decoded.validBytes);
+      }
+      this.segments.set(index, decoded.validBytes);
+      for (const record of decoded.records) {
+        this.book.add(record, index, encodeRecord(record).length);
+      }
+      if (this.book.unackedIn(index) === 0) this.deleteSegment(index);
+      this.active = Math.max(this.active, index);
+    }
+    if (indexes.length > 0) {
+      this.opts.log.info(
+        { segments: this.segments.size, pending: this.book.pending },
+        'disk queue recovered; re-sending what ingest has not acknowledged',
+      );
+    }
+  }
+
+  private openNewSegment(): void {
+    this.active++;
+    this.fd = openSync(join(this.opts.dir, segmentName(this.active)), 'a');
+    this.segments.set(this.active, 0);
+  }
+
+  private rotate(): void {
+    this.sync();
+    closeSync(this.fd!);
+    const old = this.active;
+    this.openNewSegment();
+    if (this.book.unackedIn(old) === 0) this.deleteSegment(old);
+  }
+
+  /** Overflow policy drop-oldest: free whole segments, oldest first, counting their losses. */
+  private makeRoom(incoming: number): void {
+    let total = this.stats().bytes;
+    while (total + incoming > this.opts.maxBytes) {
+      const oldest = Math.min(...this.segments.keys());
+      if (oldest === this.active) break; // the batch alone is over the limit: keep it anyway
+      const lost = this.book.dropSegment(oldest);
+      total -= this.segments.get(oldest) ?? 0;
+      this.deleteSegment(oldest);
+      if (lost > 0)
+        this.countLost(lost, 'disk queue full: dropped the oldest messages (drop-oldest)');
+    }
+  }
+
+  private countLost(lost: number, message: string): void {
+    this.lostCount += lost;
+    this.opts.log.error({ lost, lostTotal: this.lostCount, maxBytes: this.opts.maxBytes }, message);
+    try {
+      this.writeLost();
+    } catch (error) {
+      this.opts.log.error({ err: (error as Error).message }, 'could not persist the loss count');
+    }
+  }
+
+  private deleteSegment(index: number): void {
+    this.segments.delete(index);
+    try {
+      unlinkSync(join(this.opts.dir, segmentName(index)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
+  private readLost(): number {
+    try {
+      const value = (
+        JSON.parse(readFileSync(join(this.opts.dir, 'lost.json'), 'utf8')) as {
+          lost?: unknown;
+        }
+      ).lost;
+      return typeof value === 'number' && Number.isSafeInteger(value) ? value : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private writeLost(): void {
+    const file = join(this.opts.dir, 'lost.json');
+    writeFileSync(`${file}.tmp`, JSON.stringify({ lost: this.lostCount }));
+    renameSync(`${file}.tmp`, file);
+  }
+}
