@@ -58,6 +58,11 @@ export class Publisher {
   private lastPump = 0;
   private clockOffsetMs: number | undefined;
   private stopped = false;
+  /**
+   * Set by our 'connect' handler, not MQTT.js's `connected` (true a little earlier): sending
+   * before the handler's restart of the round would send the same messages twice.
+   */
+  private online = false;
 
   constructor(private readonly opts: PublisherOptions) {
     const { gateway, mqtt: m } = opts.config;
@@ -93,6 +98,7 @@ export class Publisher {
       this.publishBirth();
       // Whatever was in flight on the old connection may be lost: send it all again.
       opts.queue.book.restart();
+      this.online = true;
       opts.onConnect?.();
       this.pump();
     });
@@ -101,6 +107,7 @@ export class Publisher {
     });
     this.client.on('error', (error) => opts.log.warn({ err: error.message }, 'mqtt error'));
     this.client.on('offline', () => opts.log.warn('broker unreachable, retrying'));
+    this.client.on('close', () => (this.online = false));
     this.pumpTimer = setInterval(() => this.pump(), PUMP_MS);
     this.statusTimer = setInterval(() => {
       if (this.client.connected) this.publishBirth();
@@ -169,7 +176,7 @@ export class Publisher {
 
   /** Sends what the queue says is due, within the rate and the unacked window. */
   private pump(): void {
-    if (this.stopped || !this.client.connected) return;
+    if (this.stopped || !this.online || !this.client.connected) return;
     const q = this.opts.config.queue;
     const now = this.opts.now();
     const elapsed = this.lastPump === 0 ? PUMP_MS : now - this.lastPump;

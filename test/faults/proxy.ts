@@ -10,7 +10,7 @@ export class FaultProxy {
   private down = false;
 
   constructor(
-    private readonly listenPort: number,
+    readonly listenPort: number,
     private readonly targetPort: number,
   ) {
     this.server = createServer((client) => this.accept(client));

@@ -23,6 +23,11 @@ export class AckBook {
   private cursor = 0;
   private round = 1;
   private readonly perSegment = new Map<number, number>();
+  /**
+   * Dropped by the overflow policy after they were sent: counted lost, but ingest may still
+   * have stored them; an ack that covers one takes it back off the loss count.
+   */
+  private readonly limbo = new Set<number>();
   private pendingBytes = 0;
 
   get pending(): number {
@@ -49,11 +54,22 @@ export class AckBook {
     this.pendingBytes += bytes;
   }
 
-  /** Removes every entry `ranges` covers; returns the segments left with none unacked. */
-  ack(ranges: readonly SeqRange[]): { acked: number; emptied: number[] } {
+  /**
+   * Removes every entry `ranges` covers; returns the segments left with none unacked, and how
+   * many messages counted lost turned out to be stored after all.
+   */
+  ack(ranges: readonly SeqRange[]): { acked: number; emptied: number[]; found: number } {
     let acked = 0;
+    let found = 0;
     const touched = new Set<number>();
     for (const [from, to] of ranges) {
+      if (this.limbo.size > 0) {
+        for (const seq of [...this.limbo])
+          if (seq >= from && seq <= to) {
+            this.limbo.delete(seq);
+            found++;
+          }
+      }
       if (to - from + 1 <= this.entries.size) {
         for (let seq = from; seq <= to; seq++) acked += this.remove(seq, touched);
       } else {
@@ -62,15 +78,19 @@ export class AckBook {
       }
     }
     this.advanceHead();
-    return { acked, emptied: [...touched].filter((s) => this.unackedIn(s) === 0) };
+    return { acked, emptied: [...touched].filter((s) => this.unackedIn(s) === 0), found };
   }
 
   /** Drops every entry of `segment` (overflow); returns how many were unacked. */
   dropSegment(segment: number): number {
     let dropped = 0;
     for (const entry of [...this.entries.values()]) {
-      if (entry.segment === segment) dropped += this.remove(entry.seq, new Set());
+      if (entry.segment !== segment) continue;
+      dropped += this.remove(entry.seq, new Set());
+      if (entry.round > 0) this.limbo.add(entry.seq);
     }
+    // Bounded: past this, a very old send is taken as lost for good.
+    if (this.limbo.size > 100_000) this.limbo.clear();
     this.perSegment.delete(segment);
     this.advanceHead();
     return dropped;

@@ -1,15 +1,14 @@
 import {
   closeSync,
+  existsSync,
   ftruncateSync,
   fsyncSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
-  renameSync,
   truncateSync,
   unlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +35,7 @@ export interface QueueStats {
   lost: number;
 }
 
+const LOST_FILE_BYTES = 48;
 const SEGMENT = /^seg-(\d{12})\.q$/;
 const segmentName = (index: number) => `seg-${String(index).padStart(12, '0')}.q`;
 
@@ -55,10 +55,12 @@ export class DiskQueue {
   private lostCount = 0;
   private dirty = false;
   private fsyncTimer: NodeJS.Timeout | undefined;
+  private lostFd: number | undefined;
 
   constructor(private readonly opts: DiskQueueOptions) {
     mkdirSync(opts.dir, { recursive: true });
     this.lostCount = this.readLost();
+    this.writeLost(); // made now, while there is room: later it is only overwritten
     this.recover();
     this.openNewSegment();
     if (opts.fsync === 'interval') {
@@ -80,13 +82,16 @@ export class DiskQueue {
     const size = frames.reduce((n, f) => n + f.length, 0);
     if ((this.segments.get(this.active) ?? 0) + size > this.opts.segmentBytes) this.rotate();
     this.makeRoom(size);
-    const before = this.segments.get(this.active) ?? 0;
-    try {
-      writeSync(this.fd!, Buffer.concat(frames, size));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-      // The disk is fuller than our limit allows for: cut the half-written batch off and count it.
-      ftruncateSync(this.fd!, before);
+    const data = Buffer.concat(frames, size);
+    // The disk can be fuller than our limit allows for (a small SD card, other files): then
+    // the same policy, drop-oldest, frees room; with nothing older left the batch is lost.
+    while (!this.writeWhole(data)) {
+      if (this.dropOldest('disk full (ENOSPC): dropped the oldest messages (drop-oldest)'))
+        continue;
+      if ((this.segments.get(this.active) ?? 0) > 0) {
+        this.rotate(); // the segment being written is the oldest: start a new one, drop it next
+        continue;
+      }
       this.countLost(records.length, 'disk full (ENOSPC): messages not queued');
       return;
     }
@@ -96,9 +101,28 @@ export class DiskQueue {
     else this.dirty = true;
   }
 
+  /** One write of `data` at the segment's end; false (and nothing written) when the disk is full. */
+  private writeWhole(data: Buffer): boolean {
+    const before = this.segments.get(this.active) ?? 0;
+    let written = 0;
+    try {
+      while (written < data.length) written += writeSync(this.fd!, data, written);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+      ftruncateSync(this.fd!, before); // cut the half-written batch off: no torn frame left behind
+      return false;
+    }
+  }
+
   /** Ingest committed these seqs: forget them, delete segments left with nothing waiting. */
   ack(ranges: readonly SeqRange[]): number {
-    const { acked, emptied } = this.book.ack(ranges);
+    const { acked, emptied, found } = this.book.ack(ranges);
+    if (found > 0) {
+      // Dropped on overflow while in flight, yet ingest stored them: not lost after all.
+      this.lostCount -= found;
+      this.persistLost();
+    }
     for (const segment of emptied) if (segment !== this.active) this.deleteSegment(segment);
     return acked;
   }
@@ -113,7 +137,9 @@ export class DiskQueue {
     clearInterval(this.fsyncTimer);
     this.sync();
     if (this.fd !== undefined) closeSync(this.fd);
+    if (this.lostFd !== undefined) closeSync(this.lostFd);
     this.fd = undefined;
+    this.lostFd = undefined;
   }
 
   /** Reads every segment back in order; a torn last frame is cut off and logged. */
@@ -165,21 +191,28 @@ export class DiskQueue {
 
   /** Overflow policy drop-oldest: free whole segments, oldest first, counting their losses. */
   private makeRoom(incoming: number): void {
-    let total = this.stats().bytes;
-    while (total + incoming > this.opts.maxBytes) {
-      const oldest = Math.min(...this.segments.keys());
-      if (oldest === this.active) break; // the batch alone is over the limit: keep it anyway
-      const lost = this.book.dropSegment(oldest);
-      total -= this.segments.get(oldest) ?? 0;
-      this.deleteSegment(oldest);
-      if (lost > 0)
-        this.countLost(lost, 'disk queue full: dropped the oldest messages (drop-oldest)');
+    while (this.stats().bytes + incoming > this.opts.maxBytes) {
+      if (!this.dropOldest('disk queue full: dropped the oldest messages (drop-oldest)')) break;
     }
+  }
+
+  /** Deletes the oldest segment (never the one being written); false when there is none. */
+  private dropOldest(message: string): boolean {
+    const oldest = Math.min(...this.segments.keys());
+    if (oldest === this.active) return false;
+    const lost = this.book.dropSegment(oldest);
+    this.deleteSegment(oldest);
+    if (lost > 0) this.countLost(lost, message);
+    return true;
   }
 
   private countLost(lost: number, message: string): void {
     this.lostCount += lost;
     this.opts.log.error({ lost, lostTotal: this.lostCount, maxBytes: this.opts.maxBytes }, message);
+    this.persistLost();
+  }
+
+  private persistLost(): void {
     try {
       this.writeLost();
     } catch (error) {
@@ -209,9 +242,17 @@ export class DiskQueue {
     }
   }
 
+  /**
+   * Overwrites the loss count in place, padded to a fixed size: on a full disk a rewrite of
+   * existing bytes still succeeds where a new file would not (the file is made at start).
+   */
   private writeLost(): void {
-    const file = join(this.opts.dir, 'lost.json');
-    writeFileSync(`${file}.tmp`, JSON.stringify({ lost: this.lostCount }));
-    renameSync(`${file}.tmp`, file);
+    const text = JSON.stringify({ lost: this.lostCount }).padEnd(LOST_FILE_BYTES, ' ');
+    if (this.lostFd === undefined) {
+      const file = join(this.opts.dir, 'lost.json');
+      this.lostFd = openSync(file, existsSync(file) ? 'r+' : 'w+');
+    }
+    writeSync(this.lostFd, text, 0, 'utf8');
+    fsyncSync(this.lostFd);
   }
 }

@@ -46,7 +46,7 @@ describe('ack book', () => {
     for (let seq = 10; seq < 20; seq++) book.add(rec(seq), 1, 10);
     expect(book.next(0, 100, 4, 1000).map((r) => r.seq)).toEqual([10, 11, 12, 13]);
     expect(book.next(1, 100, 4, 1000)).toEqual([]); // window full
-    expect(book.ack([[10, 11]])).toEqual({ acked: 2, emptied: [] });
+    expect(book.ack([[10, 11]])).toEqual({ acked: 2, emptied: [], found: 0 });
     expect(book.next(2, 100, 4, 1000).map((r) => r.seq)).toEqual([14, 15]);
     expect(book.pending).toBe(8);
   });
@@ -74,6 +74,19 @@ describe('ack book', () => {
     expect(book.dropSegment(3)).toBe(2);
     expect(book.pending).toBe(0);
     expect(book.bytes).toBe(0);
+  });
+});
+
+describe('ack book: drops while in flight', () => {
+  it('takes a dropped message off the loss count when ingest acks it after all', () => {
+    const book = new AckBook();
+    book.add(rec(1), 1, 10);
+    book.add(rec(2), 1, 10);
+    book.add(rec(3), 2, 10);
+    book.next(0, 1, 10, 1000); // seq 1 is on its way
+    expect(book.dropSegment(1)).toBe(2);
+    expect(book.ack([[1, 3]])).toMatchObject({ acked: 1, found: 1 });
+    expect(book.ack([[1, 3]])).toMatchObject({ acked: 0, found: 0 });
   });
 });
 
