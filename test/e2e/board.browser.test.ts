@@ -58,11 +58,25 @@ describe('the plant board in a real browser', () => {
   it('updates a value and the state colour without a reload', async () => {
     const plc = stack.sim.machines.get('cnc-01')!;
     const goodCount = tile('cnc-01').locator('[data-testid="tile-good-count"]');
-    const before = Number(await goodCount.getAttribute('data-value'));
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => navigations.push(frame.url()));
 
+    // Hold the counter still until the board has caught up with it, so that `before` is not a
+    // poll behind the PLC (a busy machine delays the board by a reading or two).
     const now = plc.values();
+    plc.pin(now);
+    let before = Number.NaN;
+    await expect
+      .poll(
+        async () => {
+          const seen = Number(await goodCount.getAttribute('data-value'));
+          const settled = seen === before;
+          before = seen;
+          return settled;
+        },
+        { timeout: 15_000, interval: 1000 },
+      )
+      .toBe(true);
     plc.pin({ ...now, good: now.good + 25, state: 'down', temperatureC: 91.2 });
     await expect
       .poll(async () => Number(await goodCount.getAttribute('data-value')), { timeout: 15_000 })

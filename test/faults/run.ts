@@ -98,6 +98,7 @@ async function main(): Promise<number> {
     {
       TAKT_BROKER_PORT: String(brokerPort),
       TAKT_BROKER_ALLOW_ANONYMOUS: 'true',
+      LOG_LEVEL: 'debug', // client errors, for the log of a failed run
     },
     logDir,
   );
