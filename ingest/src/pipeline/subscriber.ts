@@ -54,6 +54,7 @@ export function startSubscriber(opts: SubscriberOptions): RunningSubscriber {
         clearInterval(timer);
         callback();
       }, 20);
+      timer.unref(); // a stop while the database is away must not be held up by this wait
     };
   }
   client.on('message', (topic, payload) => {
