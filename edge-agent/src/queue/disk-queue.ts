@@ -179,6 +179,13 @@ export class DiskQueue {
     this.active++;
     this.fd = openSync(join(this.opts.dir, segmentName(this.active)), 'a');
     this.segments.set(this.active, 0);
+    // The new file's directory entry must survive a power cut too, not only its contents.
+    const dirFd = openSync(this.opts.dir, 'r');
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
   }
 
   private rotate(): void {
