@@ -185,7 +185,7 @@ export class Publisher {
     this.tokens = Math.min(q.maxSendPerS / 10, this.tokens + (elapsed * q.maxSendPerS) / 1000);
     const max = Math.floor(this.tokens);
     if (max < 1) return;
-    const due = this.opts.queue.book.next(now, max, q.maxUnacked, q.ackTimeoutMs);
+    const due = this.opts.queue.next(now, max, q.maxUnacked, q.ackTimeoutMs);
     this.tokens -= due.length;
     for (const record of due) {
       this.client.publish(record.topic, record.payload, { qos: 1 }, (error) => {

@@ -1,16 +1,23 @@
 import type { SeqRange } from '@takt/protocol';
-import type { QueuedRecord } from './framing';
 
-interface Entry extends QueuedRecord {
+/** Where a queued message's frame is on disk: its payload is read back only to send it. */
+export interface FrameRef {
+  seq: number;
   segment: number;
+  /** Byte offset of the frame in its segment, and the frame's length. */
+  offset: number;
   bytes: number;
+}
+
+interface Entry extends FrameRef {
   /** The send round it was last sent in, and when; 0 = not sent yet. */
   round: number;
   sentAt: number;
 }
 
 /**
- * Which queued messages still wait for ingest's ack, and which to send next (pure: no I/O).
+ * Which queued messages still wait for ingest's ack, and which to send next (pure: no I/O;
+ * it keeps where each frame is, not its payload, so memory stays small with a long backlog).
  * Sending goes strictly in seq order. A round starts on every (re)connect and whenever the
  * oldest message sent waited `ackTimeoutMs` without an ack: the round re-sends everything
  * unacknowledged from the oldest on (ingest's (gateway, seq) dedupe drops what it has).
@@ -43,15 +50,15 @@ export class AckBook {
     return this.perSegment.get(segment) ?? 0;
   }
 
-  add(record: QueuedRecord, segment: number, bytes: number): void {
-    if (this.entries.has(record.seq)) return; // a replayed segment holding a seq twice
-    if (this.order.length > 0 && record.seq < this.order[this.order.length - 1]!) {
-      throw new Error(`seq ${record.seq} queued after a higher one: send order would break`);
+  add(ref: FrameRef): void {
+    if (this.entries.has(ref.seq)) return; // a replayed segment holding a seq twice
+    if (this.order.length > 0 && ref.seq < this.order[this.order.length - 1]!) {
+      throw new Error(`seq ${ref.seq} queued after a higher one: send order would break`);
     }
-    this.entries.set(record.seq, { ...record, segment, bytes, round: 0, sentAt: 0 });
-    this.order.push(record.seq);
-    this.perSegment.set(segment, this.unackedIn(segment) + 1);
-    this.pendingBytes += bytes;
+    this.entries.set(ref.seq, { ...ref, round: 0, sentAt: 0 });
+    this.order.push(ref.seq);
+    this.perSegment.set(ref.segment, this.unackedIn(ref.segment) + 1);
+    this.pendingBytes += ref.bytes;
   }
 
   /**
@@ -135,19 +142,24 @@ export class AckBook {
    * The next messages to send now, at most `max`, keeping at most `window` unacked in
    * flight; starts a new round first when the oldest in flight timed out.
    */
-  next(nowMs: number, max: number, window: number, ackTimeoutMs: number): QueuedRecord[] {
+  next(nowMs: number, max: number, window: number, ackTimeoutMs: number): FrameRef[] {
     const oldest = this.entries.get(this.order[this.head]!);
     if (oldest && oldest.round === this.round && nowMs - oldest.sentAt > ackTimeoutMs) {
       this.restart();
     }
     let room = window - this.inflightUpTo(window);
-    const out: QueuedRecord[] = [];
+    const out: FrameRef[] = [];
     while (out.length < max && room > 0 && this.cursor < this.order.length) {
       const entry = this.entries.get(this.order[this.cursor++]!);
       if (!entry) continue;
       entry.round = this.round;
       entry.sentAt = nowMs;
-      out.push({ seq: entry.seq, topic: entry.topic, payload: entry.payload });
+      out.push({
+        seq: entry.seq,
+        segment: entry.segment,
+        offset: entry.offset,
+        bytes: entry.bytes,
+      });
       room--;
     }
     return out;

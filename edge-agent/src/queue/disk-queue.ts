@@ -5,6 +5,7 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readSync,
   readdirSync,
   readFileSync,
   truncateSync,
@@ -14,7 +15,7 @@ import {
 import { join } from 'node:path';
 import type { SeqRange } from '@takt/protocol';
 import type { Logger } from 'pino';
-import { AckBook } from './ack-book';
+import { AckBook, type FrameRef } from './ack-book';
 import { decodeSegment, encodeRecord, type QueuedRecord } from './framing';
 
 export interface DiskQueueOptions {
@@ -56,6 +57,8 @@ export class DiskQueue {
   private dirty = false;
   private fsyncTimer: NodeJS.Timeout | undefined;
   private lostFd: number | undefined;
+  /** Read-only descriptors of the segments messages are read back from. */
+  private readonly readers = new Map<number, number>();
 
   constructor(private readonly opts: DiskQueueOptions) {
     mkdirSync(opts.dir, { recursive: true });
@@ -95,8 +98,14 @@ export class DiskQueue {
       this.countLost(records.length, 'disk full (ENOSPC): messages not queued');
       return;
     }
-    this.segments.set(this.active, (this.segments.get(this.active) ?? 0) + size);
-    records.forEach((r, i) => this.book.add(r, this.active, frames[i]!.length));
+    const start = this.segments.get(this.active) ?? 0;
+    this.segments.set(this.active, start + size);
+    let offset = start;
+    records.forEach((r, i) => {
+      const bytes = frames[i]!.length;
+      this.book.add({ seq: r.seq, segment: this.active, offset, bytes });
+      offset += bytes;
+    });
     if (this.opts.fsync === 'always') fsyncSync(this.fd!);
     else this.dirty = true;
   }
@@ -138,6 +147,8 @@ export class DiskQueue {
     this.sync();
     if (this.fd !== undefined) closeSync(this.fd);
     if (this.lostFd !== undefined) closeSync(this.lostFd);
+    for (const reader of this.readers.values()) closeSync(reader);
+    this.readers.clear();
     this.fd = undefined;
     this.lostFd = undefined;
   }
@@ -161,9 +172,9 @@ export class DiskQueue {
         truncateSync(file, decoded.validBytes);
       }
       this.segments.set(index, decoded.validBytes);
-      for (const record of decoded.records) {
-        this.book.add(record, index, encodeRecord(record).length);
-      }
+      decoded.records.forEach((record, i) =>
+        this.book.add({ seq: record.seq, segment: index, ...decoded.frames[i]! }),
+      );
       if (this.book.unackedIn(index) === 0) this.deleteSegment(index);
       this.active = Math.max(this.active, index);
     }
@@ -227,7 +238,33 @@ export class DiskQueue {
     }
   }
 
+  /**
+   * The next messages to send (AckBook.next), read back from their segments: with the OS's
+   * page cache a just-written frame costs no disk read.
+   */
+  next(nowMs: number, max: number, window: number, ackTimeoutMs: number): QueuedRecord[] {
+    return this.book.next(nowMs, max, window, ackTimeoutMs).map((ref) => this.read(ref));
+  }
+
+  private read(ref: FrameRef): QueuedRecord {
+    let fd = this.readers.get(ref.segment);
+    if (fd === undefined) {
+      fd = openSync(join(this.opts.dir, segmentName(ref.segment)), 'r');
+      this.readers.set(ref.segment, fd);
+    }
+    const frame = Buffer.allocUnsafe(ref.bytes);
+    const got = readSync(fd, frame, 0, ref.bytes, ref.offset);
+    const record = decodeSegment(frame.subarray(0, got)).records[0];
+    if (!record || record.seq !== ref.seq) {
+      throw new Error(`queue segment ${ref.segment} changed under us at offset ${ref.offset}`);
+    }
+    return record;
+  }
+
   private deleteSegment(index: number): void {
+    const reader = this.readers.get(index);
+    if (reader !== undefined) closeSync(reader);
+    this.readers.delete(index);
     this.segments.delete(index);
     try {
       unlinkSync(join(this.opts.dir, segmentName(index)));

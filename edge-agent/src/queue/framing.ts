@@ -34,6 +34,8 @@ export function encodeRecord(record: QueuedRecord): Buffer {
 
 export interface DecodedSegment {
   records: QueuedRecord[];
+  /** Each record's frame offset in the data, and its length. */
+  frames: { offset: number; bytes: number }[];
   /** Bytes of whole, valid frames from the start: a torn tail begins here. */
   validBytes: number;
   /** Why reading stopped before the end, if it did. */
@@ -43,32 +45,34 @@ export interface DecodedSegment {
 /** Every whole frame of a segment, stopping at the first torn or corrupt one. */
 export function decodeSegment(data: Buffer): DecodedSegment {
   const records: QueuedRecord[] = [];
+  const frames: { offset: number; bytes: number }[] = [];
   let offset = 0;
   while (offset < data.length) {
     if (data.length - offset < HEADER_BYTES) {
-      return { records, validBytes: offset, tornReason: 'short frame header' };
+      return { records, frames, validBytes: offset, tornReason: 'short frame header' };
     }
     const length = data.readUInt32LE(offset);
     if (length < BODY_FIXED_BYTES || length > MAX_BODY_BYTES) {
-      return { records, validBytes: offset, tornReason: `bad frame length ${length}` };
+      return { records, frames, validBytes: offset, tornReason: `bad frame length ${length}` };
     }
     if (data.length - offset - HEADER_BYTES < length) {
-      return { records, validBytes: offset, tornReason: 'short frame body' };
+      return { records, frames, validBytes: offset, tornReason: 'short frame body' };
     }
     const body = data.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length);
     if (crc32(body) !== data.readUInt32LE(offset + 4)) {
-      return { records, validBytes: offset, tornReason: 'CRC mismatch' };
+      return { records, frames, validBytes: offset, tornReason: 'CRC mismatch' };
     }
     const topicLength = body.readUInt16LE(8);
     if (BODY_FIXED_BYTES + topicLength > length) {
-      return { records, validBytes: offset, tornReason: 'bad topic length' };
+      return { records, frames, validBytes: offset, tornReason: 'bad topic length' };
     }
     records.push({
       seq: body.readDoubleLE(0),
       topic: body.toString('utf8', BODY_FIXED_BYTES, BODY_FIXED_BYTES + topicLength),
       payload: body.toString('utf8', BODY_FIXED_BYTES + topicLength),
     });
+    frames.push({ offset, bytes: HEADER_BYTES + length });
     offset += HEADER_BYTES + length;
   }
-  return { records, validBytes: offset };
+  return { records, frames, validBytes: offset };
 }
