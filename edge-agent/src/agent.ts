@@ -7,6 +7,7 @@ import { createDriver } from './drivers/registry';
 import { EDGE_ERRORS, EdgeError } from './errors';
 import { deviceTags, mapReadings, type MachineMemory } from './mapper';
 import { Publisher } from './publisher';
+import { DiskQueue, type QueueStats } from './queue/disk-queue';
 import { SeqStore } from './seq-store';
 
 export const AGENT_VERSION = (
@@ -29,10 +30,12 @@ export interface RunningEdgeAgent {
    * Changes to `gateway`, `mqtt` or `stateDir` need a restart and are refused.
    */
   reload(config: GatewayConfig): Promise<void>;
+  /** The disk queue's figures: messages waiting for ingest's ack, bytes, losses. */
+  queueStats(): QueueStats;
   stop(timeoutMs?: number): Promise<void>;
 }
 
-const restartOnly = (c: GatewayConfig) => JSON.stringify([c.gateway, c.mqtt, c.stateDir]);
+const restartOnly = (c: GatewayConfig) => JSON.stringify([c.gateway, c.mqtt, c.stateDir, c.queue]);
 
 export async function startEdgeAgent(
   initial: GatewayConfig,
@@ -61,6 +64,15 @@ export async function startEdgeAgent(
   }
   const stateDir = join(initial.stateDir, initial.gateway.id);
   const seq = new SeqStore(stateDir);
+  const q = initial.queue;
+  const queue = new DiskQueue({
+    dir: q.dir ?? join(stateDir, 'queue'),
+    maxBytes: q.maxBytes,
+    segmentBytes: Math.min(q.segmentBytes, Math.max(4096, Math.floor(q.maxBytes / 8))),
+    fsync: q.fsync,
+    fsyncIntervalMs: q.fsyncIntervalMs,
+    log: log.child({ part: 'queue' }),
+  });
   const startedAt = now();
   let config = initial;
   let runners: DeviceRunner[] = [];
@@ -70,6 +82,7 @@ export async function startEdgeAgent(
     password,
     ca,
     seq,
+    queue,
     log,
     now,
     birth: () => ({
@@ -100,22 +113,8 @@ export async function startEdgeAgent(
           'pollIntervalMs' in device ? device.pollIntervalMs : 0,
           {
             readings: (readings) => {
-              for (const message of mapReadings(tags, readings, memory, now(), cfg.heartbeatMs)) {
-                try {
-                  publisher.publish(message);
-                } catch (error) {
-                  // One message the wire schema refuses must not silence the rest of the poll.
-                  log.error(
-                    {
-                      device: device.id,
-                      machine: message.machineId,
-                      kind: message.kind,
-                      err: (error as Error).message,
-                    },
-                    'message not published',
-                  );
-                }
-              }
+              // One poll, one append to the disk queue (SD-card friendly).
+              publisher.enqueue(mapReadings(tags, readings, memory, now(), cfg.heartbeatMs));
             },
             connection: (connected) => {
               log.info({ device: device.id, connected }, 'device connection changed');
@@ -155,7 +154,7 @@ export async function startEdgeAgent(
   const reload = async (next: GatewayConfig): Promise<void> => {
     if (restartOnly(next) !== restartOnly(config)) {
       throw new Error(
-        'gateway, mqtt and stateDir changes need a restart of the agent; nothing was changed',
+        'gateway, mqtt, stateDir and queue changes need a restart of the agent; nothing was changed',
       );
     }
     const fresh = await createRunners(next); // the old devices keep running if this fails
@@ -169,6 +168,7 @@ export async function startEdgeAgent(
   };
 
   return {
+    queueStats: () => queue.stats(),
     reload(next) {
       const done = reloading.then(() => reload(next));
       reloading = done.catch(() => undefined);

@@ -8,3 +8,4 @@ export * from './drivers/registry';
 export * from './drivers/modbus/codec';
 export * from './drivers/modbus/plan';
 export * from './drivers/simulated';
+export * from './queue/disk-queue';

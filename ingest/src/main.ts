@@ -9,7 +9,8 @@ import { startIngest } from './service';
  * TAKT_MQTT_CLIENT_ID (takt-ingest), TAKT_MQTT_TOPICS (comma-separated; takt/v1/#),
  * TAKT_HTTP_HOST (127.0.0.1), TAKT_HTTP_PORT (8080), TAKT_PLANT_FILE, TAKT_DASHBOARD_DIR,
  * TAKT_HTTPS (false), TAKT_TRUST_PROXY (false), TAKT_SESSION_HOURS (12),
- * TAKT_LOGIN_MAX_FAILURES (5), TAKT_LOGIN_WINDOW_S (900).
+ * TAKT_LOGIN_MAX_FAILURES (5), TAKT_LOGIN_WINDOW_S (900),
+ * TAKT_INGEST_MAX_QUEUED (20000 messages held in memory at most; backpressure past it).
  */
 const log = pino({
   name: 'ingest',
@@ -62,6 +63,9 @@ async function main(): Promise<void> {
       loginMaxFailures: envNumber('TAKT_LOGIN_MAX_FAILURES', 5, 1, 1000),
       loginWindowMs: envNumber('TAKT_LOGIN_WINDOW_S', 900, 1, 86_400) * 1000,
     },
+    ...(process.env.TAKT_INGEST_MAX_QUEUED
+      ? { maxQueued: Number(process.env.TAKT_INGEST_MAX_QUEUED) }
+      : {}),
     log,
   });
   const shutdown = (signal: string) => {

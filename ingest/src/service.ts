@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadYamlConfig, plantModelSchema } from '@takt/protocol';
+import { loadYamlConfig, plantModelSchema, type DecodedMessage } from '@takt/protocol';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { createHttpApp, type HttpApp } from './app';
@@ -8,7 +8,7 @@ import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
 import type { IngestItem } from './pipeline/items';
 import { startSubscriber } from './pipeline/subscriber';
-import { writeBatchIsolating, type WriteResult } from './pipeline/writer';
+import { committedRanges, writeBatchIsolating, type WriteResult } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { plugins } from './plugins';
 import type { AuthSettings } from './plugins/types';
@@ -38,6 +38,11 @@ export interface IngestOptions {
   dashboardDir?: string | undefined;
   batch?: { maxItems: number; maxDelayMs: number };
   alerts?: Partial<AlertSettings>;
+  /**
+   * Messages ingest holds in memory at most (issue 4 backpressure); past it the broker and
+   * the gateways' disk queues keep them. Default 20,000.
+   */
+  maxQueued?: number;
   log?: Logger;
   /** Sign-in settings; see AuthSettings for the defaults. */
   auth?: Partial<AuthSettings>;
@@ -54,6 +59,8 @@ export interface RunningIngest {
   /** Resolves when ingest is subscribed to the broker. */
   readonly subscribed: Promise<void>;
   readonly routes: HttpApp['routes'];
+  /** Messages received and not yet written (bounded by `maxQueued`). */
+  queued(): number;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -102,6 +109,23 @@ async function listen(
   }
   const address = app.server.address();
   return typeof address === 'object' && address ? address.port : port;
+}
+
+/** A gateway clock further off than this is flagged (its data is stored all the same). */
+export const CLOCK_SKEW_LIMIT_MS = 60_000;
+
+/**
+ * Clock sanity (issue 4): a status is built when sent, so its `ts` against ours shows how far
+ * off the gateway's clock is; readings keep their edge timestamps whatever it says.
+ */
+function checkClock(message: Extract<DecodedMessage, { kind: 'status' }>, log: Logger): void {
+  const offsetMs = message.payload.ts - Date.now();
+  if (Math.abs(offsetMs) > CLOCK_SKEW_LIMIT_MS && message.payload.status === 'online') {
+    log.warn(
+      { gatewayId: message.gatewayId, offsetMs, reported: message.payload.clockOffsetMs },
+      'gateway clock is off; its readings are stored with its own timestamps',
+    );
+  }
 }
 
 /** MQTT -> validate -> dedupe -> batch -> PostgreSQL, plus the HTTP API and socket.io. */
@@ -174,6 +198,9 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
           );
         }
         for (const listener of batchListeners) listener(result);
+        // Only now, after COMMIT, may the gateways forget these messages.
+        for (const { site, gatewayId, ranges } of committedRanges(items))
+          subscriber.ack(site, gatewayId, ranges, Date.now());
       },
     });
     const port = await listen(app, opts.http.host, opts.http.port);
@@ -182,7 +209,17 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close();
     });
-    const subscriber = startSubscriber({ ...opts.mqtt, log, onItem: (item) => batcher.push(item) });
+    const maxQueued = opts.maxQueued ?? 20_000;
+    const subscriber = startSubscriber({
+      ...opts.mqtt,
+      log,
+      onItem: (item) => {
+        if (item.kind === 'message' && item.message.kind === 'status')
+          checkClock(item.message, log);
+        batcher.push(item);
+      },
+      hasRoom: () => batcher.size < maxQueued,
+    });
     void subscriber.ready.then(() => (status.subscribed = true));
     stops.unshift(async () => {
       await subscriber.stop(1000);
@@ -197,6 +234,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       pool,
       subscribed: subscriber.ready,
       routes,
+      queued: () => batcher.size,
       async stop(timeoutMs = 5000) {
         const all = (async () => {
           for (const stop of stops) await stop();

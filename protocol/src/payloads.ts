@@ -131,8 +131,50 @@ export const statusPayloadSchema = z.object({
   startedAt: epochMsSchema.optional(),
   uptimeS: z.number().int().min(0).optional(),
   devices: z.array(deviceStatusSchema).optional(),
+  /** The disk queue (issue 4): readings waiting for ingest's ack, and those dropped on overflow. */
+  queue: z
+    .object({
+      pending: safeCount,
+      bytes: safeCount,
+      /** Messages dropped by the overflow policy since the queue was created: never silent. */
+      lost: safeCount,
+    })
+    .optional(),
+  /** Edge clock minus ingest's clock, from the last ack, when known. */
+  clockOffsetMs: z.number().int().optional(),
 });
 export type StatusPayload = z.infer<typeof statusPayloadSchema>;
+
+/** An inclusive range of seqs, `[from, to]`. */
+export const seqRangeSchema = z
+  .tuple([seqSchema, seqSchema])
+  .refine(([from, to]) => from <= to, 'range must be [from, to] with from <= to');
+export type SeqRange = z.infer<typeof seqRangeSchema>;
+
+/**
+ * Ingest -> gateway on `topics.ack` (QoS 1), after each committed batch: the seqs of that
+ * gateway the batch made durable (stored now, stored before, or kept as dead letters).
+ * A gateway deletes a queued message only once an ack covers its seq. `ts` is ingest's
+ * clock, so the gateway can see how far off its own clock is.
+ */
+export const ackPayloadSchema = z.object({
+  v: z.literal(1),
+  ts: epochMsSchema,
+  ranges: z.array(seqRangeSchema).min(1).max(100_000),
+});
+export type AckPayload = z.infer<typeof ackPayloadSchema>;
+
+/** Sorted, merged inclusive ranges covering `seqs` (any order, repeats allowed). */
+export function toSeqRanges(seqs: Iterable<number>): SeqRange[] {
+  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
+  const ranges: SeqRange[] = [];
+  for (const seq of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && seq === last[1] + 1) last[1] = seq;
+    else ranges.push([seq, seq]);
+  }
+  return ranges;
+}
 
 export const payloadSchemas = {
   metrics: metricsPayloadSchema,
@@ -140,6 +182,7 @@ export const payloadSchemas = {
   count: countPayloadSchema,
   scan: scanPayloadSchema,
   status: statusPayloadSchema,
+  ack: ackPayloadSchema,
 } as const;
 
 export type PayloadByKind = {
@@ -148,4 +191,5 @@ export type PayloadByKind = {
   count: CountPayload;
   scan: ScanPayload;
   status: StatusPayload;
+  ack: AckPayload;
 };

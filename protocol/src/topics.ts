@@ -36,9 +36,28 @@ export const topics = {
     assertId('gatewayId', gatewayId);
     return `${TOPIC_ROOT}/${site}/${gatewayId}/#`;
   },
+  /**
+   * Ingest -> one gateway: what ingest has committed (issue 4, docs/decisions.md "Delivery
+   * guarantees"). Fixed: the broker's ACL lets only that gateway subscribe to it.
+   */
+  ack(site: string, gatewayId: string): string {
+    assertId('site', site);
+    assertId('gatewayId', gatewayId);
+    return `${TOPIC_ROOT}/${site}/${gatewayId}/ack`;
+  },
   /** What ingest subscribes to. */
   all: `${TOPIC_ROOT}/#`,
 } as const;
+
+/**
+ * Topics that flow to a gateway (its `ack`, later its `cmd/#`), not from it: ingest hears
+ * them on `takt/v1/#` and skips them; they are neither data nor dead letters.
+ */
+export function isToGatewayTopic(topic: string): boolean {
+  const levels = topic.split('/');
+  if (levels.length < 5 || `${levels[0]}/${levels[1]}` !== TOPIC_ROOT) return false;
+  return (levels.length === 5 && levels[4] === 'ack') || levels[4] === 'cmd';
+}
 
 export function parseTopic(topic: string): TopicParseResult {
   const prefix = `${TOPIC_ROOT}/`;

@@ -1,4 +1,10 @@
-import { decodeMessage, topics } from '@takt/protocol';
+import {
+  decodeMessage,
+  encodePayload,
+  isToGatewayTopic,
+  topics,
+  type SeqRange,
+} from '@takt/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { IngestItem } from './items';
@@ -12,6 +18,11 @@ export interface SubscriberOptions {
   topics?: readonly string[] | undefined;
   log: Logger;
   onItem: (item: IngestItem) => void;
+  /**
+   * Backpressure (issue 4): while this is false the next message is neither acknowledged
+   * (PUBACK) nor read, so the broker and then the gateways' disk queues hold the data.
+   */
+  hasRoom?: () => boolean;
 }
 
 /**
@@ -22,6 +33,8 @@ export interface SubscriberOptions {
 export interface RunningSubscriber {
   /** Resolves once the first subscription is in place. */
   ready: Promise<void>;
+  /** Tell a gateway which of its seqs are committed (QoS 1, on `topics.ack`). */
+  ack(site: string, gatewayId: string, ranges: SeqRange[], nowMs: number): void;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -33,7 +46,21 @@ export function startSubscriber(opts: SubscriberOptions): RunningSubscriber {
     clean: false,
     reconnectPeriod: 2000,
   });
+  const hasRoom = opts.hasRoom;
+  if (hasRoom) {
+    // MQTT.js sends the PUBACK and reads the next packet only once this calls back.
+    client.handleMessage = (_packet, callback) => {
+      if (hasRoom()) return callback();
+      const timer = setInterval(() => {
+        if (!hasRoom()) return;
+        clearInterval(timer);
+        callback();
+      }, 20);
+      timer.unref(); // a stop while the database is away must not be held up by this wait
+    };
+  }
   client.on('message', (topic, payload) => {
+    if (isToGatewayTopic(topic)) return; // acks (ours) and commands: not data
     const decoded = decodeMessage(topic, payload);
     opts.onItem(
       decoded.ok
@@ -57,6 +84,13 @@ export function startSubscriber(opts: SubscriberOptions): RunningSubscriber {
   client.on('error', (error) => opts.log.warn({ err: error.message }, 'mqtt error'));
   return {
     ready,
+    ack(site, gatewayId, ranges, nowMs) {
+      const payload = encodePayload('ack', { v: 1, ts: nowMs, ranges });
+      client.publish(topics.ack(site, gatewayId), payload, { qos: 1 }, (error) => {
+        // A lost ack costs a re-send from the gateway (deduped here), never data.
+        if (error) opts.log.warn({ gatewayId, err: error.message }, 'ack not published');
+      });
+    },
     async stop(timeoutMs = 2000) {
       await Promise.race([client.endAsync(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     },

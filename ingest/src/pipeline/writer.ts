@@ -1,4 +1,10 @@
-import { topics, type DecodedMessage, type MachineMessageKind } from '@takt/protocol';
+import {
+  toSeqRanges,
+  topics,
+  type DecodedMessage,
+  type MachineMessageKind,
+  type SeqRange,
+} from '@takt/protocol';
 import type { Pool, PoolClient } from 'pg';
 import {
   groupBy,
@@ -225,4 +231,27 @@ export async function writeBatchIsolating(
     total.messages.push(...result.messages);
   }
   return total;
+}
+
+/**
+ * Per gateway, the seqs a committed batch made durable: stored, already stored (duplicates)
+ * or kept as dead letters. What ingest acknowledges to the gateways (issue 4).
+ */
+export function committedRanges(
+  items: readonly IngestItem[],
+): { site: string; gatewayId: string; ranges: SeqRange[] }[] {
+  const byGateway = new Map<string, { site: string; gatewayId: string; seqs: number[] }>();
+  for (const item of items) {
+    if (item.kind !== 'message' || item.message.kind === 'status') continue;
+    const { site, gatewayId, payload } = item.message;
+    const key = `${site}/${gatewayId}`;
+    let entry = byGateway.get(key);
+    if (!entry) byGateway.set(key, (entry = { site, gatewayId, seqs: [] }));
+    entry.seqs.push(payload.seq);
+  }
+  return [...byGateway.values()].map((g) => ({
+    site: g.site,
+    gatewayId: g.gatewayId,
+    ranges: toSeqRanges(g.seqs),
+  }));
 }

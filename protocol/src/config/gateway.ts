@@ -54,6 +54,34 @@ export const gatewayConfigSchema = z
     }),
     /** Where the gateway keeps its persisted `seq`, its OPC UA certificate (and later its disk queue). */
     stateDir: z.string().min(1).default('.takt/edge'),
+    /** Store-and-forward (issue 4): every message is on disk before it is sent. */
+    queue: z
+      .strictObject({
+        /** Folder of the segment files; default `<stateDir>/<gateway id>/queue`. */
+        dir: z.string().min(1).optional(),
+        /** Size limit on disk; past it the oldest messages are dropped and counted (`lost`). */
+        maxBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .default(256 * 1024 * 1024),
+        segmentBytes: z
+          .number()
+          .int()
+          .min(4 * 1024)
+          .default(4 * 1024 * 1024),
+        overflow: z.literal('drop-oldest').default('drop-oldest'),
+        /** `always`: fsync every append (safest, wears an SD card); `interval`: every fsyncIntervalMs. */
+        fsync: z.enum(['always', 'interval']).default('interval'),
+        fsyncIntervalMs: z.number().int().min(10).max(60_000).default(1000),
+        /** No ack from ingest this long after a send: send again from the oldest unacked. */
+        ackTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+        /** Messages sent and not yet acknowledged at once. */
+        maxUnacked: z.number().int().min(1).max(100_000).default(2000),
+        /** Bound on sends per second (replay after an outage included), so replay never floods. */
+        maxSendPerS: z.number().int().min(1).max(100_000).default(2000),
+      })
+      .prefault({}),
     /** How often unchanged values, states and counters are re-sent (report by exception's heartbeat). */
     heartbeatMs: z.number().int().min(1000).max(3_600_000).default(60_000),
     devices: z.array(deviceConfigSchema).min(1),

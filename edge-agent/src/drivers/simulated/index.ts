@@ -18,6 +18,8 @@ export function signalValue(signal: Signal, elapsedMs: number): number | boolean
       return signal.value;
     case 'cycle':
       return signal.values[Math.floor(s / signal.stepS) % signal.values.length]!;
+    case 'sequence':
+      return Math.floor(elapsedMs / signal.stepMs); // read() passes epoch ms for this one
   }
 }
 
@@ -25,6 +27,8 @@ class SimulatedDriver implements PolledDriver {
   readonly mode = 'poll';
   private open = false;
   private readonly startedAt: number;
+  /** Per `sequence` tag, the last slot read. */
+  private readonly lastSlot = new Map<string, number>();
 
   constructor(
     private readonly config: SimulatedDeviceConfig,
@@ -43,12 +47,24 @@ class SimulatedDriver implements PolledDriver {
 
   async read(): Promise<TagReading[]> {
     const ts = this.ctx.now();
-    return this.config.tags.map((tag) => {
+    return this.config.tags.flatMap((tag): TagReading[] => {
+      if (tag.signal.kind === 'sequence') return this.sequence(tag.name, tag.signal.stepMs, ts);
       const raw = signalValue(tag.signal, ts - this.startedAt);
       const value =
         typeof raw === 'number' ? Number((raw * tag.scale + tag.offset).toPrecision(12)) : raw;
-      return { tag: tag.name, value, quality: 'good', ts };
+      return [{ tag: tag.name, value, quality: 'good', ts }];
     });
+  }
+
+  /** Every slot since the last read (the first read: the current slot only). */
+  private sequence(tag: string, stepMs: number, nowMs: number): TagReading[] {
+    const current = Math.floor(nowMs / stepMs);
+    const from = (this.lastSlot.get(tag) ?? current - 1) + 1;
+    this.lastSlot.set(tag, current);
+    const out: TagReading[] = [];
+    for (let slot = from; slot <= current; slot++)
+      out.push({ tag, value: slot, quality: 'good', ts: slot * stepMs });
+    return out;
   }
 
   async stop(): Promise<void> {

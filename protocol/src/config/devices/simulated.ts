@@ -14,6 +14,11 @@ export const simulatedSignalSchema = z.discriminatedUnion('kind', [
     kind: z.literal('constant'),
     value: z.union([z.number(), z.boolean(), z.string()]),
   }),
+  /**
+   * Slot number `floor(epochMs / stepMs)`, one reading per slot with the slot's time, none
+   * skipped within a run (a late poll catches up): a known sequence for the fault suite.
+   */
+  z.strictObject({ kind: z.literal('sequence'), stepMs: z.number().int().min(1).max(60_000) }),
   z.strictObject({
     kind: z.literal('cycle'),
     values: z.array(z.number()).min(1),
