@@ -8,6 +8,7 @@ export const INGEST_ERRORS = {
   INGEST_ERR_EMBEDDED_PG: (reason: string) => `the embedded PostgreSQL did not start: ${reason}`,
   INGEST_ERR_NOT_FOUND: (what: string) => `${what} not found`,
   INGEST_ERR_BAD_REQUEST: (reason: string) => reason,
+  INGEST_ERR_STORAGE_ENGINE: (reason: string) => `storage engine: ${reason}`,
 } as const;
 
 export type IngestErrorCode = keyof typeof INGEST_ERRORS;

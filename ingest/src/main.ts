@@ -1,11 +1,14 @@
 import { envPort } from '@takt/protocol';
 import { pino } from 'pino';
 import { startIngest } from './service';
+import { storageSettingsFromEnv } from './storage/settings';
 
 /**
  * Ingest as its own process. Settings (environment): DATABASE_URL (required),
  * TAKT_MQTT_URL (mqtt://127.0.0.1:1883), TAKT_MQTT_USERNAME, TAKT_MQTT_PASSWORD,
- * TAKT_HTTP_HOST (127.0.0.1), TAKT_HTTP_PORT (8080), TAKT_PLANT_FILE, TAKT_DASHBOARD_DIR.
+ * TAKT_HTTP_HOST (127.0.0.1), TAKT_HTTP_PORT (8080), TAKT_PLANT_FILE, TAKT_DASHBOARD_DIR;
+ * storage: TAKT_STORAGE_ENGINE, TAKT_RETENTION_RAW_DAYS, TAKT_RETENTION_1M_DAYS,
+ * TAKT_RETENTION_1H_DAYS, TAKT_COMPRESS_AFTER_DAYS (src/storage/settings.ts).
  */
 const log = pino({ name: 'ingest', level: process.env.LOG_LEVEL ?? 'info' });
 
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
     },
     plantFile: process.env.TAKT_PLANT_FILE,
     dashboardDir: process.env.TAKT_DASHBOARD_DIR,
+    storage: storageSettingsFromEnv(),
     log,
   });
   const shutdown = (signal: string) => {

@@ -6,11 +6,14 @@ import { createHttpApp } from './app';
 import { migrate } from './db/migrate';
 import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
+import { WriterMetrics } from './pipeline/metrics';
 import type { IngestItem } from './pipeline/items';
 import { startSubscriber } from './pipeline/subscriber';
 import { writeBatchIsolating, type WriteResult } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { plugins } from './plugins';
+import { storageEngine } from './storage/engine';
+import { DEFAULT_STORAGE, type StorageSettings } from './storage/settings';
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
   new URL('../../dashboard/dist/app', import.meta.url),
@@ -28,6 +31,8 @@ export interface IngestOptions {
   plantFile?: string | undefined;
   dashboardDir?: string | undefined;
   batch?: { maxItems: number; maxDelayMs: number };
+  /** Engine choice, retention and compression (defaults: DEFAULT_STORAGE). */
+  storage?: StorageSettings;
   log?: Logger;
 }
 
@@ -94,7 +99,10 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
   const pool = await connectPool(opts.databaseUrl, log);
   const stops: (() => Promise<void> | void)[] = [];
   try {
-    await migrate(pool, log);
+    const storageSettings = opts.storage ?? DEFAULT_STORAGE;
+    await migrate(pool, log, { engine: storageSettings.engine });
+    const storage = { engine: await storageEngine(pool), settings: storageSettings };
+    const writer = new WriterMetrics();
     if (opts.plantFile)
       await applyPlantModel(pool, loadYamlConfig(opts.plantFile, plantModelSchema));
 
@@ -103,6 +111,8 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
     const status = { subscribed: false };
     const ctx = {
       status,
+      writer,
+      storage,
       pool,
       io,
       log,
@@ -116,7 +126,12 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       maxDelayMs: opts.batch?.maxDelayMs ?? 100,
       log,
       flush: async (items) => {
-        const result = await writeBatchIsolating(pool, items);
+        const started = performance.now();
+        const result = await writeBatchIsolating(pool, items).catch((error: unknown) => {
+          writer.recordFailure();
+          throw error;
+        });
+        writer.recordBatch(items, performance.now() - started);
         if (result.duplicates > 0 || result.lateCounts > 0) {
           log.info(
             { duplicates: result.duplicates, lateCounts: result.lateCounts },
@@ -126,6 +141,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
         for (const listener of batchListeners) listener(result);
       },
     });
+    writer.queueDepth = () => batcher.size;
     const port = await listen(app, opts.http.host, opts.http.port);
     // socket.io first: app.close() waits for its websockets otherwise.
     stops.unshift(async () => {

@@ -37,6 +37,18 @@ interface SampleRow {
   unit: string | null;
 }
 
+/**
+ * Plain PostgreSQL: the day partitions this batch needs (usually made ahead of time, so this
+ * is one catalog look-up); a replay of old data makes its own. No-op on TimescaleDB.
+ */
+async function ensureSamplePartitions(client: PoolClient, rows: SampleRow[]): Promise<void> {
+  const days = new Set<number>();
+  for (const r of rows) days.add(Math.floor(r.time.getTime() / 86_400_000));
+  await client.query("SELECT takt_ensure_partitions('samples', 'day', $1::timestamptz[])", [
+    [...days].map((d) => new Date(d * 86_400_000)),
+  ]);
+}
+
 /** Time series rows, and the latest value per (machine, tag) for the tiles. */
 export async function writeMetrics(client: PoolClient, messages: Msg<'metrics'>[]): Promise<void> {
   const rows: SampleRow[] = messages.flatMap((m) =>
@@ -50,6 +62,7 @@ export async function writeMetrics(client: PoolClient, messages: Msg<'metrics'>[
     })),
   );
   if (rows.length === 0) return;
+  await ensureSamplePartitions(client, rows);
   await client.query(
     `INSERT INTO samples (time, machine_id, tag, value, value_text, quality)
      SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::int2[])`,
