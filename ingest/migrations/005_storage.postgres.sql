@@ -20,13 +20,19 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- Creates the missing partitions of `parent` (one per UTC `unit`) that hold the given times.
--- Called by ingest before each batch and ahead of time; idempotent and safe to race.
+-- Called by ingest before each batch and ahead of time; idempotent and safe to race. Rows that
+-- went to the parent's default partition for that range (an INSERT by other means) move into
+-- the new partition, straight into it: the rollups already counted them.
 CREATE FUNCTION takt_ensure_partitions(parent text, unit text, times timestamptz[]) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
   start timestamp;
   name text;
+  lo timestamptz;
+  hi timestamptz;
   made integer := 0;
+  fallback text := parent || '_default';
+  key text := substring(pg_get_partkeydef(parent::regclass) FROM '\("?([a-z_]+)"?\)');
 BEGIN
   FOR start IN
     SELECT DISTINCT date_trunc(unit, t AT TIME ZONE 'UTC') FROM unnest(times) t WHERE t IS NOT NULL
@@ -35,8 +41,16 @@ BEGIN
     CONTINUE WHEN to_regclass(name) IS NOT NULL;
     PERFORM pg_advisory_xact_lock(hashtext(name));
     CONTINUE WHEN to_regclass(name) IS NOT NULL;
-    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', name, parent,
-                   start AT TIME ZONE 'UTC', (start + ('1 ' || unit)::interval) AT TIME ZONE 'UTC');
+    lo := start AT TIME ZONE 'UTC';
+    hi := (start + ('1 ' || unit)::interval) AT TIME ZONE 'UTC';
+    IF to_regclass(fallback) IS NULL THEN
+      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', name, parent, lo, hi);
+    ELSE
+      EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS)', name, parent);
+      EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %I >= $1 AND %I < $2 RETURNING *) '
+                     'INSERT INTO %I SELECT * FROM moved', fallback, key, key, name) USING lo, hi;
+      EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', parent, name, lo, hi);
+    END IF;
     made := made + 1;
   END LOOP;
   RETURN made;
@@ -77,6 +91,8 @@ CREATE TABLE samples (
   quality     smallint NOT NULL      -- 0 good, 1 uncertain, 2 bad
 ) PARTITION BY RANGE (time);
 CREATE INDEX samples_machine_tag_time ON samples (machine_id, tag, time DESC);
+-- A row with no partition yet is never refused: it waits here until its partition is made.
+CREATE TABLE samples_default PARTITION OF samples DEFAULT;
 
 -- Per-minute and per-hour rollups of good numeric values; avg = sum / count.
 CREATE TABLE samples_1m (

@@ -11,3 +11,7 @@ export * from './pipeline/batcher';
 export * from './pipeline/writer';
 export * from './queries/machines';
 export * from './domain/work-orders';
+export * from './queries/history';
+export * from './queries/history-plan';
+export * from './storage/engine';
+export * from './storage/settings';

@@ -26,7 +26,12 @@ export async function ensurePartitionsAhead(
     );
     made += rows[0]!.made;
   }
-  return made;
+  // Rows that reached the default partition (written by other means) go to their own.
+  const { rows } = await pool.query<{ made: number }>(
+    `SELECT takt_ensure_partitions('samples', 'day',
+              ARRAY(SELECT DISTINCT date_trunc('hour', time) FROM samples_default)) AS made`,
+  );
+  return made + rows[0]!.made;
 }
 
 /** Plain PostgreSQL: drops whole partitions past their retention; returns their names. */

@@ -149,6 +149,21 @@ describe('plain-PostgreSQL storage', () => {
     expect(rollup.rows).toEqual([{ part: 'samples_1h_p2021' }]);
   });
 
+  it('keeps a row written without its partition, and moves it when the partition is made', async () => {
+    const at = Date.UTC(2024, 5, 6, 7);
+    await pool.query(
+      "INSERT INTO samples (time, machine_id, tag, value, quality) VALUES ($1, 'm4', 'a', 8, 0)",
+      [new Date(at)],
+    );
+    const where = () =>
+      pool.query("SELECT tableoid::regclass::text AS part FROM samples WHERE machine_id = 'm4'");
+    expect((await where()).rows).toEqual([{ part: 'samples_default' }]);
+    await ensurePartitionsAhead(pool, 0, Date.UTC(2026, 10, 23));
+    expect((await where()).rows).toEqual([{ part: 'samples_p20240606' }]);
+    const rollup = await pool.query("SELECT count FROM samples_1m WHERE machine_id = 'm4'");
+    expect(rollup.rows).toEqual([{ count: '1' }]); // counted once, when it was written
+  });
+
   it('makes partitions ahead and drops whole partitions past retention', async () => {
     const now = Date.UTC(2026, 10, 23, 12);
     await ensurePartitionsAhead(pool, 2, now);
@@ -171,7 +186,12 @@ describe('plain-PostgreSQL storage', () => {
     );
     const dropped = await dropExpiredPartitions(pool, { raw: 30, minute: 365, hour: 0 }, now);
     // Raw: the 2021 replay is past 30 days, 10 Nov is not; minute rollups: 2021 past a year.
-    expect(dropped.sort()).toEqual(['samples_1m_p202103', 'samples_p20210303']);
+    expect(dropped.sort()).toEqual([
+      'samples_1m_p202103',
+      'samples_1m_p202406',
+      'samples_p20210303',
+      'samples_p20240606',
+    ]);
     expect(await parts()).toEqual(
       expect.arrayContaining(['samples_p20261110', 'samples_1h_p2021']),
     );
