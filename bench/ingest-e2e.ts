@@ -1,3 +1,4 @@
+/// <reference path="../ingest/src/pipeline/pg-copy-streams.d.ts" />
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { startBroker } from '@takt/broker';

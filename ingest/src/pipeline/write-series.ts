@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { DecodedMessage, ReadingValue } from '@takt/protocol';
 import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { deriveCounts, type CounterTotals } from '../domain/counters';
 import { latestState } from '../domain/states';
 
@@ -49,6 +52,33 @@ async function ensureSamplePartitions(client: PoolClient, rows: SampleRow[]): Pr
   ]);
 }
 
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+/** A value in COPY's text format. */
+const copyText = (s: string) => s.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!);
+
+/**
+ * The series rows by COPY, in the batch's transaction (DESIGN "Measured": COPY ~170k rows/s
+ * on one connection, unnest ~110k). The rollup trigger sees them as one statement.
+ */
+async function copySamples(client: PoolClient, rows: SampleRow[]): Promise<void> {
+  let text = '';
+  for (const r of rows)
+    text += `${r.time.toISOString()}\t${copyText(r.machine)}\t${copyText(r.tag)}\t${r.num ?? '\\N'}\t${
+      r.text === null ? '\\N' : copyText(r.text)
+    }\t${r.quality}\n`;
+  await pipeline(
+    Readable.from([text]),
+    client.query(
+      copyFrom('COPY samples (time, machine_id, tag, value, value_text, quality) FROM STDIN'),
+    ),
+  );
+}
+
 /** Time series rows, and the latest value per (machine, tag) for the tiles. */
 export async function writeMetrics(client: PoolClient, messages: Msg<'metrics'>[]): Promise<void> {
   const rows: SampleRow[] = messages.flatMap((m) =>
@@ -63,18 +93,7 @@ export async function writeMetrics(client: PoolClient, messages: Msg<'metrics'>[
   );
   if (rows.length === 0) return;
   await ensureSamplePartitions(client, rows);
-  await client.query(
-    `INSERT INTO samples (time, machine_id, tag, value, value_text, quality)
-     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::int2[])`,
-    [
-      rows.map((r) => r.time),
-      rows.map((r) => r.machine),
-      rows.map((r) => r.tag),
-      rows.map((r) => r.num),
-      rows.map((r) => r.text),
-      rows.map((r) => r.quality),
-    ],
-  );
+  await copySamples(client, rows);
   // ON CONFLICT may touch a row once per statement: keep the newest per key first.
   const latest = [...groupBy(rows, (r) => `${r.machine}\u0000${r.tag}`).values()].map((list) =>
     list.reduce((a, b) => (b.time >= a.time ? b : a)),
