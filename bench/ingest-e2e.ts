@@ -1,12 +1,8 @@
-/// <reference path="../ingest/src/pipeline/pg-copy-streams.d.ts" />
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { startBroker } from '@takt/broker';
-import { startIngest, type RunningIngest } from '@takt/ingest';
+import { copyText, startIngest, type RunningIngest } from '@takt/ingest';
 import { LIVE_EVENTS, topics, type LiveUpdate } from '@takt/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { pino } from 'pino';
 import { io as connectSocket } from 'socket.io-client';
 
@@ -106,10 +102,11 @@ async function rawCopy(databaseUrl: string, messages: Message[]): Promise<number
   try {
     const t0 = performance.now();
     for (const chunk of chunks) {
-      const stream = client.query(
-        copyFrom('COPY samples (time, machine_id, tag, value, value_text, quality) FROM STDIN'),
+      await copyText(
+        client,
+        'COPY samples (time, machine_id, tag, value, value_text, quality) FROM STDIN',
+        chunk,
       );
-      await pipeline(Readable.from([chunk]), stream);
     }
     return performance.now() - t0;
   } finally {

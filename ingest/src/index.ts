@@ -15,3 +15,4 @@ export * from './queries/history';
 export * from './queries/history-plan';
 export * from './storage/engine';
 export * from './storage/settings';
+export * from './pipeline/copy';

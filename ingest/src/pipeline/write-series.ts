@@ -1,10 +1,8 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { DecodedMessage, ReadingValue } from '@takt/protocol';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { deriveCounts, type CounterTotals } from '../domain/counters';
 import { latestState } from '../domain/states';
+import { copyText, copyValue } from './copy';
 
 export type Msg<K extends DecodedMessage['kind']> = Extract<DecodedMessage, { kind: K }>;
 
@@ -52,15 +50,6 @@ async function ensureSamplePartitions(client: PoolClient, rows: SampleRow[]): Pr
   ]);
 }
 
-const COPY_ESCAPES: Record<string, string> = {
-  '\\': '\\\\',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-};
-/** A value in COPY's text format. */
-const copyText = (s: string) => s.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!);
-
 /**
  * The series rows by COPY, in the batch's transaction (DESIGN "Measured": COPY ~170k rows/s
  * on one connection, unnest ~110k). The rollup trigger sees them as one statement.
@@ -68,14 +57,13 @@ const copyText = (s: string) => s.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!
 async function copySamples(client: PoolClient, rows: SampleRow[]): Promise<void> {
   let text = '';
   for (const r of rows)
-    text += `${r.time.toISOString()}\t${copyText(r.machine)}\t${copyText(r.tag)}\t${r.num ?? '\\N'}\t${
-      r.text === null ? '\\N' : copyText(r.text)
+    text += `${r.time.toISOString()}\t${copyValue(r.machine)}\t${copyValue(r.tag)}\t${r.num ?? '\\N'}\t${
+      r.text === null ? '\\N' : copyValue(r.text)
     }\t${r.quality}\n`;
-  await pipeline(
-    Readable.from([text]),
-    client.query(
-      copyFrom('COPY samples (time, machine_id, tag, value, value_text, quality) FROM STDIN'),
-    ),
+  await copyText(
+    client,
+    'COPY samples (time, machine_id, tag, value, value_text, quality) FROM STDIN',
+    text,
   );
 }
 
