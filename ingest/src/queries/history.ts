@@ -79,7 +79,7 @@ export async function readHistory(
     const { rows } = await db.query<RawRow>(
       `SELECT tag, time, value, value_text, quality FROM samples
         WHERE machine_id = $1 AND tag = ANY($2::text[]) AND time >= $3 AND time < $4
-        ORDER BY tag, time LIMIT $5`,
+        ORDER BY tag, time, quality LIMIT $5`,
       [machine, tags, from, to, HISTORY_LIMITS.maxRawRows + 1],
     );
     if (rows.length > HISTORY_LIMITS.maxRawRows) throw new TooManyRows();
