@@ -38,6 +38,8 @@ export async function benchHistorian(
   rawIntervalS: number,
 ): Promise<HistorianResult> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // A closing connection may hear the server stop after pool.end(): expected, not a failure.
+  pool.on('error', (error) => console.warn(`historian pool: ${error.message}`));
   try {
     await migrate(pool, pino({ level: 'silent' }));
     const engine = await storageEngine(pool);

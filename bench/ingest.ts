@@ -47,6 +47,7 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
   chmodSync(dir, 0o755);
   const db = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort() });
   const pool = new pg.Pool({ connectionString: await db.createDatabase('bench'), max: 2 });
+  pool.on('error', (error) => console.warn(`bench pool: ${error.message}`));
   try {
     await migrate(pool, pino({ level: 'silent' }));
 
