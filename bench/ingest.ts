@@ -6,7 +6,15 @@ import { migrate, startEmbeddedPostgres, writeBatch } from '@takt/ingest';
 import { freePort } from '@takt/sim';
 import pg from 'pg';
 import { pino } from 'pino';
+import { benchHistorian } from './historian';
+import { benchEndToEnd } from './ingest-e2e';
 import { printTable } from './table';
+
+const envInt = (name: string, fallback: number) => {
+  const n = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number above 0`);
+  return n;
+};
 
 const READINGS_PER_MESSAGE = 50;
 const MESSAGES_PER_BATCH = 200; // 10,000 rows per batch
@@ -27,12 +35,19 @@ function metricsMessage(seq: number, machine: string): { topic: string; payload:
   };
 }
 
-/** Ingest's write path: decode + unnest batches vs one INSERT per row, on a real PostgreSQL. */
+/**
+ * Ingest's write path (decode + unnest batches vs one INSERT per row, with and without the
+ * rollup trigger), end to end through the broker vs raw COPY, the live latency, and the
+ * historian over 30 days of 50 machines — all on one real PostgreSQL, in this run.
+ * BENCH_GATEWAYS (10), BENCH_MESSAGES per gateway (1000, of 50 readings),
+ * BENCH_HISTORY_INTERVAL_S (10: seconds between generated raw readings).
+ */
 export async function benchIngest(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'takt-bench-pg-'));
   chmodSync(dir, 0o755);
   const db = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort() });
   const pool = new pg.Pool({ connectionString: await db.createDatabase('bench'), max: 2 });
+  pool.on('error', (error) => console.warn(`bench pool: ${error.message}`));
   try {
     await migrate(pool, pino({ level: 'silent' }));
 
@@ -58,7 +73,29 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
     });
     const decodeMsgsPerSec = raw.length / ((performance.now() - t0) / 1000);
 
-    // The real path: writeBatch (dedupe + samples + latest values) in 10k-row batches.
+    // The rollups' cost: the same batches without the trigger that keeps them (other machines).
+    await pool.query('ALTER TABLE samples DISABLE TRIGGER samples_rollup');
+    const other = raw.map(({ topic, payload }) => {
+      const result = decodeMessage(
+        topic.replace('gw-bench', 'gw-norollup').replace(/\/m(\d+)\/metrics$/, '/nr-$1/metrics'),
+        payload,
+      );
+      if (!result.ok) throw new Error(result.reason);
+      return result.message;
+    });
+    t0 = performance.now();
+    for (let b = 0; b < BATCHES; b++) {
+      const slice = other.slice(b * MESSAGES_PER_BATCH, (b + 1) * MESSAGES_PER_BATCH);
+      await writeBatch(
+        pool,
+        slice.map((message) => ({ kind: 'message', message })),
+      );
+    }
+    const noRollupRowsPerSec =
+      (MESSAGES_PER_BATCH * BATCHES * READINGS_PER_MESSAGE) / ((performance.now() - t0) / 1000);
+    await pool.query('ALTER TABLE samples ENABLE TRIGGER samples_rollup');
+
+    // The real path: writeBatch (dedupe + samples + latest values + rollups) in 10k-row batches.
     t0 = performance.now();
     for (let b = 0; b < BATCHES; b++) {
       const slice = decoded.slice(b * MESSAGES_PER_BATCH, (b + 1) * MESSAGES_PER_BATCH);
@@ -72,26 +109,45 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
     const rows = MESSAGES_PER_BATCH * BATCHES * READINGS_PER_MESSAGE;
     const batchedRowsPerSec = rows / ((performance.now() - t0) / 1000);
     const stored = await pool.query<{ n: string }>(
-      "SELECT count(*) AS n FROM samples WHERE machine_id <> 'baseline'",
+      "SELECT count(*) AS n FROM samples WHERE machine_id <> 'baseline' AND machine_id NOT LIKE 'nr-%'",
     );
     if (Number(stored.rows[0]!.n) !== rows)
       throw new Error(`stored ${stored.rows[0]!.n} rows, expected ${rows}`);
+
+    const e2e = await benchEndToEnd(await db.createDatabase('bench_e2e'), {
+      gateways: envInt('BENCH_GATEWAYS', 10),
+      messagesPerGateway: envInt('BENCH_MESSAGES', 1000),
+    });
+    const history = await benchHistorian(
+      await db.createDatabase('bench_history'),
+      envInt('BENCH_HISTORY_INTERVAL_S', 10),
+    );
 
     const result = {
       rows,
       rowsPerBatch: MESSAGES_PER_BATCH * READINGS_PER_MESSAGE,
       batchedRowsPerSec: Math.round(batchedRowsPerSec),
+      batchedNoRollupRowsPerSec: Math.round(noRollupRowsPerSec),
+      rollupCostShare: Number((1 - batchedRowsPerSec / noRollupRowsPerSec).toFixed(2)),
       baselineRowsPerSec: Math.round(baselineRowsPerSec),
       speedupVsPerRow: Number((batchedRowsPerSec / baselineRowsPerSec).toFixed(1)),
       decodeMsgsPerSec: Math.round(decodeMsgsPerSec),
       decodeReadingsPerSec: Math.round(decodeMsgsPerSec * READINGS_PER_MESSAGE),
+      ...e2e,
+      ...history,
     };
+    const holds = result.ratio >= 0.5;
     printTable([
       ['measure', 'value', 'note'],
       [
         'batched write (writeBatch)',
         `${result.batchedRowsPerSec} rows/s`,
-        `${result.rowsPerBatch} rows/batch, dedupe + latest values included`,
+        `${result.rowsPerBatch} rows/batch, dedupe + latest values + rollups`,
+      ],
+      [
+        'the same without rollups',
+        `${result.batchedNoRollupRowsPerSec} rows/s`,
+        `rollup trigger costs ${Math.round(result.rollupCostShare * 100)} % of the write`,
       ],
       [
         'baseline: INSERT per row',
@@ -104,7 +160,37 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
         `${result.decodeReadingsPerSec} readings/s`,
         `${result.decodeMsgsPerSec} msgs/s of ${READINGS_PER_MESSAGE} readings`,
       ],
+      [
+        'end to end (e2ePointsPerSec)',
+        `${result.e2ePointsPerSec} points/s`,
+        `${result.gateways} gateways -> aedes -> ingest -> PostgreSQL, ${result.points} points`,
+      ],
+      [
+        'raw COPY (rawCopyPointsPerSec)',
+        `${result.rawCopyPointsPerSec} points/s`,
+        'the same rows into the same table, 10k rows a COPY',
+      ],
+      ['ratio', `${result.ratio}`, 'end to end / raw COPY'],
+      [
+        'publish -> socket.io p50 / p99',
+        `${result.latencyP50Ms} / ${result.latencyP99Ms} ms`,
+        `at ${result.latencyRatePointsPerSec} points/s, ${result.latencySamples} messages`,
+      ],
+      [
+        'historian p95, rollups',
+        `${result.historianRollupP95Ms} ms`,
+        `30 days of ${result.historyMachines} machines, 1000 and 4000 points (engine ${result.engine})`,
+      ],
+      [
+        'historian p95, raw',
+        `${result.historianRawP95Ms} ms`,
+        `the same hourly chart from raw rows, one every ${result.historyRawIntervalS} s`,
+      ],
     ]);
+    console.log(
+      `ingest ${holds ? 'holds' : 'does NOT hold'} at least half the raw COPY rate end to end ` +
+        `(${result.e2ePointsPerSec} vs ${result.rawCopyPointsPerSec} points/s, ratio ${result.ratio})`,
+    );
     return result;
   } finally {
     await pool.end();

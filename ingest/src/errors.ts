@@ -16,6 +16,7 @@ export const INGEST_ERRORS = {
     `too many failed logins from this address: try again in ${seconds} s`,
   INGEST_ERR_ACCESS_UNDECLARED: (problem: string) => problem,
   INGEST_ERR_CONFLICT: (reason: string) => reason,
+  INGEST_ERR_STORAGE_ENGINE: (reason: string) => `storage engine: ${reason}`,
 } as const;
 
 export type IngestErrorCode = keyof typeof INGEST_ERRORS;

@@ -18,3 +18,8 @@ export * from './auth/access';
 export * from './auth/store';
 export { SESSION_COOKIE } from './auth/credentials';
 export { generatePassword, hashPassword as hashUserPassword } from './auth/secrets';
+export * from './queries/history';
+export * from './queries/history-plan';
+export * from './storage/engine';
+export * from './storage/settings';
+export * from './pipeline/copy';

@@ -2,6 +2,7 @@ import { envPort } from '@takt/protocol';
 import { pino } from 'pino';
 import { REDACT_PATHS } from './auth/headers';
 import { startIngest } from './service';
+import { storageSettingsFromEnv } from './storage/settings';
 
 /**
  * Ingest as its own process. Settings (environment): DATABASE_URL (required),
@@ -10,7 +11,9 @@ import { startIngest } from './service';
  * TAKT_HTTP_HOST (127.0.0.1), TAKT_HTTP_PORT (8080), TAKT_PLANT_FILE, TAKT_DASHBOARD_DIR,
  * TAKT_HTTPS (false), TAKT_TRUST_PROXY (false), TAKT_SESSION_HOURS (12),
  * TAKT_LOGIN_MAX_FAILURES (5), TAKT_LOGIN_WINDOW_S (900),
- * TAKT_INGEST_MAX_QUEUED (20000 messages held in memory at most; backpressure past it).
+ * TAKT_INGEST_MAX_QUEUED (20000 messages held in memory at most; backpressure past it);
+ * storage: TAKT_STORAGE_ENGINE, TAKT_RETENTION_RAW_DAYS, TAKT_RETENTION_1M_DAYS,
+ * TAKT_RETENTION_1H_DAYS, TAKT_COMPRESS_AFTER_DAYS (src/storage/settings.ts).
  */
 const log = pino({
   name: 'ingest',
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     ...(process.env.TAKT_INGEST_MAX_QUEUED
       ? { maxQueued: Number(process.env.TAKT_INGEST_MAX_QUEUED) }
       : {}),
+    storage: storageSettingsFromEnv(),
     log,
   });
   const shutdown = (signal: string) => {

@@ -6,6 +6,7 @@ import { createHttpApp, type HttpApp } from './app';
 import { migrate } from './db/migrate';
 import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
+import { WriterMetrics } from './pipeline/metrics';
 import type { IngestItem } from './pipeline/items';
 import { startSubscriber } from './pipeline/subscriber';
 import { committedRanges, writeBatchIsolating, type WriteResult } from './pipeline/writer';
@@ -14,6 +15,8 @@ import { plugins } from './plugins';
 import type { AuthSettings } from './plugins/types';
 import type { AlertSettings } from './plugins/types';
 import { DEFAULT_DELIVERY } from './alerts/delivery/deliverer';
+import { storageEngine } from './storage/engine';
+import { DEFAULT_STORAGE, type StorageSettings } from './storage/settings';
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
   new URL('../../dashboard/dist/app', import.meta.url),
@@ -43,6 +46,8 @@ export interface IngestOptions {
    * the gateways' disk queues keep them. Default 20,000.
    */
   maxQueued?: number;
+  /** Engine choice, retention and compression (defaults: DEFAULT_STORAGE). */
+  storage?: StorageSettings;
   log?: Logger;
   /** Sign-in settings; see AuthSettings for the defaults. */
   auth?: Partial<AuthSettings>;
@@ -134,7 +139,10 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
   const pool = await connectPool(opts.databaseUrl, log);
   const stops: (() => Promise<void> | void)[] = [];
   try {
-    await migrate(pool, log);
+    const storageSettings = opts.storage ?? DEFAULT_STORAGE;
+    await migrate(pool, log, { engine: storageSettings.engine });
+    const storage = { engine: await storageEngine(pool), settings: storageSettings };
+    const writer = new WriterMetrics();
     const plant = opts.plantFile ? loadYamlConfig(opts.plantFile, plantModelSchema) : undefined;
     if (plant) await applyPlantModel(pool, plant);
 
@@ -155,6 +163,8 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
     const ctx = {
       status,
       settings,
+      writer,
+      storage,
       pool,
       io,
       log,
@@ -190,7 +200,12 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       maxDelayMs: opts.batch?.maxDelayMs ?? 100,
       log,
       flush: async (items) => {
-        const result = await writeBatchIsolating(pool, items);
+        const started = performance.now();
+        const result = await writeBatchIsolating(pool, items).catch((error: unknown) => {
+          writer.recordFailure();
+          throw error;
+        });
+        writer.recordBatch(items, performance.now() - started);
         if (result.duplicates > 0 || result.lateCounts > 0) {
           log.info(
             { duplicates: result.duplicates, lateCounts: result.lateCounts },
@@ -203,6 +218,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
           subscriber.ack(site, gatewayId, ranges, Date.now());
       },
     });
+    writer.queueDepth = () => batcher.size;
     const port = await listen(app, opts.http.host, opts.http.port);
     // socket.io first: app.close() waits for its websockets otherwise.
     stops.unshift(async () => {

@@ -5,6 +5,8 @@ import { healthPlugin } from './health';
 import { linkTokensPlugin } from './link-tokens';
 import { trackPlugin } from './track';
 import { usersPlugin } from './users';
+import { historyPlugin } from './history';
+import { ingestMetricsPlugin } from './ingest-metrics';
 import { livePlugin } from './live';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
@@ -20,9 +22,11 @@ export const plugins: readonly IngestPlugin[] = [
   linkTokensPlugin,
   trackPlugin,
   healthPlugin,
+  ingestMetricsPlugin,
   machinesPlugin,
   plantPlugin,
   oeePlugin,
+  historyPlugin,
   workOrdersPlugin,
   derivedStatesPlugin,
   livePlugin,

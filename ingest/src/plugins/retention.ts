@@ -1,14 +1,12 @@
 import type { Pool } from 'pg';
+import { applyTimescalePolicies, maintainStorage } from '../storage/maintenance';
 import type { IngestPlugin } from './types';
 
 /** How long (gateway, seq) pairs are kept for dedupe: longer than any replay a gateway does. */
 export const DEDUPE_WINDOW_DAYS = 14;
 const EVERY_MS = 60 * 60 * 1000;
 
-/**
- * Keeps the dedupe table bounded: one row per message would otherwise grow forever. Time-
- * series retention proper (TimescaleDB policies or partition drops) is the storage work.
- */
+/** Keeps the dedupe table bounded: one row per message would otherwise grow forever. */
 export async function pruneDedupe(pool: Pool, days = DEDUPE_WINDOW_DAYS): Promise<number> {
   const { rowCount } = await pool.query(
     'DELETE FROM received_messages WHERE received_at < now() - make_interval(days => $1)',
@@ -17,21 +15,30 @@ export async function pruneDedupe(pool: Pool, days = DEDUPE_WINDOW_DAYS): Promis
   return rowCount ?? 0;
 }
 
-export const retentionPlugin: IngestPlugin = (_app, { pool, log, onStop }) => {
-  const prune = async () => {
+/**
+ * Hourly upkeep. The dedupe table is pruned; on plain PostgreSQL the series partitions of the
+ * next days are made and those past retention dropped whole. On TimescaleDB the policies are
+ * set once at start and the extension's own jobs do the rest.
+ */
+export const retentionPlugin: IngestPlugin = async (_app, { pool, log, onStop, storage }) => {
+  if (storage.engine === 'timescaledb') {
+    await applyTimescalePolicies((text, values) => pool.query(text, values), storage.settings);
+    log.info({ retentionDays: storage.settings.retentionDays }, 'TimescaleDB policies set');
+  }
+  const round = async () => {
     try {
       const rowCount = await pruneDedupe(pool);
       if (rowCount)
         log.info({ rows: rowCount, days: DEDUPE_WINDOW_DAYS }, 'pruned the dedupe table');
+      const { made, dropped } = await maintainStorage(pool, storage.engine, storage.settings);
+      if (made > 0 || dropped.length > 0)
+        log.info({ made, dropped }, 'series partitions made ahead and dropped past retention');
     } catch (error) {
-      log.warn(
-        { err: (error as Error).message },
-        'pruning the dedupe table failed; next hour again',
-      );
+      log.warn({ err: (error as Error).message }, 'storage upkeep failed; next hour again');
     }
   };
-  const timer = setInterval(() => void prune(), EVERY_MS);
+  const timer = setInterval(() => void round(), EVERY_MS);
   timer.unref();
-  void prune();
+  await round();
   onStop(() => clearInterval(timer));
 };

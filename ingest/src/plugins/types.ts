@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
+import type { WriterMetrics } from '../pipeline/metrics';
 import type { WriteResult } from '../pipeline/writer';
+import type { StorageEngine } from '../storage/engine';
+import type { StorageSettings } from '../storage/settings';
 
 /** What every ingest feature plugin gets (STYLE 5): it registers its own routes and events. */
 export interface PluginContext {
@@ -22,6 +25,10 @@ export interface PluginContext {
   plant: PlantModel | undefined;
   /** Settings of the alerts (clock, tick, delivery retries); tests set them. */
   alerts: AlertSettings;
+  /** The writer's rows/s, batch latency and queue depth. */
+  writer: WriterMetrics;
+  /** The storage engine in use and its settings (retention, compression). */
+  storage: { engine: StorageEngine; settings: StorageSettings };
 }
 
 /** Sign-in settings (issue 9), with defaults filled in by startIngest. */

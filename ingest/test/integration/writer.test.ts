@@ -103,4 +103,35 @@ describe('writeBatchIsolating against PostgreSQL', () => {
     );
     expect(left).toBe(kept - 1);
   });
+  it('stores text with tabs, newlines and backslashes as sent (the samples go by COPY)', async () => {
+    const text = 'a\tb\\c\nd\re \\N';
+    await writeBatchIsolating(pool, [
+      {
+        kind: 'message',
+        message: {
+          ...base,
+          machineId: 'm-text',
+          kind: 'metrics',
+          payload: {
+            v: 1,
+            seq: 500,
+            ts: 1_795_000_000_500,
+            readings: [
+              { tag: 'x\ty', value: text, ts: 1_795_000_000_500, quality: 'good' },
+              { tag: 'n', value: -1.5e-7, ts: 1_795_000_000_500, quality: 'uncertain' },
+              { tag: 'z', value: null, ts: 1_795_000_000_500, quality: 'bad' },
+            ],
+          },
+        },
+      },
+    ]);
+    const { rows } = await pool.query(
+      "SELECT tag, value, value_text, quality FROM samples WHERE machine_id = 'm-text' ORDER BY tag",
+    );
+    expect(rows).toEqual([
+      { tag: 'n', value: -1.5e-7, value_text: null, quality: 1 },
+      { tag: 'x\ty', value: null, value_text: text, quality: 0 },
+      { tag: 'z', value: null, value_text: null, quality: 2 },
+    ]);
+  });
 });

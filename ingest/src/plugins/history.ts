@@ -1,0 +1,84 @@
+import { idSchema, isoTimeSchema } from '@takt/protocol';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { BOARD, STAFF } from '../auth/access';
+import { INGEST_ERRORS, IngestError } from '../errors';
+import { HISTORY_LIMITS, planHistory } from '../queries/history-plan';
+import { historyCsv, machineTags, readHistory, TooManyRows } from '../queries/history';
+import { badRequest } from './bad-request';
+import type { IngestPlugin } from './types';
+
+const historyQuery = z.strictObject({
+  machine: idSchema,
+  /** One tag, or several separated by commas; absent: every numeric tag of the machine. */
+  tag: z.string().min(1).max(2000).optional(),
+  from: isoTimeSchema,
+  /** Absent: now. */
+  to: isoTimeSchema.optional(),
+  /** The chart's width: about this many buckets come back. */
+  points: z.coerce.number().default(HISTORY_LIMITS.defaultPoints),
+  bucket: z.string().max(16).default('auto'),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+const fail = (reason: string) =>
+  new IngestError('INGEST_ERR_BAD_REQUEST', INGEST_ERRORS.INGEST_ERR_BAD_REQUEST(reason), 400);
+
+/**
+ * The historian: `GET /api/history` (JSON, or CSV with `format=csv`) and
+ * `GET /api/history.csv`. Raw rows or buckets (min / max / avg / last / count) for a
+ * machine's tags over a window; wide windows read the per-minute or per-hour rollups.
+ * Every request is bounded before the database sees it (src/queries/history-plan.ts).
+ */
+export const historyPlugin: IngestPlugin = (app, { pool }) => {
+  const handle = async (query: unknown, forceCsv: boolean) => {
+    const parsed = historyQuery.safeParse(query);
+    if (!parsed.success) throw badRequest(parsed.error);
+    const q = parsed.data;
+    const planned = planHistory({
+      fromMs: Date.parse(q.from),
+      toMs: q.to === undefined ? Date.now() : Date.parse(q.to),
+      points: q.points,
+      bucket: q.bucket,
+    });
+    if (!planned.ok) throw fail(planned.reason);
+    const known = await machineTags(pool, q.machine);
+    if (!known) throw fail(`unknown machine "${q.machine}"`);
+    const tags =
+      q.tag === undefined
+        ? known.filter((t) => t.numeric).map((t) => t.tag)
+        : [...new Set(q.tag.split(',').map((t) => t.trim()))];
+    if (tags.length === 0) throw fail(`machine "${q.machine}" has reported no numeric tags yet`);
+    if (tags.length > HISTORY_LIMITS.maxTags)
+      throw fail(`${tags.length} tags asked for; name at most ${HISTORY_LIMITS.maxTags} in tag=`);
+    const unknown = tags.filter((t) => !known.some((k) => k.tag === t));
+    if (unknown.length > 0)
+      throw fail(`machine "${q.machine}" has no tag ${unknown.map((t) => `"${t}"`).join(', ')}`);
+    try {
+      const result = await readHistory(pool, q.machine, tags, planned.plan);
+      return { result, csv: forceCsv || q.format === 'csv' };
+    } catch (error) {
+      if (error instanceof TooManyRows)
+        throw fail(
+          `the window holds more than ${HISTORY_LIMITS.maxRawRows} raw samples; narrow it or use buckets`,
+        );
+      throw error;
+    }
+  };
+
+  const send = (reply: FastifyReply, out: Awaited<ReturnType<typeof handle>>) => {
+    if (!out.csv) return out.result;
+    const name = `${out.result.machine}_${out.result.from.slice(0, 10)}_${out.result.bucket}.csv`;
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(historyCsv(out.result));
+  };
+
+  app.get('/api/history', { config: { access: BOARD } }, async (request, reply) =>
+    send(reply, await handle(request.query, false)),
+  );
+  app.get('/api/history.csv', { config: { access: STAFF } }, async (request, reply) =>
+    send(reply, await handle(request.query, true)),
+  );
+};
