@@ -1,5 +1,5 @@
 import { startBroker } from '@takt/broker';
-import { copyText, startIngest, type RunningIngest } from '@takt/ingest';
+import { copyText, createSession, createUser, startIngest, type RunningIngest } from '@takt/ingest';
 import { LIVE_EVENTS, topics, type LiveUpdate } from '@takt/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
@@ -72,10 +72,17 @@ async function publishAll(client: MqttClient, messages: Message[], window = 200)
   await Promise.all(Array.from({ length: window }, worker));
 }
 
+/** A signed-in admin for the API and socket.io (issue 9: nothing answers anonymously). */
+async function benchToken(ingest: RunningIngest): Promise<string> {
+  const user = await createUser(ingest.pool, `bench-${Date.now()}`, 'admin', 'x');
+  return (await createSession(ingest.pool, user!.id, 3_600_000)).token;
+}
+
 async function waitForRows(ingest: RunningIngest, rows: number, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
+  const headers = { authorization: `Bearer ${await benchToken(ingest)}` };
   for (;;) {
-    const r = await fetch(`${ingest.url}/api/ingest/metrics`);
+    const r = await fetch(`${ingest.url}/api/ingest/metrics`, { headers });
     const body = (await r.json()) as { writer: { rowsTotal: number } };
     if (body.writer.rowsTotal >= rows) return;
     if (Date.now() > deadline)
@@ -125,7 +132,10 @@ async function latency(
   pointsPerSec: number,
   seconds: number,
 ) {
-  const socket = connectSocket(ingest.url, { transports: ['websocket'] });
+  const socket = connectSocket(ingest.url, {
+    transports: ['websocket'],
+    auth: { token: await benchToken(ingest) },
+  });
   await new Promise((resolve) => socket.once(LIVE_EVENTS.snapshot, resolve));
   const client = await connectClient(brokerUrl, 'bench-latency');
   const pending = new Map<string, number[]>(); // machine -> send times (= reading ts) not yet seen
