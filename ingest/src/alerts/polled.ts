@@ -103,7 +103,14 @@ export async function pollOee(
         effects.push(...watcher.oee(rule, machine, 'no-shift', undefined, now));
         continue;
       }
-      const report = await oeeReport(pool, { machine }, window.from, now);
+      // Time before the machine ever reported is not judged (a new machine, a fresh install):
+      // it would count as down and open an alert about data that never existed.
+      const first = await pool.query<{ at: Date | null }>(
+        'SELECT min(time) AS at FROM machine_states WHERE machine_id = $1',
+        [machine],
+      );
+      const from = Math.max(window.from, first.rows[0]?.at?.getTime() ?? now);
+      const report = from < now ? await oeeReport(pool, { machine }, from, now) : undefined;
       const figures = report && {
         oee: report.oee,
         availability: report.availability,
