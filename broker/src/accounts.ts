@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { idSchema } from '@takt/protocol';
-import { hashPassword } from './passwords';
+import { hashPassword } from '@takt/protocol';
 import { loadUsersFile, saveUsersFile, type BrokerUser } from './users';
 
 /**

@@ -1,7 +1,7 @@
 import type { AedesOptions, AuthenticateError, Client } from 'aedes';
 import type { Logger } from 'pino';
 import { canPublish, canReceive, canSubscribe, clientIdAllowed } from './acl';
-import { hashPassword, verifyPassword } from './passwords';
+import { hashPassword, verifyPassword } from '@takt/protocol';
 import { accountOf, type Account, type BrokerUser } from './users';
 
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]

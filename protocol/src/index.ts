@@ -13,3 +13,4 @@ export * from './config/scenario';
 export * from './config/env';
 export * from './config/json-schema';
 export * from './work-orders';
+export * from './passwords';

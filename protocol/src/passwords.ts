@@ -1,9 +1,9 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
- * Password hashes in the broker's users file: `scrypt$N$r$p$<salt b64>$<hash b64>`.
- * scrypt is in node:crypto (no native add-on to build on a Pi); N=2^14 costs ~30 ms here,
- * paid once per CONNECT.
+ * The one password-hash format of Takt: `scrypt$N$r$p$<salt b64>$<hash b64>`, stored in the
+ * broker's users file and in ingest's users table. scrypt is in node:crypto (no native add-on
+ * to build on a Pi); N=2^14 costs ~30 ms here, paid once per CONNECT or login.
  */
 const KEY_LENGTH = 32;
 const DEFAULT_COST = { N: 16384, r: 8, p: 1 };
