@@ -19,8 +19,8 @@ export async function downtimeReport(
   if (machines.length === 0) return undefined;
   const all: DowntimeEntry[] = [];
   for (const m of machines) {
-    const { planned, states } = await machineWindow(pool, m, from, to);
-    all.push(...downtimePareto(states, planned, m.microstop_threshold_ms));
+    const { busy, states } = await machineWindow(pool, m, from, to);
+    all.push(...downtimePareto(states, busy, m.microstop_threshold_ms));
   }
   return mergeDowntime(all);
 }
@@ -34,12 +34,12 @@ export async function outputReport(
 ): Promise<HourOutput[] | undefined> {
   const [machine] = await machinesOf(pool, { machine: machineId });
   if (!machine) return undefined;
-  const { planned } = await machineWindow(pool, machine, from, to);
+  const { busy } = await machineWindow(pool, machine, from, to);
   const { rows } = await pool.query<{ hour: Date; good: string }>(
     `SELECT date_trunc('hour', time) AS hour, sum(good) AS good FROM counts
       WHERE machine_id = $1 AND time >= $2 AND time < $3 GROUP BY 1`,
     [machineId, new Date(from), new Date(to)],
   );
   const goodByHour = new Map(rows.map((r) => [r.hour.getTime(), Number(r.good)]));
-  return outputPerHour(from, to, planned, goodByHour, machine.ideal_cycle_ms);
+  return outputPerHour(from, to, busy, goodByHour, machine.ideal_cycle_ms);
 }

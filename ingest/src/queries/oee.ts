@@ -188,8 +188,6 @@ export async function machineWindow(pool: Pool, machine: MachineRow, from: numbe
     plant,
     modes,
     busy,
-    /** Kept for callers that only want planned busy time. */
-    planned: busy,
     states,
     setup: {
       changeovers: intersect(modeTime(modes, 'changeover'), busy),
