@@ -4,6 +4,7 @@ import { Root } from './Root';
 import './styles/board.css';
 import './styles/tile.css';
 import './styles/auth.css';
+import './styles/shell.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

@@ -30,4 +30,19 @@ export const TEST_IDS = {
   andonAlert: 'andon-alert',
   maintenance: 'maintenance',
   maintenanceAlert: 'maintenance-alert',
+  plainMessage: 'plain-message',
+  boardScreen: 'board-screen',
+  langSwitch: 'lang-switch',
+  nav: 'nav',
+
+  // Boards (issue 8): add board ids below this line.
+  lineBoard: 'line-board',
+  ordersBoard: 'orders-board',
+  andonBoard: 'andon-board',
+
+  // Pages (issue 8): add page ids below this line.
+  analytics: 'analytics-page',
+  workOrder: 'work-order-page',
+
+  // Customer tracking, sign-in, access (issue 8): add ids below this line.
 } as const;

@@ -186,8 +186,8 @@ describe('alerts end to end: sim -> edge -> broker -> ingest -> webhook and e-ma
     const andon = page.locator(`[data-testid="andon-alert"][data-alert-id="${alert!.id}"]`);
     await andon.waitFor({ timeout: 10_000 });
     expect(await andon.textContent()).toContain('press-01 temperature');
-    mkdirSync(join(root, 'dist/screenshots'), { recursive: true });
-    await page.screenshot({ path: join(root, 'dist/screenshots/andon.png') });
+    mkdirSync(join(root, 'dashboard/test/screenshots'), { recursive: true });
+    await page.screenshot({ path: join(root, 'dashboard/test/screenshots/andon-strip.png') });
     await settle(); // still hot: no second alert, no second message
     expect(await alertsOf('hot-press')).toHaveLength(1);
     expect(heard(alert!.id)).toEqual({ hook: ['opened'], mail: ['opened'] });

@@ -7,7 +7,7 @@ import { startStack, type Stack } from '../helpers/stack';
 
 /** Debian's chromium (apt-get install chromium), driven by playwright-core. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const screenshots = join(import.meta.dirname, '../../dist/screenshots');
+const screenshots = join(import.meta.dirname, '../../dashboard/test/screenshots');
 
 let stack: Stack;
 let browser: Browser;

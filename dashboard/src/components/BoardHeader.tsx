@@ -1,8 +1,10 @@
 import type { MachineSnapshot } from '@takt/protocol/live';
 import type { ConnectionStatus } from '../lib/live-state';
-import { formatClock } from '../lib/format';
+import { plantClock } from '../lib/plant-time';
 import { countByState, stateStyle, SUMMARY_ORDER } from '../lib/machine-state';
-import type { Account } from '../App';
+import { usePlant } from '../plant/PlantContext';
+import { useT } from '../i18n';
+import type { Account } from '../Shell';
 import { TEST_IDS } from '../testids';
 
 interface BoardHeaderProps {
@@ -10,17 +12,12 @@ interface BoardHeaderProps {
   machines: readonly MachineSnapshot[];
   status: ConnectionStatus;
   serverNowMs: number;
-  /** A signed-in user: name and sign-out (absent on a kiosk screen). */
+  /** A signed-in user: name, pages and sign-out (absent on a kiosk screen). */
   account?: Account | undefined;
 }
 
-const STATUS_TEXT: Record<ConnectionStatus, string> = {
-  live: 'Live',
-  connecting: 'Connecting',
-  lost: 'Offline',
-};
-
 function StateSummary({ machines }: Pick<BoardHeaderProps, 'machines'>) {
+  const { t } = useT();
   const counts = countByState(machines);
   return (
     <div className="header__summary">
@@ -28,22 +25,57 @@ function StateSummary({ machines }: Pick<BoardHeaderProps, 'machines'>) {
         <span key={state} className="summary-chip" data-state={state}>
           <span className="summary-chip__dot" style={{ background: stateStyle(state).color }} />
           <span className="summary-chip__count">{counts[state]}</span>
-          <span className="summary-chip__label">{stateStyle(state).shortLabel}</span>
+          <span className="summary-chip__label">{t(`stateShort.${state}`)}</span>
         </span>
       ))}
     </div>
   );
 }
 
+function Nav({ account }: { account: Account }) {
+  const { t } = useT();
+  return (
+    <nav className="header__nav" data-testid={TEST_IDS.nav}>
+      <a href="/">{t('nav.boards')}</a>
+      <a href="/analytics">{t('nav.analytics')}</a>
+      <a href="/maintenance">{t('nav.maintenance')}</a>
+      {account.manages ? (
+        <a href="/access" data-testid={TEST_IDS.accessLink}>
+          {t('nav.access')}
+        </a>
+      ) : null}
+    </nav>
+  );
+}
+
+export function LangSwitch() {
+  const { t, lang, setLang } = useT();
+  return (
+    <button
+      type="button"
+      className="header__lang"
+      data-testid={TEST_IDS.langSwitch}
+      data-lang={lang}
+      onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}
+    >
+      {t('lang.switch')}
+    </button>
+  );
+}
+
+/** Site, machine states at a glance, live status, the plant's clock; pages for signed-in staff. */
 export function BoardHeader({ title, machines, status, serverNowMs, account }: BoardHeaderProps) {
+  const { t } = useT();
+  const { timeZone } = usePlant();
   return (
     <header className="header">
       <div className="header__title">
-        <span className="header__brand">Takt</span>
+        <span className="header__brand">{t('app.title')}</span>
         <h1 className="header__site" data-testid={TEST_IDS.siteName}>
-          {title ?? 'Plant board'}
+          {title ?? t('board.plant')}
         </h1>
       </div>
+      {account ? <Nav account={account} /> : null}
       <StateSummary machines={machines} />
       <span
         className={`conn conn--${status}`}
@@ -51,25 +83,20 @@ export function BoardHeader({ title, machines, status, serverNowMs, account }: B
         data-status={status}
       >
         <span className="conn__dot" />
-        {STATUS_TEXT[status]}
+        {t(`conn.${status}`)}
       </span>
-      <time className="clock" data-testid={TEST_IDS.clock}>
-        {formatClock(serverNowMs)}
+      <time className="clock" data-testid={TEST_IDS.clock} data-time-zone={timeZone}>
+        {plantClock(serverNowMs, timeZone)}
       </time>
-      {account?.manages && (
-        <a className="header__account" href="/access" data-testid={TEST_IDS.accessLink}>
-          Links
-        </a>
-      )}
+      <LangSwitch />
       {account && (
         <button
           className="header__account"
           type="button"
-          title="Sign out"
           data-testid={TEST_IDS.signOut}
           onClick={() => void account.signOut()}
         >
-          {account.name} · sign out
+          {t('nav.signOut', { name: account.name })}
         </button>
       )}
     </header>

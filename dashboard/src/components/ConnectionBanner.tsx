@@ -1,5 +1,7 @@
 import type { ConnectionStatus } from '../lib/live-state';
-import { formatClock } from '../lib/format';
+import { plantClock } from '../lib/plant-time';
+import { usePlant } from '../plant/PlantContext';
+import { useT } from '../i18n';
 import { TEST_IDS } from '../testids';
 
 interface ConnectionBannerProps {
@@ -10,11 +12,15 @@ interface ConnectionBannerProps {
 
 /** Says plainly, across the screen, when what is shown is not live. Absent while live. */
 export function ConnectionBanner({ status, lastDataAtMs }: ConnectionBannerProps) {
+  const { t } = useT();
+  const { timeZone } = usePlant();
   if (status === 'live') return null;
   const text =
     status === 'lost'
-      ? `Live connection lost — showing data from ${lastDataAtMs === null ? 'unknown time' : formatClock(lastDataAtMs)}`
-      : 'Connecting to live data…';
+      ? lastDataAtMs === null
+        ? t('banner.lostUnknown')
+        : t('banner.lost', { time: plantClock(lastDataAtMs, timeZone) })
+      : t('banner.connecting');
   return (
     <div
       className={`banner banner--${status}`}

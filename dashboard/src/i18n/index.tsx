@@ -1,0 +1,95 @@
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react';
+import { boards } from './boards';
+import { common } from './common';
+import { pages } from './pages';
+
+export const LANGS = ['en', 'zh-CN'] as const;
+export type Lang = (typeof LANGS)[number];
+
+const catalog = { ...common, ...boards, ...pages };
+export type MessageKey = keyof typeof catalog;
+export type Vars = Record<string, string | number>;
+
+export function translate(lang: Lang, key: MessageKey, vars: Vars = {}): string {
+  const [en, zh] = catalog[key];
+  const text = lang === 'zh-CN' ? zh : en;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in vars ? String(vars[name]) : whole,
+  );
+}
+
+/** Every key, for the test that checks both languages are filled in. */
+export const MESSAGE_KEYS = Object.keys(catalog) as MessageKey[];
+
+const STORAGE_KEY = 'takt.lang';
+
+/**
+ * The language to start in: the URL's `lang=` (a TV's bookmark decides), else the last
+ * choice on this browser, else the browser's own language.
+ */
+export function initialLang(search: string, stored: string | null, browser: string): Lang {
+  const fromUrl = new URLSearchParams(search).get('lang');
+  for (const candidate of [fromUrl, stored])
+    if (candidate && (LANGS as readonly string[]).includes(candidate)) return candidate as Lang;
+  return browser.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+interface LangContextValue {
+  lang: Lang;
+  setLang: (lang: Lang) => void;
+  t: (key: MessageKey, vars?: Vars) => string;
+}
+
+const LangContext = createContext<LangContextValue>({
+  lang: 'en',
+  setLang: () => undefined,
+  t: (key, vars) => translate('en', key, vars),
+});
+
+function readStored(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function LangProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(() =>
+    initialLang(location.search, readStored(), navigator.language),
+  );
+  const setLang = useCallback((next: Lang) => {
+    setLangState(next);
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // A kiosk browser without storage keeps the choice until reload.
+    }
+    const url = new URL(location.href);
+    if (url.searchParams.has('lang')) {
+      url.searchParams.set('lang', next);
+      history.replaceState(null, '', url);
+    }
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  const value = useMemo<LangContextValue>(
+    () => ({ lang, setLang, t: (key, vars) => translate(lang, key, vars) }),
+    [lang, setLang],
+  );
+  return <LangContext.Provider value={value}>{children}</LangContext.Provider>;
+}
+
+/** `const { t, lang } = useT();` */
+export function useT(): LangContextValue {
+  return useContext(LangContext);
+}

@@ -1,0 +1,92 @@
+/**
+ * What a URL asks the dashboard to show (docs/dashboard.md "URLs"). Pure: the shell renders
+ * whatever this returns, and a URL it cannot read becomes a plain message, never a blank page.
+ *
+ *   /                                   the plant board
+ *   /board?show=plant,line:line-a,orders,andon&every=30
+ *                                       boards in rotation, `every` seconds each (default 30)
+ *   /analytics  /maintenance  /work-orders/<id>  /access  /track#<token>
+ *
+ * Any page takes `lang=en|zh-CN`; a kiosk link adds `#kiosk=<token>`.
+ */
+export const BOARD_NAMES = ['plant', 'line', 'orders', 'andon'] as const;
+export type BoardName = (typeof BOARD_NAMES)[number];
+
+export type BoardSpec = { board: 'plant' | 'orders' | 'andon' } | { board: 'line'; line: string };
+
+export const DEFAULT_ROTATION_S = 30;
+export const MIN_ROTATION_S = 5;
+export const MAX_ROTATION_S = 3600;
+
+export type Route =
+  | { kind: 'boards'; boards: BoardSpec[]; everyS: number }
+  | { kind: 'analytics' }
+  | { kind: 'maintenance' }
+  | { kind: 'work-order'; id: string }
+  | { kind: 'access' }
+  | { kind: 'track' }
+  | { kind: 'bad-url'; message: string };
+
+const ID = /^[A-Za-z0-9][\w.-]{0,63}$/;
+
+function parseBoard(item: string): BoardSpec | string {
+  const [name, arg, ...rest] = item.split(':');
+  if (name === 'line') {
+    if (!arg || rest.length > 0 || !ID.test(arg))
+      return `"${item}" names no line: write line:<line id>, e.g. line:line-a`;
+    return { board: 'line', line: arg };
+  }
+  if (name === 'plant' || name === 'orders' || name === 'andon') {
+    if (arg !== undefined) return `board "${name}" takes no ":${arg}"`;
+    return { board: name };
+  }
+  return `unknown board "${item}": the boards are plant, line:<line id>, orders and andon`;
+}
+
+export function parseBoards(show: string | null, every: string | null): Route {
+  const items = (show ?? 'plant')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (items.length === 0) return { kind: 'bad-url', message: 'show= lists no board' };
+  const boards: BoardSpec[] = [];
+  for (const item of items) {
+    const board = parseBoard(item);
+    if (typeof board === 'string') return { kind: 'bad-url', message: board };
+    boards.push(board);
+  }
+  let everyS = DEFAULT_ROTATION_S;
+  if (every !== null) {
+    everyS = Number(every);
+    if (!Number.isInteger(everyS) || everyS < MIN_ROTATION_S || everyS > MAX_ROTATION_S)
+      return {
+        kind: 'bad-url',
+        message: `every=${every} is not a whole number of seconds from ${MIN_ROTATION_S} to ${MAX_ROTATION_S}`,
+      };
+  }
+  return { kind: 'boards', boards, everyS };
+}
+
+export function routeFor(pathname: string, search: string): Route {
+  const params = new URLSearchParams(search);
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return parseBoards(null, null);
+  if (path === '/board') return parseBoards(params.get('show'), params.get('every'));
+  if (path === '/analytics') return { kind: 'analytics' };
+  if (path === '/maintenance') return { kind: 'maintenance' };
+  if (path === '/access') return { kind: 'access' };
+  if (path === '/track') return { kind: 'track' };
+  const order = /^\/work-orders\/([^/]+)$/.exec(path);
+  if (order) {
+    const id = decodeURIComponent(order[1]!);
+    if (!ID.test(id)) return { kind: 'bad-url', message: `"${id}" is not a work-order id` };
+    return { kind: 'work-order', id };
+  }
+  return { kind: 'bad-url', message: `there is no page at ${path}` };
+}
+
+/** The URL of a board list, as rotation and links write it. */
+export function boardsUrl(boards: readonly BoardSpec[], everyS = DEFAULT_ROTATION_S): string {
+  const show = boards.map((b) => (b.board === 'line' ? `line:${b.line}` : b.board)).join(',');
+  return `/board?show=${show}${everyS === DEFAULT_ROTATION_S ? '' : `&every=${everyS}`}`;
+}
