@@ -5,6 +5,9 @@ import './styles/board.css';
 import './styles/tile.css';
 import './styles/auth.css';
 import './styles/shell.css';
+import './styles/boards.css';
+import './styles/pages.css';
+import './styles/public.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

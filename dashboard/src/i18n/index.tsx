@@ -10,11 +10,12 @@ import {
 import { boards } from './boards';
 import { common } from './common';
 import { pages } from './pages';
+import { publicPages } from './public';
 
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
 
-const catalog = { ...common, ...boards, ...pages };
+const catalog = { ...common, ...boards, ...pages, ...publicPages };
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;
 
