@@ -43,6 +43,26 @@ export const TEST_IDS = {
   // Pages (issue 8): add page ids below this line.
   analytics: 'analytics-page',
   workOrder: 'work-order-page',
+  scopePicker: 'analytics-scope',
+  analyticsRange: 'analytics-range',
+  analyticsStatus: 'analytics-status',
+  oeeFigures: 'oee-figures',
+  oeeTrend: 'oee-trend',
+  pareto: 'downtime-pareto',
+  losses: 'six-big-losses',
+  shiftReport: 'shift-report',
+  exportCsv: 'export-csv',
+  tagTrend: 'tag-trend',
+  trendMachine: 'trend-machine',
+  trendTag: 'trend-tag',
+  orderLink: 'order-link',
+  sensorTrend: 'sensor-trend',
+  maintenanceAck: 'maintenance-ack',
+  maintenancePage: 'maintenance-page',
+  gantt: 'work-order-gantt',
+  woSummary: 'work-order-summary',
+  woOperation: 'work-order-operation',
+  woHistory: 'work-order-history',
 
   // Customer tracking, sign-in, access (issue 8): add ids below this line.
 } as const;

@@ -1,10 +1,27 @@
 import * as echarts from 'echarts/core';
-import { LineChart, type LineSeriesOption } from 'echarts/charts';
-import { GridComponent, type GridComponentOption } from 'echarts/components';
+import { BarChart, CustomChart, LineChart, type LineSeriesOption } from 'echarts/charts';
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  type GridComponentOption,
+} from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-// Tree-shaken: only what the sparklines draw goes into the bundle.
-echarts.use([LineChart, GridComponent, CanvasRenderer]);
+// Tree-shaken: only what the sparklines and the pages draw goes into the bundle.
+echarts.use([
+  BarChart,
+  CanvasRenderer,
+  CustomChart,
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  LineChart,
+  MarkLineComponent,
+  TooltipComponent,
+]);
 
 export type SparklineOption = echarts.ComposeOption<LineSeriesOption | GridComponentOption>;
 export { echarts };

@@ -1,17 +1,21 @@
 import { useState } from 'react';
 import type { AlertItem } from '@takt/protocol/alerts';
+import { useT } from '../i18n';
 import { andonOrder, type AlertsState } from '../lib/alerts-state';
-import { formatClock } from '../lib/format';
+import { apiFetch } from '../lib/credentials';
+import { plantDateTime } from '../lib/plant-time';
+import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
 
-const NAME_KEY = 'takt.maintenance.name';
-
-/** `POST /api/alerts/:id/ack|clear`; the socket brings the changed alert back. */
-async function act(id: number, action: 'ack' | 'clear', by: string, comment: string) {
-  const response = await fetch(`/api/alerts/${id}/${action}`, {
+/**
+ * `POST /api/alerts/:id/ack|clear` as the signed-in user (the server takes who acts from
+ * the session, issue 9); the socket brings the changed alert back.
+ */
+async function act(id: number, action: 'ack' | 'clear', comment: string) {
+  const response = await apiFetch(`/api/alerts/${id}/${action}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ by, ...(comment ? { comment } : {}) }),
+    body: JSON.stringify(comment ? { comment } : {}),
   });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { message?: string };
@@ -19,14 +23,16 @@ async function act(id: number, action: 'ack' | 'clear', by: string, comment: str
   }
 }
 
-function AlertRow({ alert, by }: { alert: AlertItem; by: string }) {
+function AlertRow({ alert }: { alert: AlertItem }) {
+  const { t } = useT();
+  const { timeZone } = usePlant();
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const run = (action: 'ack' | 'clear') => {
-    if (!by) return setError('enter your name first');
     setError(null);
-    act(alert.id, action, by, comment).catch((e: Error) => setError(e.message));
+    act(alert.id, action, comment.trim()).catch((e: Error) => setError(e.message));
   };
+  const who = alert.acknowledgedBy;
   return (
     <li
       className={`maint__alert maint__alert--${alert.severity}`}
@@ -36,26 +42,32 @@ function AlertRow({ alert, by }: { alert: AlertItem; by: string }) {
     >
       <div className="maint__message">{alert.message}</div>
       <div className="maint__meta">
-        {alert.severity} · {alert.subject} · since {formatClock(Date.parse(alert.openedAt))}
-        {alert.acknowledgedBy
-          ? ` · ${alert.acknowledgedBy} on it${alert.ackComment ? `: ${alert.ackComment}` : ''}`
-          : ''}
-        {alert.deliveryFailed ? ' · a notice could not be delivered' : ''}
+        {t(`severity.${alert.severity}`)} · {alert.subject} ·{' '}
+        {t('maint.since', { time: plantDateTime(Date.parse(alert.openedAt), timeZone) })}
+        {who ? (
+          <span className="maint__who" data-testid={TEST_IDS.maintenanceAck}>
+            {' · '}
+            {alert.ackComment
+              ? t('maint.onItComment', { who, comment: alert.ackComment })
+              : t('maint.onIt', { who })}
+          </span>
+        ) : null}
+        {alert.deliveryFailed ? ` · ${t('maint.deliveryFailed')}` : ''}
       </div>
       <div className="maint__actions">
         <input
-          aria-label="Comment"
-          placeholder="comment"
+          aria-label={t('maint.comment')}
+          placeholder={t('maint.commentPlaceholder')}
           value={comment}
           onChange={(e) => setComment(e.target.value)}
         />
         {alert.status === 'open' ? (
           <button type="button" onClick={() => run('ack')}>
-            Acknowledge
+            {t('maint.ack')}
           </button>
         ) : null}
         <button type="button" onClick={() => run('clear')}>
-          Clear
+          {t('maint.clear')}
         </button>
         {error ? <span className="maint__error">{error}</span> : null}
       </div>
@@ -63,29 +75,19 @@ function AlertRow({ alert, by }: { alert: AlertItem; by: string }) {
   );
 }
 
-/** `/maintenance`: the alerts not cleared, to acknowledge ("I'm on it") or clear by hand. */
+/** The alerts not cleared, to acknowledge ("I'm on it", with a comment) or clear by hand. */
 export function MaintenanceView({ alerts }: { alerts: AlertsState }) {
-  const [by, setBy] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
+  const { t } = useT();
   const ordered = andonOrder(alerts);
   return (
-    <main className="maint" data-testid={TEST_IDS.maintenance}>
-      <label className="maint__who">
-        Your name{' '}
-        <input
-          aria-label="Your name"
-          value={by}
-          onChange={(e) => {
-            setBy(e.target.value);
-            localStorage.setItem(NAME_KEY, e.target.value);
-          }}
-        />
-      </label>
-      {ordered.length === 0 ? <p className="maint__empty">No open alerts.</p> : null}
+    <section className="maint" data-testid={TEST_IDS.maintenance}>
+      <h3>{t('maint.alerts')}</h3>
+      {ordered.length === 0 ? <p className="maint__empty">{t('maint.none')}</p> : null}
       <ul className="maint__list">
         {ordered.map((a) => (
-          <AlertRow key={a.id} alert={a} by={by.trim()} />
+          <AlertRow key={a.id} alert={a} />
         ))}
       </ul>
-    </main>
+    </section>
   );
 }

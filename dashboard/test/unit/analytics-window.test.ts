@@ -105,3 +105,13 @@ describe('analytics windows in the plant time zone', () => {
     expect(days[2]!.toMs).toBe(Date.parse('2026-11-23T20:00:00Z'));
   });
 });
+
+describe('time axis labels', () => {
+  it('shows the plant clock, adding the date as the window widens', async () => {
+    const { axisTimeLabel } = await import('../../src/lib/axis-time');
+    const at = Date.parse('2026-11-23T22:05:09Z');
+    expect(axisTimeLabel(at, 3_600_000, SH)).toBe('06:05');
+    expect(axisTimeLabel(at, 3 * 86_400_000, SH)).toBe('11-24 06:05');
+    expect(axisTimeLabel(at, 30 * 86_400_000, SH)).toBe('11-24');
+  });
+});

@@ -1,0 +1,184 @@
+/** The analytics page's charts: OEE trend, downtime Pareto, six big losses (ECharts options). */
+import { useMemo } from 'react';
+import { useT } from '../i18n';
+import { LOSS_KEYS, type ParetoRow, type SixBigLosses, type TrendPoint } from '../lib/oee-report';
+import { TEST_IDS } from '../testids';
+import { EChart, type ChartOption } from './EChart';
+
+const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
+const minutes = (ms: number) => Math.round(ms / 600) / 100;
+const AXIS = { color: '#c9d3df', fontSize: 13 };
+const GRID_LINES = { lineStyle: { color: '#1f2935' } };
+
+export function OeeTrendChart({
+  points,
+  bucket,
+}: {
+  points: TrendPoint[];
+  bucket: 'shift' | 'day';
+}) {
+  const { t } = useT();
+  const option = useMemo((): ChartOption => {
+    const series = (
+      [
+        ['oee.oee', 'oee', '#38bdf8', 4],
+        ['oee.availability', 'availability', '#4ade80', 2],
+        ['oee.performance', 'performance', '#facc15', 2],
+        ['oee.quality', 'quality', '#c084fc', 2],
+      ] as const
+    ).map(([key, field, color, width]) => ({
+      type: 'line',
+      name: t(key),
+      data: points.map((p) => pct(p[field])),
+      connectNulls: false,
+      symbolSize: 8,
+      lineStyle: { width, color },
+      itemStyle: { color },
+    }));
+    return {
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v: unknown) => (v == null ? '—' : `${String(v)} %`),
+      },
+      legend: { top: 0, textStyle: AXIS },
+      grid: { left: 50, right: 20, top: 40, bottom: 60 },
+      xAxis: {
+        type: 'category',
+        data: points.map((p) => p.label),
+        axisLabel: { ...AXIS, rotate: points.length > 8 ? 30 : 0 },
+      },
+      yAxis: {
+        type: 'value',
+        min: 0,
+        max: (v: { max: number }) => Math.max(100, Math.ceil(v.max / 10) * 10),
+        axisLabel: { ...AXIS, formatter: '{value} %' },
+        splitLine: GRID_LINES,
+      },
+      series,
+    };
+  }, [points, t]);
+  return (
+    <section className="panel">
+      <h3>{t(bucket === 'day' ? 'analytics.trendDay' : 'analytics.trendShift')}</h3>
+      {points.length === 0 ? <p className="panel__empty">{t('analytics.noTrend')}</p> : null}
+      <EChart
+        option={option}
+        testId={TEST_IDS.oeeTrend}
+        data={{ points: JSON.stringify(points.map((p) => [p.label, pct(p.oee)])) }}
+      />
+    </section>
+  );
+}
+
+export function ParetoChart({ rows }: { rows: ParetoRow[] }) {
+  const { t } = useT();
+  const option = useMemo(
+    (): ChartOption => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, textStyle: AXIS },
+      grid: { left: 60, right: 60, top: 40, bottom: 80 },
+      xAxis: {
+        type: 'category',
+        data: rows.map((r) => r.label),
+        axisLabel: { ...AXIS, interval: 0, rotate: rows.length > 5 ? 30 : 0 },
+      },
+      yAxis: [
+        {
+          type: 'value',
+          name: t('analytics.downtimeMin'),
+          nameTextStyle: AXIS,
+          axisLabel: AXIS,
+          splitLine: GRID_LINES,
+        },
+        {
+          type: 'value',
+          min: 0,
+          max: 100,
+          axisLabel: { ...AXIS, formatter: '{value} %' },
+          splitLine: { show: false },
+        },
+      ],
+      series: [
+        {
+          type: 'bar',
+          name: t('analytics.downtimeMin'),
+          data: rows.map((r) => minutes(r.durationMs)),
+          itemStyle: { color: '#f87171' },
+          barMaxWidth: 60,
+        },
+        {
+          type: 'line',
+          name: t('analytics.cumulative'),
+          yAxisIndex: 1,
+          data: rows.map((r) => r.cumulativePct),
+          itemStyle: { color: '#facc15' },
+          lineStyle: { width: 3 },
+        },
+      ],
+    }),
+    [rows, t],
+  );
+  return (
+    <section className="panel">
+      <h3>{t('analytics.pareto')}</h3>
+      {rows.length === 0 ? <p className="panel__empty">{t('analytics.noDowntime')}</p> : null}
+      <EChart
+        option={option}
+        testId={TEST_IDS.pareto}
+        data={{
+          categories: JSON.stringify(rows.map((r) => r.label)),
+          cumulative: JSON.stringify(rows.map((r) => r.cumulativePct)),
+        }}
+      />
+    </section>
+  );
+}
+
+const LOSS_COLORS = ['#ef4444', '#f97316', '#eab308', '#facc15', '#a855f7', '#c084fc'];
+
+export function LossesChart({ losses }: { losses: SixBigLosses | null }) {
+  const { t } = useT();
+  const option = useMemo((): ChartOption => {
+    const keys = [...LOSS_KEYS].reverse(); // first loss on top
+    return {
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v: unknown) => `${String(v)} ${t('pages.minutes')}`,
+      },
+      grid: { left: 190, right: 30, top: 10, bottom: 30 },
+      xAxis: {
+        type: 'value',
+        name: t('pages.minutes'),
+        nameTextStyle: AXIS,
+        axisLabel: AXIS,
+        splitLine: GRID_LINES,
+      },
+      yAxis: { type: 'category', data: keys.map((k) => t(`loss.${k}`)), axisLabel: AXIS },
+      series: [
+        {
+          type: 'bar',
+          data: keys.map((k) => ({
+            value: losses ? minutes(losses[k]) : 0,
+            itemStyle: { color: LOSS_COLORS[LOSS_KEYS.indexOf(k)] },
+          })),
+          barMaxWidth: 28,
+        },
+      ],
+    };
+  }, [losses, t]);
+  return (
+    <section className="panel">
+      <h3>{t('analytics.losses')}</h3>
+      {losses === null ? <p className="panel__empty">{t('analytics.lossesUnknown')}</p> : null}
+      <EChart
+        option={option}
+        testId={TEST_IDS.losses}
+        data={{
+          losses: JSON.stringify(
+            losses ? Object.fromEntries(LOSS_KEYS.map((k) => [k, minutes(losses[k])])) : null,
+          ),
+        }}
+      />
+    </section>
+  );
+}
