@@ -109,6 +109,18 @@ describe('work-order page (issue 8)', () => {
       (await orderOf('WO-P1')).operations[1]!.status === 'running' ? true : undefined,
     );
 
+    // The order's scans and events, newest first (counts come per operation and hour).
+    const history = (await (await stack.api('/api/work-orders/WO-P1/history')).json()) as {
+      events: { kind: string; operation: string | null; detail: { action?: string } | null }[];
+    };
+    expect(history.events.map((e) => [e.kind, e.detail?.action ?? null, e.operation])).toEqual([
+      ['scan', 'start', 'OP20'],
+      ['scan', 'complete', 'OP10'],
+      ['scan', 'start', 'OP10'],
+      ['created', null, null],
+    ]);
+    expect((await stack.api('/api/work-orders/WO-NOPE/history')).status).toBe(404);
+
     await page.goto(`${stack.ingest.url}/work-orders/WO-P1`);
     const gantt = page.locator('[data-testid="work-order-gantt"]');
     await gantt.locator('canvas').waitFor({ timeout: 15_000 });
@@ -126,8 +138,8 @@ describe('work-order page (issue 8)', () => {
     expect(await ops.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(
       ['done', 'running'],
     );
-    const history = page.locator('[data-testid="work-order-history"] tbody tr');
-    const scans = await history.evaluateAll((rows) =>
+    const historyRows = page.locator('[data-testid="work-order-history"] tbody tr');
+    const scans = await historyRows.evaluateAll((rows) =>
       rows.filter((r) => r.getAttribute('data-kind') === 'scan').map((r) => r.textContent),
     );
     expect(scans).toHaveLength(3);

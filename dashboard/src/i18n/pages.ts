@@ -134,6 +134,7 @@ export const pages = {
     'counted +{good} good, +{rejected} reject',
     '计数 +{good} 良品，+{rejected} 废品',
   ],
+  'wo.countHour': ['{machine}, in the hour from this time', '{machine}，自该时间起一小时内'],
   'wo.refused': ['scan refused', '扫描被拒绝'],
   'wo.created': ['created', '创建'],
   'wo.scanAction': ['scan: {action}', '扫描：{action}'],

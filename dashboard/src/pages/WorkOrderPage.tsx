@@ -25,13 +25,23 @@ interface OrderView {
   stalled: boolean;
   health: { score: number; parts: { schedule: number; flow: number; quality: number } };
   operations: GanttOperation[];
-  history: {
+}
+
+/** `GET /api/work-orders/:id/history`. */
+interface OrderHistory {
+  events: {
     time: string;
     kind: string;
     operation: string | null;
-    good: string | number | null;
-    rejected: string | number | null;
+    machine: string | null;
     detail: Record<string, unknown> | null;
+  }[];
+  counts: {
+    operation: string | null;
+    machine: string | null;
+    hourStart: string;
+    good: number;
+    rejected: number;
   }[];
 }
 
@@ -41,11 +51,12 @@ interface OrderOee {
 
 async function loadOrder(id: string) {
   const path = `/api/work-orders/${encodeURIComponent(id)}`;
-  const [view, oee] = await Promise.all([
+  const [view, oee, history] = await Promise.all([
     getJson<OrderView>(path),
     getJson<OrderOee>(`${path}/oee`),
+    getJson<OrderHistory>(`${path}/history`),
   ]);
-  return { view, oee, nowMs: Date.now() };
+  return { view, oee, history, nowMs: Date.now() };
 }
 
 /** `/work-orders/<id>`: the order's figures, operations Gantt, operations table, scans and history. */
@@ -68,7 +79,17 @@ export function WorkOrderPage({ id }: { id: string }) {
   );
 }
 
-function OrderDetail({ view, oee, nowMs }: { view: OrderView; oee: OrderOee; nowMs: number }) {
+function OrderDetail({
+  view,
+  oee,
+  history,
+  nowMs,
+}: {
+  view: OrderView;
+  oee: OrderOee;
+  history: OrderHistory;
+  nowMs: number;
+}) {
   const { t } = useT();
   const { plant, timeZone } = usePlant();
   const when = (iso: string | null) =>
@@ -169,37 +190,52 @@ function OrderDetail({ view, oee, nowMs }: { view: OrderView; oee: OrderOee; now
             </tbody>
           </table>
         </section>
-        <History view={view} />
+        <History history={history} />
       </div>
     </>
   );
 }
 
-function History({ view }: { view: OrderView }) {
+interface HistoryRow {
+  time: string;
+  kind: string;
+  operation: string | null;
+  event: string;
+  detail: string;
+}
+
+/** Scans and events one by one, counts one row per operation and hour; newest first. */
+function History({ history }: { history: OrderHistory }) {
   const { t } = useT();
   const { timeZone } = usePlant();
-  const describe = (h: OrderView['history'][number]): [string, string] => {
+  const eventRow = (h: OrderHistory['events'][number]): HistoryRow => {
     const d = h.detail ?? {};
     const station = typeof d.station === 'string' ? t('wo.station', { station: d.station }) : '';
-    if (h.kind === 'created') return [t('wo.created'), ''];
-    if (h.kind === 'count')
-      return [
-        t('wo.countEvent', { good: Number(h.good ?? 0), rejected: Number(h.rejected ?? 0) }),
-        '',
-      ];
+    const base = { time: h.time, kind: h.kind, operation: h.operation };
+    if (h.kind === 'created') return { ...base, event: t('wo.created'), detail: '' };
     if (h.kind === 'refused')
-      return [t('wo.refused'), [station, String(d.reason ?? '')].filter(Boolean).join(' · ')];
+      return {
+        ...base,
+        event: t('wo.refused'),
+        detail: [station, String(d.reason ?? '')].filter(Boolean).join(' · '),
+      };
     if (h.kind === 'scan') {
       const action = labelOf(t, 'action', String(d.action ?? ''));
-      const extra = [
-        station,
-        typeof d.code === 'string' ? d.code : '',
-        typeof d.operator === 'string' ? d.operator : '',
-      ];
-      return [t('wo.scanAction', { action }), extra.filter(Boolean).join(' · ')];
+      const extra = [station, d.code, d.operator].filter((x) => typeof x === 'string' && x);
+      return { ...base, event: t('wo.scanAction', { action }), detail: extra.join(' · ') };
     }
-    return [h.kind, ''];
+    return { ...base, event: h.kind, detail: '' };
   };
+  const rows: HistoryRow[] = [
+    ...history.events.map(eventRow),
+    ...history.counts.map((c) => ({
+      time: c.hourStart,
+      kind: 'count',
+      operation: c.operation,
+      event: t('wo.countEvent', { good: c.good, rejected: c.rejected }),
+      detail: t('wo.countHour', { machine: c.machine ?? '' }),
+    })),
+  ].sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
   return (
     <section className="panel panel--wide">
       <h3>{t('wo.history')}</h3>
@@ -213,17 +249,14 @@ function History({ view }: { view: OrderView }) {
           </tr>
         </thead>
         <tbody>
-          {view.history.map((h, i) => {
-            const [event, detail] = describe(h);
-            return (
-              <tr key={`${h.time}-${i}`} data-kind={h.kind}>
-                <td>{plantDateTime(Date.parse(h.time), timeZone)}</td>
-                <td>{event}</td>
-                <td>{h.operation ?? ''}</td>
-                <td>{detail}</td>
-              </tr>
-            );
-          })}
+          {rows.map((r, i) => (
+            <tr key={`${r.time}-${i}`} data-kind={r.kind}>
+              <td>{plantDateTime(Date.parse(r.time), timeZone)}</td>
+              <td>{r.event}</td>
+              <td>{r.operation ?? ''}</td>
+              <td>{r.detail}</td>
+            </tr>
+          ))}
         </tbody>
       </table>
     </section>

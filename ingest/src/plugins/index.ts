@@ -13,6 +13,7 @@ import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
 import { retentionPlugin } from './retention';
 import type { IngestPlugin } from './types';
+import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
 
 /** Every ingest feature, registered in one place (STYLE 5). */
@@ -28,6 +29,7 @@ export const plugins: readonly IngestPlugin[] = [
   oeePlugin,
   historyPlugin,
   workOrdersPlugin,
+  workOrderHistoryPlugin,
   derivedStatesPlugin,
   livePlugin,
   alertsPlugin,

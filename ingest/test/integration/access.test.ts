@@ -32,6 +32,7 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'GET /api/work-orders': B,
   'GET /api/work-orders/:id': S,
   'GET /api/work-orders/:id/oee': S,
+  'GET /api/work-orders/:id/history': S,
   'GET /api/kpis': B,
   'GET /api/alerts': B,
   'GET /api/alerts/export': S,

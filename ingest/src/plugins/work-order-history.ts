@@ -1,0 +1,25 @@
+import { STAFF } from '../auth/access';
+import { INGEST_ERRORS, IngestError } from '../errors';
+import { orderHistory } from '../queries/order-history';
+import type { IngestPlugin } from './types';
+
+/**
+ * `GET /api/work-orders/:id/history`: the order's scans and events, and its counts per
+ * operation and hour, for the work-order page (issue 8).
+ */
+export const workOrderHistoryPlugin: IngestPlugin = (app, { pool }) => {
+  app.get<{ Params: { id: string } }>(
+    '/api/work-orders/:id/history',
+    { config: { access: STAFF } },
+    async (request) => {
+      const history = await orderHistory(pool, request.params.id);
+      if (!history)
+        throw new IngestError(
+          'INGEST_ERR_NOT_FOUND',
+          INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${request.params.id}"`),
+          404,
+        );
+      return history;
+    },
+  );
+};
