@@ -118,7 +118,8 @@ export function TagTrend(props: TagTrendProps) {
           type: 'line',
           name: tag ?? '',
           data: series?.line ?? [],
-          showSymbol: false,
+          // A few points (a fresh machine, a wide bucket) would draw nothing as a bare line.
+          showSymbol: (series?.line.length ?? 0) <= 60,
           lineStyle: { width: 2, color: '#38bdf8' },
           markLine: {
             symbol: 'none',
