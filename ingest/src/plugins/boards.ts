@@ -14,7 +14,7 @@ const CACHE_MS = 20_000;
 const query = z.strictObject({ site: idSchema.optional() });
 
 /**
- * `GET /api/boards/shift[?site=<id>]`: the current shift of the site (or the last one ended,
+ * `GET /api/boards/shift[?site=<id>]`: the current shift of the site (or the last one started,
  * or the plant day without a shift calendar) with every machine's OEE, planned busy time and
  * good count in it: the plant board's OEE and count-vs-target figures (issue 8).
  */

@@ -4,8 +4,22 @@ import { loadPlantModel } from '../plant';
 import { oeeReport } from './oee';
 
 /**
- * Every machine's OEE (ISO 22400-2, as `/api/oee`) over the board window of one site, with
- * the planned busy time so far and the good count, so a board can compare count with target.
+ * Good pieces in [a, b) minus those in [b, a): what to add to a count since `b` to get the
+ * count since `a` (both in the past, so the figure holds between polls).
+ */
+async function goodBetween(pool: Pool, machineId: string, a: number, b: number) {
+  if (a === b) return 0;
+  const { rows } = await pool.query<{ good: string }>(
+    'SELECT coalesce(sum(good), 0) AS good FROM counts WHERE machine_id = $1 AND time >= $2 AND time < $3',
+    [machineId, new Date(Math.min(a, b)), new Date(Math.max(a, b))],
+  );
+  return Number(rows[0]!.good) * (a < b ? 1 : -1);
+}
+
+/**
+ * Every machine's OEE (ISO 22400-2, as `/api/oee`) from the start of the board's shift to
+ * now, with the planned busy time and good count, so a board compares count with target;
+ * `liveOffset` turns the live count (since the plant's midnight) into the shift's count.
  */
 export async function shiftOee(pool: Pool, siteId: string | null, now = Date.now()) {
   const site =
@@ -41,6 +55,7 @@ export async function shiftOee(pool: Pool, siteId: string | null, now = Date.now
       performance: report?.performance ?? null,
       quality: report?.quality ?? null,
       oee: report?.oee ?? null,
+      liveOffset: await goodBetween(pool, row.id, window.from, window.midnight),
     });
   }
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -52,7 +67,8 @@ export async function shiftOee(pool: Pool, siteId: string | null, now = Date.now
       : null,
     from: iso(window.from),
     to: iso(window.to),
-    ongoing: window.ongoing,
+    inShift: window.inShift,
+    countsSince: iso(window.midnight),
     machines,
   };
 }

@@ -18,16 +18,19 @@ describe('boardWindow: the shift a wall board shows', () => {
     expect(w.shift?.shift).toBe('early');
     expect(iso(w.from)).toBe('2026-11-22T22:00:00.000Z');
     expect(w.to).toBe(now);
-    expect(w.ongoing).toBe(true);
+    expect(w.inShift).toBe(true);
+    expect(iso(w.midnight)).toBe('2026-11-22T16:00:00.000Z');
   });
 
-  it('between shifts is the last one ended, whole, and not ongoing', () => {
+  it('between shifts is the last one, from its start to now, no longer in shift', () => {
     // 23:00 in Shanghai: the late shift ended at 22:00
-    const w = boardWindow(shifts, [], 'Asia/Shanghai', at('2026-11-23T15:00:00Z'));
+    const now = at('2026-11-23T15:00:00Z');
+    const w = boardWindow(shifts, [], 'Asia/Shanghai', now);
     expect(w.shift?.shift).toBe('late');
+    expect(iso(w.shift!.to)).toBe('2026-11-23T14:00:00.000Z');
     expect(iso(w.from)).toBe('2026-11-23T06:00:00.000Z');
-    expect(iso(w.to)).toBe('2026-11-23T14:00:00.000Z');
-    expect(w.ongoing).toBe(false);
+    expect(w.to).toBe(now);
+    expect(w.inShift).toBe(false);
   });
 
   it('without a shift calendar is the plant day so far, from local midnight', () => {
@@ -36,6 +39,7 @@ describe('boardWindow: the shift a wall board shows', () => {
     expect(w.shift).toBeNull();
     expect(iso(w.from)).toBe('2026-11-22T16:00:00.000Z');
     expect(w.to).toBe(now);
-    expect(w.ongoing).toBe(true);
+    expect(w.inShift).toBe(true);
+    expect(w.midnight).toBe(w.from);
   });
 });
