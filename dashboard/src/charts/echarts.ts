@@ -1,10 +1,10 @@
 import * as echarts from 'echarts/core';
-import { LineChart, type LineSeriesOption } from 'echarts/charts';
+import { BarChart, GaugeChart, LineChart, type LineSeriesOption } from 'echarts/charts';
 import { GridComponent, type GridComponentOption } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-// Tree-shaken: only what the sparklines draw goes into the bundle.
-echarts.use([LineChart, GridComponent, CanvasRenderer]);
+// Tree-shaken: only what the boards and pages draw goes into the bundle.
+echarts.use([BarChart, CanvasRenderer, GaugeChart, GridComponent, LineChart]);
 
 export type SparklineOption = echarts.ComposeOption<LineSeriesOption | GridComponentOption>;
 export { echarts };
