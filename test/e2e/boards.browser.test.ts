@@ -222,6 +222,37 @@ describe('line, orders and andon boards', () => {
     expect(await message.textContent()).toContain('line-zz');
   });
 
+  it('orders board: more orders than rows turn pages instead of scrolling', async () => {
+    for (let i = 1; i <= 14; i += 1)
+      expect(
+        (
+          await post('/api/work-orders', {
+            id: `WO-P${String(i).padStart(2, '0')}`,
+            product: 'housing-h7',
+            quantity: 20,
+            dueAt: new Date(Date.now() + (20 + i) * 86_400_000).toISOString(),
+            operations: [{ id: 'OP10', machine: 'cnc-02' }],
+          })
+        ).status,
+      ).toBe(201);
+    await page.goto(`${stack.ingest.url}/board?show=orders`);
+    const pager = page.locator('[data-testid="orders-page"]');
+    await expect.poll(() => pager.getAttribute('data-pages'), { timeout: 20_000 }).toBe('2');
+    const rows = page.locator('[data-testid="order-row"]');
+    const firstPage = await rows.evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-order-id')),
+    );
+    expect(firstPage[0]).toBe('WO-OVERDUE');
+    const board = page.locator('[data-testid="orders-board"]');
+    expect(await board.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(true);
+    await expect.poll(() => pager.getAttribute('data-page'), { timeout: 12_000 }).toBe('1');
+    const secondPage = await rows.evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-order-id')),
+    );
+    expect(secondPage).not.toContain('WO-OVERDUE');
+    expect(firstPage.length + secondPage.length).toBe(17);
+  });
+
   it('andon board: a new alert announces itself, time open ticking', async () => {
     await page.goto(`${stack.ingest.url}/board?show=andon`);
     await page.locator('[data-testid="andon-board"]').waitFor({ timeout: 15_000 });

@@ -79,7 +79,13 @@ export function LineBoard({ lineId }: { lineId: string }) {
   const stops = useMemo(
     () =>
       downtime.data?.reasons.slice(0, TOP_REASONS).map((r) => ({
-        name: r.reason === 'unassigned' ? t('line.unassigned') : reasonName(plant, r.reason),
+        // Time without data is shown as such: nobody can explain what was never seen.
+        name:
+          r.reason !== 'unassigned'
+            ? reasonName(plant, r.reason)
+            : r.state === 'unknown'
+              ? t('state.unknown')
+              : t('line.unassigned'),
         durationMs: r.durationMs,
         stops: r.stops,
       })) ?? null,

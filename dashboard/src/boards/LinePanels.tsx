@@ -130,9 +130,11 @@ export function OutputPanel({ hours }: { hours: readonly LineHour[] }) {
         {
           type: 'line',
           data: hours.map((h) => (h.target === null ? null : Math.round(h.target))),
-          step: 'middle',
-          symbol: 'none',
-          lineStyle: { color: '#eef2f6', width: 3, type: 'dashed' },
+          // A dash at each hour's target (one hour alone draws no line), joined by a dashed line.
+          symbol: 'rect',
+          symbolSize: [36, 4],
+          itemStyle: { color: '#eef2f6' },
+          lineStyle: { color: '#eef2f6', width: 2, type: 'dashed' },
         },
       ],
     }),

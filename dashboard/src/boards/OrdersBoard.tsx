@@ -17,7 +17,7 @@ export const ORDERS_POLL_MS = 15_000;
 export const ORDERS_PAGE_MS = 10_000;
 /** At 1080p; rows scale with the screen (keep in step with boards.css .orders__row). */
 const ROW_PX = 78;
-const HEAD_PX = 56;
+const HEAD_PX = 110; // the column titles and the page footer
 
 function OrderRow({ order, timeZone }: { order: BoardOrder; timeZone: string }) {
   const { t } = useT();
