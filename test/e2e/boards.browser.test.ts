@@ -281,6 +281,31 @@ describe('line, orders and andon boards', () => {
   });
 });
 
+describe('a 4K TV', () => {
+  it('shows the same plant board twice as large', async () => {
+    const sizeOf = async (p: Page) => {
+      const name = p.locator('[data-machine-id="press-01"] .tile__name');
+      await name.waitFor({ timeout: 15_000 });
+      const box = (await p.locator('[data-machine-id="press-01"]').boundingBox())!;
+      const font = await name.evaluate(
+        (el) => (globalThis as unknown as FontOf).getComputedStyle(el).fontSize,
+      );
+      return { height: box.height, font: Number.parseFloat(font) };
+    };
+    type FontOf = { getComputedStyle(el: unknown): { fontSize: string } };
+    await page.goto(`${stack.ingest.url}/board?show=plant`);
+    const hd = await sizeOf(page);
+    const uhd = await context.newPage();
+    await uhd.setViewportSize({ width: 3840, height: 2160 });
+    await uhd.goto(`${stack.ingest.url}/board?show=plant`);
+    const big = await sizeOf(uhd);
+    expect(big.height).toBeGreaterThan(1.8 * hd.height);
+    expect(big.font).toBeGreaterThan(1.8 * hd.font);
+    await screenshot(uhd, 'board-plant-4k');
+    await uhd.close();
+  });
+});
+
 describe('a plant of 200 machines', () => {
   it('fits every tile on one screen with fewer details (no data: offline)', async () => {
     const demo = parse(readFileSync(join(root, 'ingest/plant/demo-plant.yaml'), 'utf8')) as {
