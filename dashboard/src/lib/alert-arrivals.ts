@@ -7,17 +7,26 @@ export type Arrivals = ReadonlyMap<number, number>;
 /** How long a new alert flashes. */
 export const FLASH_MS = 10_000;
 
-/** Adds the ids not seen before, arrived at `nowMs` (or long ago on the board's first look). */
+/**
+ * Adds the ids not seen before, arrived at `nowMs` (or long ago on the board's first look),
+ * and forgets those gone (cleared), so a board running for months keeps only what it shows.
+ * The same map back when nothing changed.
+ */
 export function noteArrivals(
   known: Arrivals,
   ids: Iterable<number>,
   nowMs: number,
   firstLook: boolean,
 ): Arrivals {
-  let next: Map<number, number> | null = null;
-  for (const id of ids)
-    if (!known.has(id)) (next ??= new Map(known)).set(id, firstLook ? -Infinity : nowMs);
-  return next ?? known;
+  const current = new Set(ids);
+  let changed = current.size !== known.size;
+  const next = new Map<number, number>();
+  for (const id of current) {
+    const arrived = known.get(id);
+    if (arrived === undefined) changed = true;
+    next.set(id, arrived ?? (firstLook ? -Infinity : nowMs));
+  }
+  return changed ? next : known;
 }
 
 /** New ones: arrived within FLASH_MS, or opened within it (a board opened just after). */

@@ -182,5 +182,8 @@ describe('shift clock and andon arrivals', () => {
     expect(isFlashing(known.get(2), T0 + 1500, T0 + 2000, T0 + 2000)).toBe(true);
     // Nothing new: the same map back (no re-render).
     expect(noteArrivals(known, [1, 2, 3], T0 + 3000, false)).toBe(known);
+    // Cleared ones are forgotten; the others keep their arrival.
+    const later = noteArrivals(known, [3], T0 + 4000, false);
+    expect([...later.entries()]).toEqual([[3, T0 + 1000]]);
   });
 });
