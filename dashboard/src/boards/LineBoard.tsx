@@ -2,33 +2,22 @@ import { useMemo } from 'react';
 import { PlainMessage } from '../components/PlainMessage';
 import { PlantBoard } from '../components/PlantBoard';
 import { plannedModes } from '../lib/machine-state';
-import { byUrgency, type BoardOrder } from '../lib/order-urgency';
 import { useLive } from '../live/LiveContext';
 import { useNow } from '../live/use-now';
 import { lineTargets } from '../plant/plant-model';
 import { usePlant } from '../plant/PlantContext';
 import { useT } from '../i18n';
 import { TEST_IDS } from '../testids';
-import { lineOutput, reasonName, type MachineOutput } from './line-figures';
 import {
   DowntimePanel,
   LineOrdersPanel,
   OeePanel,
   OutputPanel,
   ShiftClockPanel,
-  type OeeFigures,
 } from './LinePanels';
-import { ORDERS_POLL_MS } from './OrdersBoard';
-import { SHIFT_OEE_POLL_MS, useShiftOee } from './shift-oee';
+import { useShiftOee } from './shift-oee';
 import { tileFigures } from './tile-figures';
-import { usePoll, usePollAll } from './use-poll';
-
-interface DowntimeAnswer {
-  reasons: { reason: string; state: string; durationMs: number; stops: number }[];
-}
-
-const TOP_REASONS = 5;
-const MAX_ORDERS = 6;
+import { useLineData } from './use-line-data';
 
 /**
  * One line (issue 8): OEE gauge with A / P / Q, good pieces per hour against target, the
@@ -45,28 +34,8 @@ export function LineBoard({ lineId }: { lineId: string }) {
     () => [...live.machines.values()].filter((m) => m.line === lineId),
     [live.machines, lineId],
   );
-  const machineIds = useMemo(
-    () => (line ? line.machines.map((m) => m.id) : machines.map((m) => m.id)),
-    [line, machines],
-  );
-  const from = shift.data?.from ?? null;
-  const span = from ? `from=${encodeURIComponent(from)}&to={now}` : null;
-  const oee = usePoll<OeeFigures>(
-    span && line ? `/api/oee?line=${encodeURIComponent(lineId)}&${span}` : null,
-    SHIFT_OEE_POLL_MS,
-  );
-  const downtime = usePoll<DowntimeAnswer>(
-    span && line ? `/api/downtime?line=${encodeURIComponent(lineId)}&${span}` : null,
-    SHIFT_OEE_POLL_MS,
-  );
-  const outputs = usePollAll<MachineOutput>(
-    span && line && machineIds.length > 0
-      ? machineIds.map((id) => `/api/output?machine=${encodeURIComponent(id)}&${span}`)
-      : null,
-    SHIFT_OEE_POLL_MS,
-  );
-  const orders = usePoll<BoardOrder[]>(line ? '/api/work-orders?limit=500' : null, ORDERS_POLL_MS);
-
+  const machineIds = useMemo(() => line?.machines.map((m) => m.id) ?? [], [line]);
+  const data = useLineData(plant, lineId, machineIds, shift.data?.from ?? null);
   const planned = useMemo(() => plannedModes(plant as Parameters<typeof plannedModes>[0]), [plant]);
   const figures = useMemo(
     () =>
@@ -75,31 +44,6 @@ export function LineBoard({ lineId }: { lineId: string }) {
         : undefined,
     [machines, shift.data, shift.fetchedAtMs, now, plant, planned],
   );
-  const hours = useMemo(() => lineOutput(plant, outputs.data ?? []), [plant, outputs.data]);
-  const stops = useMemo(
-    () =>
-      downtime.data?.reasons.slice(0, TOP_REASONS).map((r) => ({
-        // Time without data is shown as such: nobody can explain what was never seen.
-        name:
-          r.reason !== 'unassigned'
-            ? reasonName(plant, r.reason)
-            : r.state === 'unknown'
-              ? t('state.unknown')
-              : t('line.unassigned'),
-        durationMs: r.durationMs,
-        stops: r.stops,
-      })) ?? null,
-    [downtime.data, plant, t],
-  );
-  const lineOrders = useMemo(() => {
-    const ids = new Set(machineIds);
-    return byUrgency(
-      (orders.data ?? []).filter(
-        (o) =>
-          o.status !== 'completed' && o.currentOperation && ids.has(o.currentOperation.machine),
-      ),
-    ).slice(0, MAX_ORDERS);
-  }, [orders.data, machineIds]);
 
   if (plant && !line)
     return (
@@ -117,12 +61,12 @@ export function LineBoard({ lineId }: { lineId: string }) {
         <ShiftClockPanel shift={shift.data} nowMs={now + live.clockOffsetMs} />
       </header>
       <div className="line-board__top">
-        <OeePanel figures={oee.data} target={plant ? lineTargets(plant, lineId).oee : undefined} />
-        <OutputPanel hours={hours} />
-        <DowntimePanel rows={stops} />
+        <OeePanel figures={data.oee} target={plant ? lineTargets(plant, lineId).oee : undefined} />
+        <OutputPanel hours={data.hours} />
+        <DowntimePanel rows={data.stops} />
       </div>
       <div className="line-board__bottom">
-        <LineOrdersPanel orders={lineOrders} />
+        <LineOrdersPanel orders={data.orders} />
         <div className="line-board__machines">
           <PlantBoard
             machines={machines}
