@@ -9,7 +9,7 @@ import type { IngestPlugin } from './types';
  * Every TV of a hall asks for the same figures once a minute: one computation serves them
  * all for this long (the figures move by minutes, the live counts come over socket.io).
  */
-const CACHE_MS = 20_000;
+const CACHE_MS = 30_000;
 
 const query = z.strictObject({ site: idSchema.optional() });
 
