@@ -131,6 +131,10 @@ describe('plant board', () => {
         timeout: 15_000,
       })
       .toMatch(/^(运行|降速|短停|空闲|停机|计划停机|离线 \/ 无数据)$/);
+    expect(await tile('press-01').locator('.tile__label').first().textContent()).toMatch(
+      /^(本班良品|今日良品)$/,
+    );
+    await screenshot(page, 'board-plant-zh');
     await page.goto(`${stack.ingest.url}/board?show=plant&lang=en`);
   });
 });

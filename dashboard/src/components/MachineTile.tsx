@@ -1,7 +1,7 @@
 import type { MachineSnapshot } from '@takt/protocol/live';
 import type { TileDetail } from '../lib/board-layout';
 import type { CountVsTarget } from '../lib/count-target';
-import { formatAge, formatCount, formatDuration } from '../lib/format';
+import { formatCount, formatDuration } from '../lib/format';
 import {
   DISPLAY_COLORS,
   displayState,
@@ -237,7 +237,7 @@ export function MachineTile({
               >
                 {lastSeenMs === null
                   ? t('tile.neverSeen')
-                  : t('tile.lastSeen', { age: formatAge(lastSeenMs) })}
+                  : t('tile.lastSeen', { age: formatDuration(lastSeenMs) })}
               </span>
               <span className="tile__id">{machine.id}</span>
               {stale ? <span className="tile__stale-badge">{t('tile.stale')}</span> : null}

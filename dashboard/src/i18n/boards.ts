@@ -21,7 +21,7 @@ export const boards = {
   'tile.reject': ['reject', '不良'],
   'tile.oee': ['OEE', 'OEE'],
   'tile.apq': ['A {a} · P {p} · Q {q}', 'A {a} · P {p} · Q {q}'],
-  'tile.lastSeen': ['last seen {age}', '最后数据 {age}'],
+  'tile.lastSeen': ['last seen {age} ago', '最后数据 {age} 前'],
   'tile.neverSeen': ['never seen', '从未收到数据'],
   'tile.stale': ['stale', '过时'],
   'tile.noReading': ['no reading', '无读数'],
