@@ -39,6 +39,18 @@ export const TEST_IDS = {
   lineBoard: 'line-board',
   ordersBoard: 'orders-board',
   andonBoard: 'andon-board',
+  tileBand: 'tile-band',
+  tileTarget: 'tile-target',
+  tileOee: 'tile-oee',
+  tileWorkOrder: 'tile-work-order',
+  lineOee: 'line-oee',
+  lineOutput: 'line-output',
+  lineDowntime: 'line-downtime',
+  lineOrders: 'line-orders',
+  shiftClock: 'shift-clock',
+  orderRow: 'order-row',
+  ordersPage: 'orders-page',
+  andonCard: 'andon-card',
 
   // Pages (issue 8): add page ids below this line.
   analytics: 'analytics-page',

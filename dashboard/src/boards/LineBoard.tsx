@@ -1,23 +1,51 @@
 import { useMemo } from 'react';
 import { PlainMessage } from '../components/PlainMessage';
 import { PlantBoard } from '../components/PlantBoard';
+import { plannedModes } from '../lib/machine-state';
 import { useLive } from '../live/LiveContext';
 import { useNow } from '../live/use-now';
+import { lineTargets } from '../plant/plant-model';
 import { usePlant } from '../plant/PlantContext';
 import { useT } from '../i18n';
 import { TEST_IDS } from '../testids';
+import {
+  DowntimePanel,
+  LineOrdersPanel,
+  OeePanel,
+  OutputPanel,
+  ShiftClockPanel,
+} from './LinePanels';
+import { useShiftOee } from './shift-oee';
+import { tileFigures } from './tile-figures';
+import { useLineData } from './use-line-data';
 
-/** One line: its machines (more to come: OEE gauge, output per hour, downtime, orders). */
+/**
+ * One line (issue 8): OEE gauge with A / P / Q, good pieces per hour against target, the
+ * shift's longest stops, its active work orders and its machines, and the shift clock.
+ */
 export function LineBoard({ lineId }: { lineId: string }) {
   const live = useLive();
   const { plant } = usePlant();
   const { t } = useT();
   const now = useNow();
+  const shift = useShiftOee();
+  const line = plant?.lines.find((l) => l.id === lineId);
   const machines = useMemo(
     () => [...live.machines.values()].filter((m) => m.line === lineId),
     [live.machines, lineId],
   );
-  if (plant && !plant.lines.some((l) => l.id === lineId))
+  const machineIds = useMemo(() => line?.machines.map((m) => m.id) ?? [], [line]);
+  const data = useLineData(plant, lineId, machineIds, shift.data?.from ?? null);
+  const planned = useMemo(() => plannedModes(plant as Parameters<typeof plannedModes>[0]), [plant]);
+  const figures = useMemo(
+    () =>
+      shift.data
+        ? tileFigures(machines, shift.data, shift.fetchedAtMs, now, plant, planned)
+        : undefined,
+    [machines, shift.data, shift.fetchedAtMs, now, plant, planned],
+  );
+
+  if (plant && !line)
     return (
       <PlainMessage
         text={t('board.unknownLine', {
@@ -28,12 +56,28 @@ export function LineBoard({ lineId }: { lineId: string }) {
     );
   return (
     <div className="line-board" data-testid={TEST_IDS.lineBoard} data-line-id={lineId}>
-      <PlantBoard
-        machines={machines}
-        serverNowMs={now + live.clockOffsetMs}
-        seedKey={live.snapshotCount}
-        waitingText={t('board.waitingMachines')}
-      />
+      <header className="line-board__head">
+        <h2 className="line-board__name">{line?.name ?? lineId}</h2>
+        <ShiftClockPanel shift={shift.data} nowMs={now + live.clockOffsetMs} />
+      </header>
+      <div className="line-board__top">
+        <OeePanel figures={data.oee} target={plant ? lineTargets(plant, lineId).oee : undefined} />
+        <OutputPanel hours={data.hours} />
+        <DowntimePanel rows={data.stops} />
+      </div>
+      <div className="line-board__bottom">
+        <LineOrdersPanel orders={data.orders} />
+        <div className="line-board__machines">
+          <PlantBoard
+            machines={machines}
+            serverNowMs={now + live.clockOffsetMs}
+            seedKey={live.snapshotCount}
+            waitingText={t('board.waitingMachines')}
+            figures={figures}
+            planned={planned}
+          />
+        </div>
+      </div>
     </div>
   );
 }

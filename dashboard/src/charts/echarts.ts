@@ -1,5 +1,11 @@
 import * as echarts from 'echarts/core';
-import { BarChart, CustomChart, LineChart, type LineSeriesOption } from 'echarts/charts';
+import {
+  BarChart,
+  CustomChart,
+  GaugeChart,
+  LineChart,
+  type LineSeriesOption,
+} from 'echarts/charts';
 import {
   DataZoomComponent,
   GridComponent,
@@ -10,12 +16,13 @@ import {
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-// Tree-shaken: only what the sparklines and the pages draw goes into the bundle.
+// Tree-shaken: only what the boards and the pages draw goes into the bundle.
 echarts.use([
   BarChart,
   CanvasRenderer,
   CustomChart,
   DataZoomComponent,
+  GaugeChart,
   GridComponent,
   LegendComponent,
   LineChart,

@@ -1,6 +1,8 @@
 import type { AlertsState } from '../lib/alerts-state';
 import { andonOrder } from '../lib/alerts-state';
-import { formatClock } from '../lib/format';
+import { plantClock } from '../lib/plant-time';
+import { usePlant } from '../plant/PlantContext';
+import { useT } from '../i18n';
 import { TEST_IDS } from '../testids';
 
 /** How many alerts fit on one wall-screen strip; the rest are counted. */
@@ -11,11 +13,13 @@ const MAX_SHOWN = 4;
  * none, so a quiet plant keeps its whole screen for the machines.
  */
 export function AndonStrip({ alerts }: { alerts: AlertsState }) {
+  const { t } = useT();
+  const { timeZone } = usePlant();
   if (alerts.size === 0) return null;
   const ordered = andonOrder(alerts);
   const hidden = ordered.length - MAX_SHOWN;
   return (
-    <section className="andon" data-testid={TEST_IDS.andon} aria-label="Alerts">
+    <section className="andon" data-testid={TEST_IDS.andon} aria-label={t('board.andon')}>
       {ordered.slice(0, MAX_SHOWN).map((a) => (
         <div
           key={a.id}
@@ -27,12 +31,12 @@ export function AndonStrip({ alerts }: { alerts: AlertsState }) {
         >
           <span className="andon__message">{a.message}</span>
           <span className="andon__meta">
-            since {formatClock(Date.parse(a.openedAt))}
-            {a.acknowledgedBy ? ` · ${a.acknowledgedBy} on it` : ''}
+            {plantClock(Date.parse(a.openedAt), timeZone)}
+            {a.acknowledgedBy ? ` · ${t('andon.ackBy', { name: a.acknowledgedBy })}` : ''}
           </span>
         </div>
       ))}
-      {hidden > 0 ? <div className="andon__more">+{hidden} more</div> : null}
+      {hidden > 0 ? <div className="andon__more">+{hidden}</div> : null}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { formatReading } from '../lib/format';
 import { numericValue } from '../lib/main-tag';
 import { TREND_WINDOW_MS } from '../lib/trend';
 import { useTrend } from '../live/use-trend';
+import { useT } from '../i18n';
 import { TEST_IDS } from '../testids';
 import { Sparkline } from './Sparkline';
 
@@ -57,10 +58,11 @@ export function TileTrend({ machineId, tag, reading, serverNowMs, seedKey }: Til
 
 /** A tile with no numeric tag still has the same places, so the grid stays even. */
 export function EmptyTrend() {
+  const { t } = useT();
   return (
     <div className="tile__trend">
       <div className="tile__reading">
-        <div className="tile__label">no reading</div>
+        <div className="tile__label">{t('tile.noReading')}</div>
         <div className="tile__value" data-testid={TEST_IDS.tileMainValue} data-value="">
           —
         </div>

@@ -58,3 +58,55 @@ export function countByState(machines: readonly MachineSnapshot[]): Record<Machi
   for (const machine of machines) counts[machine.state] += 1;
   return counts;
 }
+
+/**
+ * What a board tile shows (issue 8): the PLC's state, except that a machine with no fresh
+ * data is `offline`, and one stopped in a planned stop (its mode is a planned stop of the
+ * plant, no shift, a break) is `planned`, not an availability loss.
+ */
+export type DisplayState = Exclude<MachineState, 'unknown'> | 'planned' | 'offline';
+
+/**
+ * No message for this long: offline. Longer than the tile's 10 s stale mark (one missed
+ * reading), shorter than ingest's 180 s state expiry (machine time counts it unknown then).
+ */
+export const OFFLINE_AFTER_MS = 60_000;
+
+/** Modes that are planned stops when a plant does not say (protocol's plant schema defaults). */
+const DEFAULT_PLANNED_MODES = ['cleaning', 'planned_maintenance', 'no_order'];
+
+/** The modes in which a stopped machine is `planned`: the plant's list, and always no_shift and break. */
+export function plannedModes(
+  plant: { modes?: { planned?: readonly string[] } } | null,
+): ReadonlySet<string> {
+  return new Set([...(plant?.modes?.planned ?? DEFAULT_PLANNED_MODES), 'no_shift', 'break']);
+}
+
+const PRODUCING: ReadonlySet<MachineState> = new Set(['running', 'reduced_speed', 'microstop']);
+
+export function displayState(
+  machine: Pick<MachineSnapshot, 'state' | 'lastSeenAt' | 'mode'>,
+  serverNowMs: number,
+  planned: ReadonlySet<string>,
+): DisplayState {
+  const seen = machine.lastSeenAt === null ? NaN : Date.parse(machine.lastSeenAt);
+  if (machine.state === 'unknown' || !(serverNowMs - seen <= OFFLINE_AFTER_MS)) return 'offline';
+  if (!PRODUCING.has(machine.state) && machine.mode && planned.has(machine.mode)) return 'planned';
+  return machine.state;
+}
+
+/** Band colours of the board tiles: the PLC states' as above, planned violet, offline grey. */
+export const DISPLAY_COLORS: Readonly<Record<DisplayState, { color: string; ink: string }>> = {
+  running: STATE_STYLES.running,
+  reduced_speed: STATE_STYLES.reduced_speed,
+  microstop: STATE_STYLES.microstop,
+  idle: STATE_STYLES.idle,
+  down: STATE_STYLES.down,
+  planned: { color: '#8b5cf6', ink: '#ffffff' },
+  offline: STATE_STYLES.unknown,
+};
+
+/** The label key of a display state (`offline` reads as the catalog's "Offline / no data"). */
+export function stateLabelKey(state: DisplayState) {
+  return state === 'offline' ? ('state.unknown' as const) : (`state.${state}` as const);
+}

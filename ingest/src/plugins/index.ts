@@ -1,6 +1,7 @@
 import { derivedStatesPlugin } from './derived-states';
 import { authPlugin } from './auth';
 import { alertsPlugin } from './alerts';
+import { boardsPlugin } from './boards';
 import { healthPlugin } from './health';
 import { linkTokensPlugin } from './link-tokens';
 import { trackPlugin } from './track';
@@ -27,6 +28,7 @@ export const plugins: readonly IngestPlugin[] = [
   machinesPlugin,
   plantPlugin,
   oeePlugin,
+  boardsPlugin,
   historyPlugin,
   workOrdersPlugin,
   workOrderHistoryPlugin,

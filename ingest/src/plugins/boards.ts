@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { idSchema } from '@takt/protocol';
+import { BOARD } from '../auth/access';
+import { shiftOee } from '../queries/boards';
+import { badRequest } from './bad-request';
+import type { IngestPlugin } from './types';
+
+/**
+ * Every TV of a hall asks for the same figures once a minute: one computation serves them
+ * all for this long (the figures move by minutes, the live counts come over socket.io).
+ */
+const CACHE_MS = 30_000;
+
+const query = z.strictObject({ site: idSchema.optional() });
+
+/**
+ * `GET /api/boards/shift[?site=<id>]`: the current shift of the site (or the last one started,
+ * or the plant day without a shift calendar) with every machine's OEE, planned busy time and
+ * good count in it: the plant board's OEE and count-vs-target figures (issue 8).
+ */
+export const boardsPlugin: IngestPlugin = (app, { pool }) => {
+  const cache = new Map<string, { at: number; body: Promise<unknown> }>();
+  app.get('/api/boards/shift', { config: { access: BOARD } }, async (request) => {
+    const parsed = query.safeParse(request.query);
+    if (!parsed.success) throw badRequest(parsed.error);
+    const key = parsed.data.site ?? '';
+    const now = Date.now();
+    const hit = cache.get(key);
+    if (hit && now - hit.at < CACHE_MS) return hit.body;
+    const body = shiftOee(pool, parsed.data.site ?? null, now);
+    cache.set(key, { at: now, body });
+    // A failed computation is not kept: the next screen asks again.
+    body.catch(() => cache.delete(key));
+    return body;
+  });
+};
