@@ -18,6 +18,8 @@ export interface BatcherOptions<T> {
  */
 export class Batcher<T> {
   private pending: T[] = [];
+  /** When each pending item arrived (Date.now()), in the same order. */
+  private arrivals: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private stopped = false;
@@ -30,31 +32,41 @@ export class Batcher<T> {
 
   push(item: T): void {
     this.pending.push(item);
-    if (this.pending.length >= this.opts.maxItems) this.kick(0);
-    else this.kick(this.opts.maxDelayMs);
+    this.arrivals.push(Date.now());
+    this.kick();
   }
 
-  private kick(delayMs: number): void {
-    if (this.flushing || this.stopped) return;
+  /**
+   * Arms the flush for when the batch is full or its oldest item is `maxDelayMs` old. The
+   * age counts from arrival, not from the end of the previous flush: items that came in
+   * during a flush wait no longer for it (and under load flushes run back to back).
+   */
+  private kick(): void {
+    if (this.flushing || this.stopped || this.pending.length === 0) return;
+    const delayMs =
+      this.pending.length >= this.opts.maxItems
+        ? 0
+        : Math.max(0, this.arrivals[0]! + this.opts.maxDelayMs - Date.now());
     if (this.timer && delayMs > 0) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.flushOnce().finally(() => {
         this.flushing = undefined;
-        if (this.pending.length > 0)
-          this.kick(this.pending.length >= this.opts.maxItems ? 0 : this.opts.maxDelayMs);
+        this.kick();
       });
     }, delayMs);
   }
 
   private async flushOnce(): Promise<void> {
     const items = this.pending.splice(0, this.opts.maxItems);
+    const arrivals = this.arrivals.splice(0, items.length);
     if (items.length === 0) return;
     try {
       await this.opts.flush(items);
     } catch (error) {
       this.pending.unshift(...items);
+      this.arrivals.unshift(...arrivals);
       this.opts.log.error(
         { err: (error as Error).message, waiting: this.pending.length },
         'batch write failed; retrying',

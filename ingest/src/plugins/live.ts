@@ -1,10 +1,16 @@
 import { LIVE_EVENTS, type LiveSnapshot } from '@takt/protocol';
 import { BOARD, principalAccess, type Principal } from '../auth/access';
 import { machineSnapshots } from '../queries/machines';
+import { LeadingThrottle } from './live-throttle';
 import type { IngestPlugin } from './types';
 
-/** At most this many updates per second reach a screen (DESIGN "Live path": coalesce). */
-const UPDATE_INTERVAL_MS = 250;
+/**
+ * Updates reach a screen at most every this many ms (10 per second), and a change waits at
+ * most this long for its update (docs/decisions.md "Issue 5 — live latency").
+ */
+export const UPDATE_INTERVAL_MS = 100;
+/** After a failed update query, the next try (the batcher retries its writes as often). */
+const RETRY_MS = 1000;
 
 /**
  * socket.io: a screen gets the full snapshot on (re)connect, then coalesced updates holding
@@ -13,7 +19,8 @@ const UPDATE_INTERVAL_MS = 250;
  */
 export const livePlugin: IngestPlugin = (_app, { pool, io, log, onBatch, onStop }) => {
   const dirty = new Set<string>();
-  let sending = false;
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
 
   io.on('connection', (socket) => {
     // Only who may open boards joins the plant room (a customer token may not, issue 9).
@@ -29,27 +36,39 @@ export const livePlugin: IngestPlugin = (_app, { pool, io, log, onBatch, onStop 
     );
   });
 
-  onBatch(({ machines }) => {
-    for (const id of machines) dirty.add(id);
+  const plantRoomEmpty = () => io.sockets.adapter.rooms.get('plant') === undefined;
+  const throttle = new LeadingThrottle({
+    minIntervalMs: UPDATE_INTERVAL_MS,
+    run: async () => {
+      // Nobody watching: nothing to send; a screen that joins gets a full snapshot anyway.
+      if (plantRoomEmpty()) return dirty.clear();
+      if (dirty.size === 0) return;
+      const ids = [...dirty];
+      dirty.clear();
+      try {
+        const machines = await machineSnapshots(pool, ids);
+        io.to('plant').emit(LIVE_EVENTS.update, { machines, serverTime: new Date().toISOString() });
+      } catch (error) {
+        if (stopped) return; // the pool closed under a last update
+        for (const id of ids) dirty.add(id);
+        log.error({ err: (error as Error).message }, 'live update failed; retrying');
+        // Not at the update rate: a database that is away would fill the log 10 times a second.
+        clearTimeout(retry);
+        retry = setTimeout(() => throttle.request(), RETRY_MS);
+      }
+    },
+    onError: (error) => log.error({ err: (error as Error).message }, 'live update failed'),
   });
 
-  const timer = setInterval(() => {
-    if (sending || dirty.size === 0 || io.sockets.adapter.rooms.get('plant') === undefined) {
-      if (io.sockets.adapter.rooms.get('plant') === undefined) dirty.clear();
-      return;
-    }
-    const ids = [...dirty];
-    dirty.clear();
-    sending = true;
-    machineSnapshots(pool, ids)
-      .then((machines) => {
-        io.to('plant').emit(LIVE_EVENTS.update, { machines, serverTime: new Date().toISOString() });
-      })
-      .catch((error: Error) => {
-        for (const id of ids) dirty.add(id);
-        log.error({ err: error.message }, 'live update failed');
-      })
-      .finally(() => (sending = false));
-  }, UPDATE_INTERVAL_MS);
-  onStop(() => clearInterval(timer));
+  // Right after a batch commits, unless an update went out less than an interval ago.
+  onBatch(({ machines }) => {
+    if (machines.size === 0) return;
+    for (const id of machines) dirty.add(id);
+    throttle.request();
+  });
+  onStop(() => {
+    stopped = true;
+    throttle.stop();
+    clearTimeout(retry);
+  });
 };
