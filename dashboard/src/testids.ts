@@ -45,4 +45,10 @@ export const TEST_IDS = {
   workOrder: 'work-order-page',
 
   // Customer tracking, sign-in, access (issue 8): add ids below this line.
+  trackStage: 'track-stage',
+  trackDue: 'track-due',
+  trackEta: 'track-eta',
+  trackProgress: 'track-progress',
+  trackHistory: 'track-history',
+  trackZone: 'track-zone',
 } as const;
