@@ -215,6 +215,7 @@ describe('language', () => {
     await page.goto(`${stack.ingest.url}/?lang=zh-CN`);
     const form = page.locator('[data-testid="login-form"]');
     await expect.poll(() => form.textContent(), { timeout: 15_000 }).toContain('密码');
+    await screenshot(page, 'page-login-zh');
     await page.locator('[data-testid="lang-switch"]').click();
     await expect.poll(() => form.textContent()).toContain('Password');
     await screenshot(page, 'page-login');

@@ -118,6 +118,7 @@ function OrderCard({ order, timeZone }: { order: TrackedOrder; timeZone: string 
         <summary>
           {t('track.stages')} · {t('track.history')}
         </summary>
+        <h3 className="track-order__sub">{t('track.stages')}</h3>
         <ol className="track-order__stages">
           {order.stages.map((s) => (
             <li key={s.operation} data-status={s.status}>
@@ -128,6 +129,7 @@ function OrderCard({ order, timeZone }: { order: TrackedOrder; timeZone: string 
             </li>
           ))}
         </ol>
+        <h3 className="track-order__sub">{t('track.history')}</h3>
         <ol className="track-order__history" data-testid={TEST_IDS.trackHistory}>
           {order.history.length === 0 ? <li>{t('track.noHistory')}</li> : null}
           {historyOldestFirst(order).map((h, i) => (
