@@ -60,6 +60,8 @@ const STATES: readonly MachineState[] = ['running', 'running', 'running', 'idle'
 export async function startPublisher(
   brokerUrl: string,
   machines: readonly BenchMachine[],
+  /** Seconds of past readings (1 s apart) sent first, as a plant that has been running. */
+  historyS = 0,
 ): Promise<{ sent: () => number; stop: () => Promise<void> }> {
   const gateways = new Map<string, BenchMachine[]>();
   for (const m of machines) gateways.set(m.gateway, [...(gateways.get(m.gateway) ?? []), m]);
@@ -123,6 +125,36 @@ export async function startPublisher(
       });
     }
   };
+  if (historyS > 0) {
+    const now = Date.now();
+    for (const [gateway, list] of gateways) {
+      const client = clients.get(gateway)!;
+      for (const [i, m] of list.entries()) {
+        const readings = [];
+        for (let s = historyS; s >= 1; s--) {
+          const ts = now - s * 1000;
+          const wave = Math.sin((i - s) / 30);
+          readings.push(
+            {
+              tag: 'temperature',
+              value: Math.round((60 + 8 * wave) * 10) / 10,
+              ts,
+              quality: 'good',
+            },
+            { tag: 'spindle_rpm', value: Math.round(1200 + 300 * wave), ts, quality: 'good' },
+          );
+        }
+        const seq = seqs.get(gateway)! + 1;
+        seqs.set(gateway, seq);
+        sent += 1;
+        await client.publishAsync(
+          topics.machine(BENCH_SITE, gateway, m.id, 'metrics'),
+          JSON.stringify({ v: 1, seq, ts: now, readings }),
+          { qos: 1 },
+        );
+      }
+    }
+  }
   publishTick();
   const timer = setInterval(publishTick, 1000);
   return {

@@ -25,6 +25,7 @@ import {
   SESSION_COOKIE,
   startEmbeddedPostgres,
   startIngest,
+  type RunningIngest,
 } from '@takt/ingest';
 import { freePort } from '@takt/sim';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
@@ -75,6 +76,24 @@ const liveBoardAt = ({ machines, live }: { machines: number; live: boolean }) =>
   const fresh = doc.querySelectorAll('[data-testid="machine-tile"][data-stale="false"]').length;
   return (!live || isLive) && fresh >= machines ? performance.now() : false;
 };
+
+/** Seconds of history per machine sent before the browser opens (the trend window, 15 min). */
+const HISTORY_S = 15 * 60;
+
+/** Until ingest has stored (nearly) all the history sent before `beforeMs`. */
+async function waitForHistory(pool: RunningIngest['pool'], beforeMs: number): Promise<void> {
+  const wanted = MACHINES * (HISTORY_S - 5) * 2;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const { rows } = await pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM samples WHERE time < to_timestamp($1 / 1000.0)',
+      [beforeMs],
+    );
+    if (Number(rows[0]!.n) >= wanted) return;
+    if (Date.now() > deadline) throw new Error(`history not stored in time: ${rows[0]!.n} rows`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
@@ -186,8 +205,11 @@ export async function benchDashboard(
     await ingest.subscribed;
     const user = await createUser(ingest.pool, 'bench-board', 'manager', 'bench-board-password');
     const { token } = await createSession(ingest.pool, user!.id, 24 * 3_600_000);
-    publisher = await startPublisher(brokerUrl, machines);
-    await new Promise((r) => setTimeout(r, 5000)); // every machine has reported
+    // A plant that has been running: the tiles' trends (a 15-minute window) start full, so
+    // the heap measured is the steady state, not the first quarter hour filling them.
+    const historyBeforeMs = Date.now();
+    publisher = await startPublisher(brokerUrl, machines, HISTORY_S);
+    await waitForHistory(ingest.pool, historyBeforeMs);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -79,8 +79,8 @@ function plantMinutes(): string[] {
 }
 
 beforeAll(async () => {
+  browser = await launchBrowser(); // first: it says so when there is no dashboard build
   stack = await startStack();
-  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
@@ -109,6 +109,16 @@ describe('bad input shows a plain message, never a blank page', () => {
       .poll(() => plainMessage(page).textContent(), { timeout: 15_000 })
       .toContain('there is no page at /no-such-page');
     await context.close();
+
+    // The links page is for admins and managers: an operator is told, not shown a blank.
+    const operator = await signedInContext(browser, stack, 'operator');
+    const operatorPage = await operator.newPage();
+    await operatorPage.goto(`${stack.ingest.url}/access`);
+    await expect
+      .poll(() => plainMessage(operatorPage).textContent(), { timeout: 15_000 })
+      .toContain('may not open this page');
+    expect(await operatorPage.locator('[data-testid="access-link"]').count()).toBe(0);
+    await operator.close();
   });
 
   it('turns a TV whose kiosk link is revoked into a plain message, at once and on reload', async () => {
