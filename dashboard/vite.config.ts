@@ -10,8 +10,12 @@ export default defineConfig({
     // dist/app: tsc -b keeps its declarations in dist/types beside it.
     outDir: 'dist/app',
     emptyOutDir: true,
-    // One bundle (~270 kB gzip: echarts, react-dom, zod) loaded once by a wall screen on the
-    // plant LAN and cached; splitting it would buy nothing there.
+    // The entry holds what a wall screen needs at start: React, socket.io, the boards and
+    // ECharts (~285 kB gzip, goal < 500 kB: `npm run bench -- dashboard` measures it from
+    // index.html's references). Pages a TV never opens (analytics, maintenance, work order,
+    // access links, customer tracking) are React.lazy chunks (Shell.tsx, Root.tsx), loaded
+    // on first visit. The entry is one chunk on purpose: a TV on the plant LAN loads it once
+    // and caches it, so splitting vendors out would buy nothing there.
     chunkSizeWarningLimit: 1000,
   },
   server: {

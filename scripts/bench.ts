@@ -7,17 +7,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchBroker } from '../bench/broker';
 import { benchAlerts } from '../bench/alerts';
+import { benchDashboard } from '../bench/dashboard';
 import { benchEdge } from '../bench/edge';
 import { benchIngest } from '../bench/ingest';
 
+const argv = process.argv.slice(2);
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: benchIngest,
   edge: benchEdge,
   broker: benchBroker,
   alerts: benchAlerts,
+  // A browser on a 200-machine board for 10 minutes (`--minutes N` to shorten).
+  dashboard: () => benchDashboard(argv),
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+/** Options that take a value: that value is not a bench name. */
+const VALUED = new Set(['--minutes']);
+const wanted = argv.filter((a, i) => !a.startsWith('-') && !VALUED.has(argv[i - 1] ?? ''));
 const names = wanted.length > 0 ? wanted : Object.keys(benches);
 const unknown = names.filter((n) => !(n in benches));
 if (unknown.length > 0) {

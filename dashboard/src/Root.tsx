@@ -1,14 +1,24 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Shell } from './Shell';
-import { AccessPage } from './components/AccessPage';
 import { LoginPage } from './components/LoginPage';
 import { PlainMessage } from './components/PlainMessage';
-import { TrackPage } from './components/TrackPage';
 import { LangProvider, useT } from './i18n';
 import { apiFetch, linkCredentialFrom, setLinkCredential } from './lib/credentials';
 import { routeFor } from './lib/route';
 import { LiveProvider } from './live/LiveContext';
 import { PlantProvider } from './plant/PlantContext';
+
+/** Pages a wall screen never opens load on demand, outside the boards' entry bundle. */
+const AccessPage = lazy(() =>
+  import('./components/AccessPage').then((m) => ({ default: m.AccessPage })),
+);
+const TrackPage = lazy(() =>
+  import('./components/TrackPage').then((m) => ({ default: m.TrackPage })),
+);
+
+/** How often a page asks whether its session or link still holds. */
+const RECHECK_MS = 60_000;
+const UNREACHABLE_RETRY_MS = 5_000;
 
 type Who =
   | { kind: 'user'; name: string; role: string }
@@ -24,20 +34,38 @@ function Screen() {
   const [credential] = useState(() => linkCredentialFrom(location.pathname, location.hash));
   setLinkCredential(credential);
   const [route] = useState(() => routeFor(location.pathname, location.search));
-  const [who, setWho] = useState<Who | null | 'checking'>('checking');
+  const [who, setWho] = useState<Who | null | 'checking' | 'unreachable'>('checking');
 
+  // Who holds this page. A 401 means the session ended or the link was revoked; a server
+  // that does not answer is asked again (a wall TV often boots before the server).
   const check = useCallback(async () => {
     try {
       const response = await apiFetch('/api/auth/me');
-      setWho(response.ok ? ((await response.json()) as Who) : null);
+      if (response.ok) setWho((await response.json()) as Who);
+      else if (response.status === 401) setWho(null);
+      else setWho((w) => (w === 'checking' ? 'unreachable' : w));
     } catch {
-      setWho(null);
+      setWho((w) => (w === 'checking' ? 'unreachable' : w));
     }
   }, []);
-  useEffect(() => void check(), [check]);
+  const recheck = useCallback(() => void check(), [check]);
+  useEffect(() => {
+    void check();
+    const timer = window.setInterval(() => void check(), RECHECK_MS);
+    return () => window.clearInterval(timer);
+  }, [check]);
+  useEffect(() => {
+    if (who !== 'unreachable') return;
+    const timer = window.setTimeout(() => {
+      setWho('checking');
+      void check();
+    }, UNREACHABLE_RETRY_MS);
+    return () => window.clearTimeout(timer);
+  }, [who, check]);
 
   if (credential?.kind === 'customer' || route.kind === 'track') return <TrackPage />;
-  if (who === 'checking') return null;
+  if (who === 'checking') return <Loading />;
+  if (who === 'unreachable') return <PlainMessage text={t('error.unreachable')} />;
   if (who === null) {
     if (credential?.kind === 'kiosk') return <PlainMessage text={t('error.badKiosk')} />;
     return <LoginPage onSignedIn={() => void check()} />;
@@ -46,13 +74,14 @@ function Screen() {
     await apiFetch('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
     setWho(null);
   };
-  if (who.kind === 'user' && route.kind === 'access') return <AccessPage />;
   const manages = who.kind === 'user' && (who.role === 'admin' || who.role === 'manager');
+  if (manages && route.kind === 'access') return <AccessPage />;
   return (
     <PlantProvider>
       <LiveProvider>
         <Shell
           route={route}
+          onConnectionLost={recheck}
           account={who.kind === 'user' ? { name: who.name, signOut, manages } : undefined}
         />
       </LiveProvider>
@@ -60,10 +89,17 @@ function Screen() {
   );
 }
 
+function Loading() {
+  const { t } = useT();
+  return <p className="page-loading">{t('common.loading')}</p>;
+}
+
 export function Root() {
   return (
     <LangProvider>
-      <Screen />
+      <Suspense fallback={<Loading />}>
+        <Screen />
+      </Suspense>
     </LangProvider>
   );
 }

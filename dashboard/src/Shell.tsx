@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { siteTitle } from './lib/group-by-line';
 import type { Route } from './lib/route';
 import { useLive } from './live/LiveContext';
@@ -7,11 +7,42 @@ import { BoardHeader } from './components/BoardHeader';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { PlainMessage } from './components/PlainMessage';
 import { BoardScreen } from './boards/BoardScreen';
-import { AnalyticsPage } from './pages/AnalyticsPage';
-import { MaintenancePage } from './pages/MaintenancePage';
-import { WorkOrderPage } from './pages/WorkOrderPage';
 import { usePlant } from './plant/PlantContext';
 import { useT } from './i18n';
+
+/**
+ * Pages load on demand, each in its own chunk: a wall TV loads the boards only, and its entry
+ * bundle stays small (docs/dashboard.md, "Platform"; `npm run bench -- dashboard`).
+ */
+const AnalyticsPage = lazy(() =>
+  import('./pages/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })),
+);
+const MaintenancePage = lazy(() =>
+  import('./pages/MaintenancePage').then((m) => ({ default: m.MaintenancePage })),
+);
+const WorkOrderPage = lazy(() =>
+  import('./pages/WorkOrderPage').then((m) => ({ default: m.WorkOrderPage })),
+);
+
+function PageFor({ route }: { route: Route }) {
+  const { t } = useT();
+  switch (route.kind) {
+    case 'boards':
+      return <BoardScreen boards={route.boards} everyS={route.everyS} />;
+    case 'analytics':
+      return <AnalyticsPage />;
+    case 'maintenance':
+      return <MaintenancePage />;
+    case 'work-order':
+      return <WorkOrderPage id={route.id} />;
+    case 'bad-url':
+      return <PlainMessage text={t('error.badUrl', { reason: route.message })} />;
+    case 'access': // a kiosk screen or a role without links: Root shows the page to managers
+      return <PlainMessage text={t('error.forbidden')} />;
+    case 'track': // Root shows it, before any sign-in
+      return null;
+  }
+}
 
 export interface Account {
   name: string;
@@ -26,8 +57,21 @@ export interface Account {
  * stale-data banner, then the board or page the URL names. A kiosk screen (`account`
  * undefined) shows no navigation.
  */
-export function Shell({ route, account }: { route: Route; account?: Account | undefined }) {
+export function Shell({
+  route,
+  account,
+  onConnectionLost,
+}: {
+  route: Route;
+  account?: Account | undefined;
+  /** Called when the live connection drops: a revoked link or an ended session shows at once. */
+  onConnectionLost?: () => void;
+}) {
   const live = useLive();
+  const lost = live.status === 'lost';
+  useEffect(() => {
+    if (lost) onConnectionLost?.();
+  }, [lost, onConnectionLost]);
   const { plant } = usePlant();
   const { t } = useT();
   const now = useNow();
@@ -49,17 +93,9 @@ export function Shell({ route, account }: { route: Route; account?: Account | un
         account={account}
       />
       <ConnectionBanner status={live.status} lastDataAtMs={live.lastDataAtMs} />
-      {route.kind === 'boards' ? (
-        <BoardScreen boards={route.boards} everyS={route.everyS} />
-      ) : route.kind === 'analytics' ? (
-        <AnalyticsPage />
-      ) : route.kind === 'maintenance' ? (
-        <MaintenancePage />
-      ) : route.kind === 'work-order' ? (
-        <WorkOrderPage id={route.id} />
-      ) : route.kind === 'bad-url' ? (
-        <PlainMessage text={t('error.badUrl', { reason: route.message })} />
-      ) : null}
+      <Suspense fallback={<p className="page-loading">{t('common.loading')}</p>}>
+        <PageFor route={route} />
+      </Suspense>
     </div>
   );
 }

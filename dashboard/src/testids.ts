@@ -77,4 +77,10 @@ export const TEST_IDS = {
   woHistory: 'work-order-history',
 
   // Customer tracking, sign-in, access (issue 8): add ids below this line.
+  trackStage: 'track-stage',
+  trackDue: 'track-due',
+  trackEta: 'track-eta',
+  trackProgress: 'track-progress',
+  trackHistory: 'track-history',
+  trackZone: 'track-zone',
 } as const;

@@ -1,13 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DASHBOARD_DIR } from '@takt/ingest';
+import { launchBrowser, screenshot } from '../helpers/browser';
 import { startStack, type Stack } from '../helpers/stack';
-
-/** Debian's chromium (apt-get install chromium), driven by playwright-core. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const screenshots = join(import.meta.dirname, '../../dashboard/test/screenshots');
 
 let stack: Stack;
 let browser: Browser;
@@ -15,23 +9,8 @@ let page: Page;
 let kioskLink: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(DEFAULT_DASHBOARD_DIR, 'index.html'))) {
-    throw new Error(
-      `no dashboard build in ${DEFAULT_DASHBOARD_DIR}: run npm run build first (npm test does)`,
-    );
-  }
+  browser = await launchBrowser(); // first: it says so when there is no dashboard build
   stack = await startStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 });
 afterAll(async () => {
@@ -110,8 +89,7 @@ describe('the plant board in a real browser', () => {
       .toBe('91.2');
     expect(navigations).toEqual([]);
 
-    mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: join(screenshots, 'plant-board.png') });
+    await screenshot(page, 'plant-board');
     plc.release();
   });
 

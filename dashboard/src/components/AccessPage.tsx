@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useT } from '../i18n';
 import { apiFetch } from '../lib/credentials';
+import { plantDateTime } from '../lib/plant-time';
 import { TEST_IDS } from '../testids';
+import { LangSwitch } from './BoardHeader';
 
 interface LinkToken {
   id: number;
@@ -14,10 +17,27 @@ interface LinkToken {
 
 type Kind = 'kiosk' | 'customer';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+/** Plant's time zone when the page knows it; staff read the plant's clock (docs/dashboard.md). */
+function usePlantZone(): string {
+  const [zone, setZone] = useState('UTC');
+  useEffect(() => {
+    let alive = true;
+    apiFetch('/api/plant')
+      .then(async (r) => (r.ok ? ((await r.json()) as { site: { timeZone: string } }) : null))
+      .then((plant) => alive && plant && setZone(plant.site.timeZone))
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return zone;
+}
 
 /** One kind of link: create (the link is shown once), list, revoke. */
-function LinkSection({ kind }: { kind: Kind }) {
+function LinkSection({ kind, timeZone }: { kind: Kind; timeZone: string }) {
+  const { t } = useT();
+  const when = (iso: string | null) =>
+    iso ? plantDateTime(Date.parse(iso), timeZone) : t('common.none');
   const [tokens, setTokens] = useState<LinkToken[]>([]);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string | null>(null);
@@ -26,8 +46,8 @@ function LinkSection({ kind }: { kind: Kind }) {
   const load = useCallback(async () => {
     const response = await apiFetch(`/api/${kind}-tokens`);
     if (response.ok) setTokens((await response.json()) as LinkToken[]);
-    else setError(`HTTP ${response.status}`);
-  }, [kind]);
+    else setError(t('access.failed', { reason: `HTTP ${response.status}` }));
+  }, [kind, t]);
   useEffect(() => void load(), [load]);
 
   const create = async (event: FormEvent) => {
@@ -39,7 +59,8 @@ function LinkSection({ kind }: { kind: Kind }) {
       body: JSON.stringify(body),
     });
     const answer = (await response.json()) as { path?: string; message?: string };
-    if (!response.ok) return setError(answer.message ?? `HTTP ${response.status}`);
+    if (!response.ok)
+      return setError(t('access.failed', { reason: answer.message ?? `HTTP ${response.status}` }));
     setCreated(`${location.origin}${answer.path}`);
     setName('');
     setError(null);
@@ -53,39 +74,44 @@ function LinkSection({ kind }: { kind: Kind }) {
 
   return (
     <section className="access__section" data-testid={TEST_IDS.linkSection} data-kind={kind}>
-      <h2>{kind === 'kiosk' ? 'Wall screens (kiosk links)' : 'Customer links'}</h2>
+      <h2>{t(kind === 'kiosk' ? 'access.kiosk' : 'access.customer')}</h2>
       <form className="access__create" onSubmit={(e) => void create(e)}>
         <input
           name="name"
-          placeholder={kind === 'kiosk' ? 'screen, e.g. Hall 2 TV' : 'customer, as on the orders'}
+          placeholder={t(
+            kind === 'kiosk' ? 'access.kioskPlaceholder' : 'access.customerPlaceholder',
+          )}
           value={name}
           onChange={(e) => setName(e.target.value)}
           required
         />
         <button className="login__submit" type="submit">
-          New link
+          {t('access.create')}
         </button>
       </form>
       {created && (
         <p className="access__created">
-          Copy it now, it is not shown again:{' '}
-          <code data-testid={TEST_IDS.createdLink}>{created}</code>
+          {t('access.copyNow')} <code data-testid={TEST_IDS.createdLink}>{created}</code>
         </p>
       )}
       {error && <p className="login__error">{error}</p>}
       <table className="track__table">
         <tbody>
-          {tokens.map((t) => (
-            <tr key={t.id} data-testid={TEST_IDS.linkRow} data-revoked={t.revokedAt !== null}>
-              <td>{t.customer ?? t.label}</td>
-              <td>created {when(t.createdAt)}</td>
-              <td>last used {when(t.lastUsedAt)}</td>
+          {tokens.map((token) => (
+            <tr
+              key={token.id}
+              data-testid={TEST_IDS.linkRow}
+              data-revoked={token.revokedAt !== null}
+            >
+              <td>{token.customer ?? token.label}</td>
+              <td>{t('access.created', { time: when(token.createdAt) })}</td>
+              <td>{t('access.lastUsed', { time: when(token.lastUsedAt) })}</td>
               <td>
-                {t.revokedAt ? (
-                  `revoked ${when(t.revokedAt)}`
+                {token.revokedAt ? (
+                  t('access.revoked', { time: when(token.revokedAt) })
                 ) : (
-                  <button type="button" onClick={() => void revoke(t.id)}>
-                    Revoke
+                  <button type="button" onClick={() => void revoke(token.id)}>
+                    {t('access.revoke')}
                   </button>
                 )}
               </td>
@@ -99,16 +125,21 @@ function LinkSection({ kind }: { kind: Kind }) {
 
 /** `/access`, for admins and managers: the links that open boards and order pages. */
 export function AccessPage() {
+  const { t } = useT();
+  const timeZone = usePlantZone();
   return (
-    <main className="track" data-testid={TEST_IDS.access}>
-      <h1>
-        <a className="header__brand" href="/">
-          Takt
-        </a>{' '}
-        Access links
-      </h1>
-      <LinkSection kind="kiosk" />
-      <LinkSection kind="customer" />
+    <main className="track access" data-testid={TEST_IDS.access}>
+      <header className="track__header">
+        <h1 className="track__title">
+          <a className="header__brand" href="/">
+            {t('app.title')}
+          </a>{' '}
+          {t('access.title')}
+        </h1>
+        <LangSwitch />
+      </header>
+      <LinkSection kind="kiosk" timeZone={timeZone} />
+      <LinkSection kind="customer" timeZone={timeZone} />
     </main>
   );
 }

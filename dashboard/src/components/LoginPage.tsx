@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
+import { useT } from '../i18n';
 import { apiFetch } from '../lib/credentials';
 import { TEST_IDS } from '../testids';
+import { LangSwitch } from './BoardHeader';
 
 interface LoginPageProps {
   onSignedIn: () => void;
@@ -8,6 +10,7 @@ interface LoginPageProps {
 
 /** Staff sign-in: the server answers with an HttpOnly session cookie. */
 export function LoginPage({ onSignedIn }: LoginPageProps) {
+  const { t } = useT();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -25,9 +28,10 @@ export function LoginPage({ onSignedIn }: LoginPageProps) {
       });
       if (response.ok) return onSignedIn();
       const body = (await response.json().catch(() => ({}))) as { message?: string };
-      setError(body.message ?? `sign-in failed (HTTP ${response.status})`);
+      // The server's message names what is wrong (it is in English, as every API error).
+      setError(body.message ?? t('login.failed', { status: response.status }));
     } catch {
-      setError('the server does not answer');
+      setError(t('login.noAnswer'));
     } finally {
       setBusy(false);
     }
@@ -35,12 +39,15 @@ export function LoginPage({ onSignedIn }: LoginPageProps) {
 
   return (
     <main className="login">
+      <div className="login__lang">
+        <LangSwitch />
+      </div>
       <form className="login__form" onSubmit={(e) => void submit(e)} data-testid={TEST_IDS.login}>
         <h1 className="login__title">
-          <span className="header__brand">Takt</span> Sign in
+          <span className="header__brand">{t('app.title')}</span> {t('login.title')}
         </h1>
         <label className="login__field">
-          User
+          {t('login.user')}
           <input
             name="username"
             autoComplete="username"
@@ -50,7 +57,7 @@ export function LoginPage({ onSignedIn }: LoginPageProps) {
           />
         </label>
         <label className="login__field">
-          Password
+          {t('login.password')}
           <input
             name="password"
             type="password"
@@ -66,7 +73,7 @@ export function LoginPage({ onSignedIn }: LoginPageProps) {
           </p>
         )}
         <button className="login__submit" type="submit" disabled={busy}>
-          Sign in
+          {t('login.submit')}
         </button>
       </form>
     </main>

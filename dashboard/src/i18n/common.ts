@@ -44,6 +44,10 @@ export const common = {
     'This tracking link is not valid (any more). Ask your contact for a new one.',
     '此跟踪链接无效（或已失效），请向联系人索取新链接。',
   ],
+  'error.unreachable': [
+    'The Takt server does not answer. Trying again…',
+    'Takt 服务器无响应，正在重试…',
+  ],
   'error.load': ['Could not load {what}: {reason}', '无法加载{what}：{reason}'],
   'error.forbidden': ['Your role may not open this page.', '您的角色无权打开此页面。'],
   'common.loading': ['Loading…', '加载中…'],

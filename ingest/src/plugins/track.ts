@@ -1,8 +1,21 @@
 import type { FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
 import { CUSTOMER_ONLY } from '../auth/access';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { customerOrderView, orderView } from '../work-orders/view';
 import type { IngestPlugin } from './types';
+
+/**
+ * The plant's name and time zone, for the customer's page to show times as the plant's
+ * clock reads them (docs/dashboard.md): a customer token may not read `/api/plant` itself.
+ */
+async function plantFace(pool: Pool): Promise<{ name: string; timeZone: string } | null> {
+  const { rows } = await pool.query<{ name: string | null; time_zone: string | null }>(
+    "SELECT definition->'site'->>'name' AS name, definition->'site'->>'timeZone' AS time_zone FROM plant_models ORDER BY site_id LIMIT 1",
+  );
+  const row = rows[0];
+  return row?.time_zone ? { name: row.name ?? '', timeZone: row.time_zone } : null;
+}
 
 /**
  * Customer order tracking (issues 6 and 9): a customer token reads its own customer's
@@ -26,7 +39,7 @@ export const trackPlugin: IngestPlugin = (app, { pool }) => {
       const view = await orderView(pool, id);
       if (view) orders.push(customerOrderView(view));
     }
-    return { customer, orders };
+    return { customer, plant: await plantFace(pool), orders };
   });
 
   app.get<{ Params: { id: string } }>(
