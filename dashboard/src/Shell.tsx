@@ -36,7 +36,7 @@ function PageFor({ route }: { route: Route }) {
     case 'work-order':
       return <WorkOrderPage id={route.id} />;
     case 'bad-url':
-      return <PlainMessage text={t('error.badUrl', { reason: route.message })} />;
+      return <PlainMessage text={t('error.badUrl', { reason: t(route.key, route.vars) })} />;
     case 'access': // a kiosk screen or a role without links: Root shows the page to managers
       return <PlainMessage text={t('error.forbidden')} />;
     case 'track': // Root shows it, before any sign-in

@@ -39,6 +39,22 @@ export const common = {
   'mode.no_shift': ['No shift', '非班次'],
   'mode.break': ['Break', '休息'],
   'error.badUrl': ['This address shows nothing: {reason}.', '此地址无内容：{reason}。'],
+  'route.noLine': [
+    '"{item}" names no line: write line:<line id>, e.g. line:line-a',
+    '"{item}" 没有指明产线：请写 line:<产线编号>，例如 line:line-a',
+  ],
+  'route.noArgument': ['board "{board}" takes no ":{arg}"', '看板 "{board}" 不接受 ":{arg}"'],
+  'route.unknownBoard': [
+    'unknown board "{item}": the boards are plant, line:<line id>, orders and andon',
+    '未知看板 "{item}"：看板有 plant、line:<产线编号>、orders 和 andon',
+  ],
+  'route.noBoards': ['show= lists no board', 'show= 没有列出任何看板'],
+  'route.badEvery': [
+    'every={every} is not a whole number of seconds from {min} to {max}',
+    'every={every} 不是 {min} 到 {max} 之间的整数秒',
+  ],
+  'route.badOrderId': ['"{id}" is not a work-order id', '"{id}" 不是工单编号'],
+  'route.noPage': ['there is no page at {path}', '{path} 没有页面'],
   'error.badKiosk': ['This board link is not valid (any more).', '此看板链接无效（或已失效）。'],
   'error.badToken': [
     'This tracking link is not valid (any more). Ask your contact for a new one.',

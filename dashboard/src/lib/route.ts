@@ -9,6 +9,8 @@
  *
  * Any page takes `lang=en|zh-CN`; a kiosk link adds `#kiosk=<token>`.
  */
+import { translate, type MessageKey, type Vars } from '../i18n/translate';
+
 export const BOARD_NAMES = ['plant', 'line', 'orders', 'andon'] as const;
 export type BoardName = (typeof BOARD_NAMES)[number];
 
@@ -25,22 +27,34 @@ export type Route =
   | { kind: 'work-order'; id: string }
   | { kind: 'access' }
   | { kind: 'track' }
-  | { kind: 'bad-url'; message: string };
+  | BadUrl;
+
+/** What is wrong with a URL: a label of the catalog (shown in the screen's language) and its values. */
+export interface BadUrl {
+  kind: 'bad-url';
+  key: MessageKey;
+  vars: Vars;
+  /** The same in English, for logs and tests. */
+  message: string;
+}
+
+function badUrl(key: MessageKey, vars: Vars = {}): BadUrl {
+  return { kind: 'bad-url', key, vars, message: translate('en', key, vars) };
+}
 
 const ID = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
-function parseBoard(item: string): BoardSpec | string {
+function parseBoard(item: string): BoardSpec | BadUrl {
   const [name, arg, ...rest] = item.split(':');
   if (name === 'line') {
-    if (!arg || rest.length > 0 || !ID.test(arg))
-      return `"${item}" names no line: write line:<line id>, e.g. line:line-a`;
+    if (!arg || rest.length > 0 || !ID.test(arg)) return badUrl('route.noLine', { item });
     return { board: 'line', line: arg };
   }
   if (name === 'plant' || name === 'orders' || name === 'andon') {
-    if (arg !== undefined) return `board "${name}" takes no ":${arg}"`;
+    if (arg !== undefined) return badUrl('route.noArgument', { board: name, arg });
     return { board: name };
   }
-  return `unknown board "${item}": the boards are plant, line:<line id>, orders and andon`;
+  return badUrl('route.unknownBoard', { item });
 }
 
 export function parseBoards(show: string | null, every: string | null): Route {
@@ -48,21 +62,18 @@ export function parseBoards(show: string | null, every: string | null): Route {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  if (items.length === 0) return { kind: 'bad-url', message: 'show= lists no board' };
+  if (items.length === 0) return badUrl('route.noBoards');
   const boards: BoardSpec[] = [];
   for (const item of items) {
     const board = parseBoard(item);
-    if (typeof board === 'string') return { kind: 'bad-url', message: board };
+    if ('kind' in board) return board;
     boards.push(board);
   }
   let everyS = DEFAULT_ROTATION_S;
   if (every !== null) {
     everyS = Number(every);
     if (!Number.isInteger(everyS) || everyS < MIN_ROTATION_S || everyS > MAX_ROTATION_S)
-      return {
-        kind: 'bad-url',
-        message: `every=${every} is not a whole number of seconds from ${MIN_ROTATION_S} to ${MAX_ROTATION_S}`,
-      };
+      return badUrl('route.badEvery', { every, min: MIN_ROTATION_S, max: MAX_ROTATION_S });
   }
   return { kind: 'boards', boards, everyS };
 }
@@ -79,10 +90,10 @@ export function routeFor(pathname: string, search: string): Route {
   const order = /^\/work-orders\/([^/]+)$/.exec(path);
   if (order) {
     const id = decodeURIComponent(order[1]!);
-    if (!ID.test(id)) return { kind: 'bad-url', message: `"${id}" is not a work-order id` };
+    if (!ID.test(id)) return badUrl('route.badOrderId', { id });
     return { kind: 'work-order', id };
   }
-  return { kind: 'bad-url', message: `there is no page at ${path}` };
+  return badUrl('route.noPage', { path });
 }
 
 /** The URL of a board list, as rotation and links write it. */

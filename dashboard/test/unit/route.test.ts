@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translate } from '../../src/i18n/translate';
 import { boardsUrl, routeFor } from '../../src/lib/route';
 
 describe('routeFor', () => {
@@ -49,5 +50,14 @@ describe('routeFor', () => {
       boards: [{ board: 'line', line: 'line-b' }, { board: 'andon' }],
       everyS: 10,
     });
+  });
+});
+
+describe('a bad URL in the screen language', () => {
+  it('carries a catalog label, so a Chinese screen says what is wrong in Chinese', () => {
+    const route = routeFor('/board', '?show=plant,gantt');
+    if (route.kind !== 'bad-url') throw new Error('expected a bad URL');
+    expect(translate('zh-CN', route.key, route.vars)).toContain('未知看板 "gantt"');
+    expect(route.message).toBe(translate('en', route.key, route.vars));
   });
 });

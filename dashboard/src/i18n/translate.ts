@@ -1,0 +1,23 @@
+import { boards } from './boards';
+import { common } from './common';
+import { pages } from './pages';
+import { publicPages } from './public';
+
+/** The catalog and `translate`, free of React, for pure code (route.ts) and unit tests. */
+export const LANGS = ['en', 'zh-CN'] as const;
+export type Lang = (typeof LANGS)[number];
+
+const catalog = { ...common, ...boards, ...pages, ...publicPages };
+export type MessageKey = keyof typeof catalog;
+export type Vars = Record<string, string | number>;
+
+export function translate(lang: Lang, key: MessageKey, vars: Vars = {}): string {
+  const [en, zh] = catalog[key];
+  const text = lang === 'zh-CN' ? zh : en;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in vars ? String(vars[name]) : whole,
+  );
+}
+
+/** Every key, for the test that checks both languages are filled in. */
+export const MESSAGE_KEYS = Object.keys(catalog) as MessageKey[];
