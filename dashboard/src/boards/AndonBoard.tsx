@@ -23,7 +23,7 @@ function AlertCard({
   serverNowMs: number;
   flashing: boolean;
 }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const { timeZone } = usePlant();
   const opened = Date.parse(alert.openedAt);
   return (
@@ -45,7 +45,7 @@ function AlertCard({
       <span className="andon-card__open">
         <span className="andon-card__since">{plantClock(opened, timeZone)}</span>
         <span className="andon-card__age" data-age-ms={Math.max(0, serverNowMs - opened)}>
-          {t('andon.open', { time: formatDuration(serverNowMs - opened) })}
+          {t('andon.open', { time: formatDuration(serverNowMs - opened, lang) })}
         </span>
       </span>
       <span className="andon-card__ack">

@@ -166,7 +166,7 @@ export interface DowntimeRow {
 
 /** The longest stops of the shift, by reason. */
 export function DowntimePanel({ rows }: { rows: readonly DowntimeRow[] | null }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const longest = Math.max(1, ...(rows ?? []).map((r) => r.durationMs));
   return (
     <section className="panel panel--downtime" data-testid={TEST_IDS.lineDowntime}>
@@ -176,7 +176,7 @@ export function DowntimePanel({ rows }: { rows: readonly DowntimeRow[] | null })
         {(rows ?? []).map((r) => (
           <li key={r.name} className="downtime__row">
             <span className="downtime__name">{r.name}</span>
-            <span className="downtime__time">{formatDuration(r.durationMs)}</span>
+            <span className="downtime__time">{formatDuration(r.durationMs, lang)}</span>
             <span className="downtime__bar">
               <span style={{ width: `${(100 * r.durationMs) / longest}%` }} />
             </span>
@@ -220,7 +220,7 @@ export function LineOrdersPanel({ orders }: { orders: readonly BoardOrder[] }) {
 
 /** The shift: its name, start–end in plant time, and how long it has left. */
 export function ShiftClockPanel({ shift, nowMs }: { shift: ShiftOee | null; nowMs: number }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const { timeZone } = usePlant();
   const s = shift?.shift ?? null;
   if (!s)
@@ -243,7 +243,7 @@ export function ShiftClockPanel({ shift, nowMs }: { shift: ShiftOee | null; nowM
       </span>
       <span className="shift-clock__left">
         {clock.leftMs > 0
-          ? t('shift.left', { time: formatDuration(clock.leftMs) })
+          ? t('shift.left', { time: formatDuration(clock.leftMs, lang) })
           : t('shift.ended')}
       </span>
     </div>

@@ -52,7 +52,7 @@ function StateBand({
   serverNowMs: number;
   children?: React.ReactNode;
 }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const colors = DISPLAY_COLORS[state];
   const inState = ageMs(machine.stateSince, serverNowMs);
   return (
@@ -67,7 +67,9 @@ function StateBand({
       {machine.stateReason && state !== 'offline' ? (
         <span className="tile__reason">{machine.stateReason}</span>
       ) : null}
-      {inState !== null ? <span className="tile__since">{formatDuration(inState)}</span> : null}
+      {inState !== null ? (
+        <span className="tile__since">{formatDuration(inState, lang)}</span>
+      ) : null}
       {children}
     </div>
   );
@@ -184,7 +186,7 @@ export function MachineTile({
   state = displayState(machine, serverNowMs, DEFAULT_PLANNED),
   figures,
 }: MachineTileProps) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const lastSeenMs = ageMs(machine.lastSeenAt, serverNowMs);
   const stale = isStale(machine.lastSeenAt, serverNowMs);
   const main = mainTag(machine.values);
@@ -237,7 +239,7 @@ export function MachineTile({
               >
                 {lastSeenMs === null
                   ? t('tile.neverSeen')
-                  : t('tile.lastSeen', { age: formatDuration(lastSeenMs) })}
+                  : t('tile.lastSeen', { age: formatDuration(lastSeenMs, lang) })}
               </span>
               <span className="tile__id">{machine.id}</span>
               {stale ? <span className="tile__stale-badge">{t('tile.stale')}</span> : null}

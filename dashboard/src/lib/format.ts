@@ -11,14 +11,20 @@ export function formatAge(ageMsValue: number | null): string {
   return `${Math.floor(hours / 24)} d ago`;
 }
 
-/** Time in a state, compact: "45 s", "12 min", "3 h 05". */
-export function formatDuration(ms: number): string {
+const UNITS = {
+  en: { s: 's', min: 'min', h: 'h' },
+  'zh-CN': { s: '秒', min: '分', h: '小时' },
+} as const;
+
+/** Time in a state, compact: "45 s", "12 min", "3 h 05" (zh-CN: "45 秒", "12 分", "3 小时 05"). */
+export function formatDuration(ms: number, lang: keyof typeof UNITS = 'en'): string {
+  const unit = UNITS[lang];
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 60) return `${seconds} ${unit.s}`;
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return `${minutes} ${unit.min}`;
   const hours = Math.floor(minutes / 60);
-  return `${hours} h ${String(minutes % 60).padStart(2, '0')}`;
+  return `${hours} ${unit.h} ${String(minutes % 60).padStart(2, '0')}`;
 }
 
 /** HH:MM:SS in the screen's time zone, 24-hour, as plants read clocks. */

@@ -22,3 +22,11 @@ describe('format', () => {
     expect(formatDuration(185 * 60_000)).toBe('3 h 05');
   });
 });
+
+describe('formatDuration in Chinese', () => {
+  it('uses Chinese units', () => {
+    expect(formatDuration(45_000, 'zh-CN')).toBe('45 秒');
+    expect(formatDuration(12 * 60_000, 'zh-CN')).toBe('12 分');
+    expect(formatDuration(185 * 60_000, 'zh-CN')).toBe('3 小时 05');
+  });
+});
