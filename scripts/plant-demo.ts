@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashPassword, type BrokerUser } from '@takt/broker';
 import { demoAccess } from './demo-access';
+import { seedDemoOrders } from './demo-orders';
 import { envPort, gatewayConfigSchema, loadYamlConfig } from '@takt/protocol';
 
 const root = resolve(import.meta.dirname, '..');
@@ -154,12 +155,25 @@ async function main(): Promise<void> {
   });
 
   const access = await demoAccess(databaseUrl, url);
+  const seeded = await seedDemoOrders({
+    url,
+    token: access.seedToken,
+    mqttUrl,
+    gateway: {
+      site: demoGateway.gateway.site,
+      id: demoGateway.gateway.id,
+      username: demoGateway.mqtt.username ?? demoGateway.gateway.id,
+      password: gatewayPassword,
+    },
+  });
   console.log(
     [
       '',
       `  Takt plant demo is running: open ${url}`,
       `  sign in as "admin" with password ${access.password}  (new every run, shown only here)`,
       `  wall TV (read-only board, no sign-in): ${access.kioskUrl}`,
+      `  boards in rotation: ${url}/board?show=plant,line:line-a,orders,andon&every=20`,
+      ...(seeded > 0 ? [`  ${seeded} demo work orders created (WO-24117 … WO-24121)`] : []),
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),
