@@ -1,4 +1,4 @@
-import type { PlantModel, ReasonNode } from '../plant/plant-model';
+import type { PlantModel } from '../plant/plant-model';
 import { targetPerHour } from '../lib/count-target';
 
 /** `GET /api/output` of one machine. */
@@ -47,15 +47,22 @@ function idealPerHour(plant: PlantModel, machineId: string): number | null {
   return cycleMs ? 3_600_000 / cycleMs : null;
 }
 
-/** A reason code's name from the plant's tree (as the plant wrote it), else the code. */
-export function reasonName(plant: PlantModel | null, code: string): string {
-  const walk = (nodes: readonly ReasonNode[]): string | null => {
-    for (const n of nodes) {
-      if (n.id === code) return n.name;
-      const below = walk(n.children ?? []);
-      if (below) return below;
-    }
-    return null;
-  };
-  return walk(plant?.reasons.downtime ?? []) ?? code;
+export { reasonName } from '../plant/plant-model';
+
+/**
+ * The longest `n` stops by name: rows that read the same on screen (two codes of "no data")
+ * are one row, their times and stops added.
+ */
+export function topStops<T extends { name: string; durationMs: number; stops: number }>(
+  rows: readonly T[],
+  n: number,
+): { name: string; durationMs: number; stops: number }[] {
+  const byName = new Map<string, { name: string; durationMs: number; stops: number }>();
+  for (const r of rows) {
+    const row = byName.get(r.name) ?? { name: r.name, durationMs: 0, stops: 0 };
+    row.durationMs += r.durationMs;
+    row.stops += r.stops;
+    byName.set(r.name, row);
+  }
+  return [...byName.values()].sort((a, b) => b.durationMs - a.durationMs).slice(0, n);
 }

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { PlantModel } from '../plant/plant-model';
 import { byUrgency, type BoardOrder } from '../lib/order-urgency';
 import { useT } from '../i18n';
-import { lineOutput, reasonName, type MachineOutput } from './line-figures';
+import { lineOutput, reasonName, topStops, type MachineOutput } from './line-figures';
 import type { DowntimeRow, OeeFigures } from './LinePanels';
 import { ORDERS_POLL_MS } from './OrdersBoard';
 import { SHIFT_OEE_POLL_MS } from './shift-oee';
@@ -46,17 +46,22 @@ export function useLineData(
   const hours = useMemo(() => lineOutput(plant, outputs.data ?? []), [plant, outputs.data]);
   const stops = useMemo<DowntimeRow[] | null>(
     () =>
-      downtime.data?.reasons.slice(0, TOP_REASONS).map((r) => ({
-        // Time without data is shown as such: nobody can explain what was never seen.
-        name:
-          r.reason !== 'unassigned'
-            ? reasonName(plant, r.reason)
-            : r.state === 'unknown'
-              ? t('state.unknown')
-              : t('line.unassigned'),
-        durationMs: r.durationMs,
-        stops: r.stops,
-      })) ?? null,
+      downtime.data
+        ? topStops(
+            downtime.data.reasons.map((r) => ({
+              // Time without data is shown as such: nobody can explain what was never seen.
+              name:
+                r.reason !== 'unassigned'
+                  ? (reasonName(plant, r.reason) ?? t('state.unknown'))
+                  : r.state === 'unknown'
+                    ? t('state.unknown')
+                    : t('line.unassigned'),
+              durationMs: r.durationMs,
+              stops: r.stops,
+            })),
+            TOP_REASONS,
+          )
+        : null,
     [downtime.data, plant, t],
   );
   const lineOrders = useMemo(() => {

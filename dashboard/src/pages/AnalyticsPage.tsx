@@ -70,7 +70,7 @@ function Analytics({ plant }: { plant: PlantModel }) {
         ? paretoRows(mergeDowntime(data.downtime), (e) =>
             e.reason === 'unassigned'
               ? t('analytics.unassigned', { state: labelOf(t, 'state', e.state) })
-              : reasonName(plant, e.reason),
+              : (reasonName(plant, e.reason) ?? labelOf(t, 'state', 'unknown')),
           )
         : [],
     [data, plant, t],

@@ -6,7 +6,7 @@
  */
 import { dayPeriods, type AnalyticsWindow } from '../lib/analytics-window';
 import type { DowntimeEntry, OeeFigures, PeriodRow, SixBigLosses } from '../lib/oee-report';
-import type { PlantModel, ReasonNode } from '../plant/plant-model';
+import type { PlantModel } from '../plant/plant-model';
 import { getJson, mapLimit } from './use-api';
 
 export type ScopeChoice =
@@ -33,18 +33,7 @@ export function machineName(plant: PlantModel, id: string): string {
   return id;
 }
 
-/** A downtime reason code's name in the plant's tree, else the code itself. */
-export function reasonName(plant: PlantModel, code: string): string {
-  const walk = (nodes: readonly ReasonNode[]): string | undefined => {
-    for (const n of nodes) {
-      if (n.id === code) return n.name;
-      const below = walk(n.children ?? []);
-      if (below) return below;
-    }
-    return undefined;
-  };
-  return walk(plant.reasons?.downtime ?? []) ?? code;
-}
+export { reasonName } from '../plant/plant-model';
 
 type Figures = OeeFigures & { losses: SixBigLosses | null };
 

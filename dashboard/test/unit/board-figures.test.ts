@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineOutput, reasonName } from '../../src/boards/line-figures';
+import { lineOutput, reasonName, topStops } from '../../src/boards/line-figures';
 import type { ShiftOee } from '../../src/boards/shift-oee';
 import { tileFigures } from '../../src/boards/tile-figures';
 import { plannedModes } from '../../src/lib/machine-state';
@@ -103,5 +103,21 @@ describe('line output and reason names', () => {
     expect(reasonName(plant, '10')).toBe('Hydraulics');
     expect(reasonName(plant, 'mech')).toBe('Mechanical');
     expect(reasonName(plant, '99')).toBe('99');
+    expect(reasonName(plant, 'no_data')).toBeNull(); // ingest's own: labelled by the screen
+  });
+});
+
+describe('topStops', () => {
+  it('adds up rows that read the same, longest first, the top n', () => {
+    const rows = [
+      { name: 'Offline / no data', durationMs: 7_000, stops: 2 },
+      { name: 'Hydraulics', durationMs: 9_000, stops: 1 },
+      { name: 'Offline / no data', durationMs: 4_000, stops: 8 },
+      { name: 'Tooling', durationMs: 1_000, stops: 1 },
+    ];
+    expect(topStops(rows, 2)).toEqual([
+      { name: 'Offline / no data', durationMs: 11_000, stops: 10 },
+      { name: 'Hydraulics', durationMs: 9_000, stops: 1 },
+    ]);
   });
 });
