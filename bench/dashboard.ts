@@ -29,15 +29,15 @@ import {
   type RunningIngest,
 } from '@takt/ingest';
 import { freePort } from '@takt/sim';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { pino } from 'pino';
+import { launchBrowser } from '../test/helpers/browser';
 import { benchMachines, startPublisher, writePlantModel } from './dashboard-plant';
 import { printTable } from './table';
 
 const MACHINES = 200;
 const FIRST_LOADS = 5;
 const ENTRY_GOAL_KB = 500;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const log = pino({ level: 'silent' });
 
 function minutesArg(argv: readonly string[]): number {
@@ -217,17 +217,7 @@ export async function benchDashboard(
     const historyBeforeMs = Date.now();
     publisher = await startPublisher(brokerUrl, machines, HISTORY_S);
     await waitForHistory(ingest.pool, historyBeforeMs);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
     const loads: number[] = [];
     for (let i = 0; i < FIRST_LOADS; i++)
       loads.push(await firstLiveBoard(browser, ingest.url, token));

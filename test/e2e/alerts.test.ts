@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEdgeAgent, type RunningEdgeAgent } from '@takt/edge-agent';
 import { createSession, createUser, SESSION_COOKIE } from '@takt/ingest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser';
 import { parse, stringify } from 'yaml';
 import { startSmtpReceiver, startWebhookReceiver } from '../../ingest/test/helpers/receivers';
 import { testLog } from '../helpers/logger';
@@ -91,17 +92,7 @@ beforeAll(async () => {
     },
   });
   // The wall board's andon, in Debian's chromium (as board.browser.test.ts runs it).
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
   page = await signedInPage(stack.adminToken, { width: 1920, height: 1080 });
   await page.goto(stack.ingest.url);
 }, 120_000);

@@ -1,28 +1,16 @@
 import { useT } from '../i18n';
 import { labelOf } from './labels';
+import type { BoardOrder } from '../lib/order-urgency';
 import { plantDateTime } from '../lib/plant-time';
 import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
 import { getJson, useLoad } from './use-api';
 
-interface OrderRow {
-  id: string;
-  product: string;
-  customer: string | null;
-  quantity: number;
-  good: number;
-  progress: number;
-  status: string;
-  dueAt: string | null;
-  eta: string | null;
-  lateRisk: boolean;
-}
-
 /** Open work orders, each a link to its detail page. */
 export function OrdersList() {
   const { t } = useT();
   const { timeZone } = usePlant();
-  const orders = useLoad('orders', () => getJson<OrderRow[]>('/api/work-orders?limit=50'));
+  const orders = useLoad('orders', () => getJson<BoardOrder[]>('/api/work-orders?limit=50'));
   const when = (iso: string | null) =>
     iso ? plantDateTime(Date.parse(iso), timeZone) : t('pages.none');
   return (
