@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
 import { PlainMessage } from '../components/PlainMessage';
 import { PlantBoard } from '../components/PlantBoard';
-import { plannedModes } from '../lib/machine-state';
 import { useLive } from '../live/LiveContext';
 import { useNow } from '../live/use-now';
 import { lineTargets } from '../plant/plant-model';
@@ -15,8 +14,7 @@ import {
   OutputPanel,
   ShiftClockPanel,
 } from './LinePanels';
-import { useShiftOee } from './shift-oee';
-import { tileFigures } from './tile-figures';
+import { useTileFigures } from './shift-oee';
 import { useLineData } from './use-line-data';
 
 /**
@@ -28,22 +26,14 @@ export function LineBoard({ lineId }: { lineId: string }) {
   const { plant } = usePlant();
   const { t } = useT();
   const now = useNow();
-  const shift = useShiftOee();
   const line = plant?.lines.find((l) => l.id === lineId);
   const machines = useMemo(
     () => [...live.machines.values()].filter((m) => m.line === lineId),
     [live.machines, lineId],
   );
   const machineIds = useMemo(() => line?.machines.map((m) => m.id) ?? [], [line]);
+  const { shift, planned, figures } = useTileFigures(machines, now);
   const data = useLineData(plant, lineId, machineIds, shift.data?.from ?? null);
-  const planned = useMemo(() => plannedModes(plant as Parameters<typeof plannedModes>[0]), [plant]);
-  const figures = useMemo(
-    () =>
-      shift.data
-        ? tileFigures(machines, shift.data, shift.fetchedAtMs, now, plant, planned)
-        : undefined,
-    [machines, shift.data, shift.fetchedAtMs, now, plant, planned],
-  );
 
   if (plant && !line)
     return (
