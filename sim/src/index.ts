@@ -4,3 +4,4 @@ export * from './free-port';
 export * from './opcua-server';
 export * from './pty-pair';
 export * from './scanner-feed';
+export * from './peers';

@@ -40,7 +40,8 @@ export async function startPtyPair(a: string, b: string, timeoutMs = 5000): Prom
     }, timeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);
-      reject(error);
+      // ENOENT: the program is not installed; say which package brings it.
+      reject(new Error(`cannot start socat (Debian package socat): ${error.message}`));
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

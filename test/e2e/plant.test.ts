@@ -8,6 +8,7 @@ import {
 } from '@takt/protocol';
 import mqtt from 'mqtt';
 import { io as connectSocket } from 'socket.io-client';
+import { requirePeer } from '@takt/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
@@ -130,6 +131,7 @@ describe('sim -> edge agent -> broker -> ingest -> PostgreSQL -> API -> socket.i
 
   it('puts a malformed payload from a plain MQTT client in dead_letters while machines keep updating', async () => {
     const topic = 'takt/v1/demo-plant/gw-demo-1/press-01/count';
+    requirePeer('mosquitto-clients');
     await promisify(execFile)('mosquitto_pub', [
       '-h',
       '127.0.0.1',

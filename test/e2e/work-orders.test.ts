@@ -34,6 +34,19 @@ async function importCsv(csv: string) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** Waits until ingest has stored these counter totals of the machine (its latest). */
+const countersStored = (machine: string, totals: { good: number; reject: number }) =>
+  waitFor(`${machine} at good ${totals.good}, reject ${totals.reject}`, async () => {
+    const { rows } = await stack.ingest.pool.query<{ good: string; reject: string }>(
+      'SELECT good_total AS good, reject_total AS reject FROM machines WHERE id = $1',
+      [machine],
+    );
+    const row = rows[0];
+    return row && Number(row.good) === totals.good && Number(row.reject) === totals.reject
+      ? true
+      : undefined;
+  });
+
 /** A work-order scan of a station, as the gateway publishes it. */
 const scanAt = (station: string, body: { workOrder: string; operation: string; action: string }) =>
   stack.publishScan(station, { code: `${body.workOrder}|${body.operation}`, ...body });
@@ -67,6 +80,10 @@ describe('work orders from an ERP export, driven by scans and machine counts', (
     const plc = stack.sim.machines.get('press-01')!;
     const base = plc.values();
     plc.pin(base); // hold the counters still while the order starts
+    // Pieces the press made before the pin are counted by the agent's next poll, which can
+    // come after the start scan (late under load) and would then be the order's: wait for
+    // ingest to hold the pinned totals before scanning (issue 14).
+    await countersStored('press-01', base);
     await scanAt('press-01', { workOrder: 'WO-24117', operation: 'OP10', action: 'start' });
     await waitFor('OP10 running', async () =>
       (await order('WO-24117')).body.operations[0]!.status === 'running' ? true : undefined,
@@ -90,8 +107,9 @@ describe('work orders from an ERP export, driven by scans and machine counts', (
       const { body } = await order('WO-24117');
       return body.status === 'completed' ? body : undefined;
     });
-    plc.pin({ ...base, good: base.good + 45, reject: base.reject + 2 }); // after completion: not this order's
-    await new Promise((r) => setTimeout(r, 1000));
+    const after = { ...base, good: base.good + 45, reject: base.reject + 2 };
+    plc.pin(after); // after completion: not this order's
+    await countersStored('press-01', after); // the marker: those pieces have been applied
     expect((await order('WO-24117')).body).toMatchObject({
       good: 30,
       rejected: 2,

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { requirePeer } from '@takt/sim';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import {
   createLinkToken,
@@ -20,6 +21,7 @@ export const SCREENSHOTS_DIR = join(import.meta.dirname, '../../dashboard/test/s
 export const TV = { width: 1920, height: 1080 } as const;
 
 export async function launchBrowser(): Promise<Browser> {
+  requirePeer('chromium');
   if (!existsSync(join(DEFAULT_DASHBOARD_DIR, 'index.html')))
     throw new Error(
       `no dashboard build in ${DEFAULT_DASHBOARD_DIR}: run npm run build first (npm test does)`,

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@takt/sim';
+import { freePort, requirePeer } from '@takt/sim';
 import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ const brokers: RunningBroker[] = [];
 const clients: MqttClient[] = [];
 
 async function startRedis(): Promise<string> {
+  requirePeer('redis-server');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'takt-redis-'));
   redis = spawn(

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
+import { requirePeer } from '@takt/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, startBroker, type BrokerUser, type RunningBroker } from '../../src';
 import { closed, collect, connect, waitUntil } from '../helpers/clients';
@@ -21,6 +22,7 @@ const LIMITS = {
 
 /** A throwaway CA and a server certificate for 127.0.0.1, made with openssl as an operator would. */
 function makeCertificates(dir: string): { cert: Buffer; key: Buffer; ca: Buffer } {
+  requirePeer('openssl');
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   ssl(

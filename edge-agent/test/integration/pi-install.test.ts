@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { startBroker } from '@takt/broker';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
+import { requirePeer } from '@takt/sim';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -15,6 +16,7 @@ const unit = join(root, 'etc/systemd/system/takt-edge.service');
 
 /** systemd-analyze verify: exit code and what it printed. */
 async function verify(file: string): Promise<{ code: number; output: string }> {
+  requirePeer('systemd-analyze');
   try {
     const { stdout, stderr } = await run('systemd-analyze', ['verify', file]);
     return { code: 0, output: stdout + stderr };

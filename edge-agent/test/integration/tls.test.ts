@@ -6,6 +6,7 @@ import { hashPassword, startBroker, type RunningBroker } from '@takt/broker';
 import { gatewayConfigSchema, parseYamlConfig } from '@takt/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
+import { requirePeer } from '@takt/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEdgeAgent } from '../../src';
 
@@ -18,6 +19,7 @@ const topicsSeen: string[] = [];
 
 /** A throwaway CA and a certificate for 127.0.0.1, made with openssl. */
 function makeCertificates(): { cert: Buffer; key: Buffer } {
+  requirePeer('openssl');
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   ssl(

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { requirePeer } from '@takt/sim';
 
 /**
  * Debian's own interpreter: python3-pymodbus is installed for it, not for a pyenv or venv
@@ -24,6 +25,7 @@ export async function startModbusRtuServer(
   unitId: number,
   timeoutMs = 10_000,
 ): Promise<ModbusRtuPeer> {
+  requirePeer('pymodbus');
   // stdin stays a pipe: the server exits when it closes, so it never outlives this process.
   const child = spawn(PYTHON, [SCRIPT, port, String(unitId)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';

