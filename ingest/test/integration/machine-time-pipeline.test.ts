@@ -164,6 +164,16 @@ describe('time accounting through the real pipeline', () => {
     expect(body.notMonitoredMs).toBe(22 * 420 * MIN); // 22 shifts, one a day
   });
 
+  it('moves the first data back when a gateway replays older data', async () => {
+    const firstData = (id: string) =>
+      `SELECT (extract(epoch FROM first_data_at) * 1000)::bigint AS n FROM machines WHERE id = '${id}'`;
+    expect((await ingest.pool.query(firstData('late-1'))).rows[0].n).toBe(String(at('09:00')));
+    await send('gw-time', 'replay-1', 'state', at('12:00'), running);
+    await until('first data at 12:00', firstData('replay-1'), String(at('12:00')));
+    await send('gw-time', 'replay-1', 'count', at('07:00'), { good: 5, reject: 0 });
+    await until('first data back at 07:00', firstData('replay-1'), String(at('07:00')));
+  });
+
   it('counts no more planned time in the last 15 minutes than since the first data', async () => {
     const now = Date.now();
     const window = `from=${new Date(now - 15 * MIN).toISOString()}&to=${new Date(now).toISOString()}`;
