@@ -44,6 +44,8 @@ export const TEST_IDS = {
   tileOee: 'tile-oee',
   tileWorkOrder: 'tile-work-order',
   lineOee: 'line-oee',
+  /** Time before a machine's first data, shown apart from the losses (docs/production-model.md). */
+  notMonitored: 'not-monitored',
   lineOutput: 'line-output',
   lineDowntime: 'line-downtime',
   lineOrders: 'line-orders',

@@ -90,6 +90,8 @@ export async function startEdgeAgent(
       startedAt,
       uptimeS: Math.floor((now() - startedAt) / 1000),
       devices: runners.map((r) => ({ id: r.deviceId, connected: r.connected })),
+      // Ingest holds a state this long before counting no data (docs/production-model.md).
+      heartbeatMs: config.heartbeatMs,
     }),
     // After a (re)connect the next readings re-send every state and counter: a subscriber that
     // came up while we were away learns the current picture without waiting for a heartbeat.

@@ -142,6 +142,11 @@ export const statusPayloadSchema = z.object({
     .optional(),
   /** Edge clock minus ingest's clock, from the last ack, when known. */
   clockOffsetMs: z.number().int().optional(),
+  /**
+   * The gateway's `heartbeatMs`: unchanged states are re-sent at least this often, so
+   * ingest holds a state that long before calling the machine's time no data.
+   */
+  heartbeatMs: z.number().int().positive().max(86_400_000).optional(),
 });
 export type StatusPayload = z.infer<typeof statusPayloadSchema>;
 

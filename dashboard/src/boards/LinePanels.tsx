@@ -22,6 +22,8 @@ export interface OeeFigures {
   availability: number | null;
   performance: number | null;
   quality: number | null;
+  /** Shift time before a machine's first data: not monitored, not in planned time. */
+  notMonitoredMs?: number;
 }
 
 /** Green at or above target, amber within 10 points below, red further down. */
@@ -33,8 +35,9 @@ function colorFor(value: number | null, target: number | undefined): string {
 
 /** The line's OEE this shift as a gauge, with availability, performance and quality beside it. */
 export function OeePanel({ figures, target }: { figures: OeeFigures | null; target?: number }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const oee = figures?.oee ?? null;
+  const notMonitoredMs = figures?.notMonitoredMs ?? 0;
   const option = useMemo(
     () => ({
       animation: false,
@@ -95,6 +98,11 @@ export function OeePanel({ figures, target }: { figures: OeeFigures | null; targ
           </div>
         ))}
       </div>
+      {notMonitoredMs > 0 ? (
+        <p className="apq__note" data-testid={TEST_IDS.notMonitored}>
+          {t('line.notMonitored', { time: formatDuration(notMonitoredMs, lang) })}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -39,6 +39,7 @@ export const boards = {
   'line.noDowntime': ['No stops this shift', '本班无停机'],
   'line.unassigned': ['Not explained yet', '尚未说明原因'],
   'line.stops': ['{count} stops', '{count} 次'],
+  'line.notMonitored': ['Not monitored this shift: {time}', '本班未监控：{time}'],
   'line.orders': ['Work orders on this line', '本线工单'],
   'line.noOrders': ['No active work order on this line', '本线没有进行中的工单'],
   'orders.order': ['Order', '工单'],

@@ -35,6 +35,10 @@ export const pages = {
   'analytics.unassigned': ['not explained ({state})', '未说明（{state}）'],
   'analytics.noDowntime': ['No downtime in this window.', '此时间段内没有停机。'],
   'analytics.losses': ['Six big losses', '六大损失'],
+  'analytics.notMonitored': [
+    'Not monitored (before the first data, not planned time): {time}',
+    '未监控（首次数据之前，不计入计划时间）：{time}',
+  ],
   'analytics.lossesUnknown': [
     'Unknown: something was made without an ideal cycle time.',
     '未知：有产品没有理想节拍。',
@@ -54,6 +58,7 @@ export const pages = {
   'report.to': ['To', '结束'],
   'report.planned': ['Planned (min)', '计划时间（分钟）'],
   'report.run': ['Run (min)', '运行时间（分钟）'],
+  'report.notMonitored': ['Not monitored (min)', '未监控（分钟）'],
   'report.good': ['Good', '良品'],
   'report.reject': ['Reject', '废品'],
   'report.a': ['A (%)', '可用率 (%)'],

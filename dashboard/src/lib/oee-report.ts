@@ -14,6 +14,11 @@ export interface OeeFigures {
   performance: number | null;
   quality: number | null;
   oee: number | null;
+  /**
+   * Time that would have been planned before the machine's first data: not monitored, left
+   * out of plannedBusyMs (docs/production-model.md). Absent from an older server.
+   */
+  notMonitoredMs?: number;
 }
 
 export interface SixBigLosses {
@@ -49,6 +54,7 @@ const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
  */
 export function combineOee(parts: readonly OeeFigures[]): OeeFigures {
   let planned = 0;
+  let notMonitored = 0;
   let run = 0;
   let total = 0;
   let good = 0;
@@ -57,6 +63,7 @@ export function combineOee(parts: readonly OeeFigures[]): OeeFigures {
   let known = true;
   for (const p of parts) {
     planned += p.plannedBusyMs;
+    notMonitored += p.notMonitoredMs ?? 0;
     run += p.runMs;
     total += p.totalCount;
     good += p.goodCount;
@@ -70,6 +77,7 @@ export function combineOee(parts: readonly OeeFigures[]): OeeFigures {
   }
   return {
     plannedBusyMs: planned,
+    notMonitoredMs: notMonitored,
     runMs: run,
     totalCount: total,
     goodCount: good,
@@ -203,6 +211,7 @@ export function shiftReportCells(
       timeOf(Date.parse(r.to)),
       minutes(r.plannedBusyMs),
       minutes(r.runMs),
+      minutes(r.notMonitoredMs ?? 0),
       String(r.goodCount),
       String(r.totalCount - r.goodCount),
       pct(r.availability),

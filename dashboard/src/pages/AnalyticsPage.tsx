@@ -76,6 +76,10 @@ function Analytics({ plant }: { plant: PlantModel }) {
     [data, plant, t],
   );
   const losses = useMemo(() => (data ? sumLosses(data.rows) : null), [data]);
+  const notMonitoredMs = useMemo(
+    () => (data ? data.rows.reduce((s, r) => s + (r.notMonitoredMs ?? 0), 0) : 0),
+    [data],
+  );
   const machines = scopeMachines(plant, scope);
   const [trendMachine, setTrendMachine] = useState<string | null>(null);
   const allMachines = plant.lines.flatMap((l) =>
@@ -166,7 +170,7 @@ function Analytics({ plant }: { plant: PlantModel }) {
       <div className="panels">
         <OeeTrendChart points={points} bucket={win.bucket} />
         <ParetoChart rows={pareto} />
-        <LossesChart losses={losses} />
+        <LossesChart losses={losses} notMonitoredMs={notMonitoredMs} />
         <ShiftReport
           rows={data?.rows ?? []}
           machines={machines}

@@ -12,6 +12,7 @@ const COLUMNS: MessageKey[] = [
   'report.to',
   'report.planned',
   'report.run',
+  'report.notMonitored',
   'report.good',
   'report.reject',
   'report.a',

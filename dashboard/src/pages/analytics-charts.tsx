@@ -1,6 +1,7 @@
 /** The analytics page's charts: OEE trend, downtime Pareto, six big losses (ECharts options). */
 import { useMemo } from 'react';
 import { useT } from '../i18n';
+import { formatDuration } from '../lib/format';
 import { LOSS_KEYS, type ParetoRow, type SixBigLosses, type TrendPoint } from '../lib/oee-report';
 import { TEST_IDS } from '../testids';
 import { EChart, type ChartOption } from './EChart';
@@ -136,8 +137,18 @@ export function ParetoChart({ rows }: { rows: ParetoRow[] }) {
 
 const LOSS_COLORS = ['#ef4444', '#f97316', '#eab308', '#facc15', '#a855f7', '#c084fc'];
 
-export function LossesChart({ losses }: { losses: SixBigLosses | null }) {
-  const { t } = useT();
+/**
+ * The six big losses (they add up to planned busy time), and beside them the time not
+ * monitored: before a machine's first data, outside planned time (docs/production-model.md).
+ */
+export function LossesChart({
+  losses,
+  notMonitoredMs,
+}: {
+  losses: SixBigLosses | null;
+  notMonitoredMs: number;
+}) {
+  const { t, lang } = useT();
   const option = useMemo((): ChartOption => {
     const keys = [...LOSS_KEYS].reverse(); // first loss on top
     return {
@@ -170,6 +181,11 @@ export function LossesChart({ losses }: { losses: SixBigLosses | null }) {
     <section className="panel">
       <h3>{t('analytics.losses')}</h3>
       {losses === null ? <p className="panel__empty">{t('analytics.lossesUnknown')}</p> : null}
+      {notMonitoredMs > 0 ? (
+        <p className="panel__note" data-testid={TEST_IDS.notMonitored}>
+          {t('analytics.notMonitored', { time: formatDuration(notMonitoredMs, lang) })}
+        </p>
+      ) : null}
       <EChart
         option={option}
         testId={TEST_IDS.losses}

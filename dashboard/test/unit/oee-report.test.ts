@@ -58,6 +58,13 @@ describe('OEE of several machines or periods', () => {
     expect(c.totalCount).toBe(110);
   });
 
+  it('adds up the time not monitored (before a first data) apart from planned time', () => {
+    const c = combineOee([row({ notMonitoredMs: 2 * H }), row({}), row({ notMonitoredMs: H })]);
+    expect([c.plannedBusyMs, c.notMonitoredMs]).toEqual([24 * H, 3 * H]);
+    const cells = shiftReportCells([row({ notMonitoredMs: 90 * 60_000 })], [], () => '');
+    expect(cells[0]!.slice(5, 8)).toEqual(['480.0', '360.0', '90.0']);
+  });
+
   it('leaves P, Q and OEE unknown when a part made pieces with no ideal cycle', () => {
     const c = combineOee([row({}), row({ performance: null, quality: null, oee: null })]);
     expect(c.availability).toBeCloseTo(0.75);
@@ -162,6 +169,7 @@ describe('shift report', () => {
       '06:00',
       '480.0',
       '360.0',
+      '0.0',
       '90',
       '10',
       '75.0',
@@ -169,7 +177,7 @@ describe('shift report', () => {
       '90.0',
       '33.8',
     ]);
-    expect(cells[2]![12]).toBe(''); // unknown OEE stays empty, never 0
+    expect(cells[2]![13]).toBe(''); // unknown OEE stays empty, never 0
   });
 
   it('writes CSV with quotes where needed, CRLF and a BOM', () => {

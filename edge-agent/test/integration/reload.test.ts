@@ -12,7 +12,12 @@ let broker: RunningBroker;
 let sub: MqttClient;
 const seen: {
   topic: string;
-  body: { readings?: { tag: string; value: unknown }[]; seq?: number };
+  body: {
+    readings?: { tag: string; value: unknown }[];
+    seq?: number;
+    status?: string;
+    heartbeatMs?: number;
+  };
 }[] = [];
 
 beforeAll(async () => {
@@ -32,9 +37,10 @@ afterAll(async () => {
   await broker.stop();
 });
 
-const config = (tag: string, value: number, extra = '') =>
+const config = (tag: string, value: number, extra = '', top = '') =>
   [
     'gateway: { id: gw-reload, site: s }',
+    top,
     `mqtt: { url: "mqtt://127.0.0.1:${broker.port}"${extra} }`,
     'devices:',
     `  - { id: d, driver: simulated, machine: m1, pollIntervalMs: 100, tags: [{ name: ${tag}, channel: metric, signal: { kind: constant, value: ${value} } }] }`,
@@ -48,6 +54,11 @@ async function until(what: string, check: () => boolean, ms = 10_000): Promise<v
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** The heartbeat the last birth declared (ingest holds states three of them). */
+const declaredHeartbeat = () =>
+  seen.filter((m) => m.topic.endsWith('/status') && m.body.status === 'online').at(-1)?.body
+    .heartbeatMs;
 
 const values = (tag: string) =>
   seen
@@ -68,8 +79,9 @@ describe('SIGHUP reloads the gateway config', () => {
     try {
       await until('readings of the first config', () => values('first').length > 0);
       const onlineBefore = seen.filter((m) => m.topic.endsWith('/status')).length;
+      expect(declaredHeartbeat()).toBe(60_000); // the default
 
-      writeFileSync(file, config('second', 2));
+      writeFileSync(file, config('second', 2, '', 'heartbeatMs: 30000'));
       agent.kill('SIGHUP');
       await until('readings of the reloaded config', () => values('second').length > 0);
       const firstCount = values('first').length;
@@ -78,6 +90,7 @@ describe('SIGHUP reloads the gateway config', () => {
       expect(values('second')[0]!.value).toBe(2);
       expect(agent.exitCode).toBeNull(); // same process, same MQTT session
       expect(seen.filter((m) => m.topic.endsWith('/status')).length).toBeGreaterThan(onlineBefore);
+      await until('the new heartbeat in the birth', () => declaredHeartbeat() === 30_000);
 
       writeFileSync(
         file,

@@ -1,5 +1,5 @@
 import { intersect, measure, type Interval } from './intervals';
-import type { StateInterval } from './machine-time';
+import { isDownStop, type StateInterval } from './machine-time';
 
 export interface DowntimeEntry {
   /** The stop's reason code, or `unassigned` (a stop nobody has explained yet). */
@@ -11,8 +11,9 @@ export interface DowntimeEntry {
 
 /**
  * Downtime Pareto: unplanned stops inside planned time, longest first, grouped by state and
- * reason. Stops shorter than the microstop threshold are left out (they are a performance
- * loss, not downtime), except `unknown`, which always counts.
+ * reason. Stops whose planned part is shorter than the microstop threshold are left out
+ * (they are a performance loss, not downtime), except `unknown`, which always counts; the
+ * same rule as `accountTime`, so the Pareto adds up to its down time.
  */
 export function downtimePareto(
   states: readonly StateInterval[],
@@ -21,10 +22,8 @@ export function downtimePareto(
 ): DowntimeEntry[] {
   const entries: DowntimeEntry[] = [];
   for (const s of states) {
-    if (s.state === 'running' || s.state === 'reduced_speed' || s.state === 'microstop') continue;
-    if (s.state !== 'unknown' && s.to - s.from < microstopThresholdMs) continue;
     const durationMs = measure(intersect([s], planned));
-    if (durationMs > 0)
+    if (durationMs > 0 && isDownStop(s.state, durationMs, microstopThresholdMs))
       entries.push({ reason: s.reason ?? 'unassigned', state: s.state, durationMs, stops: 1 });
   }
   return mergeDowntime(entries);

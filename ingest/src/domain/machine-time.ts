@@ -1,5 +1,37 @@
 import type { MachineState } from '@takt/protocol';
-import { intersect, measure, type Interval } from './intervals';
+import { intersect, measure, subtract, type Interval } from './intervals';
+
+/**
+ * A state holds this long after its last message when its gateway declared no heartbeat;
+ * then the machine counts as unknown (no data). The edge re-sends state every heartbeat
+ * (60 s by default), and ingest re-writes derived states every minute.
+ */
+export const DEFAULT_STATE_STALE_AFTER_MS = 180_000;
+
+/**
+ * How long a state holds without a message, from the heartbeat its gateway declared in its
+ * status (docs/production-model.md, "State staleness"): three heartbeats, so one or two lost
+ * messages are not a gap, and never less than the default, which derived states rely on.
+ */
+export function stateStaleAfterMs(heartbeatMs: number | null | undefined): number {
+  return heartbeatMs
+    ? Math.max(DEFAULT_STATE_STALE_AFTER_MS, 3 * heartbeatMs)
+    : DEFAULT_STATE_STALE_AFTER_MS;
+}
+
+/**
+ * Planned busy time split at the machine's first data (DESIGN "Domain": time before it is
+ * not monitored, not planned busy time). No data ever (`firstDataAt` null): none is monitored.
+ */
+export function splitMonitored(
+  busy: readonly Interval[],
+  firstDataAt: number | null,
+): { busy: Interval[]; notMonitored: Interval[] } {
+  const unmonitored = [
+    { from: Number.NEGATIVE_INFINITY, to: firstDataAt ?? Number.POSITIVE_INFINITY },
+  ];
+  return { busy: subtract(busy, unmonitored), notMonitored: intersect(busy, unmonitored) };
+}
 
 export interface StateEvent {
   ts: number;
@@ -58,6 +90,22 @@ function mergeEqual(intervals: StateInterval[]): StateInterval[] {
 
 const RUNNING: ReadonlySet<MachineState> = new Set(['running', 'reduced_speed']);
 
+/**
+ * Whether a stop is down time (against availability) or a small stop (left in run time).
+ * Only its part inside planned busy time is measured against the microstop threshold
+ * (docs/production-model.md, "Stops across a break"): a stop that runs on after a break
+ * is as long as its unplanned part. `unknown` (no data) is always down, however short.
+ */
+export function isDownStop(
+  state: MachineState,
+  plannedMs: number,
+  microstopThresholdMs: number,
+): boolean {
+  if (RUNNING.has(state)) return false;
+  if (state === 'unknown') return true;
+  return state !== 'microstop' && plannedMs >= microstopThresholdMs;
+}
+
 export interface TimeAccounting {
   /** ISO 22400-2 planned busy time (PBT): planned time in the window. */
   plannedBusyMs: number;
@@ -80,8 +128,8 @@ export interface SetupRule {
 }
 
 /**
- * Where a machine's planned time went. A stop counts as down when it lasts at least
- * `microstopThresholdMs`; shorter stops (and `microstop` states) stay in run time and show up
+ * Where a machine's planned time went. A stop counts as down when its planned part lasts at
+ * least `microstopThresholdMs`; shorter stops (and `microstop` states) stay in run time and show up
  * as lost performance. `unknown` (no data, gateway dead) is always down: it never counts
  * as running, however short.
  */
@@ -100,8 +148,7 @@ export function accountTime(
     const inPlan = intersect([interval], planned);
     const inPlanMs = measure(inPlan);
     if (inPlanMs === 0) continue;
-    const short = interval.to - interval.from < microstopThresholdMs;
-    if (interval.state === 'unknown' || (!short && interval.state !== 'microstop')) {
+    if (isDownStop(interval.state, inPlanMs, microstopThresholdMs)) {
       downMs += inPlanMs;
       setupMs +=
         interval.reason !== null && setup.reasons.has(interval.reason)

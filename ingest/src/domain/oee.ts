@@ -110,22 +110,32 @@ export interface LossInput {
   products: readonly (ProductCount & { startupRejects?: number })[];
 }
 
+/**
+ * The six big losses of one window. They and the fully productive time add up to planned
+ * busy time whatever the data: when more ideal time was made than the machine ran (P above
+ * 100 %, flagged on the OEE), the quality losses and fully productive time are scaled down
+ * to the run time left, because a time bar cannot hold more than the time there was
+ * (docs/production-model.md, "The six big losses").
+ */
 export function sixBigLosses(input: LossInput): SixBigLosses | null {
   const made = input.products.filter((p) => p.total > 0);
   if (!made.every((p) => p.idealCycleMs !== null)) return null;
   const sum = (f: (p: (typeof made)[number]) => number) =>
     made.reduce((s, p) => s + p.idealCycleMs! * f(p), 0);
   const idealTotalMs = sum((p) => p.total);
-  const startupRejectsMs = sum((p) => Math.min(p.startupRejects ?? 0, p.total - p.good));
+  const ranMs = input.runMs - input.microstopMs;
+  const scale = idealTotalMs > ranMs ? ranMs / idealTotalMs : 1;
+  const startupRejectsMs = scale * sum((p) => Math.min(p.startupRejects ?? 0, p.total - p.good));
+  const rejectsMs = scale * sum((p) => p.total - p.good);
   return {
     breakdownsMs: input.downMs - input.setupMs,
     setupsMs: input.setupMs,
     smallStopsMs: input.microstopMs,
-    // Whatever run time is not small stops nor ideal production; never below zero (P > 100 %).
-    reducedSpeedMs: Math.max(0, input.runMs - input.microstopMs - idealTotalMs),
+    // Whatever run time is not small stops nor ideal production.
+    reducedSpeedMs: Math.max(0, ranMs - idealTotalMs),
     startupRejectsMs,
-    productionRejectsMs: sum((p) => p.total - p.good) - startupRejectsMs,
-    fullyProductiveMs: sum((p) => p.good),
+    productionRejectsMs: rejectsMs - startupRejectsMs,
+    fullyProductiveMs: scale === 1 ? sum((p) => p.good) : ranMs - rejectsMs,
   };
 }
 

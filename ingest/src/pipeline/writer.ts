@@ -115,14 +115,16 @@ async function upsertGateways(client: PoolClient, statuses: Msg<'status'>[]) {
   );
   if (latest.length === 0) return;
   await client.query(
-    `INSERT INTO gateways (id, site_id, status, status_at, version, devices, last_seen_at)
-     SELECT u.id, u.site, u.status, u.at, u.version, u.devices::jsonb, now()
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
-            AS u(id, site, status, at, version, devices)
+    // The heartbeat comes with a birth; a last will (composed at connect) leaves it as it was.
+    `INSERT INTO gateways (id, site_id, status, status_at, version, devices, last_seen_at, heartbeat_ms)
+     SELECT u.id, u.site, u.status, u.at, u.version, u.devices::jsonb, now(), u.heartbeat
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::integer[])
+            AS u(id, site, status, at, version, devices, heartbeat)
      ON CONFLICT (id) DO UPDATE SET
        site_id = EXCLUDED.site_id, status = EXCLUDED.status, status_at = EXCLUDED.status_at,
        version = coalesce(EXCLUDED.version, gateways.version),
-       devices = coalesce(EXCLUDED.devices, gateways.devices), last_seen_at = now()
+       devices = coalesce(EXCLUDED.devices, gateways.devices), last_seen_at = now(),
+       heartbeat_ms = CASE WHEN EXCLUDED.status = 'online' THEN EXCLUDED.heartbeat_ms ELSE gateways.heartbeat_ms END
      WHERE gateways.status_at IS NULL OR gateways.status_at <= EXCLUDED.status_at`,
     [
       latest.map((s) => s.gatewayId),
@@ -131,6 +133,7 @@ async function upsertGateways(client: PoolClient, statuses: Msg<'status'>[]) {
       latest.map((s) => toDate(s.payload.ts)),
       latest.map((s) => s.payload.version ?? null),
       latest.map((s) => (s.payload.devices ? JSON.stringify(s.payload.devices) : null)),
+      latest.map((s) => s.payload.heartbeatMs ?? null),
     ],
   );
 }
@@ -153,24 +156,36 @@ async function dedupe(client: PoolClient, messages: SeqMsg[]): Promise<SeqMsg[]>
   return unique.filter((m) => fresh.has(`${m.gatewayId}\u0000${m.payload.seq}`));
 }
 
+/** The edge time of the oldest data in a message (a metrics message's oldest reading). */
+const oldestDataAt = (m: Exclude<SeqMsg, Msg<'scan'>>) =>
+  m.kind === 'metrics' ? Math.min(...m.payload.readings.map((r) => r.ts)) : m.payload.ts;
+
 async function touchMachines(client: PoolClient, messages: Exclude<SeqMsg, Msg<'scan'>>[]) {
-  const latest = [...groupBy(messages, (m) => m.machineId).values()].map((list) =>
+  const byMachine = [...groupBy(messages, (m) => m.machineId).values()];
+  const latest = byMachine.map((list) =>
     list.reduce((a, b) => (b.payload.ts >= a.payload.ts ? b : a)),
   );
   if (latest.length === 0) return;
+  // first_data_at only ever moves back (a replay of older data): time before it is not
+  // monitored (docs/production-model.md, "Not monitored").
   await client.query(
-    `INSERT INTO machines (id, site_id, gateway_id, name, last_seen_at)
-     SELECT u.id, u.site, u.gw, u.id, u.at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, site, gw, at)
+    `INSERT INTO machines (id, site_id, gateway_id, name, last_seen_at, first_data_at)
+     SELECT u.id, u.site, u.gw, u.id, u.at, u.first
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+            AS u(id, site, gw, at, first)
      ON CONFLICT (id) DO UPDATE SET
        gateway_id = EXCLUDED.gateway_id,
        site_id = coalesce(machines.site_id, EXCLUDED.site_id),
-       last_seen_at = greatest(machines.last_seen_at, EXCLUDED.last_seen_at)`,
+       last_seen_at = greatest(machines.last_seen_at, EXCLUDED.last_seen_at),
+       first_data_at = least(machines.first_data_at, EXCLUDED.first_data_at)`,
     [
       latest.map((m) => m.machineId),
       latest.map((m) => m.site),
       latest.map((m) => m.gatewayId),
       latest.map((m) => toDate(m.payload.ts)),
+      byMachine.map((list) =>
+        toDate(list.reduce((t, m) => Math.min(t, oldestDataAt(m)), Infinity)),
+      ),
     ],
   );
 }

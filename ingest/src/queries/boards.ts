@@ -49,6 +49,7 @@ export async function shiftOee(pool: Pool, siteId: string | null, now = Date.now
       line: row.line_id,
       plannedBusyMs: report?.plannedBusyMs ?? 0,
       runMs: report?.runMs ?? 0,
+      notMonitoredMs: report?.notMonitoredMs ?? 0,
       goodCount: report?.goodCount ?? 0,
       totalCount: report?.totalCount ?? 0,
       availability: report?.availability ?? null,

@@ -1,7 +1,13 @@
 import type { MachineMode, MachineState, PlantModel, ReasonNode } from '@takt/protocol';
 import type { Pool } from 'pg';
-import { intersect, type Interval } from '../domain/intervals';
-import { accountTime, stateIntervals, withStopReasons } from '../domain/machine-time';
+import { intersect, measure, type Interval } from '../domain/intervals';
+import {
+  accountTime,
+  splitMonitored,
+  stateIntervals,
+  stateStaleAfterMs,
+  withStopReasons,
+} from '../domain/machine-time';
 import {
   busyIntervals,
   modeIntervals,
@@ -21,12 +27,7 @@ import {
 } from '../domain/oee';
 import { shiftOccurrences } from '../domain/shifts';
 import { loadPlantModel } from '../plant';
-
-/**
- * A state holds this long after its last message; then the machine counts as unknown (no
- * data). The edge re-sends state every heartbeat (60 s by default): keep it well below this.
- */
-export const STATE_STALE_AFTER_MS = 180_000;
+import { firstDataAt } from './first-data';
 
 export type Scope = { machine: string } | { line: string };
 
@@ -38,12 +39,18 @@ export interface MachineRow {
   order_driven: boolean;
   /** The machine's default product's ideal cycle on it (pieces no work order claims). */
   ideal_cycle_ms: number | null;
+  /** Its first data ever stored; time before it is not monitored. */
+  first_data_at: Date | null;
+  /** The heartbeat its gateway declared in its status, if it did. */
+  heartbeat_ms: number | null;
 }
 
 export interface OeeReport extends Oee {
   downMs: number;
   microstopMs: number;
   setupMs: number;
+  /** Time that would have been planned busy time but came before the machine's first data. */
+  notMonitoredMs: number;
   losses: SixBigLosses | null;
   /** Time per mode in the window (production, changeover, no_shift, …). */
   modes: Partial<Record<MachineMode, number>>;
@@ -161,7 +168,10 @@ export async function machineWindow(pool: Pool, machine: MachineRow, from: numbe
     to,
     machine.order_driven ? 'no_order' : 'production',
   );
-  const busy = busyIntervals(modes, modeRules.planned as MachineMode[]);
+  const { busy, notMonitored } = splitMonitored(
+    busyIntervals(modes, modeRules.planned as MachineMode[]),
+    await firstDataAt(pool, machine.id, machine.first_data_at),
+  );
   // The state in force at `from` (the last change before it), then every change inside.
   const events = await pool.query<{ time: Date; state: MachineState; reason: string | null }>(
     `(SELECT time, state, reason FROM machine_states WHERE machine_id = $1 AND time < $2 ORDER BY time DESC LIMIT 1)
@@ -173,7 +183,7 @@ export async function machineWindow(pool: Pool, machine: MachineRow, from: numbe
     events.rows.map((e) => ({ ts: e.time.getTime(), state: e.state, reason: e.reason })),
     from,
     to,
-    STATE_STALE_AFTER_MS,
+    stateStaleAfterMs(machine.heartbeat_ms),
   );
   const reasons = await pool.query<{ stop_start: Date; reason: string }>(
     "SELECT stop_start, reason FROM stop_reasons WHERE machine_id = $1 AND stop_start < $3 AND stop_start >= $2::timestamptz - interval '31 days'",
@@ -188,6 +198,7 @@ export async function machineWindow(pool: Pool, machine: MachineRow, from: numbe
     plant,
     modes,
     busy,
+    notMonitored,
     states,
     setup: {
       changeovers: intersect(modeTime(modes, 'changeover'), busy),
@@ -198,7 +209,12 @@ export async function machineWindow(pool: Pool, machine: MachineRow, from: numbe
 }
 
 async function machineInput(pool: Pool, machine: MachineRow, from: number, to: number) {
-  const { busy, states, setup, products, modes } = await machineWindow(pool, machine, from, to);
+  const { busy, notMonitored, states, setup, products, modes } = await machineWindow(
+    pool,
+    machine,
+    from,
+    to,
+  );
   const time = accountTime(states, busy, machine.microstop_threshold_ms, setup);
   const input: OeeInput = {
     calendarMs: to - from,
@@ -206,15 +222,23 @@ async function machineInput(pool: Pool, machine: MachineRow, from: number, to: n
     runMs: time.runMs,
     products,
   };
-  return { input, time, losses: sixBigLosses({ ...time, products }), modes: modeTotals(modes) };
+  return {
+    input,
+    time,
+    notMonitoredMs: measure(notMonitored),
+    losses: sixBigLosses({ ...time, products }),
+    modes: modeTotals(modes),
+  };
 }
 
 /** The machines of a scope (one machine, or a line's) with what OEE needs of each. */
 export async function machinesOf(pool: Pool, scope: Scope): Promise<MachineRow[]> {
   const { rows } = await pool.query<MachineRow>(
     `SELECT m.id, m.site_id, coalesce(s.time_zone, 'UTC') AS time_zone, m.microstop_threshold_ms, m.order_driven,
-            coalesce(pmc.ideal_cycle_ms, p.ideal_cycle_ms) AS ideal_cycle_ms
+            coalesce(pmc.ideal_cycle_ms, p.ideal_cycle_ms) AS ideal_cycle_ms,
+            m.first_data_at, g.heartbeat_ms
        FROM machines m
+       LEFT JOIN gateways g ON g.id = m.gateway_id
        LEFT JOIN sites s ON s.id = m.site_id
        LEFT JOIN products p ON p.id = m.product_id
        LEFT JOIN product_machine_cycles pmc ON pmc.product_id = m.product_id AND pmc.machine_id = m.id
@@ -250,6 +274,7 @@ function combineParts(parts: readonly Part[]): OeeReport {
     downMs: parts.reduce((s, p) => s + p.time.downMs, 0),
     microstopMs: parts.reduce((s, p) => s + p.time.microstopMs, 0),
     setupMs: parts.reduce((s, p) => s + p.time.setupMs, 0),
+    notMonitoredMs: parts.reduce((s, p) => s + p.notMonitoredMs, 0),
     losses: addLosses(parts.map((p) => p.losses)),
     modes,
   };

@@ -210,9 +210,17 @@ describe('the production model through the real pipeline', () => {
     const { body } = await api(
       `/api/oee/shifts?machine=night-1&from=2026-11-20T14:00:00Z&to=2026-11-21T06:00:00Z`,
     );
-    expect(body.shifts.map((s: ShiftRow) => [s.shift, s.date, s.plannedBusyMs, s.runMs])).toEqual([
-      ['late', '2026-11-20', 480 * MIN, 5 * MIN], // no data before 21:55: unknown, never running
-      ['night', '2026-11-20', 450 * MIN, 420 * MIN],
+    const figures = (s: ShiftRow & { notMonitoredMs: number }) => [
+      s.shift,
+      s.date,
+      s.plannedBusyMs,
+      s.runMs,
+      s.notMonitoredMs,
+    ];
+    expect(body.shifts.map(figures)).toEqual([
+      // Its first data ever came at 21:55: the shift's time before it is not monitored.
+      ['late', '2026-11-20', 5 * MIN, 5 * MIN, 475 * MIN],
+      ['night', '2026-11-20', 450 * MIN, 420 * MIN, 0],
     ]);
     const holiday = await api(
       `/api/oee/shifts?machine=night-1&from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z`,

@@ -40,6 +40,16 @@ describe('decodeMessage', () => {
     expect(status.ok && status.message.kind).toBe('status');
   });
 
+  it('keeps the heartbeat a birth declares, and takes a birth without one (v1 is not strict)', () => {
+    const birth = { v: 1, ts: 5, status: 'online', heartbeatMs: 600_000 };
+    const declared = decodeMessage('takt/v1/s1/gw1/status', bytes(birth));
+    expect(declared.ok && declared.message.payload).toEqual(birth);
+    const older = decodeMessage('takt/v1/s1/gw1/status', bytes({ v: 1, ts: 5, status: 'online' }));
+    expect(older.ok).toBe(true);
+    const zero = decodeMessage('takt/v1/s1/gw1/status', bytes({ ...birth, heartbeatMs: 0 }));
+    expect(zero.ok).toBe(false);
+  });
+
   it.each([
     ['not JSON', `${T}/metrics`, '{"v":1,', 'payload is not JSON'],
     [
