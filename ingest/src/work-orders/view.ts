@@ -42,6 +42,7 @@ export function customerOrderView(view: OrderView) {
     stages: view.operations.map((o) => ({
       operation: o.id,
       status: o.status,
+      progress: o.progress,
       startedAt: o.startedAt,
       completedAt: o.completedAt,
     })),
