@@ -51,6 +51,7 @@ export const TEST_IDS = {
   lineOrders: 'line-orders',
   shiftClock: 'shift-clock',
   orderRow: 'order-row',
+  orderRouting: 'order-routing',
   ordersPage: 'orders-page',
   andonCard: 'andon-card',
 

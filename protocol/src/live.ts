@@ -37,7 +37,11 @@ export const machineSnapshotSchema = z.object({
 });
 export type MachineSnapshot = z.infer<typeof machineSnapshotSchema>;
 
-export const samplePointSchema = z.tuple([z.number(), z.number().nullable()]);
+/** [epoch ms, value]: a bucket's average, or a string tag's last text (docs/openapi.yaml). */
+export const samplePointSchema = z.tuple([
+  z.number(),
+  z.union([z.number(), z.string()]).nullable(),
+]);
 export const sampleSeriesSchema = z.object({
   machineId: z.string(),
   tag: z.string(),

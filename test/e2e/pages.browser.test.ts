@@ -138,6 +138,15 @@ describe('work-order page (issue 8)', () => {
     expect(await ops.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(
       ['done', 'running'],
     );
+    // Each operation's own progress beside the order's: its good pieces of the 40.
+    const opFigures = await ops.evaluateAll((rows) =>
+      rows.map((r) => [
+        Number(r.querySelector('[data-good]')?.getAttribute('data-good')),
+        Number(r.querySelector('[data-progress]')?.getAttribute('data-progress')),
+      ]),
+    );
+    expect(opFigures).toHaveLength(2);
+    for (const [good, progress] of opFigures) expect(progress).toBe(Math.min(1, good! / 40));
     const historyRows = page.locator('[data-testid="work-order-history"] tbody tr');
     const scans = await historyRows.evaluateAll((rows) =>
       rows.filter((r) => r.getAttribute('data-kind') === 'scan').map((r) => r.textContent),

@@ -1,6 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useElementSize } from '../live/use-element-size';
-import { byUrgency, etaSlipMs, pageCount, pageOf, type BoardOrder } from '../lib/order-urgency';
+import {
+  byUrgency,
+  etaSlipMs,
+  pageCount,
+  pageOf,
+  routingProgress,
+  type BoardOrder,
+} from '../lib/order-urgency';
 import { plantDateTime } from '../lib/plant-time';
 
 /** MM-DD HH:MM in plant time: the year is this year's on a wall board, and space is short. */
@@ -23,6 +30,7 @@ function OrderRow({ order, timeZone }: { order: BoardOrder; timeZone: string }) 
   const { t } = useT();
   const slip = etaSlipMs(order);
   const op = order.currentOperation;
+  const routing = routingProgress(order);
   return (
     <tr
       className={`orders__row${order.stalled || order.lateRisk ? ' orders__row--risk' : ''}`}
@@ -47,6 +55,11 @@ function OrderRow({ order, timeZone }: { order: BoardOrder; timeZone: string }) 
         ) : (
           t('opStatus.done')
         )}
+        {routing.length > 0 ? (
+          <span className="orders__routing" data-testid={TEST_IDS.orderRouting}>
+            {routing.map((r) => t('orders.opProgress', { op: r.id, pct: r.pct })).join(' › ')}
+          </span>
+        ) : null}
       </td>
       <td className="orders__progress">
         <span className="progress">

@@ -47,6 +47,7 @@ export const boards = {
   'orders.product': ['Product', '产品'],
   'orders.operation': ['Operation', '工序'],
   'orders.progress': ['Progress', '进度'],
+  'orders.opProgress': ['{op} {pct} %', '{op} {pct}%'],
   'orders.eta': ['ETA', '预计完成'],
   'orders.due': ['Due', '交期'],
   'orders.flags': ['Flags', '标记'],

@@ -15,6 +15,17 @@ export interface BoardOrder {
   lateRisk: boolean;
   stalled: boolean;
   currentOperation: { id: string; machine: string; status: string } | null;
+  /** Each operation's own progress (good / quantity), in routing order (docs/work-orders.md). */
+  operations?: { id: string; status: string; progress: number }[];
+}
+
+/**
+ * Whole percents of each operation of an order with several, in routing order, to show
+ * beside the order's own progress (which counts the last operation only); empty for one.
+ */
+export function routingProgress(o: Pick<BoardOrder, 'operations'>): { id: string; pct: number }[] {
+  const ops = o.operations ?? [];
+  return ops.length < 2 ? [] : ops.map((op) => ({ id: op.id, pct: Math.floor(op.progress * 100) }));
 }
 
 const flags = (o: BoardOrder) => Number(o.stalled) + Number(o.lateRisk);

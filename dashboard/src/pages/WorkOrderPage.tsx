@@ -24,7 +24,15 @@ interface OrderView {
   lateRisk: boolean;
   stalled: boolean;
   health: { score: number; parts: { schedule: number; flow: number; quality: number } };
-  operations: GanttOperation[];
+  operations: OrderOperation[];
+}
+
+/** An operation with its own progress and where it ends in the ETA (docs/work-orders.md). */
+interface OrderOperation extends GanttOperation {
+  progress: number;
+  ratePerHour: number | null;
+  rateSource: 'recent' | 'ideal' | null;
+  eta: string | null;
 }
 
 /** `GET /api/work-orders/:id/history`. */
@@ -106,6 +114,12 @@ function OrderDetail({
     [view, oee, plant, nowMs],
   );
   const pct = (x: number) => `${Math.round(x * 100)}`;
+  const rate = (o: OrderOperation) =>
+    o.ratePerHour === null || o.status === 'done'
+      ? t('pages.none')
+      : t(o.rateSource === 'ideal' ? 'wo.rateIdeal' : 'wo.rateRecent', {
+          rate: Math.round(o.ratePerHour),
+        });
   const facts: [string, string][] = [
     [t('wo.product'), view.product],
     [t('wo.customer'), view.customer ?? t('pages.none')],
@@ -160,6 +174,9 @@ function OrderDetail({
                     'wo.status',
                     'wo.good',
                     'wo.rejected',
+                    'wo.progress',
+                    'wo.rate',
+                    'wo.eta',
                     'wo.started',
                     'wo.completed',
                   ] as const
@@ -183,6 +200,11 @@ function OrderDetail({
                     {o.good}
                   </td>
                   <td className="num">{o.rejected}</td>
+                  <td className="num" data-progress={o.progress}>
+                    {pct(o.progress)} %
+                  </td>
+                  <td className="num">{rate(o)}</td>
+                  <td>{o.status === 'done' ? '' : when(o.eta)}</td>
                   <td>{when(o.startedAt)}</td>
                   <td>{when(o.completedAt)}</td>
                 </tr>

@@ -1,36 +1,51 @@
 import type { AlertRule, ShiftConfig } from '@takt/protocol';
 import type { Pool } from 'pg';
-import { isStalled, orderProgress } from '../domain/work-orders';
 import { oeeReport } from '../queries/oee';
-import { loadOrder } from '../work-orders/store';
+import { orderFiguresAt } from '../queries/orders';
+import { loadOrder, type OrderRecord } from '../work-orders/store';
 import type { AlertEffect } from './engine';
 import type { AlertWatcher } from './stream';
 import { shiftWindowAt } from './windows';
 
 type RuleOf<K extends AlertRule['kind']> = Extract<AlertRule, { kind: K }>;
 
-/** Work orders not finished, with the time of their last good piece and the recent rate. */
-async function openOrders(pool: Pool, now: number) {
-  const { rows } = await pool.query<{ id: string; last_good: Date | null; recent: string }>(
-    `SELECT o.id,
-            (SELECT max(e.time) FROM work_order_events e
-              WHERE e.work_order_id = o.id AND e.kind = 'count' AND e.good > 0) AS last_good,
-            (SELECT coalesce(sum(e.good), 0) FROM work_order_events e
-              WHERE e.work_order_id = o.id AND e.kind = 'count' AND e.time > $1) AS recent
-       FROM work_orders o
+/** Work orders not finished. */
+async function openOrders(pool: Pool) {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT o.id FROM work_orders o
       WHERE EXISTS (SELECT 1 FROM work_order_operations p WHERE p.work_order_id = o.id AND p.status <> 'done')`,
-    [new Date(now - 3_600_000)],
   );
-  const orders = [];
+  const records = [];
   for (const row of rows) {
     const record = await loadOrder(pool, row.id);
-    if (record)
-      orders.push({ order: record.order, lastGood: row.last_good, recent: Number(row.recent) });
+    if (record) records.push(record);
   }
-  return orders;
+  return records;
 }
 
-/** Stalled and late-risk work orders, judged at `now` (ingest's clock, which tests set). */
+/** The alert signal of one rule for one order, from the figures every screen shows. */
+async function orderSignal(
+  pool: Pool,
+  rule: RuleOf<'work-order-stalled'> | RuleOf<'work-order-late'>,
+  record: OrderRecord,
+  now: number,
+) {
+  const id = record.order.id;
+  if (rule.kind === 'work-order-stalled') {
+    const { stalled } = await orderFiguresAt(pool, record, now, rule.forH * 3_600_000);
+    const message = `work order ${id} ${stalled ? `has made no good piece for ${rule.forH} h` : 'is moving'}`;
+    return { active: stalled, message };
+  }
+  const { lateRisk, eta } = await orderFiguresAt(pool, record, now);
+  const when = eta === null ? 'no ETA' : `ETA ${new Date(eta).toISOString()}`;
+  const message = `work order ${id} ${lateRisk ? 'may miss' : 'is on time for'} its due date (${when})`;
+  return { active: lateRisk, message };
+}
+
+/**
+ * Stalled and late-risk work orders, judged at `now` (ingest's clock, which tests set) with
+ * the same figures as the screens (queries/orders.ts orderFiguresAt).
+ */
 export async function pollWorkOrders(
   pool: Pool,
   watcher: AlertWatcher,
@@ -41,27 +56,16 @@ export async function pollWorkOrders(
       r.kind === 'work-order-stalled' || r.kind === 'work-order-late',
   );
   if (rules.length === 0) return [];
-  const orders = await openOrders(pool, now);
+  const records = await openOrders(pool);
   const effects: AlertEffect[] = [];
-  const seen = new Set(orders.map((o) => o.order.id));
+  const seen = new Set(records.map((r) => r.order.id));
   for (const rule of rules) {
-    for (const { order, lastGood, recent } of orders) {
-      let active: boolean;
-      let message: string;
-      if (rule.kind === 'work-order-stalled') {
-        active = isStalled(order, lastGood?.getTime() ?? null, now, rule.forH * 3_600_000);
-        message = `work order ${order.id} ${active ? `has made no good piece for ${rule.forH} h` : 'is moving'}`;
-      } else {
-        const progress = orderProgress(order, now, recent);
-        active = progress.lateRisk;
-        const eta =
-          progress.eta === null ? 'no ETA' : `ETA ${new Date(progress.eta).toISOString()}`;
-        message = `work order ${order.id} ${active ? 'may miss' : 'is on time for'} its due date (${eta})`;
-      }
+    for (const record of records) {
+      const { active, message } = await orderSignal(pool, rule, record, now);
       effects.push(
         ...watcher.engine.signal({
           rule: rule.id,
-          subject: order.id,
+          subject: record.order.id,
           signal: active ? 'active' : 'clear',
           at: now,
           message,

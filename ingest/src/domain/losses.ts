@@ -1,4 +1,4 @@
-import { intersect, measure, type Interval } from './intervals';
+import { intersect, measure, subtract, type Interval } from './intervals';
 import { isDownStop, type StateInterval } from './machine-time';
 
 export interface DowntimeEntry {
@@ -51,25 +51,41 @@ export interface HourOutput {
   target: number | null;
 }
 
-/** Target vs actual output per hour: good pieces counted per hour beside planned time / ideal cycle. */
+/** Time a work order ran on the machine, with its product's ideal cycle there. */
+export interface ProductRun extends Interval {
+  idealCycleMs: number | null;
+}
+
+/**
+ * Target vs actual output per hour: good pieces counted per hour beside what the ideal cycle
+ * allows in the planned part of the hour. Planned time while an order ran counts at that
+ * order's product's ideal cycle, the rest at the machine's default product's, so an hour of
+ * two orders gets a pro-rata target (docs/production-model.md). Null when planned time in
+ * the hour has no ideal cycle to go by.
+ */
 export function outputPerHour(
   from: number,
   to: number,
   planned: readonly Interval[],
   goodByHour: ReadonlyMap<number, number>,
   idealCycleMs: number | null,
+  runs: readonly ProductRun[] = [],
 ): HourOutput[] {
   const hour = 3_600_000;
   const out: HourOutput[] = [];
   for (let h = Math.floor(from / hour) * hour; h < to; h += hour) {
-    const plannedMs = measure(
-      intersect([{ from: Math.max(h, from), to: Math.min(h + hour, to) }], planned),
-    );
-    out.push({
-      hourStart: h,
-      actual: goodByHour.get(h) ?? 0,
-      target: idealCycleMs ? Math.floor(plannedMs / idealCycleMs) : null,
-    });
+    let rest = intersect([{ from: Math.max(h, from), to: Math.min(h + hour, to) }], planned);
+    const parts: { ms: number; idealCycleMs: number | null }[] = [];
+    for (const run of runs) {
+      parts.push({ ms: measure(intersect(rest, [run])), idealCycleMs: run.idealCycleMs });
+      rest = subtract(rest, [run]);
+    }
+    parts.push({ ms: measure(rest), idealCycleMs });
+    const used = parts.filter((p) => p.ms > 0);
+    const target = used.every((p) => p.idealCycleMs)
+      ? Math.floor(used.reduce((s, p) => s + p.ms / p.idealCycleMs!, 0))
+      : null;
+    out.push({ hourStart: h, actual: goodByHour.get(h) ?? 0, target });
   }
   return out;
 }

@@ -55,7 +55,8 @@ export const historyPlugin: IngestPlugin = (app, { pool }) => {
     if (unknown.length > 0)
       throw fail(`machine "${q.machine}" has no tag ${unknown.map((t) => `"${t}"`).join(', ')}`);
     try {
-      const result = await readHistory(pool, q.machine, tags, planned.plan);
+      const strings = new Set(known.filter((t) => !t.numeric).map((t) => t.tag));
+      const result = await readHistory(pool, q.machine, tags, planned.plan, strings);
       return { result, csv: forceCsv || q.format === 'csv' };
     } catch (error) {
       if (error instanceof TooManyRows)

@@ -37,7 +37,7 @@ interface BucketRow {
   min: number | null;
   max: number | null;
   avg: number | null;
-  last: number | null;
+  last: number | string | null;
   count: string | number;
 }
 
@@ -56,6 +56,19 @@ const FROM_SAMPLES = `
      AND quality = 0 AND value IS NOT NULL
    GROUP BY 1 ORDER BY 1`;
 
+/**
+ * Buckets of a string tag (docs/openapi.yaml History): its last good value and how many it
+ * had, min / max / avg null. Always from raw samples: the rollups hold numbers only.
+ */
+const STRINGS_FROM_SAMPLES = `
+  SELECT date_bin(make_interval(secs => $5), time, TIMESTAMPTZ 'epoch') AS t,
+         NULL AS min, NULL AS max, NULL AS avg,
+         (array_agg(value_text ORDER BY time DESC))[1] AS last, count(value_text) AS count
+    FROM samples
+   WHERE machine_id = $1 AND tag = $2 AND time >= $3 AND time < $4
+     AND quality = 0 AND value_text IS NOT NULL
+   GROUP BY 1 ORDER BY 1`;
+
 /** Buckets from a rollup (a table on PostgreSQL, a continuous aggregate on TimescaleDB). */
 const fromRollup = (table: 'samples_1m' | 'samples_1h') => `
   SELECT date_bin(make_interval(secs => $5), bucket, TIMESTAMPTZ 'epoch') AS t,
@@ -65,12 +78,17 @@ const fromRollup = (table: 'samples_1m' | 'samples_1h') => `
    WHERE machine_id = $1 AND tag = $2 AND bucket >= $3 AND bucket < $4
    GROUP BY 1 ORDER BY 1`;
 
-/** One planned read: raw rows or buckets (min / max / avg / last / count) per tag. */
+/**
+ * One planned read: raw rows or buckets (min / max / avg / last / count) per tag. Raw rows of
+ * a string tag carry its text; its buckets, the last text (`stringTags`: the tags whose
+ * latest value is a string, see `machineTags`).
+ */
 export async function readHistory(
   db: Queryable,
   machine: string,
   tags: readonly string[],
   plan: HistoryPlan,
+  stringTags: ReadonlySet<string> = new Set(),
 ): Promise<HistoryResult> {
   const from = new Date(plan.fromMs);
   const to = new Date(plan.toMs);
@@ -86,8 +104,9 @@ export async function readHistory(
     for (const r of rows)
       byTag.get(r.tag)!.push([r.time.getTime(), r.value_text ?? num(r.value), r.quality]);
   } else {
-    const sql = plan.source === 'samples' ? FROM_SAMPLES : fromRollup(plan.source);
+    const numeric = plan.source === 'samples' ? FROM_SAMPLES : fromRollup(plan.source);
     for (const tag of tags) {
+      const sql = stringTags.has(tag) ? STRINGS_FROM_SAMPLES : numeric;
       const { rows } = await db.query<BucketRow>(sql, [machine, tag, from, to, plan.bucketS]);
       byTag.set(
         tag,
@@ -96,7 +115,7 @@ export async function readHistory(
           num(r.min),
           num(r.max),
           num(r.avg),
-          num(r.last),
+          typeof r.last === 'string' ? r.last : num(r.last),
           Number(r.count),
         ]),
       );

@@ -134,7 +134,10 @@ function calendarMode(plant: PlantModel, now: number): MachineMode | undefined {
   return shifts.some((s) => s.planned.length > 0) ? undefined : 'break';
 }
 
-/** A tag's history, averaged into at most ~`maxPoints` buckets. */
+/**
+ * A tag's history in at most ~`maxPoints` buckets: the average of its good numbers, or for a
+ * string tag the last good text of each bucket (docs/openapi.yaml).
+ */
 export async function sampleSeries(
   pool: Pool,
   machineId: string,
@@ -143,8 +146,9 @@ export async function sampleSeries(
   maxPoints = 1000,
 ): Promise<SampleSeries> {
   const bucketS = Math.max(1, Math.ceil((minutes * 60) / maxPoints));
-  const { rows } = await pool.query<{ t: Date; v: number | null }>(
-    `SELECT date_bin(make_interval(secs => $4), time, 'epoch') AS t, avg(value) FILTER (WHERE quality = 0) AS v
+  const { rows } = await pool.query<{ t: Date; v: number | null; text: string | null }>(
+    `SELECT date_bin(make_interval(secs => $4), time, 'epoch') AS t, avg(value) FILTER (WHERE quality = 0) AS v,
+            (array_agg(value_text ORDER BY time DESC) FILTER (WHERE quality = 0 AND value_text IS NOT NULL))[1] AS text
        FROM samples
       WHERE machine_id = $1 AND tag = $2 AND time >= now() - make_interval(mins => $3)
       GROUP BY 1 ORDER BY 1`,
@@ -153,7 +157,7 @@ export async function sampleSeries(
   return {
     machineId,
     tag,
-    points: rows.map((r) => [r.t.getTime(), r.v === null ? null : Number(r.v)]),
+    points: rows.map((r) => [r.t.getTime(), r.text ?? (r.v === null ? null : Number(r.v))]),
   };
 }
 

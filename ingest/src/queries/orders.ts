@@ -1,23 +1,19 @@
 import type { Pool } from 'pg';
 import { accountTime } from '../domain/machine-time';
 import { combineOeeInputs, computeOee, type OeeInput } from '../domain/oee';
-import {
-  deliveryKpis,
-  operationRuns,
-  operatorHours,
-  orderHealth,
-  type ScanRecord,
-} from '../domain/order-kpis';
-import { isStalled, orderProgress, orderStatus, type OrderStatus } from '../domain/work-orders';
+import { orderFigures, type OperationActivity, type OrderFigures } from '../domain/order-figures';
+import { deliveryKpis, operationRuns, operatorHours, type ScanRecord } from '../domain/order-kpis';
+import { orderStatus, type OrderStatus } from '../domain/work-orders';
 import { loadOrder, type OrderRecord } from '../work-orders/store';
 import { machinesOf, machineWindow } from './oee';
 
-/** No good piece for this long while running: stalled. */
+/** No good piece for this long while running: stalled (docs/work-orders.md). */
 export const STALL_AFTER_MS = 2 * 3_600_000;
-/** The ETA uses the good pieces of the last operation over this recent window. */
-const RATE_WINDOW_MS = 3_600_000;
+/** Each operation's recent rate is measured over this window (docs/work-orders.md). */
+export const RATE_WINDOW_MS = 3_600_000;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const msOf = (d: Date | null) => d?.getTime() ?? null;
 
 /** The applied scans of an order, oldest first (implicit pauses included). */
 async function scansOf(pool: Pool, orderIds: readonly string[]) {
@@ -43,37 +39,77 @@ async function scansOf(pool: Pool, orderIds: readonly string[]) {
   return out;
 }
 
+/**
+ * What counts and scans say of each operation of an order up to `now` (its recent good
+ * pieces, newest good piece and start) and the ideal cycle of the order's product on its
+ * machine: the inputs of `orderFigures`.
+ */
+async function operationActivity(pool: Pool, orderId: string, now: number) {
+  const { rows } = await pool.query<{
+    id: string;
+    recent_good: string;
+    last_good_at: Date | null;
+    last_start_at: Date | null;
+    ideal_cycle_ms: number | null;
+  }>(
+    `SELECT o.id,
+            coalesce(sum(e.good) FILTER (WHERE e.kind = 'count' AND e.time > $2), 0) AS recent_good,
+            max(e.time) FILTER (WHERE e.kind = 'count' AND e.good > 0) AS last_good_at,
+            max(e.time) FILTER (WHERE e.kind = 'scan' AND e.detail->>'action' = 'start') AS last_start_at,
+            (SELECT coalesce(pmc.ideal_cycle_ms, p.ideal_cycle_ms) FROM products p
+               LEFT JOIN product_machine_cycles pmc ON pmc.product_id = p.id AND pmc.machine_id = o.machine_id
+              WHERE p.id = w.product_id) AS ideal_cycle_ms
+       FROM work_order_operations o
+       JOIN work_orders w ON w.id = o.work_order_id
+       LEFT JOIN work_order_events e
+         ON e.work_order_id = o.work_order_id AND e.operation_id = o.id
+        AND e.kind IN ('count', 'scan') AND e.time <= $3
+      WHERE o.work_order_id = $1
+      GROUP BY o.id, o.machine_id, w.product_id`,
+    [orderId, new Date(now - RATE_WINDOW_MS), new Date(now)],
+  );
+  return new Map<string, OperationActivity>(
+    rows.map((r) => [
+      r.id,
+      {
+        recentGood: Number(r.recent_good),
+        lastGoodAt: msOf(r.last_good_at),
+        lastStartAt: msOf(r.last_start_at),
+        idealCycleMs: r.ideal_cycle_ms === null ? null : Number(r.ideal_cycle_ms),
+      },
+    ]),
+  );
+}
+
+/**
+ * The figures of one order at `now` — the one reading every screen and the stall / late
+ * alerts use (domain/order-figures.ts); alerts pass their rule's stall window.
+ */
+export async function orderFiguresAt(
+  pool: Pool,
+  record: OrderRecord,
+  now: number,
+  stallAfterMs = STALL_AFTER_MS,
+): Promise<OrderFigures> {
+  return orderFigures({
+    order: record.order,
+    createdAt: Date.parse(record.createdAt),
+    activity: await operationActivity(pool, record.order.id, now),
+    now,
+    rateWindowMs: RATE_WINDOW_MS,
+    stallAfterMs,
+  });
+}
+
 /** An order as the API shows it: progress, ETA, risk, stall, health, operations. */
 export async function orderView(pool: Pool, record: OrderRecord, now = Date.now()) {
+  const figures = await orderFiguresAt(pool, record, now);
   const { order } = record;
-  const last = order.operations.at(-1)!;
-  const rate = await pool.query<{ good: string; last_at: Date | null }>(
-    `SELECT coalesce(sum(good) FILTER (WHERE time > $3), 0) AS good,
-            max(time) FILTER (WHERE good > 0) AS last_at
-       FROM work_order_events WHERE work_order_id = $1 AND kind = 'count' AND operation_id = $2`,
-    [order.id, last.id, new Date(now - RATE_WINDOW_MS)],
-  );
-  const progress = orderProgress(
-    order,
-    now,
-    Number(rate.rows[0]!.good) * (3_600_000 / RATE_WINDOW_MS),
-  );
-  const stalled = isStalled(order, rate.rows[0]!.last_at?.getTime() ?? null, now, STALL_AFTER_MS);
   const current =
     order.operations.find((o) => o.status === 'running') ??
     order.operations.find((o) => o.status === 'paused') ??
     order.operations.find((o) => o.status === 'pending') ??
     null;
-  const health = orderHealth({
-    status: progress.status,
-    createdAt: Date.parse(record.createdAt),
-    dueAt: order.dueAt,
-    eta: progress.eta,
-    stalled,
-    good: order.operations.reduce((s, o) => s + o.good, 0),
-    rejected: progress.rejected,
-    now,
-  });
   return {
     id: order.id,
     product: record.product,
@@ -82,16 +118,29 @@ export async function orderView(pool: Pool, record: OrderRecord, now = Date.now(
     quantity: order.quantity,
     createdAt: record.createdAt,
     dueAt: iso(order.dueAt),
-    ...progress,
-    eta: iso(progress.eta),
-    stalled,
+    status: figures.status,
+    good: figures.good,
+    rejected: figures.rejected,
+    progress: figures.progress,
+    eta: iso(figures.eta),
+    lateRisk: figures.lateRisk,
+    stalled: figures.stalled,
     /** The operation the order is at: running, else paused, else the next pending one. */
     currentOperation: current
       ? { id: current.id, machine: current.machine, status: current.status }
       : null,
-    health,
-    operations: order.operations.map((o) => ({
-      ...o,
+    health: figures.health,
+    operations: figures.operations.map((o) => ({
+      id: o.id,
+      machine: o.machine,
+      status: o.status,
+      good: o.good,
+      rejected: o.rejected,
+      progress: o.progress,
+      remaining: o.remaining,
+      ratePerHour: o.ratePerHour,
+      rateSource: o.rateSource,
+      eta: iso(o.eta),
       startedAt: iso(o.startedAt),
       completedAt: iso(o.completedAt),
     })),

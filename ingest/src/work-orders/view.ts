@@ -17,7 +17,13 @@ export async function orderView(pool: Pool, id: string) {
     'SELECT time, kind, operation_id AS operation, good, rejected, detail FROM work_order_events WHERE work_order_id = $1 ORDER BY time DESC, id DESC LIMIT 100',
     [record.order.id],
   );
-  return { ...(await viewOf(pool, record)), history: history.rows };
+  // bigint columns come back from pg as strings: the API's counts are JSON numbers.
+  const rows = history.rows.map((h) => ({
+    ...h,
+    good: h.good === null ? null : Number(h.good),
+    rejected: h.rejected === null ? null : Number(h.rejected),
+  }));
+  return { ...(await viewOf(pool, record)), history: rows };
 }
 
 export type OrderView = NonNullable<Awaited<ReturnType<typeof orderView>>>;
@@ -42,6 +48,7 @@ export function customerOrderView(view: OrderView) {
     stages: view.operations.map((o) => ({
       operation: o.id,
       status: o.status,
+      progress: o.progress,
       startedAt: o.startedAt,
       completedAt: o.completedAt,
     })),

@@ -194,6 +194,57 @@ describe('GET /api/history', () => {
   });
 });
 
+/** Readings of one text tag written as ingest writes them (each its own message). */
+async function writeTexts(
+  machine: string,
+  tag: string,
+  readings: [number, string, 'good' | 'bad'][],
+) {
+  await writeBatch(
+    ingest.pool,
+    readings.map(([ts, value, quality], i) => ({
+      kind: 'message' as const,
+      message: {
+        site: 's1',
+        gatewayId: 'gw-text',
+        machineId: machine,
+        kind: 'metrics' as const,
+        payload: { v: 1 as const, seq: ts + i, ts, readings: [{ tag, ts, value, quality }] },
+      },
+    })),
+  );
+}
+
+describe('string tags (docs/openapi.yaml History)', () => {
+  it('buckets a string tag as its last good text and count, min / max / avg null', async () => {
+    await writeTexts('m1', 'mode', [
+      [T0 + 20 * MIN, 'manual', 'good'],
+      [T0 + 30 * MIN, 'garbled', 'bad'],
+    ]);
+    const q = `machine=m1&tag=mode&from=${iso(T0)}&to=${iso(T0 + 3 * 24 * 60 * MIN)}&points=100`;
+    const { body } = await get(q);
+    expect(body).toMatchObject({ bucket: '1h', source: 'samples_1h' });
+    expect(body.series).toEqual([{ tag: 'mode', points: [[T0, null, null, null, 'manual', 2]] }]);
+    const csv = await get(q, '/api/history.csv');
+    expect(csv.body).toContain('2026-10-01T00:00:00.000Z,m1,mode,,,,manual,2');
+  });
+
+  it("serves a string tag's last text per bucket on /api/machines/:id/samples", async () => {
+    const t = Math.floor(Date.now() / 1000) * 1000 - 3 * MIN;
+    await writeTexts('m3', 'recipe', [
+      [t, 'R-1', 'good'],
+      [t + 200, 'R-2', 'good'],
+      [t + MIN, 'R-3', 'good'],
+    ]);
+    const { status, body } = await get('tag=recipe&minutes=15', '/api/machines/m3/samples');
+    expect(status).toBe(200);
+    expect(body.points).toEqual([
+      [t, 'R-2'],
+      [t + MIN, 'R-3'],
+    ]);
+  });
+});
+
 describe('writer metrics', () => {
   it('counts the batches ingest wrote, on /api/ingest/metrics and /api/health', async () => {
     const metrics = await get('', '/api/ingest/metrics');

@@ -72,4 +72,21 @@ describe('output per hour', () => {
       { hourStart: 2 * H, actual: 0, target: 0 },
     ]);
   });
+
+  it("counts planned time while an order ran at that order's product's ideal cycle, pro rata", () => {
+    // Default product 1 s; an order of a 2 s product ran 00:30-01:20.
+    const rows = outputPerHour(0, 2 * H, [{ from: 0, to: 2 * H }], new Map(), 1000, [
+      { from: 30 * MIN, to: 80 * MIN, idealCycleMs: 2000 },
+    ]);
+    expect(rows.map((r) => r.target)).toEqual([
+      1800 + 900, // 30 min at 1 s + 30 min at 2 s
+      600 + 2400, // 20 min at 2 s + 40 min at 1 s
+    ]);
+  });
+
+  it('has no target where planned time has no ideal cycle to go by', () => {
+    const runs = [{ from: 0, to: H, idealCycleMs: 2000 }];
+    const rows = outputPerHour(0, 2 * H, [{ from: 0, to: 2 * H }], new Map(), null, runs);
+    expect(rows.map((r) => r.target)).toEqual([1800, null]);
+  });
 });

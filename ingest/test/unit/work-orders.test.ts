@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   applyScan,
   attributeCount,
-  isStalled,
-  orderProgress,
   orderStatus,
   type WorkOrder,
 } from '../../src/domain/work-orders';
@@ -83,29 +81,5 @@ describe('work orders driven by scans and counts', () => {
       [0, 0],
       [40, 2],
     ]);
-  });
-
-  it('gives progress, an ETA from the recent rate, and late risk against the due date', () => {
-    let o = must(applyScan(order, { operation: 'OP20', action: 'start', ts: 0 }));
-    o = attributeCount(o, 'assembly-01', 200, 5);
-    expect(orderProgress(o, 4 * H, 100)).toEqual({
-      status: 'in_progress',
-      good: 200,
-      rejected: 5,
-      progress: 0.4,
-      eta: 7 * H,
-      lateRisk: false,
-    });
-    expect(orderProgress(o, 4 * H, 40)).toMatchObject({ eta: 11.5 * H, lateRisk: true });
-    expect(orderProgress(o, 4 * H, 0)).toMatchObject({ eta: null, lateRisk: false });
-    expect(orderProgress(o, 10 * H, 0)).toMatchObject({ eta: null, lateRisk: true });
-  });
-
-  it('calls a running order stalled after a while without a good piece', () => {
-    const o = must(applyScan(order, { operation: 'OP10', action: 'start', ts: 1 * H }));
-    expect(isStalled(o, null, 2 * H, 2 * H)).toBe(false);
-    expect(isStalled(o, null, 3 * H, 2 * H)).toBe(true);
-    expect(isStalled(o, 2.5 * H, 3 * H, 2 * H)).toBe(false);
-    expect(isStalled(order, null, 100 * H, 2 * H)).toBe(false); // not started: not stalled
   });
 });
