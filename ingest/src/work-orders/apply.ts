@@ -28,18 +28,22 @@ export async function applyScans(
   counts: readonly CountDeltaRow[],
 ): Promise<StationScan[]> {
   const folded = scans.filter((s) => FOLDED_ACTIONS.includes(s.action.toLowerCase()));
-  const from = folded.length > 0 ? Math.min(...folded.map((s) => s.ts)) : Infinity;
+  const from = Math.min(...folded.map((s) => s.ts));
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    // Counts before the re-fold's start keep the history they found; later ones are re-done.
-    await attributeCounts(
-      client,
-      counts.filter((c) => c.ts < from),
-    );
-    const unplaced = from === Infinity ? [] : await refoldFrom(client, from);
+    // The counts table may already hold later batches (the writer does not wait for this
+    // consumer): attribution is re-derived from it, never added on top.
+    const touched =
+      counts.length === 0
+        ? []
+        : await attributeCountsFrom(client, new Date(Math.min(...counts.map((c) => c.ts))), [
+            ...new Set(counts.map((c) => c.machine)),
+          ]);
+    const refold = folded.length === 0 ? undefined : await refoldFrom(client, from);
+    await recount(client, [...touched, ...(refold?.orders ?? [])]);
     await client.query('COMMIT');
-    return unplaced;
+    return refold?.unplaced ?? [];
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
@@ -53,7 +57,10 @@ export async function applyScans(
  * depends only on scans before it), so history before `from` stands, and the orders are
  * taken as their applied scans before `from` left them.
  */
-async function refoldFrom(db: Db, from: number): Promise<StationScan[]> {
+async function refoldFrom(
+  db: Db,
+  from: number,
+): Promise<{ orders: string[]; unplaced: StationScan[] }> {
   const at = new Date(from);
   const { rows: ids } = await db.query<{ id: string }>(
     `SELECT id FROM work_orders w
@@ -73,13 +80,24 @@ async function refoldFrom(db: Db, from: number): Promise<StationScan[]> {
     await scansFrom(db, at),
     await foldContext(db),
   );
-  await db.query("DELETE FROM work_order_events WHERE time >= $1 AND kind <> 'created'", [at]);
+  // Machine counts (detail null) are re-attributed below, from the counts table.
+  await db.query(
+    `DELETE FROM work_order_events
+      WHERE time >= $1 AND (kind IN ('scan', 'refused') OR (kind = 'count' AND detail IS NOT NULL))`,
+    [at],
+  );
   await db.query(
     "DELETE FROM machine_modes WHERE source IN ('scan', 'work_order') AND time >= $1",
     [at],
   );
   await writeFold(db, result);
-  await attributeCountsFrom(db, at);
+  const touched = await attributeCountsFrom(db, at, null);
+  return { orders: [...result.orders.keys(), ...touched], unplaced: result.unplaced };
+}
+
+/** Operations' good and rejected pieces: the sums of their count events. */
+async function recount(db: Db, orders: readonly string[]): Promise<void> {
+  if (orders.length === 0) return;
   await db.query(
     `UPDATE work_order_operations o
         SET good = coalesce(s.good, 0), rejected = coalesce(s.rejected, 0)
@@ -90,9 +108,8 @@ async function refoldFrom(db: Db, from: number): Promise<StationScan[]> {
               WHERE p.work_order_id = ANY($1::text[])
               GROUP BY 1, 2) s
       WHERE o.work_order_id = s.work_order_id AND o.id = s.id`,
-    [[...result.orders.keys()]],
+    [[...new Set(orders)]],
   );
-  return result.unplaced;
 }
 
 /** The orders as their applied start/pause/complete scans before `at` left them. */
@@ -250,30 +267,23 @@ const ATTRIBUTE = `
    WHERE c.good <> 0 OR c.reject <> 0
    ORDER BY c.time, c.machine_id`;
 
-/** Machine counts from `at` on (the counts table), attributed again after a re-fold. */
-async function attributeCountsFrom(db: Db, at: Date): Promise<void> {
-  await db.query(
-    `WITH counts_in AS (SELECT time, machine_id, good, reject FROM counts WHERE time >= $1)${ATTRIBUTE}`,
-    [at],
+/**
+ * Machine counts from `at` on (of `machines`, or all), attributed again from the counts
+ * table: idempotent, whatever batches the table holds already. Returns the orders touched.
+ */
+async function attributeCountsFrom(db: Db, at: Date, machines: string[] | null): Promise<string[]> {
+  const removed = await db.query<{ work_order_id: string }>(
+    `DELETE FROM work_order_events
+      WHERE kind = 'count' AND detail IS NULL AND time >= $1 AND ($2::text[] IS NULL OR machine_id = ANY($2::text[]))
+      RETURNING work_order_id`,
+    [at, machines],
   );
-}
-
-/** A batch's machine counts, attributed to the history as it stands. */
-async function attributeCounts(db: Db, deltas: readonly CountDeltaRow[]): Promise<void> {
-  if (deltas.length === 0) return;
-  await db.query(
+  const added = await db.query<{ work_order_id: string }>(
     `WITH counts_in AS (
-       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::int8[], $4::int8[]) AS u(time, machine_id, good, reject)),
-     added AS (${ATTRIBUTE} RETURNING work_order_id, operation_id, good, rejected)
-     UPDATE work_order_operations o SET good = o.good + a.good, rejected = o.rejected + a.rejected
-       FROM (SELECT work_order_id, operation_id, sum(good) AS good, sum(rejected) AS rejected
-               FROM added GROUP BY 1, 2) a
-      WHERE o.work_order_id = a.work_order_id AND o.id = a.operation_id`,
-    [
-      deltas.map((d) => new Date(d.ts)),
-      deltas.map((d) => d.machine),
-      deltas.map((d) => d.good),
-      deltas.map((d) => d.reject),
-    ],
+       SELECT time, machine_id, good, reject FROM counts
+        WHERE time >= $1 AND ($2::text[] IS NULL OR machine_id = ANY($2::text[])))
+     ${ATTRIBUTE} RETURNING work_order_id`,
+    [at, machines],
   );
+  return [...new Set([...removed.rows, ...added.rows].map((r) => r.work_order_id))];
 }
