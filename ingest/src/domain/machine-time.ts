@@ -165,7 +165,7 @@ export interface StopReason {
   reason: string;
 }
 
-const isStop = (i: StateInterval) => !RUNNING.has(i.state) && i.state !== 'unknown';
+export const isStop = (i: StateInterval) => !RUNNING.has(i.state) && i.state !== 'unknown';
 
 /** Reasons given afterwards fill stops the PLC left unexplained; a PLC reason is never replaced. */
 export function withStopReasons(

@@ -239,8 +239,8 @@ export async function writeScans(client: PoolClient, messages: Msg<'scan'>[]): P
   if (messages.length === 0) return;
   const p = messages.map((m) => m.payload);
   await client.query(
-    `INSERT INTO scans (time, station_id, gateway_id, code, work_order, operation, action, reason, operator)
-     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
+    `INSERT INTO scans (time, station_id, gateway_id, code, work_order, operation, action, reason, operator, seq, quantity)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int8[], $11::int4[])`,
     [
       p.map((s) => toDate(s.ts)),
       messages.map((m) => m.machineId),
@@ -251,6 +251,8 @@ export async function writeScans(client: PoolClient, messages: Msg<'scan'>[]): P
       p.map((s) => s.action ?? null),
       p.map((s) => s.reason ?? null),
       p.map((s) => s.operator ?? null),
+      p.map((s) => s.seq),
+      p.map((s) => (s.quantity === undefined ? null : Number(s.quantity))),
     ],
   );
 }

@@ -1,9 +1,8 @@
 import { isoTimeSchema, workOrderInputSchema } from '@takt/protocol';
 import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
-import { MODE_ACTIONS, recordMode } from '../queries/modes';
-import { assignStopReason } from '../queries/stop-reasons';
-import { applyPieceScan, applyStationScan, attributeCounts } from '../work-orders/apply';
+import { resolveReasonCards } from '../queries/stop-reasons';
+import { applyScans } from '../work-orders/apply';
 import { parseWorkOrderCsv, parseWorkOrderRows } from '../work-orders/csv';
 import { SpreadsheetError, xlsxRows } from '../work-orders/xlsx';
 import { kpis, listOrders, orderOee } from '../queries/orders';
@@ -38,51 +37,53 @@ const kpiQuery = z
 
 /**
  * Work orders: created by the API or a CSV import, driven by station scans and machine
- * counts (applied in arrival order, one batch after another), read with progress and ETA.
+ * counts at their own edge time (work-orders/apply.ts), read with progress and ETA.
  */
 export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
   let chain: Promise<void> = Promise.resolve();
   onBatch((batch) => {
-    if (batch.scans.length === 0 && batch.counts.length === 0) return;
+    const states = batch.messages.filter((m) => m.kind === 'state');
+    if (batch.scans.length === 0 && batch.counts.length === 0 && states.length === 0) return;
     chain = chain
       .then(async () => {
-        for (const scan of batch.scans) {
-          const action = scan.payload.action?.toLowerCase() ?? '';
-          if (action === 'reason' && scan.payload.reason) {
-            // A reason card scanned at a machine explains its latest unexplained stop.
-            const outcome = await assignStopReason(
-              pool,
-              scan.machineId,
-              scan.payload.reason,
-              'scan',
-            );
-            if (!outcome.ok)
-              log.info(
-                { station: scan.machineId, reason: outcome.reason },
-                'reason scan not applied',
-              );
-          } else if (action === 'login' && scan.payload.operator) {
-            await pool.query(
-              `INSERT INTO station_operators (station, operator, since) VALUES ($1, $2, $3)
-               ON CONFLICT (station) DO UPDATE SET operator = EXCLUDED.operator, since = EXCLUDED.since`,
-              [scan.machineId, scan.payload.operator, new Date(scan.payload.ts)],
-            );
-          } else if (action === 'logout') {
-            await pool.query('DELETE FROM station_operators WHERE station = $1', [scan.machineId]);
-          } else if (action === 'good' || action === 'reject') {
-            await applyPieceScan(pool, scan, log);
-          } else if (Object.hasOwn(MODE_ACTIONS, action)) {
-            // A mode card (changeover, cleaning, maintenance, production) at the station.
-            await recordMode(pool, scan.machineId, scan.payload.ts, MODE_ACTIONS[action]!, 'scan', {
-              code: scan.payload.code,
-              operator: scan.payload.operator ?? null,
-            });
-          } else await applyStationScan(pool, scan, log);
-        }
-        await attributeCounts(pool, batch.counts);
+        const unplaced = await applyScans(
+          pool,
+          batch.scans.map((s) => ({ ts: s.payload.ts, action: s.payload.action ?? '' })),
+          batch.counts,
+        );
+        for (const scan of unplaced)
+          log.info(
+            { station: scan.station, code: scan.code, ts: scan.ts },
+            'scan names no order and none ran at the station then',
+          );
+        await resolveReasons([...batch.scans, ...states]);
       })
       .catch((error: Error) => log.error({ err: error.message }, 'work-order update failed'));
   });
+
+  /**
+   * Reason cards explain the stop of their own time; states may come after the card, so a
+   * machine's cards from the earliest new card or state on are resolved again.
+   */
+  const resolveReasons = async (
+    messages: readonly {
+      machineId: string;
+      kind: string;
+      payload: { ts: number; action?: string };
+    }[],
+  ) => {
+    const since = new Map<string, number>();
+    for (const m of messages) {
+      if (m.kind === 'scan' && m.payload.action?.toLowerCase() !== 'reason') continue;
+      since.set(m.machineId, Math.min(since.get(m.machineId) ?? Infinity, m.payload.ts));
+    }
+    for (const [machine, ts] of since)
+      for (const card of await resolveReasonCards(pool, machine, ts))
+        log.info(
+          { station: machine, code: card.code, ts: card.ts, reason: card.refused },
+          'reason card not applied',
+        );
+  };
 
   app.addContentTypeParser(
     'text/csv',

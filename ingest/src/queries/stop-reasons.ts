@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { reasonIds } from '@takt/protocol';
 import { stopToExplain } from '../domain/machine-time';
+import { stopForReasonCard } from '../domain/reason-scans';
 import { loadPlantModel } from '../plant';
 import { machinesOf, machineWindow } from './oee';
 
@@ -56,4 +57,51 @@ export async function assignStopReason(
     stopEnd: new Date(found.stop.to).toISOString(),
     reason,
   };
+}
+
+/**
+ * Reason cards (`action: reason`) scanned at a machine at or after `since`, resolved again
+ * in edge-time order: each explains the stop of its own time (domain/reason-scans.ts). Called
+ * when a card arrives and when states of its time arrive, which may be later than the card
+ * (docs/decisions.md, "Issue 15 — scans at event time"). Returns the cards refused.
+ */
+export async function resolveReasonCards(
+  pool: Pool,
+  machineId: string,
+  since: number,
+): Promise<{ ts: number; code: string; refused: string }[]> {
+  const [machine] = await machinesOf(pool, { machine: machineId });
+  if (!machine) return [];
+  const cards = await pool.query<{ time: Date; code: string; reason: string }>(
+    `SELECT time, code, reason FROM scans
+      WHERE station_id = $1 AND time >= $2 AND lower(action) = 'reason' AND reason IS NOT NULL
+      ORDER BY time, gateway_id, seq`,
+    [machineId, new Date(since)],
+  );
+  await pool.query(
+    "DELETE FROM stop_reasons WHERE machine_id = $1 AND source = 'scan' AND scanned_at >= $2",
+    [machineId, new Date(since)],
+  );
+  if (cards.rows.length === 0) return [];
+  const plant = await loadPlantModel(pool, machine.site_id);
+  const windowMs = (plant?.reasons?.assignWithinHours ?? REASON_WINDOW_MS / 3_600_000) * 3_600_000;
+  const tree = reasonIds(plant?.reasons?.downtime ?? []);
+  const refused: { ts: number; code: string; refused: string }[] = [];
+  for (const card of cards.rows) {
+    const ts = card.time.getTime();
+    if (tree.length > 0 && !tree.includes(card.reason)) {
+      refused.push({ ts, code: card.code, refused: `unknown reason code "${card.reason}"` });
+      continue;
+    }
+    const { states } = await machineWindow(pool, machine, ts - windowMs, ts + 1);
+    const found = stopForReasonCard(states, ts, windowMs);
+    if ('refused' in found) refused.push({ ts, code: card.code, refused: found.refused });
+    else
+      await pool.query(
+        `INSERT INTO stop_reasons (machine_id, stop_start, reason, source, scanned_at)
+         VALUES ($1, $2, $3, 'scan', $4) ON CONFLICT DO NOTHING`,
+        [machineId, new Date(found.stop.from), card.reason, card.time],
+      );
+  }
+  return refused;
 }

@@ -1,233 +1,289 @@
-import type { DecodedMessage } from '@takt/protocol';
-import type { Pool } from 'pg';
-import type { Logger } from 'pino';
-import { applyScan, type ScanAction } from '../domain/work-orders';
+import type { PlantModel } from '@takt/protocol';
+import type { Pool, PoolClient } from 'pg';
+import {
+  FOLDED_ACTIONS,
+  foldScans,
+  ORDER_ACTIONS,
+  replayApplied,
+  type FoldContext,
+  type FoldResult,
+  type StationScan,
+} from '../domain/scan-fold';
+import type { WorkOrder } from '../domain/work-orders';
 import type { CountDeltaRow } from '../pipeline/write-series';
-import { loadPlantModel } from '../plant';
-import { recordMode, recordOrderEnded } from '../queries/modes';
-import { addEvent, loadOrder, saveOperation } from './store';
+import { loadOrders } from './store';
 
-type ScanMsg = Extract<DecodedMessage, { kind: 'scan' }>;
-const ACTIONS: readonly string[] = ['start', 'pause', 'complete'];
+type Db = Pick<PoolClient, 'query'>;
 
-/** The operator of a scan: named on it, or else badged in at the station. */
-async function operatorOf(pool: Pool, scan: ScanMsg): Promise<string | null> {
-  if (scan.payload.operator) return scan.payload.operator;
-  const { rows } = await pool.query<{ operator: string }>(
-    'SELECT operator FROM station_operators WHERE station = $1',
-    [scan.machineId],
-  );
-  return rows[0]?.operator ?? null;
-}
-
-/** The operation a scan without an order means: the one running (or paused) at that station. */
-async function currentAtStation(pool: Pool, station: string) {
-  const { rows } = await pool.query<{ work_order_id: string; id: string }>(
-    `SELECT work_order_id, id FROM work_order_operations
-      WHERE machine_id = $1 AND status IN ('running', 'paused')
-      ORDER BY (status = 'running') DESC, started_at DESC LIMIT 1`,
-    [station],
-  );
-  return rows[0];
+/**
+ * Scans of a batch -> work orders, at the scans' own edge time (docs/decisions.md, "Issue 15
+ * — scans at event time"). Everything scans did from the batch's earliest scan on (order
+ * statuses, history, refusals, hand counts, work-order modes, machine counts' attribution)
+ * is derived again from the stored scans, in one transaction: live, late, replayed and
+ * shuffled delivery give the same orders. Returns the scans that found no order.
+ */
+export async function applyScans(
+  pool: Pool,
+  scans: readonly { ts: number; action: string }[],
+  counts: readonly CountDeltaRow[],
+): Promise<StationScan[]> {
+  const folded = scans.filter((s) => FOLDED_ACTIONS.includes(s.action.toLowerCase()));
+  const from = Math.min(...folded.map((s) => s.ts));
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // The counts table may already hold later batches (the writer does not wait for this
+    // consumer): attribution is re-derived from it, never added on top.
+    const touched =
+      counts.length === 0
+        ? []
+        : await attributeCountsFrom(client, new Date(Math.min(...counts.map((c) => c.ts))), [
+            ...new Set(counts.map((c) => c.machine)),
+          ]);
+    const refold = folded.length === 0 ? undefined : await refoldFrom(client, from);
+    await recount(client, [...touched, ...(refold?.orders ?? [])]);
+    await client.query('COMMIT');
+    return refold?.unplaced ?? [];
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /**
- * One station scan -> the work order it names (or the one at the station): applied, or
- * recorded as refused with the reason. Scans that are not about orders (badges, reason
- * cards) are left to their own features.
+ * Derive everything scans did from `from` on again. The fold is causal (a scan's effect
+ * depends only on scans before it), so history before `from` stands, and the orders are
+ * taken as their applied scans before `from` left them.
  */
-export async function applyStationScan(pool: Pool, scan: ScanMsg, log: Logger): Promise<void> {
-  const p = scan.payload;
-  const action = (p.action ?? '').toLowerCase();
-  if (!ACTIONS.includes(action)) return;
-  const target = p.workOrder
-    ? { work_order_id: p.workOrder, id: p.operation }
-    : await currentAtStation(pool, scan.machineId);
-  if (!target) {
-    log.info(
-      { station: scan.machineId, code: p.code },
-      'scan names no order and none is running at the station',
-    );
-    return;
-  }
-  const record = await loadOrder(pool, target.work_order_id);
-  if (!record) {
-    await addEvent(pool, {
-      order: target.work_order_id,
-      ts: p.ts,
-      kind: 'refused',
-      operation: target.id ?? null,
-      detail: {
-        code: p.code,
-        station: scan.machineId,
-        reason: `unknown order ${target.work_order_id}`,
-      },
-    });
-    return;
-  }
-  const operation =
-    target.id ?? record.order.operations.find((o) => o.machine === scan.machineId)?.id ?? '';
-  const outcome = applyScan(record.order, {
-    operation,
-    action: action as ScanAction['action'],
-    ts: p.ts,
-  });
-  if (!outcome.ok) {
-    await addEvent(pool, {
-      order: record.order.id,
-      ts: p.ts,
-      kind: 'refused',
-      operation,
-      detail: { code: p.code, station: scan.machineId, reason: outcome.reason },
-    });
-    return;
-  }
-  const op = outcome.order.operations.find((o) => o.id === operation)!;
-  if (action === 'start') {
-    // A machine works on one order at a time: whatever else runs there is paused.
-    const paused = await pool.query<{ work_order_id: string; id: string }>(
-      `UPDATE work_order_operations SET status = 'paused' WHERE machine_id = $1 AND status = 'running' AND NOT (work_order_id = $2 AND id = $3)
-       RETURNING work_order_id, id`,
-      [op.machine, record.order.id, op.id],
-    );
-    for (const other of paused.rows)
-      await addEvent(pool, {
-        order: other.work_order_id,
-        ts: p.ts,
-        kind: 'scan',
-        operation: other.id,
-        machine: op.machine,
-        detail: { action: 'pause', station: scan.machineId, because: `${record.order.id} started` },
-      });
-  }
-  await saveOperation(pool, record.order.id, op);
-  const why = { workOrder: record.order.id, operation: op.id };
-  if (action === 'start') await recordMode(pool, op.machine, p.ts, 'production', 'work_order', why);
-  else await recordOrderEnded(pool, op.machine, p.ts);
-  await addEvent(pool, {
-    order: record.order.id,
-    ts: p.ts,
-    kind: 'scan',
-    operation,
-    machine: op.machine,
-    detail: {
-      code: p.code,
-      station: scan.machineId,
-      action,
-      operator: await operatorOf(pool, scan),
-    },
-  });
+async function refoldFrom(
+  db: Db,
+  from: number,
+): Promise<{ orders: string[]; unplaced: StationScan[] }> {
+  const at = new Date(from);
+  const { rows: ids } = await db.query<{ id: string }>(
+    `SELECT id FROM work_orders w
+      WHERE id IN (SELECT work_order_id FROM work_order_events WHERE time >= $1 AND kind <> 'created')
+         OR id IN (SELECT work_order FROM scans WHERE time >= $1)
+         OR EXISTS (SELECT 1 FROM work_order_operations o
+                     WHERE o.work_order_id = w.id AND o.status IN ('running', 'paused'))`,
+    [at],
+  );
+  const orders = await ordersAt(
+    db,
+    ids.map((r) => r.id),
+    at,
+  );
+  const result = foldScans(
+    { orders, operators: await operatorsAt(db, at) },
+    await scansFrom(db, at),
+    await foldContext(db),
+  );
+  // Machine counts (detail null) are re-attributed below, from the counts table.
+  await db.query(
+    `DELETE FROM work_order_events
+      WHERE time >= $1 AND (kind IN ('scan', 'refused') OR (kind = 'count' AND detail IS NOT NULL))`,
+    [at],
+  );
+  await db.query(
+    "DELETE FROM machine_modes WHERE source IN ('scan', 'work_order') AND time >= $1",
+    [at],
+  );
+  await writeFold(db, result);
+  const touched = await attributeCountsFrom(db, at, null);
+  return { orders: [...result.orders.keys(), ...touched], unplaced: result.unplaced };
 }
 
-/**
- * Pieces reported by hand at a station (`action: good | reject`, `quantity`, a reject
- * `reason`), for the operation named or the one at the station. At a station without a
- * counter they are the order's pieces; on a machine whose PLC counts, a good report is
- * refused (the counter has them) and a reject report moves pieces from good to rejected.
- */
-export async function applyPieceScan(pool: Pool, scan: ScanMsg, log: Logger): Promise<void> {
-  const p = scan.payload;
-  const action = (p.action ?? '').toLowerCase() as 'good' | 'reject';
-  const quantity = Number(p.quantity ?? 1);
-  const target = p.workOrder
-    ? { work_order_id: p.workOrder, id: p.operation }
-    : await currentAtStation(pool, scan.machineId);
-  if (!target) {
-    log.info({ station: scan.machineId, code: p.code }, 'piece report: no order at the station');
-    return;
-  }
-  const refuse = (reason: string, operation: string | null = target.id ?? null) =>
-    addEvent(pool, {
-      order: target.work_order_id,
-      ts: p.ts,
-      kind: 'refused',
-      operation,
-      detail: { code: p.code, station: scan.machineId, reason },
-    });
-  const record = await loadOrder(pool, target.work_order_id);
-  if (!record) return refuse(`unknown order ${target.work_order_id}`);
-  const op =
-    record.order.operations.find((o) => o.id === target.id) ??
-    (target.id === undefined
-      ? record.order.operations.find((o) => o.machine === scan.machineId)
-      : undefined);
-  if (!op)
-    return refuse(
-      `order ${record.order.id} has no operation ${target.id ?? 'at ' + scan.machineId}`,
-    );
-  if (op.status === 'pending')
-    return refuse(`operation ${op.id} of order ${record.order.id} has not started`, op.id);
-  const station = await pool.query<{ counts: boolean; site_id: string | null }>(
-    'SELECT good_total IS NOT NULL AS counts, site_id FROM machines WHERE id = $1',
-    [op.machine],
+/** Operations' good and rejected pieces: the sums of their count events. */
+async function recount(db: Db, orders: readonly string[]): Promise<void> {
+  if (orders.length === 0) return;
+  await db.query(
+    `UPDATE work_order_operations o
+        SET good = coalesce(s.good, 0), rejected = coalesce(s.rejected, 0)
+       FROM (SELECT p.work_order_id, p.id, sum(e.good) AS good, sum(e.rejected) AS rejected
+               FROM work_order_operations p
+               LEFT JOIN work_order_events e
+                 ON e.work_order_id = p.work_order_id AND e.operation_id = p.id AND e.kind = 'count'
+              WHERE p.work_order_id = ANY($1::text[])
+              GROUP BY 1, 2) s
+      WHERE o.work_order_id = s.work_order_id AND o.id = s.id`,
+    [[...new Set(orders)]],
   );
-  const counted = station.rows[0]?.counts ?? false;
-  if (action === 'reject') {
-    const plant = await loadPlantModel(pool, station.rows[0]?.site_id ?? null);
-    const known = plant?.reasons?.reject.map((r) => r.id) ?? [];
-    if (known.length > 0 && !known.includes(p.reason ?? ''))
-      return refuse(
-        p.reason ? `unknown reject reason "${p.reason}"` : 'a reject report needs a reason',
-        op.id,
-      );
-  } else if (counted) {
-    return refuse(`${op.machine} counts its pieces itself: report rejects only`, op.id);
-  }
-  // On a counting machine a reject report re-classifies pieces the counter gave as good.
-  const moved = counted ? Math.min(quantity, op.good) : quantity;
-  const good = action === 'good' ? moved : counted ? -moved : 0;
-  const rejected = action === 'reject' ? moved : 0;
-  await pool.query(
-    'UPDATE work_order_operations SET good = good + $3, rejected = rejected + $4 WHERE work_order_id = $1 AND id = $2',
-    [record.order.id, op.id, good, rejected],
+}
+
+/** The orders as their applied start/pause/complete scans before `at` left them. */
+async function ordersAt(db: Db, ids: string[], at: Date): Promise<Map<string, WorkOrder>> {
+  const records = await loadOrders(db, ids);
+  const { rows } = await db.query<{
+    work_order_id: string;
+    operation_id: string;
+    action: (typeof ORDER_ACTIONS)[number];
+    time: Date;
+  }>(
+    `SELECT work_order_id, operation_id, detail->>'action' AS action, time FROM work_order_events
+      WHERE work_order_id = ANY($1::text[]) AND kind = 'scan' AND time < $2
+        AND detail->>'action' IN ('start', 'pause', 'complete')
+      ORDER BY time, id`,
+    [ids, at],
   );
-  await addEvent(pool, {
-    order: record.order.id,
-    ts: p.ts,
-    kind: 'count',
-    operation: op.id,
-    machine: op.machine,
-    good,
-    rejected,
-    detail: {
-      source: 'scan',
-      code: p.code,
-      reason: p.reason ?? null,
-      operator: await operatorOf(pool, scan),
-    },
-  });
+  const out = new Map<string, WorkOrder>();
+  for (const r of records) {
+    const applied = rows
+      .filter((e) => e.work_order_id === r.order.id)
+      .map((e) => ({ operation: e.operation_id, action: e.action, ts: e.time.getTime() }));
+    out.set(r.order.id, replayApplied(r.order, applied));
+  }
+  return out;
+}
+
+/** Who was badged in at each station just before `at`: its last login or logout scan. */
+async function operatorsAt(db: Db, at: Date): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ station_id: string; action: string; operator: string | null }>(
+    `SELECT DISTINCT ON (station_id) station_id, lower(action) AS action, operator FROM scans
+      WHERE time < $1 AND (lower(action) = 'logout' OR (lower(action) = 'login' AND operator IS NOT NULL))
+      ORDER BY station_id, time DESC, gateway_id DESC, seq DESC NULLS LAST`,
+    [at],
+  );
+  return new Map(rows.filter((r) => r.action === 'login').map((r) => [r.station_id, r.operator!]));
+}
+
+/** Scans from `at` on, in the fold's order: edge time, then gateway and its seq. */
+async function scansFrom(db: Db, at: Date): Promise<StationScan[]> {
+  const { rows } = await db.query<{
+    time: Date;
+    station_id: string;
+    code: string;
+    action: string;
+    work_order: string | null;
+    operation: string | null;
+    operator: string | null;
+    reason: string | null;
+    quantity: number | null;
+  }>(
+    `SELECT time, station_id, code, lower(action) AS action, work_order, operation, operator, reason, quantity
+       FROM scans WHERE time >= $1 AND lower(action) = ANY($2::text[])
+      ORDER BY time, gateway_id, seq`,
+    [at, FOLDED_ACTIONS],
+  );
+  return rows.map((r) => ({
+    ts: r.time.getTime(),
+    station: r.station_id,
+    code: r.code,
+    action: r.action,
+    workOrder: r.work_order,
+    operation: r.operation,
+    operator: r.operator,
+    reason: r.reason,
+    quantity: r.quantity ?? 1,
+  }));
+}
+
+async function foldContext(db: Db): Promise<FoldContext> {
+  const { rows } = await db.query<{
+    id: string;
+    counts: boolean;
+    order_driven: boolean;
+    site_id: string | null;
+  }>('SELECT id, good_total IS NOT NULL AS counts, order_driven, site_id FROM machines');
+  const plants = await db.query<{ site_id: string; definition: PlantModel }>(
+    'SELECT site_id, definition FROM plant_models',
+  );
+  const reasons = new Map(
+    plants.rows.map((p) => [p.site_id, p.definition.reasons?.reject.map((r) => r.id) ?? []]),
+  );
+  const site = new Map(rows.map((r) => [r.id, String(r.site_id)]));
+  return {
+    counting: new Set(rows.filter((r) => r.counts).map((r) => r.id)),
+    orderDriven: new Set(rows.filter((r) => r.order_driven).map((r) => r.id)),
+    rejectReasons: (machine) => reasons.get(site.get(machine) ?? '') ?? [],
+  };
+}
+
+/** The fold's events, modes and operation statuses, each written with one statement. */
+async function writeFold(db: Db, result: FoldResult): Promise<void> {
+  const e = result.events;
+  await db.query(
+    `INSERT INTO work_order_events (work_order_id, time, kind, operation_id, good, rejected, detail, machine_id)
+     SELECT o, t, k, op, g, r, d, m
+       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::int8[], $6::int8[], $7::jsonb[], $8::text[])
+            WITH ORDINALITY AS u(o, t, k, op, g, r, d, m, n)
+      ORDER BY n`,
+    [
+      e.map((x) => x.order),
+      e.map((x) => new Date(x.ts)),
+      e.map((x) => x.kind),
+      e.map((x) => x.operation),
+      e.map((x) => (x.kind === 'count' ? x.good : null)),
+      e.map((x) => (x.kind === 'count' ? x.rejected : null)),
+      e.map((x) => JSON.stringify(x.detail)),
+      e.map((x) => x.machine),
+    ],
+  );
+  const m = result.modes;
+  await db.query(
+    `INSERT INTO machine_modes (machine_id, time, mode, source, detail)
+     SELECT machine, t, mode, source, detail
+       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[])
+            WITH ORDINALITY AS u(machine, t, mode, source, detail, n)
+      ORDER BY n`,
+    [
+      m.map((x) => x.machine),
+      m.map((x) => new Date(x.ts)),
+      m.map((x) => x.mode),
+      m.map((x) => x.source),
+      m.map((x) => (x.detail === null ? null : JSON.stringify(x.detail))),
+    ],
+  );
+  const ops = [...result.orders.values()].flatMap((o) => o.operations.map((op) => ({ o, op })));
+  await db.query(
+    `UPDATE work_order_operations w SET status = u.status, started_at = u.started, completed_at = u.completed
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS u(wo, id, status, started, completed)
+      WHERE w.work_order_id = u.wo AND w.id = u.id`,
+    [
+      ops.map((x) => x.o.id),
+      ops.map((x) => x.op.id),
+      ops.map((x) => x.op.status),
+      ops.map((x) => (x.op.startedAt === null ? null : new Date(x.op.startedAt))),
+      ops.map((x) => (x.op.completedAt === null ? null : new Date(x.op.completedAt))),
+    ],
+  );
 }
 
 /**
  * Pieces a machine made go to the operation that was running on it at the count's edge
- * time (the last start, pause or complete scan on that machine before it), so a count that
- * arrives after the operation was paused or completed still goes to the right order.
+ * time (the last start, pause or complete scan on that machine at or before it), so a count
+ * that arrives after the operation was paused or completed still goes to the right order.
  */
-export async function attributeCounts(pool: Pool, deltas: readonly CountDeltaRow[]): Promise<void> {
-  for (const d of deltas) {
-    if (d.good === 0 && d.reject === 0) continue;
-    const { rows } = await pool.query<{ work_order_id: string; operation_id: string }>(
-      `SELECT work_order_id, operation_id FROM (
-         SELECT work_order_id, operation_id, detail->>'action' AS action FROM work_order_events
-          WHERE machine_id = $1 AND kind = 'scan' AND time <= $2 AND detail->>'action' IN ('start', 'pause', 'complete')
-          ORDER BY time DESC, id DESC LIMIT 1) last
-        WHERE action = 'start'`,
-      [d.machine, new Date(d.ts)],
-    );
-    for (const r of rows) {
-      await pool.query(
-        'UPDATE work_order_operations SET good = good + $3, rejected = rejected + $4 WHERE work_order_id = $1 AND id = $2',
-        [r.work_order_id, r.operation_id, d.good, d.reject],
-      );
-      await addEvent(pool, {
-        order: r.work_order_id,
-        ts: d.ts,
-        kind: 'count',
-        operation: r.operation_id,
-        machine: d.machine,
-        good: d.good,
-        rejected: d.reject,
-      });
-    }
-  }
+const ATTRIBUTE = `
+  INSERT INTO work_order_events (work_order_id, time, kind, operation_id, machine_id, good, rejected)
+  SELECT last.work_order_id, c.time, 'count', last.operation_id, c.machine_id, c.good, c.reject
+    FROM counts_in c
+    JOIN LATERAL (
+      SELECT work_order_id, operation_id, detail->>'action' AS action FROM work_order_events
+       WHERE machine_id = c.machine_id AND kind = 'scan' AND time <= c.time
+         AND detail->>'action' IN ('start', 'pause', 'complete')
+       ORDER BY time DESC, id DESC LIMIT 1) last ON last.action = 'start'
+   WHERE c.good <> 0 OR c.reject <> 0
+   ORDER BY c.time, c.machine_id`;
+
+/**
+ * Machine counts from `at` on (of `machines`, or all), attributed again from the counts
+ * table: idempotent, whatever batches the table holds already. Returns the orders touched.
+ */
+async function attributeCountsFrom(db: Db, at: Date, machines: string[] | null): Promise<string[]> {
+  const removed = await db.query<{ work_order_id: string }>(
+    `DELETE FROM work_order_events
+      WHERE kind = 'count' AND detail IS NULL AND time >= $1 AND ($2::text[] IS NULL OR machine_id = ANY($2::text[]))
+      RETURNING work_order_id`,
+    [at, machines],
+  );
+  const added = await db.query<{ work_order_id: string }>(
+    `WITH counts_in AS (
+       SELECT time, machine_id, good, reject FROM counts
+        WHERE time >= $1 AND ($2::text[] IS NULL OR machine_id = ANY($2::text[])))
+     ${ATTRIBUTE} RETURNING work_order_id`,
+    [at, machines],
+  );
+  return [...new Set([...removed.rows, ...added.rows].map((r) => r.work_order_id))];
 }

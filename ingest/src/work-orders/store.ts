@@ -90,7 +90,15 @@ interface OpRow {
 }
 
 export async function loadOrder(pool: Pool, id: string): Promise<OrderRecord | undefined> {
-  const head = await pool.query<{
+  return (await loadOrders(pool, [id]))[0];
+}
+
+/** Orders with their operations in routing order (statuses as last derived). */
+export async function loadOrders(
+  db: Pick<Pool, 'query'>,
+  ids: readonly string[],
+): Promise<OrderRecord[]> {
+  const head = await db.query<{
     id: string;
     product_id: string | null;
     quantity: number;
@@ -99,70 +107,36 @@ export async function loadOrder(pool: Pool, id: string): Promise<OrderRecord | u
     priority: number;
     created_at: Date;
   }>(
-    'SELECT id, product_id, quantity, due_at, customer, priority, created_at FROM work_orders WHERE id = $1',
-    [id],
+    'SELECT id, product_id, quantity, due_at, customer, priority, created_at FROM work_orders WHERE id = ANY($1::text[]) ORDER BY id',
+    [ids],
   );
-  const row = head.rows[0];
-  if (!row) return undefined;
-  const ops = await pool.query<OpRow>(
-    'SELECT id, machine_id, status, good, rejected, started_at, completed_at FROM work_order_operations WHERE work_order_id = $1 ORDER BY position',
-    [id],
+  const ops = await db.query<OpRow & { work_order_id: string }>(
+    'SELECT work_order_id, id, machine_id, status, good, rejected, started_at, completed_at FROM work_order_operations WHERE work_order_id = ANY($1::text[]) ORDER BY work_order_id, position',
+    [ids],
   );
-  const operations: Operation[] = ops.rows.map((o) => ({
-    id: o.id,
-    machine: o.machine_id,
-    status: o.status,
-    good: Number(o.good),
-    rejected: Number(o.rejected),
-    startedAt: o.started_at?.getTime() ?? null,
-    completedAt: o.completed_at?.getTime() ?? null,
-  }));
-  return {
-    order: { id: row.id, quantity: row.quantity, dueAt: row.due_at?.getTime() ?? null, operations },
-    product: row.product_id,
-    customer: row.customer,
-    priority: row.priority,
-    createdAt: row.created_at.toISOString(),
-  };
-}
-
-export async function saveOperation(pool: Pool, orderId: string, op: Operation): Promise<void> {
-  await pool.query(
-    `UPDATE work_order_operations SET status = $3, started_at = $4, completed_at = $5 WHERE work_order_id = $1 AND id = $2`,
-    [
-      orderId,
-      op.id,
-      op.status,
-      op.startedAt === null ? null : new Date(op.startedAt),
-      op.completedAt === null ? null : new Date(op.completedAt),
-    ],
-  );
-}
-
-export async function addEvent(
-  pool: Pool,
-  e: {
-    order: string;
-    ts: number;
-    kind: 'scan' | 'refused' | 'count';
-    operation?: string | null;
-    machine?: string | null;
-    good?: number;
-    rejected?: number;
-    detail?: unknown;
-  },
-): Promise<void> {
-  await pool.query(
-    'INSERT INTO work_order_events (work_order_id, time, kind, operation_id, good, rejected, detail, machine_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-    [
-      e.order,
-      new Date(e.ts),
-      e.kind,
-      e.operation ?? null,
-      e.good ?? null,
-      e.rejected ?? null,
-      e.detail === undefined ? null : JSON.stringify(e.detail),
-      e.machine ?? null,
-    ],
-  );
+  return head.rows.map((row) => {
+    const operations: Operation[] = ops.rows
+      .filter((o) => o.work_order_id === row.id)
+      .map((o) => ({
+        id: o.id,
+        machine: o.machine_id,
+        status: o.status,
+        good: Number(o.good),
+        rejected: Number(o.rejected),
+        startedAt: o.started_at?.getTime() ?? null,
+        completedAt: o.completed_at?.getTime() ?? null,
+      }));
+    return {
+      order: {
+        id: row.id,
+        quantity: row.quantity,
+        dueAt: row.due_at?.getTime() ?? null,
+        operations,
+      },
+      product: row.product_id,
+      customer: row.customer,
+      priority: row.priority,
+      createdAt: row.created_at.toISOString(),
+    };
+  });
 }

@@ -1,0 +1,318 @@
+import type { ModeEvent } from './modes';
+import { applyScan, type Operation, type WorkOrder } from './work-orders';
+
+/**
+ * Station scans folded in edge-time order (STYLE 4; docs/decisions.md, "Issue 15 — scans at
+ * event time"). The scans are the events; what they did to orders (statuses, history with
+ * operators, hand counts, refusals) and to machines' modes is the fold's result, so a scan
+ * that arrives late re-folds everything from its time on instead of landing on top.
+ */
+
+/** A scan as stored (the `scans` table), action in lower case. */
+export interface StationScan {
+  ts: number;
+  station: string;
+  code: string;
+  action: string;
+  workOrder: string | null;
+  operation: string | null;
+  operator: string | null;
+  reason: string | null;
+  quantity: number;
+}
+
+/** What the fold needs to know of machines (docs/work-orders.md, "Other cards at a station"). */
+export interface FoldContext {
+  /** Machines whose PLC counts pieces: a hand `good` report is refused there. */
+  counting: ReadonlySet<string>;
+  /** Machines driven by work orders: nothing running there is mode `no_order`. */
+  orderDriven: ReadonlySet<string>;
+  /** Reject reasons the plant lists for a machine (empty: any reason is taken). */
+  rejectReasons: (machine: string) => readonly string[];
+}
+
+export interface FoldState {
+  /** Orders by id, as they stood before the first scan folded. */
+  orders: Map<string, WorkOrder>;
+  /** Who is badged in at each station. */
+  operators: Map<string, string>;
+}
+
+export type OrderEffect = {
+  order: string;
+  ts: number;
+  operation: string | null;
+  machine: string | null;
+  detail: Record<string, unknown>;
+} & ({ kind: 'scan' | 'refused' } | { kind: 'count'; good: number; rejected: number });
+
+/** A mode change event (`machine_modes`): from a mode card, or from an order starting / ending. */
+export interface ModeEffect {
+  machine: string;
+  ts: number;
+  mode: ModeEvent['mode'];
+  source: 'scan' | 'work_order';
+  detail: Record<string, unknown> | null;
+}
+
+export interface FoldResult extends FoldState {
+  events: OrderEffect[];
+  modes: ModeEffect[];
+  /** Scans that named no order while none ran at their station: nothing to record them on. */
+  unplaced: StationScan[];
+}
+
+export const ORDER_ACTIONS = ['start', 'pause', 'complete'] as const;
+
+/** Mode cards a station may scan (`action` of the scan), and the mode each one sets. */
+export const MODE_ACTIONS: Readonly<Record<string, ModeEvent['mode']>> = {
+  production: 'production',
+  changeover: 'changeover',
+  setup: 'changeover',
+  cleaning: 'cleaning',
+  maintenance: 'planned_maintenance',
+  planned_maintenance: 'planned_maintenance',
+  no_order: 'no_order',
+};
+
+/**
+ * Every action the fold reads. Mode cards are folded with the order scans so that a card and
+ * an order's start or end at the same instant take effect in scan order, however they
+ * arrive; reason cards have their own path (queries/stop-reasons.ts).
+ */
+export const FOLDED_ACTIONS: readonly string[] = [
+  ...ORDER_ACTIONS,
+  'good',
+  'reject',
+  'login',
+  'logout',
+  ...Object.keys(MODE_ACTIONS),
+];
+
+type Target = { order: string; operation: string | null };
+
+/** The operation a scan without an order means: the one running, else paused, at the station. */
+function currentAt(orders: Map<string, WorkOrder>, station: string): Target | undefined {
+  const here: { order: string; op: Operation }[] = [];
+  for (const order of orders.values())
+    for (const op of order.operations)
+      if (op.machine === station && (op.status === 'running' || op.status === 'paused'))
+        here.push({ order: order.id, op });
+  here.sort(
+    (a, b) =>
+      Number(b.op.status === 'running') - Number(a.op.status === 'running') ||
+      (b.op.startedAt ?? 0) - (a.op.startedAt ?? 0) ||
+      a.order.localeCompare(b.order),
+  );
+  const first = here[0];
+  return first && { order: first.order, operation: first.op.id };
+}
+
+function opOf(order: WorkOrder, target: Target, station: string): Operation | undefined {
+  if (target.operation !== null) return order.operations.find((o) => o.id === target.operation);
+  return order.operations.find((o) => o.machine === station);
+}
+
+const withOp = (order: WorkOrder, op: Operation): WorkOrder => ({
+  ...order,
+  operations: order.operations.map((o) => (o.id === op.id ? op : o)),
+});
+
+/** Fold scans, oldest first (edge time, then gateway and seq), onto the state before them. */
+export function foldScans(
+  start: FoldState,
+  scans: readonly StationScan[],
+  ctx: FoldContext,
+): FoldResult {
+  const out: FoldResult = {
+    orders: new Map(start.orders),
+    operators: new Map(start.operators),
+    events: [],
+    modes: [],
+    unplaced: [],
+  };
+  for (const scan of scans) {
+    if (scan.action === 'login') {
+      if (scan.operator) out.operators.set(scan.station, scan.operator);
+    } else if (scan.action === 'logout') out.operators.delete(scan.station);
+    else if (Object.hasOwn(MODE_ACTIONS, scan.action))
+      out.modes.push({
+        machine: scan.station,
+        ts: scan.ts,
+        mode: MODE_ACTIONS[scan.action]!,
+        source: 'scan',
+        detail: { code: scan.code, operator: scan.operator },
+      });
+    else if (FOLDED_ACTIONS.includes(scan.action)) {
+      const target: Target | undefined = scan.workOrder
+        ? { order: scan.workOrder, operation: scan.operation }
+        : currentAt(out.orders, scan.station);
+      if (!target) out.unplaced.push(scan);
+      else if (scan.action === 'good' || scan.action === 'reject') pieces(out, scan, target, ctx);
+      else stationAction(out, scan, target, ctx);
+    }
+  }
+  return out;
+}
+
+const operatorOf = (state: FoldState, scan: StationScan) =>
+  scan.operator ?? state.operators.get(scan.station) ?? null;
+
+function refuse(out: FoldResult, scan: StationScan, order: string, op: string | null, why: string) {
+  out.events.push({
+    kind: 'refused',
+    order,
+    ts: scan.ts,
+    operation: op,
+    machine: null,
+    detail: { code: scan.code, station: scan.station, reason: why },
+  });
+}
+
+/** start / pause / complete (docs/work-orders.md, "Scans"). */
+function stationAction(out: FoldResult, scan: StationScan, target: Target, ctx: FoldContext) {
+  const order = out.orders.get(target.order);
+  if (!order)
+    return refuse(out, scan, target.order, target.operation, `unknown order ${target.order}`);
+  const operation = target.operation ?? opOf(order, target, scan.station)?.id ?? '';
+  const action = scan.action as (typeof ORDER_ACTIONS)[number];
+  const outcome = applyScan(order, { operation, action, ts: scan.ts });
+  if (!outcome.ok) return refuse(out, scan, order.id, operation, outcome.reason);
+  out.orders.set(order.id, outcome.order);
+  const op = outcome.order.operations.find((o) => o.id === operation)!;
+  if (action === 'start') pauseOthers(out, scan, order.id, op);
+  out.events.push({
+    kind: 'scan',
+    order: order.id,
+    ts: scan.ts,
+    operation,
+    machine: op.machine,
+    detail: { code: scan.code, station: scan.station, action, operator: operatorOf(out, scan) },
+  });
+  if (action === 'start')
+    out.modes.push({
+      machine: op.machine,
+      ts: scan.ts,
+      mode: 'production',
+      source: 'work_order',
+      detail: { workOrder: order.id, operation: op.id },
+    });
+  else if (ctx.orderDriven.has(op.machine) && !runsOn(out.orders, op.machine))
+    out.modes.push({
+      machine: op.machine,
+      ts: scan.ts,
+      mode: 'no_order',
+      source: 'work_order',
+      detail: null,
+    });
+}
+
+const runsOn = (orders: Map<string, WorkOrder>, machine: string) =>
+  [...orders.values()].some((o) =>
+    o.operations.some((op) => op.machine === machine && op.status === 'running'),
+  );
+
+/** A machine works on one order at a time: whatever else runs there is paused. */
+function pauseOthers(out: FoldResult, scan: StationScan, orderId: string, started: Operation) {
+  for (const other of out.orders.values())
+    for (const op of other.operations) {
+      if (op.machine !== started.machine || op.status !== 'running') continue;
+      if (other.id === orderId && op.id === started.id) continue;
+      out.orders.set(other.id, withOp(out.orders.get(other.id)!, { ...op, status: 'paused' }));
+      out.events.push({
+        kind: 'scan',
+        order: other.id,
+        ts: scan.ts,
+        operation: op.id,
+        machine: started.machine,
+        detail: { action: 'pause', station: scan.station, because: `${orderId} started` },
+      });
+    }
+}
+
+/**
+ * Pieces reported by hand (QTY / REJ). On a machine whose PLC counts, a good report is
+ * refused (the counter has them) and a reject report moves its pieces from good to rejected.
+ */
+function pieces(out: FoldResult, scan: StationScan, target: Target, ctx: FoldContext) {
+  const order = out.orders.get(target.order);
+  if (!order)
+    return refuse(out, scan, target.order, target.operation, `unknown order ${target.order}`);
+  const op = opOf(order, target, scan.station);
+  if (!op)
+    return refuse(
+      out,
+      scan,
+      order.id,
+      target.operation,
+      `order ${order.id} has no operation ${target.operation ?? 'at ' + scan.station}`,
+    );
+  if (op.status === 'pending')
+    return refuse(
+      out,
+      scan,
+      order.id,
+      op.id,
+      `operation ${op.id} of order ${order.id} has not started`,
+    );
+  const counted = ctx.counting.has(op.machine);
+  if (scan.action === 'reject') {
+    const known = ctx.rejectReasons(op.machine);
+    if (known.length > 0 && !known.includes(scan.reason ?? ''))
+      return refuse(
+        out,
+        scan,
+        order.id,
+        op.id,
+        scan.reason ? `unknown reject reason "${scan.reason}"` : 'a reject report needs a reason',
+      );
+  } else if (counted)
+    return refuse(
+      out,
+      scan,
+      order.id,
+      op.id,
+      `${op.machine} counts its pieces itself: report rejects only`,
+    );
+  const good = scan.action === 'good' ? scan.quantity : counted ? -scan.quantity : 0;
+  const rejected = scan.action === 'reject' ? scan.quantity : 0;
+  out.orders.set(
+    order.id,
+    withOp(order, { ...op, good: op.good + good, rejected: op.rejected + rejected }),
+  );
+  out.events.push({
+    kind: 'count',
+    order: order.id,
+    ts: scan.ts,
+    operation: op.id,
+    machine: op.machine,
+    good,
+    rejected,
+    detail: {
+      source: 'scan',
+      code: scan.code,
+      reason: scan.reason,
+      operator: operatorOf(out, scan),
+    },
+  });
+}
+
+/** An order as its applied scans (oldest first) left it: the state a re-fold starts from. */
+export function replayApplied(
+  order: WorkOrder,
+  applied: readonly { operation: string; action: (typeof ORDER_ACTIONS)[number]; ts: number }[],
+): WorkOrder {
+  const pending: WorkOrder = {
+    ...order,
+    operations: order.operations.map((o) => ({
+      ...o,
+      status: 'pending',
+      startedAt: null,
+      completedAt: null,
+    })),
+  };
+  return applied.reduce((o, scan) => {
+    const outcome = applyScan(o, scan);
+    return outcome.ok ? outcome.order : o;
+  }, pending);
+}
