@@ -7,7 +7,7 @@ import { migrate } from '../../src/db/migrate';
 import { DEFAULT_HORIZON } from '../../src/domain/time-horizon';
 import type { IngestItem } from '../../src/pipeline/items';
 import { writeBatchIsolating } from '../../src/pipeline/writer';
-import { pruneDedupe } from '../../src/plugins/retention';
+import { pruneDeadLetters, pruneDedupe } from '../../src/plugins/retention';
 
 let pool: pg.Pool;
 beforeAll(async () => {
@@ -141,6 +141,18 @@ describe('writeBatchIsolating against PostgreSQL', () => {
       writeBatchIsolating(down, [{ kind: 'message', message: metrics(99, 9) }]),
     ).rejects.toThrow();
     await down.end();
+  });
+
+  it('deletes dead letters past their retention and keeps the recent ones (issue 15)', async () => {
+    await pool.query(`INSERT INTO dead_letters (topic, payload, reason, received_at)
+                      VALUES ('retention/old', '\\x00', 'old', now() - interval '31 days'),
+                             ('retention/new', '\\x00', 'new', now() - interval '29 days')`);
+    expect(await pruneDeadLetters(pool, 0)).toBe(0); // 0 keeps them forever
+    expect(await pruneDeadLetters(pool, 30)).toBe(1);
+    const { rows } = await pool.query(
+      "SELECT topic FROM dead_letters WHERE topic LIKE 'retention/%'",
+    );
+    expect(rows).toEqual([{ topic: 'retention/new' }]);
   });
 
   it('prunes dedupe rows older than the window and keeps the recent ones', async () => {
