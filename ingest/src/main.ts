@@ -2,7 +2,7 @@ import { envPort } from '@takt/protocol';
 import { pino } from 'pino';
 import { REDACT_PATHS } from './auth/headers';
 import { startIngest } from './service';
-import { storageSettingsFromEnv } from './storage/settings';
+import { horizonFromEnv, storageSettingsFromEnv } from './storage/settings';
 
 /**
  * Ingest as its own process. Settings (environment): DATABASE_URL (required),
@@ -13,7 +13,8 @@ import { storageSettingsFromEnv } from './storage/settings';
  * TAKT_LOGIN_MAX_FAILURES (5), TAKT_LOGIN_WINDOW_S (900),
  * TAKT_INGEST_MAX_QUEUED (20000 messages held in memory at most; backpressure past it);
  * storage: TAKT_STORAGE_ENGINE, TAKT_RETENTION_RAW_DAYS, TAKT_RETENTION_1M_DAYS,
- * TAKT_RETENTION_1H_DAYS, TAKT_COMPRESS_AFTER_DAYS (src/storage/settings.ts).
+ * TAKT_RETENTION_1H_DAYS, TAKT_COMPRESS_AFTER_DAYS, TAKT_RETENTION_DEAD_LETTERS_DAYS;
+ * timestamp horizon: TAKT_HORIZON_AHEAD_S, TAKT_HORIZON_MAX_AGE_DAYS (src/storage/settings.ts).
  */
 const log = pino({
   name: 'ingest',
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       ? { maxQueued: Number(process.env.TAKT_INGEST_MAX_QUEUED) }
       : {}),
     storage: storageSettingsFromEnv(),
+    horizon: horizonFromEnv(),
     log,
   });
   const shutdown = (signal: string) => {

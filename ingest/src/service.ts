@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadYamlConfig, plantModelSchema, type DecodedMessage } from '@takt/protocol';
+import { loadYamlConfig, plantModelSchema } from '@takt/protocol';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { createHttpApp, type HttpApp } from './app';
@@ -8,6 +8,7 @@ import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
 import { WriterMetrics } from './pipeline/metrics';
 import type { IngestItem } from './pipeline/items';
+import { ClockWatch } from './pipeline/clock-watch';
 import { startSubscriber } from './pipeline/subscriber';
 import { committedRanges, writeBatchIsolating, type WriteResult } from './pipeline/writer';
 import { applyPlantModel } from './plant';
@@ -17,6 +18,7 @@ import type { AlertSettings } from './plugins/types';
 import { DEFAULT_DELIVERY } from './alerts/delivery/deliverer';
 import { storageEngine } from './storage/engine';
 import { DEFAULT_STORAGE, type StorageSettings } from './storage/settings';
+import { DEFAULT_HORIZON, type TimeHorizon } from './domain/time-horizon';
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
   new URL('../../dashboard/dist/app', import.meta.url),
@@ -48,6 +50,11 @@ export interface IngestOptions {
   maxQueued?: number;
   /** Engine choice, retention and compression (defaults: DEFAULT_STORAGE). */
   storage?: StorageSettings;
+  /**
+   * Timestamps further ahead or older than this are quarantined to dead letters, never
+   * applied (issue 6; default DEFAULT_HORIZON: 1 h ahead, 365 days old, samples by retention).
+   */
+  horizon?: TimeHorizon;
   log?: Logger;
   /** Sign-in settings; see AuthSettings for the defaults. */
   auth?: Partial<AuthSettings>;
@@ -116,22 +123,8 @@ async function listen(
   return typeof address === 'object' && address ? address.port : port;
 }
 
-/** A gateway clock further off than this is flagged (its data is stored all the same). */
-export const CLOCK_SKEW_LIMIT_MS = 60_000;
-
-/**
- * Clock sanity (issue 4): a status is built when sent, so its `ts` against ours shows how far
- * off the gateway's clock is; readings keep their edge timestamps whatever it says.
- */
-function checkClock(message: Extract<DecodedMessage, { kind: 'status' }>, log: Logger): void {
-  const offsetMs = message.payload.ts - Date.now();
-  if (Math.abs(offsetMs) > CLOCK_SKEW_LIMIT_MS && message.payload.status === 'online') {
-    log.warn(
-      { gatewayId: message.gatewayId, offsetMs, reported: message.payload.clockOffsetMs },
-      'gateway clock is off; its readings are stored with its own timestamps',
-    );
-  }
-}
+/** A gateway clock further off than this is flagged (its offset is on /api/health). */
+export { CLOCK_SKEW_LIMIT_MS } from './domain/time-horizon';
 
 /** MQTT -> validate -> dedupe -> batch -> PostgreSQL, plus the HTTP API and socket.io. */
 export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
@@ -195,16 +188,23 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
     };
     for (const plugin of plugins) await plugin(app, ctx);
 
+    const quarantine = {
+      horizon: opts.horizon ?? DEFAULT_HORIZON,
+      rawRetentionDays: storageSettings.retentionDays.raw,
+    };
+    const clockWatch = new ClockWatch(log);
     const batcher = new Batcher<IngestItem>({
       maxItems: opts.batch?.maxItems ?? 5000,
       maxDelayMs: opts.batch?.maxDelayMs ?? 100,
       log,
       flush: async (items) => {
         const started = performance.now();
-        const result = await writeBatchIsolating(pool, items).catch((error: unknown) => {
-          writer.recordFailure();
-          throw error;
-        });
+        const result = await writeBatchIsolating(pool, items, { quarantine }).catch(
+          (error: unknown) => {
+            writer.recordFailure();
+            throw error;
+          },
+        );
         writer.recordBatch(items, performance.now() - started);
         if (result.duplicates > 0 || result.lateCounts > 0) {
           log.info(
@@ -230,8 +230,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
       ...opts.mqtt,
       log,
       onItem: (item) => {
-        if (item.kind === 'message' && item.message.kind === 'status')
-          checkClock(item.message, log);
+        clockWatch.observe(item);
         batcher.push(item);
       },
       hasRoom: () => batcher.size < maxQueued,

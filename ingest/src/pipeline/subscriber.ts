@@ -59,12 +59,19 @@ export function startSubscriber(opts: SubscriberOptions): RunningSubscriber {
       timer.unref(); // a stop while the database is away must not be held up by this wait
     };
   }
-  client.on('message', (topic, payload) => {
+  client.on('message', (topic, payload, packet) => {
     if (isToGatewayTopic(topic)) return; // acks (ours) and commands: not data
     const decoded = decodeMessage(topic, payload);
     opts.onItem(
       decoded.ok
-        ? { kind: 'message', message: decoded.message }
+        ? {
+            kind: 'message',
+            message: decoded.message,
+            receivedAtMs: Date.now(),
+            // Set only on a retained message replayed on subscribe [MQTT-3.3.1-8, -9]: its
+            // ts is old by design (domain/time-horizon.ts clockOffset).
+            retained: packet.retain,
+          }
         : { kind: 'dead', topic, payload: Buffer.from(payload), reason: decoded.reason },
     );
     if (!decoded.ok)

@@ -39,12 +39,33 @@ interface SampleRow {
 }
 
 /**
- * Plain PostgreSQL: the day partitions this batch needs (usually made ahead of time, so this
- * is one catalog look-up); a replay of old data makes its own. No-op on TimescaleDB.
+ * How the live values (machine_values, machines) follow the newest plausible time (issue 6):
+ * a stored time after `implausibleAfter` (receive time + horizon; written before the horizon
+ * existed) is replaced by any new one (domain/time-horizon.ts `supersedes`). `partitions`:
+ * the window day partitions may be made in (domain/time-horizon.ts `partitionWindow`).
  */
-async function ensureSamplePartitions(client: PoolClient, rows: SampleRow[]): Promise<void> {
+export interface LiveBound {
+  implausibleAfter: Date;
+  partitions?: { fromMs: number; toMs: number } | undefined;
+}
+
+/**
+ * Plain PostgreSQL: the day partitions this batch needs (usually made ahead of time, so this
+ * is one catalog look-up); a replay of old data makes its own, but never one outside the
+ * window (a row there waits in samples_default). No-op on TimescaleDB.
+ */
+async function ensureSamplePartitions(
+  client: PoolClient,
+  rows: SampleRow[],
+  window: LiveBound['partitions'],
+): Promise<void> {
   const days = new Set<number>();
-  for (const r of rows) days.add(Math.floor(r.time.getTime() / 86_400_000));
+  for (const r of rows) {
+    const ms = r.time.getTime();
+    if (window && (ms < window.fromMs || ms >= window.toMs)) continue;
+    days.add(Math.floor(ms / 86_400_000));
+  }
+  if (days.size === 0) return;
   await client.query("SELECT takt_ensure_partitions('samples', 'day', $1::timestamptz[])", [
     [...days].map((d) => new Date(d * 86_400_000)),
   ]);
@@ -68,7 +89,11 @@ async function copySamples(client: PoolClient, rows: SampleRow[]): Promise<void>
 }
 
 /** Time series rows, and the latest value per (machine, tag) for the tiles. */
-export async function writeMetrics(client: PoolClient, messages: Msg<'metrics'>[]): Promise<void> {
+export async function writeMetrics(
+  client: PoolClient,
+  messages: Msg<'metrics'>[],
+  live: LiveBound,
+): Promise<void> {
   const rows: SampleRow[] = messages.flatMap((m) =>
     m.payload.readings.map((r) => ({
       time: toDate(r.ts),
@@ -80,7 +105,7 @@ export async function writeMetrics(client: PoolClient, messages: Msg<'metrics'>[
     })),
   );
   if (rows.length === 0) return;
-  await ensureSamplePartitions(client, rows);
+  await ensureSamplePartitions(client, rows, live.partitions);
   await copySamples(client, rows);
   // ON CONFLICT may touch a row once per statement: keep the newest per key first.
   const latest = [...groupBy(rows, (r) => `${r.machine}\u0000${r.tag}`).values()].map((list) =>
@@ -92,7 +117,7 @@ export async function writeMetrics(client: PoolClient, messages: Msg<'metrics'>[
      ON CONFLICT (machine_id, tag) DO UPDATE SET
        time = EXCLUDED.time, value = EXCLUDED.value, value_text = EXCLUDED.value_text,
        value_kind = EXCLUDED.value_kind, quality = EXCLUDED.quality, unit = EXCLUDED.unit
-     WHERE machine_values.time <= EXCLUDED.time`,
+     WHERE machine_values.time <= EXCLUDED.time OR machine_values.time > $9`,
     [
       latest.map((r) => r.machine),
       latest.map((r) => r.tag),
@@ -102,11 +127,16 @@ export async function writeMetrics(client: PoolClient, messages: Msg<'metrics'>[
       latest.map((r) => r.kind),
       latest.map((r) => r.quality),
       latest.map((r) => r.unit),
+      live.implausibleAfter,
     ],
   );
 }
 
-export async function writeStates(client: PoolClient, messages: Msg<'state'>[]): Promise<void> {
+export async function writeStates(
+  client: PoolClient,
+  messages: Msg<'state'>[],
+  implausibleAfter: Date,
+): Promise<void> {
   if (messages.length === 0) return;
   await client.query(
     `INSERT INTO machine_states (time, machine_id, state, code, reason, gateway_id, seq)
@@ -128,11 +158,12 @@ export async function writeStates(client: PoolClient, messages: Msg<'state'>[]):
   await client.query(
     `UPDATE machines m SET
        state = u.state, state_code = u.code, state_reason = u.reason, state_at = u.at,
-       state_since = CASE WHEN u.changed OR m.state IS DISTINCT FROM u.state THEN u.run_start
+       state_since = CASE WHEN u.changed OR m.state IS DISTINCT FROM u.state
+                               OR m.state_since > $8 THEN u.run_start
                           ELSE coalesce(m.state_since, u.run_start) END
        FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bool[])
             AS u(id, state, code, reason, at, run_start, changed)
-      WHERE m.id = u.id AND (m.state_at IS NULL OR m.state_at <= u.at)`,
+      WHERE m.id = u.id AND (m.state_at IS NULL OR m.state_at <= u.at OR m.state_at > $8)`,
     [
       latest.map((s) => s.id),
       latest.map((s) => s.state),
@@ -141,6 +172,7 @@ export async function writeStates(client: PoolClient, messages: Msg<'state'>[]):
       latest.map((s) => toDate(s.ts)),
       latest.map((s) => toDate(s.runStart)),
       latest.map((s) => s.changedInBatch),
+      implausibleAfter,
     ],
   );
 }
@@ -157,6 +189,7 @@ export interface CountDeltaRow {
 export async function writeCounts(
   client: PoolClient,
   messages: Msg<'count'>[],
+  implausibleAfter: Date,
 ): Promise<{ late: number; deltas: CountDeltaRow[] }> {
   if (messages.length === 0) return { late: 0, deltas: [] };
   const byMachine = groupBy(messages, (m) => m.machineId);
@@ -172,7 +205,9 @@ export async function writeCounts(
   );
   const prev = new Map<string, CounterTotals>();
   for (const r of prevRows.rows) {
-    if (r.good_total !== null && r.counts_at) {
+    // Totals stamped beyond the horizon (stored before it existed) are no baseline: the next
+    // plausible totals set a new one, as for a machine's first totals.
+    if (r.good_total !== null && r.counts_at && r.counts_at <= implausibleAfter) {
       prev.set(r.id, {
         good: Number(r.good_total),
         reject: Number(r.reject_total ?? 0),

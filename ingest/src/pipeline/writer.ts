@@ -1,22 +1,21 @@
-import {
-  toSeqRanges,
-  topics,
-  type DecodedMessage,
-  type MachineMessageKind,
-  type SeqRange,
-} from '@takt/protocol';
+import { toSeqRanges, type DecodedMessage, type SeqRange } from '@takt/protocol';
 import type { Pool, PoolClient } from 'pg';
+import { limitsFor, partitionWindow } from '../domain/time-horizon';
+import { insertDeadLetters, type DeadLetter } from './dead-letters';
+import type { IngestItem } from './items';
+import { quarantine, topicOf, type QuarantineSettings } from './quarantine';
+import { recordClockOffsets, upsertGateways } from './write-gateways';
 import {
   groupBy,
   toDate,
   writeCounts,
   type CountDeltaRow,
+  type LiveBound,
   writeMetrics,
   writeScans,
   writeStates,
   type Msg,
 } from './write-series';
-import type { IngestItem } from './items';
 
 type SeqMsg = Exclude<DecodedMessage, { kind: 'status' }>;
 
@@ -36,55 +35,88 @@ export interface WriteResult {
   messages: DecodedMessage[];
 }
 
+/** How the pipeline writes a batch; tests and imports that write history directly pass none. */
+export interface WriteOptions {
+  /** Judge timestamps against the horizon (issue 6); without it everything is applied. */
+  quarantine?: QuarantineSettings | undefined;
+}
+
+// The latest time a Date holds: "no bound" for the live-value rule without a horizon.
+const NO_BOUND = new Date(8.64e15);
+
+interface ReceivedItem {
+  message: DecodedMessage;
+  receivedAtMs: number;
+  retained: boolean;
+  /** The item said when it arrived (the subscriber's do); a direct write did not. */
+  timed: boolean;
+}
+
+function received(items: readonly IngestItem[], nowMs: number): ReceivedItem[] {
+  return items.flatMap((i) =>
+    i.kind === 'message'
+      ? [
+          {
+            message: i.message,
+            receivedAtMs: i.receivedAtMs ?? nowMs,
+            retained: i.retained ?? false,
+            timed: i.receivedAtMs !== undefined,
+          },
+        ]
+      : [],
+  );
+}
+
 /**
  * One batch -> PostgreSQL in one transaction, every table written with a single unnest
- * statement (never a row per round trip). Messages already seen (gateway, seq) are dropped.
+ * statement (never a row per round trip). Messages already seen (gateway, seq) are dropped;
+ * with `options.quarantine`, those stamped outside the horizon become dead letters (their
+ * seq is recorded, so a re-send is a duplicate and the gateway gets its ack).
  */
-export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Promise<WriteResult> {
-  const dead = items.filter((i): i is Extract<IngestItem, { kind: 'dead' }> => i.kind === 'dead');
-  const messages = items.flatMap((i) => (i.kind === 'message' ? [i.message] : []));
-  const result: WriteResult = {
-    machines: new Set(),
-    duplicates: 0,
-    deadLetters: dead.length,
-    lateCounts: 0,
-    scans: [],
-    counts: [],
-    metrics: [],
-    messages: [],
-  };
+export async function writeBatch(
+  pool: Pool,
+  items: readonly IngestItem[],
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const nowMs = Date.now();
+  const dead: DeadLetter[] = items.flatMap((i) => (i.kind === 'dead' ? [i] : []));
+  const all = received(items, nowMs);
+  const byMessage = new Map(all.map((r) => [r.message, r]));
+  const result = emptyResult();
+  result.deadLetters = dead.length;
+  const q = options.quarantine;
+  const bound = q ? new Date(nowMs + q.horizon.aheadMs) : NO_BOUND;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    if (dead.length > 0) await insertDeadLetters(client, dead);
+    const withSeq = all.map((r) => r.message).filter((m): m is SeqMsg => m.kind !== 'status');
+    const fresh = await dedupe(client, withSeq);
+    result.duplicates = withSeq.length - fresh.length;
+    const statuses = all.map((r) => r.message).filter((m) => m.kind === 'status');
+    const { kept, quarantined } = q
+      ? quarantine(
+          [...statuses, ...fresh].map((m) => byMessage.get(m)!),
+          q,
+        )
+      : { kept: [...statuses, ...fresh], quarantined: [] };
+    result.deadLetters += quarantined.length;
+    await insertDeadLetters(client, [...dead, ...quarantined]);
     await upsertGateways(
       client,
-      messages.filter((m): m is Msg<'status'> => m.kind === 'status'),
+      kept.filter((m): m is Msg<'status'> => m.kind === 'status'),
+      bound,
     );
-    const fresh = await dedupe(
+    await recordClockOffsets(
       client,
-      messages.filter((m): m is SeqMsg => m.kind !== 'status'),
+      all.filter((r) => r.timed),
     );
-    result.duplicates = messages.filter((m) => m.kind !== 'status').length - fresh.length;
-    const forMachines = fresh.filter((m): m is Exclude<SeqMsg, Msg<'scan'>> => m.kind !== 'scan');
-    await touchMachines(client, forMachines);
-    result.metrics = fresh.filter((m): m is Msg<'metrics'> => m.kind === 'metrics');
-    await writeMetrics(client, result.metrics);
-    await writeStates(
-      client,
-      fresh.filter((m): m is Msg<'state'> => m.kind === 'state'),
-    );
-    const counts = await writeCounts(
-      client,
-      fresh.filter((m): m is Msg<'count'> => m.kind === 'count'),
-    );
-    result.lateCounts = counts.late;
-    result.counts = counts.deltas;
-    result.scans = fresh.filter((m): m is Msg<'scan'> => m.kind === 'scan');
-    await writeScans(client, result.scans);
+    const applied = kept.filter((m): m is SeqMsg => m.kind !== 'status');
+    await writeSeries(client, applied, result, {
+      implausibleAfter: bound,
+      partitions: q && partitionWindow(nowMs, limitsFor('metrics', q.horizon, q.rawRetentionDays)),
+    });
     await client.query('COMMIT');
-    for (const m of forMachines) result.machines.add(m.machineId);
-    result.messages = [...messages.filter((m) => m.kind === 'status'), ...fresh];
+    result.messages = kept;
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -94,48 +126,44 @@ export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Prom
   }
 }
 
-async function insertDeadLetters(
-  client: PoolClient,
-  dead: Extract<IngestItem, { kind: 'dead' }>[],
-) {
-  await client.query(
-    'INSERT INTO dead_letters (topic, payload, reason) SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[])',
-    // PostgreSQL text cannot hold U+0000, and a parse error may quote the raw payload.
-    [
-      dead.map((d) => d.topic.replaceAll('\0', '\\0')),
-      dead.map((d) => d.payload),
-      dead.map((d) => d.reason.replaceAll('\0', '\\0')),
-    ],
-  );
+function emptyResult(): WriteResult {
+  return {
+    machines: new Set(),
+    duplicates: 0,
+    deadLetters: 0,
+    lateCounts: 0,
+    scans: [],
+    counts: [],
+    metrics: [],
+    messages: [],
+  };
 }
 
-async function upsertGateways(client: PoolClient, statuses: Msg<'status'>[]) {
-  const latest = [...groupBy(statuses, (s) => s.gatewayId).values()].map((list) =>
-    list.reduce((a, b) => (b.payload.ts >= a.payload.ts ? b : a)),
+async function writeSeries(
+  client: PoolClient,
+  fresh: SeqMsg[],
+  result: WriteResult,
+  live: LiveBound,
+): Promise<void> {
+  const forMachines = fresh.filter((m): m is Exclude<SeqMsg, Msg<'scan'>> => m.kind !== 'scan');
+  await touchMachines(client, forMachines, live.implausibleAfter);
+  result.metrics = fresh.filter((m): m is Msg<'metrics'> => m.kind === 'metrics');
+  await writeMetrics(client, result.metrics, live);
+  await writeStates(
+    client,
+    fresh.filter((m): m is Msg<'state'> => m.kind === 'state'),
+    live.implausibleAfter,
   );
-  if (latest.length === 0) return;
-  await client.query(
-    // The heartbeat comes with a birth; a last will (composed at connect) leaves it as it was.
-    `INSERT INTO gateways (id, site_id, status, status_at, version, devices, last_seen_at, heartbeat_ms)
-     SELECT u.id, u.site, u.status, u.at, u.version, u.devices::jsonb, now(), u.heartbeat
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::integer[])
-            AS u(id, site, status, at, version, devices, heartbeat)
-     ON CONFLICT (id) DO UPDATE SET
-       site_id = EXCLUDED.site_id, status = EXCLUDED.status, status_at = EXCLUDED.status_at,
-       version = coalesce(EXCLUDED.version, gateways.version),
-       devices = coalesce(EXCLUDED.devices, gateways.devices), last_seen_at = now(),
-       heartbeat_ms = CASE WHEN EXCLUDED.status = 'online' THEN EXCLUDED.heartbeat_ms ELSE gateways.heartbeat_ms END
-     WHERE gateways.status_at IS NULL OR gateways.status_at <= EXCLUDED.status_at`,
-    [
-      latest.map((s) => s.gatewayId),
-      latest.map((s) => s.site),
-      latest.map((s) => s.payload.status),
-      latest.map((s) => toDate(s.payload.ts)),
-      latest.map((s) => s.payload.version ?? null),
-      latest.map((s) => (s.payload.devices ? JSON.stringify(s.payload.devices) : null)),
-      latest.map((s) => s.payload.heartbeatMs ?? null),
-    ],
+  const counts = await writeCounts(
+    client,
+    fresh.filter((m): m is Msg<'count'> => m.kind === 'count'),
+    live.implausibleAfter,
   );
+  result.lateCounts = counts.late;
+  result.counts = counts.deltas;
+  result.scans = fresh.filter((m): m is Msg<'scan'> => m.kind === 'scan');
+  await writeScans(client, result.scans);
+  for (const m of forMachines) result.machines.add(m.machineId);
 }
 
 /** Keep only messages whose (gateway, seq) was never stored before, nor earlier in this batch. */
@@ -160,7 +188,11 @@ async function dedupe(client: PoolClient, messages: SeqMsg[]): Promise<SeqMsg[]>
 const oldestDataAt = (m: Exclude<SeqMsg, Msg<'scan'>>) =>
   m.kind === 'metrics' ? Math.min(...m.payload.readings.map((r) => r.ts)) : m.payload.ts;
 
-async function touchMachines(client: PoolClient, messages: Exclude<SeqMsg, Msg<'scan'>>[]) {
+async function touchMachines(
+  client: PoolClient,
+  messages: Exclude<SeqMsg, Msg<'scan'>>[],
+  implausibleAfter: Date,
+) {
   const byMachine = [...groupBy(messages, (m) => m.machineId).values()];
   const latest = byMachine.map((list) =>
     list.reduce((a, b) => (b.payload.ts >= a.payload.ts ? b : a)),
@@ -171,18 +203,20 @@ async function touchMachines(client: PoolClient, messages: Exclude<SeqMsg, Msg<'
   await client.query(
     `INSERT INTO machines (id, site_id, gateway_id, name, last_seen_at, first_data_at)
      SELECT u.id, u.site, u.gw, u.id, u.at, u.first
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $6::timestamptz[])
             AS u(id, site, gw, at, first)
      ON CONFLICT (id) DO UPDATE SET
        gateway_id = EXCLUDED.gateway_id,
        site_id = coalesce(machines.site_id, EXCLUDED.site_id),
-       last_seen_at = greatest(machines.last_seen_at, EXCLUDED.last_seen_at),
+       last_seen_at = CASE WHEN machines.last_seen_at > $5 THEN EXCLUDED.last_seen_at
+                      ELSE greatest(machines.last_seen_at, EXCLUDED.last_seen_at) END,
        first_data_at = least(machines.first_data_at, EXCLUDED.first_data_at)`,
     [
       latest.map((m) => m.machineId),
       latest.map((m) => m.site),
       latest.map((m) => m.gatewayId),
       latest.map((m) => toDate(m.payload.ts)),
+      implausibleAfter,
       byMachine.map((list) =>
         toDate(list.reduce((t, m) => Math.min(t, oldestDataAt(m)), Infinity)),
       ),
@@ -204,33 +238,21 @@ function isDataError(error: unknown): boolean {
 export async function writeBatchIsolating(
   pool: Pool,
   items: readonly IngestItem[],
+  options: WriteOptions = {},
 ): Promise<WriteResult> {
   try {
-    return await writeBatch(pool, items);
+    return await writeBatch(pool, items, options);
   } catch (error) {
     if (!isDataError(error) || items.length === 0) throw error;
   }
-  const total: WriteResult = {
-    machines: new Set(),
-    duplicates: 0,
-    deadLetters: 0,
-    lateCounts: 0,
-    scans: [],
-    counts: [],
-    metrics: [],
-    messages: [],
-  };
+  const total = emptyResult();
   for (const item of items) {
     let result: WriteResult;
     try {
-      result = await writeBatch(pool, [item]);
+      result = await writeBatch(pool, [item], options);
     } catch (error) {
       if (!isDataError(error) || item.kind === 'dead') throw error;
-      const { site, gatewayId, kind } = item.message;
-      const topic =
-        'machineId' in item.message
-          ? topics.machine(site, gatewayId, item.message.machineId, kind as MachineMessageKind)
-          : topics.status(site, gatewayId);
+      const topic = topicOf(item.message);
       const reason = `database refused it: ${(error as Error).message}`;
       result = await writeBatch(pool, [
         { kind: 'dead', topic, payload: Buffer.from(JSON.stringify(item.message.payload)), reason },

@@ -2,6 +2,7 @@ import { derivedStatesPlugin } from './derived-states';
 import { authPlugin } from './auth';
 import { alertsPlugin } from './alerts';
 import { boardsPlugin } from './boards';
+import { deadLettersPlugin } from './dead-letters';
 import { healthPlugin } from './health';
 import { linkTokensPlugin } from './link-tokens';
 import { trackPlugin } from './track';
@@ -25,6 +26,7 @@ export const plugins: readonly IngestPlugin[] = [
   trackPlugin,
   healthPlugin,
   ingestMetricsPlugin,
+  deadLettersPlugin,
   machinesPlugin,
   plantPlugin,
   oeePlugin,

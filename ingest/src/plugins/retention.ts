@@ -15,9 +15,20 @@ export async function pruneDedupe(pool: Pool, days = DEDUPE_WINDOW_DAYS): Promis
   return rowCount ?? 0;
 }
 
+/** Dead letters older than `days` go (0 keeps them forever); the API reads what is left. */
+export async function pruneDeadLetters(pool: Pool, days: number): Promise<number> {
+  if (days === 0) return 0;
+  const { rowCount } = await pool.query(
+    'DELETE FROM dead_letters WHERE received_at < now() - make_interval(days => $1)',
+    [days],
+  );
+  return rowCount ?? 0;
+}
+
 /**
  * Hourly upkeep. The dedupe table is pruned; on plain PostgreSQL the series partitions of the
- * next days are made and those past retention dropped whole. On TimescaleDB the policies are
+ * next days are made and those past retention dropped whole; dead letters are kept
+ * `deadLetterDays` (TAKT_RETENTION_DEAD_LETTERS_DAYS). On TimescaleDB the policies are
  * set once at start and the extension's own jobs do the rest.
  */
 export const retentionPlugin: IngestPlugin = async (_app, { pool, log, onStop, storage }) => {
@@ -30,6 +41,12 @@ export const retentionPlugin: IngestPlugin = async (_app, { pool, log, onStop, s
       const rowCount = await pruneDedupe(pool);
       if (rowCount)
         log.info({ rows: rowCount, days: DEDUPE_WINDOW_DAYS }, 'pruned the dedupe table');
+      const deadLetters = await pruneDeadLetters(pool, storage.settings.deadLetterDays);
+      if (deadLetters)
+        log.info(
+          { rows: deadLetters, days: storage.settings.deadLetterDays },
+          'pruned dead letters',
+        );
       const { made, dropped } = await maintainStorage(pool, storage.engine, storage.settings);
       if (made > 0 || dropped.length > 0)
         log.info({ made, dropped }, 'series partitions made ahead and dropped past retention');

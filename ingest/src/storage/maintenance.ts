@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { partitionWindow } from '../domain/time-horizon';
 import type { StorageEngine } from './engine';
 import { ROLLUP_REFRESH_DAYS, type StorageSettings } from './settings';
 
@@ -11,11 +12,16 @@ export const SERIES_TABLES = [
   { table: 'samples_1h', unit: 'year', level: 'hour' },
 ] as const;
 
-/** Plain PostgreSQL: partitions for today and the next days, so that writers rarely make one. */
+/**
+ * Plain PostgreSQL: partitions for today and the next days, so that writers rarely make one.
+ * Rows in samples_default get their own partition only inside `window` when one is given
+ * (issue 6: a row stamped 9999 must not make `samples_p99991231`).
+ */
 export async function ensurePartitionsAhead(
   pool: Pool,
   aheadDays: number,
   now = Date.now(),
+  window?: { fromMs: number; toMs: number },
 ): Promise<number> {
   const times = Array.from({ length: aheadDays + 1 }, (_, i) => new Date(now + i * DAY_MS));
   let made = 0;
@@ -29,7 +35,9 @@ export async function ensurePartitionsAhead(
   // Rows that reached the default partition (written by other means) go to their own.
   const { rows } = await pool.query<{ made: number }>(
     `SELECT takt_ensure_partitions('samples', 'day',
-              ARRAY(SELECT DISTINCT date_trunc('hour', time) FROM samples_default)) AS made`,
+              ARRAY(SELECT DISTINCT date_trunc('hour', time) FROM samples_default
+                     WHERE $1::timestamptz IS NULL OR time >= $1 AND time < $2)) AS made`,
+    [window ? new Date(window.fromMs) : null, window ? new Date(window.toMs) : null],
   );
   return made + rows[0]!.made;
 }
@@ -95,7 +103,15 @@ export async function maintainStorage(
   settings: StorageSettings,
 ): Promise<{ made: number; dropped: string[] }> {
   if (engine === 'timescaledb') return { made: 0, dropped: [] }; // its own jobs do it
-  const made = await ensurePartitionsAhead(pool, settings.partitionsAheadDays);
+  const now = Date.now();
+  const raw = settings.retentionDays.raw;
+  // Kept forever: any past day is inside retention (the wire allows nothing before 1970).
+  const window = partitionWindow(
+    now,
+    { aheadMs: 0, maxAgeMs: raw > 0 ? raw * DAY_MS : now },
+    settings.partitionsAheadDays,
+  );
+  const made = await ensurePartitionsAhead(pool, settings.partitionsAheadDays, now, window);
   const dropped = await dropExpiredPartitions(pool, settings.retentionDays);
   return { made, dropped };
 }

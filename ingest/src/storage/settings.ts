@@ -1,3 +1,4 @@
+import { DEFAULT_HORIZON, type TimeHorizon } from '../domain/time-horizon';
 import type { StorageEngineChoice } from './engine';
 
 /** How long each level of the time series is kept, in days; 0 keeps it forever. */
@@ -14,6 +15,8 @@ export interface StorageSettings {
   compressAfterDays: number;
   /** Plain PostgreSQL: days of partitions created ahead of time. */
   partitionsAheadDays: number;
+  /** Dead letters are deleted this many days after they arrived; 0 keeps them forever. */
+  deadLetterDays: number;
 }
 
 /** TimescaleDB refreshes the rollups over the last 3 days: raw data must outlive that window. */
@@ -24,6 +27,7 @@ export const DEFAULT_STORAGE: StorageSettings = Object.freeze({
   retentionDays: Object.freeze({ raw: 30, minute: 365, hour: 0 }),
   compressAfterDays: 7,
   partitionsAheadDays: 2,
+  deadLetterDays: 30,
 }) as StorageSettings;
 
 function days(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -40,7 +44,7 @@ function days(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): 
 /**
  * TAKT_STORAGE_ENGINE (auto | postgres | timescaledb), TAKT_RETENTION_RAW_DAYS (30),
  * TAKT_RETENTION_1M_DAYS (365), TAKT_RETENTION_1H_DAYS (0 = forever),
- * TAKT_COMPRESS_AFTER_DAYS (7, TimescaleDB only).
+ * TAKT_COMPRESS_AFTER_DAYS (7, TimescaleDB only), TAKT_RETENTION_DEAD_LETTERS_DAYS (30).
  */
 export function storageSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StorageSettings {
   const engine = env.TAKT_STORAGE_ENGINE || 'auto';
@@ -56,5 +60,25 @@ export function storageSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): St
     }),
     compressAfterDays: days(env, 'TAKT_COMPRESS_AFTER_DAYS', d.compressAfterDays, 1),
     partitionsAheadDays: d.partitionsAheadDays,
+    deadLetterDays: days(env, 'TAKT_RETENTION_DEAD_LETTERS_DAYS', d.deadLetterDays, 1),
   });
+}
+
+/**
+ * The timestamp horizon (issue 6, docs/production-model.md "Timestamp horizon"):
+ * TAKT_HORIZON_AHEAD_S (3600: at most this far ahead of the receive time),
+ * TAKT_HORIZON_MAX_AGE_DAYS (365: the oldest for what is kept forever; samples are limited by
+ * TAKT_RETENTION_RAW_DAYS).
+ */
+export function horizonFromEnv(env: NodeJS.ProcessEnv = process.env): TimeHorizon {
+  const raw = env.TAKT_HORIZON_AHEAD_S;
+  let aheadS = DEFAULT_HORIZON.aheadMs / 1000;
+  if (raw !== undefined && raw !== '') {
+    aheadS = Number(raw);
+    if (!Number.isInteger(aheadS) || aheadS < 60 || aheadS > 7 * 86_400)
+      throw new Error(`TAKT_HORIZON_AHEAD_S=${raw} is not a number of seconds from 60 to 604800`);
+  }
+  const maxAgeDays = days(env, 'TAKT_HORIZON_MAX_AGE_DAYS', DEFAULT_HORIZON.maxAgeDays, 1);
+  if (maxAgeDays === 0) throw new Error('TAKT_HORIZON_MAX_AGE_DAYS must be at least 1');
+  return Object.freeze({ aheadMs: aheadS * 1000, maxAgeDays });
 }

@@ -45,6 +45,7 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'GET /api/history': B,
   'GET /api/history.csv': S,
   'GET /api/ingest/metrics': ['admin', 'manager', 'maintenance'],
+  'GET /api/dead-letters': ['admin', 'maintenance'],
   'GET /api/users': ['admin'],
   'POST /api/users': ['admin'],
   'PATCH /api/users/:name': ['admin'],

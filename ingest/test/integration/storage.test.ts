@@ -199,6 +199,18 @@ describe('plain-PostgreSQL storage', () => {
     expect(left.rows).toEqual([{ n: '0' }]);
   });
 
+  it('makes no partition outside the window for a row left in samples_default (issue 15)', async () => {
+    const now = Date.UTC(2026, 10, 23, 12);
+    await pool.query(
+      "INSERT INTO samples (time, machine_id, tag, value, quality) VALUES ('9999-12-31 12:00Z', 'm9', 'a', 1, 0)",
+    );
+    await ensurePartitionsAhead(pool, 2, now, { fromMs: now - 31 * DAY, toMs: now + 3 * DAY });
+    const { rows } = await pool.query(
+      "SELECT to_regclass('samples_p99991231') AS part, (SELECT count(*) FROM samples_default WHERE machine_id = 'm9') AS waiting",
+    );
+    expect(rows).toEqual([{ part: null, waiting: '1' }]);
+  });
+
   it('refuses to switch a database set up for plain PostgreSQL to TimescaleDB', async () => {
     await expect(migrate(pool, silent, { engine: 'timescaledb' })).rejects.toThrow(
       /set up for postgres, TAKT_STORAGE_ENGINE asks for timescaledb/,

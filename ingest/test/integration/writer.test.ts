@@ -4,8 +4,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/test-db';
 import { migrate } from '../../src/db/migrate';
+import { DEFAULT_HORIZON } from '../../src/domain/time-horizon';
+import type { IngestItem } from '../../src/pipeline/items';
 import { writeBatchIsolating } from '../../src/pipeline/writer';
-import { pruneDedupe } from '../../src/plugins/retention';
+import { pruneDeadLetters, pruneDedupe } from '../../src/plugins/retention';
 
 let pool: pg.Pool;
 beforeAll(async () => {
@@ -69,6 +71,57 @@ describe('writeBatchIsolating against PostgreSQL', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('replaces live values stamped beyond the horizon before it existed (issue 6)', async () => {
+    // Rows a 9999 message left before the horizon existed: the newest plausible time wins.
+    await pool.query(`INSERT INTO machines (id, name, state, state_at, state_since, last_seen_at)
+                      VALUES ('m-9999', 'm-9999', 'down', '9999-12-31', '9999-12-31', '9999-12-31')`);
+    await pool.query(`INSERT INTO machine_values (machine_id, tag, time, value, value_kind, quality)
+                      VALUES ('m-9999', 't', '9999-12-31', 999, 'number', 0)`);
+    await pool.query(`INSERT INTO gateways (id, site_id, status, status_at)
+                      VALUES ('gw-9999', 's1', 'online', '9999-12-31')`);
+    const now = Date.now();
+    const at = { site: 's1', gatewayId: 'gw-9999', machineId: 'm-9999' };
+    const items: IngestItem[] = [
+      {
+        kind: 'message',
+        receivedAtMs: now,
+        message: { ...at, kind: 'state', payload: { v: 1, seq: 1, ts: now, state: 'idle' } },
+      },
+      {
+        kind: 'message',
+        receivedAtMs: now,
+        message: {
+          ...at,
+          kind: 'metrics',
+          payload: {
+            v: 1,
+            seq: 2,
+            ts: now,
+            readings: [{ tag: 't', value: 5, ts: now, quality: 'good' }],
+          },
+        },
+      },
+      {
+        kind: 'message',
+        receivedAtMs: now,
+        message: { ...at, kind: 'status', payload: { v: 1, ts: now, status: 'offline' } },
+      },
+    ];
+    await writeBatchIsolating(pool, items, {
+      quarantine: { horizon: DEFAULT_HORIZON, rawRetentionDays: 30 },
+    });
+    const machine = await pool.query(
+      "SELECT state, state_since, last_seen_at FROM machines WHERE id = 'm-9999'",
+    );
+    expect(machine.rows).toEqual([
+      { state: 'idle', state_since: new Date(now), last_seen_at: new Date(now) },
+    ]);
+    const value = await pool.query("SELECT value FROM machine_values WHERE machine_id = 'm-9999'");
+    expect(value.rows).toEqual([{ value: 5 }]);
+    const gateway = await pool.query("SELECT status FROM gateways WHERE id = 'gw-9999'");
+    expect(gateway.rows).toEqual([{ status: 'offline' }]);
+  });
+
   it('keeps a NUL out of the dead-letter reason', async () => {
     await writeBatchIsolating(pool, [
       { kind: 'dead', topic: 't/x', payload: Buffer.from([0]), reason: 'bad \0 byte' },
@@ -88,6 +141,18 @@ describe('writeBatchIsolating against PostgreSQL', () => {
       writeBatchIsolating(down, [{ kind: 'message', message: metrics(99, 9) }]),
     ).rejects.toThrow();
     await down.end();
+  });
+
+  it('deletes dead letters past their retention and keeps the recent ones (issue 15)', async () => {
+    await pool.query(`INSERT INTO dead_letters (topic, payload, reason, received_at)
+                      VALUES ('retention/old', '\\x00', 'old', now() - interval '31 days'),
+                             ('retention/new', '\\x00', 'new', now() - interval '29 days')`);
+    expect(await pruneDeadLetters(pool, 0)).toBe(0); // 0 keeps them forever
+    expect(await pruneDeadLetters(pool, 30)).toBe(1);
+    const { rows } = await pool.query(
+      "SELECT topic FROM dead_letters WHERE topic LIKE 'retention/%'",
+    );
+    expect(rows).toEqual([{ topic: 'retention/new' }]);
   });
 
   it('prunes dedupe rows older than the window and keeps the recent ones', async () => {
