@@ -222,7 +222,8 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
     const port = await listen(app, opts.http.host, opts.http.port);
     // socket.io first: app.close() waits for its websockets otherwise.
     stops.unshift(async () => {
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Resolves once the HTTP server has closed too (socket.io 4.8 `close`), as its callback did.
+      await io.close();
       await app.close();
     });
     const maxQueued = opts.maxQueued ?? 20_000;
