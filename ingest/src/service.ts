@@ -13,6 +13,7 @@ import { startSubscriber } from './pipeline/subscriber';
 import { committedRanges, writeBatchIsolating, type WriteResult } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { plugins } from './plugins';
+import type { ZodTypeProvider } from './route-contract';
 import type { AuthSettings } from './plugins/types';
 import type { AlertSettings } from './plugins/types';
 import { DEFAULT_DELIVERY } from './alerts/delivery/deliverer';
@@ -186,7 +187,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
         for (const listener of batchListeners) listener(batch);
       },
     };
-    for (const plugin of plugins) await plugin(app, ctx);
+    for (const plugin of plugins) await plugin(app.withTypeProvider<ZodTypeProvider>(), ctx);
 
     const quarantine = {
       horizon: opts.horizon ?? DEFAULT_HORIZON,
