@@ -79,11 +79,18 @@ beforeAll(async () => {
     await pool.query(
       `INSERT INTO work_order_events (work_order_id, time, kind, operation_id, good, rejected, machine_id)
        VALUES ($1, $2, 'count', 'OP10', $4, 0, $3)`,
-      [order(i), ts(i % 2 === 1 ? NOW - 10 * MIN : NOW - 3 * H), machine(i), i % 2 === 1 ? 600 : 10],
+      [
+        order(i),
+        ts(i % 2 === 1 ? NOW - 10 * MIN : NOW - 3 * H),
+        machine(i),
+        i % 2 === 1 ? 600 : 10,
+      ],
     );
   }
   // A finished order: not polled, and its open alert clears.
-  await pool.query(`INSERT INTO work_orders (id, product_id, quantity) VALUES ('WO-DONE', 'p1', 5)`);
+  await pool.query(
+    `INSERT INTO work_orders (id, product_id, quantity) VALUES ('WO-DONE', 'p1', 5)`,
+  );
   await pool.query(
     `INSERT INTO work_order_operations (work_order_id, position, id, machine_id, status, good)
      VALUES ('WO-DONE', 0, 'OP10', 'm00', 'done', 5)`,
@@ -120,7 +127,9 @@ describe('polled alert checks (issue 16)', () => {
     queries = 0;
     const oee = await pollOee(counted, watcher, [], 'UTC', NOW);
     const oeeQueries = queries;
-    console.info(`queries per poll: work orders ${orderQueries}, OEE ${oeeQueries}`);
+    // Before issue 16: 1 + 2 per order + 1 per order and rule (201), and 8 per machine (160).
+    expect(orderQueries).toBeLessThanOrEqual(4);
+    expect(oeeQueries).toBeLessThanOrEqual(8);
 
     const even = (n: number) => Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === 0);
     expect(summary(orders)).toEqual(
@@ -132,7 +141,11 @@ describe('polled alert checks (issue 16)', () => {
           .map((i) => `opened late ${order(i)}`),
       ].sort(),
     );
-    expect(summary(oee)).toEqual(even(MACHINES).map((m) => `opened oee ${machine(m)}`).sort());
+    expect(summary(oee)).toEqual(
+      even(MACHINES)
+        .map((m) => `opened oee ${machine(m)}`)
+        .sort(),
+    );
     expect(orders.find((e) => e.alert.subject === order(0))?.alert.message).toMatch(
       /has made no good piece for 2 h|may miss its due date/,
     );
