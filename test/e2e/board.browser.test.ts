@@ -133,19 +133,13 @@ describe('link pages in a real browser (issue 9)', () => {
   });
 
   it('shows a customer only their orders on the tracking link', async () => {
-    const post = (path: string, body: unknown) =>
-      stack.api(path, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
     for (const [id, customer] of [
       ['WO-T1', 'Initech'],
       ['WO-T2', 'Umbrella'],
     ])
       expect(
         (
-          await post('/api/work-orders', {
+          await stack.post('/api/work-orders', {
             id,
             product: 'bracket-b12',
             quantity: 10,
@@ -155,7 +149,7 @@ describe('link pages in a real browser (issue 9)', () => {
         ).status,
       ).toBe(201);
     const { path } = (await (
-      await post('/api/customer-tokens', { customer: 'Initech' })
+      await stack.post('/api/customer-tokens', { customer: 'Initech' })
     ).json()) as {
       path: string;
     };

@@ -64,13 +64,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const post = (path: string, body: unknown) =>
-  stack.api(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
 const tile = (id: string) => page.locator(`[data-testid="machine-tile"][data-machine-id="${id}"]`);
 /** The colour on screen (the test's TypeScript has no DOM library: the window is typed here). */
 type Styled = { getComputedStyle(el: unknown): { backgroundColor: string } };
@@ -143,7 +136,7 @@ describe('line, orders and andon boards', () => {
   it('orders board: orders created through the API, most urgent first', async () => {
     const hour = 3_600_000;
     const order = (id: string, dueInMs: number, customer: string) =>
-      post('/api/work-orders', {
+      stack.post('/api/work-orders', {
         id,
         product: 'bracket-b12',
         quantity: 500,
@@ -230,7 +223,7 @@ describe('line, orders and andon boards', () => {
     for (let i = 1; i <= 14; i += 1)
       expect(
         (
-          await post('/api/work-orders', {
+          await stack.post('/api/work-orders', {
             id: `WO-P${String(i).padStart(2, '0')}`,
             product: 'housing-h7',
             quantity: 20,

@@ -61,13 +61,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const post = (path: string, body: unknown) =>
-  stack.api(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
 const orderOf = async (id: string) =>
   (await (await stack.api(`/api/work-orders/${id}`)).json()) as {
     operations: { id: string; status: string }[];
@@ -79,7 +72,7 @@ describe('work-order page (issue 8)', () => {
   it('shows the Gantt of its operations, their counts and the scans, after scans', async () => {
     expect(
       (
-        await post('/api/work-orders', {
+        await stack.post('/api/work-orders', {
           id: 'WO-P1',
           product: 'bracket-b12',
           quantity: 40,

@@ -56,13 +56,6 @@ async function startCutProxy(target: number) {
   };
 }
 
-const post = (path: string, body: unknown) =>
-  stack.api(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
 const plainMessage = (page: Page) => page.locator('[data-testid="plain-message"]');
 const status = (page: Page) =>
   page.locator('[data-testid="connection-status"]').getAttribute('data-status');
@@ -244,7 +237,7 @@ describe('the customer tracking page', () => {
     ])
       expect(
         (
-          await post('/api/work-orders', {
+          await stack.post('/api/work-orders', {
             id,
             product: 'bracket-b12',
             quantity: 40,
@@ -270,7 +263,7 @@ describe('the customer tracking page', () => {
       return order.operations[0]?.status === 'running' ? true : undefined;
     });
     const { path } = (await (
-      await post('/api/customer-tokens', { customer: 'Initech' })
+      await stack.post('/api/customer-tokens', { customer: 'Initech' })
     ).json()) as {
       path: string;
     };
@@ -337,7 +330,7 @@ describe('the customer tracking page', () => {
       expiresAt: new Date(Date.now() - 60_000),
     });
     const revoked = (await (
-      await post('/api/customer-tokens', { customer: 'Initech' })
+      await stack.post('/api/customer-tokens', { customer: 'Initech' })
     ).json()) as {
       id: number;
       path: string;

@@ -20,12 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const post = async (path: string, body: unknown) => {
-  const response = await stack.api(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+/** POSTs as JSON; the answer's status and body. */
+const answer = async (path: string, body: unknown) => {
+  const response = await stack.post(path, body);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 const get = async (path: string) =>
@@ -55,9 +52,9 @@ describe('reasons for stops, given afterwards', () => {
       "UPDATE machines SET microstop_threshold_ms = 100 WHERE id = 'press-01'",
     );
     await stopPress();
-    const given = await post('/api/machines/press-01/stop-reason', { reason: 'die-change' });
+    const given = await answer('/api/machines/press-01/stop-reason', { reason: 'die-change' });
     expect(given).toMatchObject({ status: 200, body: { ok: true, reason: 'die-change' } });
-    const again = await post('/api/machines/press-01/stop-reason', {
+    const again = await answer('/api/machines/press-01/stop-reason', {
       reason: 'other',
       at: given.body.stopStart,
     });
@@ -71,8 +68,8 @@ describe('reasons for stops, given afterwards', () => {
     expect(pareto.reasons).toEqual([
       expect.objectContaining({ reason: 'die-change', state: 'down', stops: 1 }),
     ]);
-    expect((await post('/api/machines/nope/stop-reason', { reason: 'x' })).status).toBe(404);
-    expect((await post('/api/machines/press-01/stop-reason', { reason: '' })).status).toBe(400);
+    expect((await answer('/api/machines/nope/stop-reason', { reason: 'x' })).status).toBe(404);
+    expect((await answer('/api/machines/press-01/stop-reason', { reason: '' })).status).toBe(400);
   });
 
   it('by a reason card scanned at the machine', async () => {

@@ -40,6 +40,8 @@ export interface Stack {
   adminToken: string;
   /** fetch on ingest's API as that admin (headers merged with init's). */
   api(path: string, init?: RequestInit): Promise<Response>;
+  /** POSTs `body` as JSON to ingest's API as that admin. */
+  post(path: string, body: unknown): Promise<Response>;
   /** Writes to the assembly station's scanner line, as an operator's scan. */
   scanner: PtyWriter;
   /** Publishes a scan message of a station, as the demo gateway does (its own seq range). */
@@ -147,6 +149,11 @@ export async function startStack(
     },
     45_000,
   );
+  const api: Stack['api'] = (path, init = {}) =>
+    fetch(`${ingest.url}${path}`, {
+      ...init,
+      headers: { ...auth, ...(init.headers as Record<string, string> | undefined) },
+    });
   return {
     broker,
     sim,
@@ -157,10 +164,12 @@ export async function startStack(
     credentials,
     auth,
     adminToken,
-    api: (path, init = {}) =>
-      fetch(`${ingest.url}${path}`, {
-        ...init,
-        headers: { ...auth, ...(init.headers as Record<string, string> | undefined) },
+    api,
+    post: (path, body) =>
+      api(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
       }),
     scanner,
     async publishScan(station, scan) {

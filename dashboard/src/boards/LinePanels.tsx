@@ -10,12 +10,7 @@ import { TEST_IDS } from '../testids';
 import { BoardChart } from './BoardChart';
 import type { LineHour } from './line-figures';
 import type { ShiftOee } from './shift-oee';
-
-const GREEN = '#22c55e';
-const AMBER = '#f59e0b';
-const RED = '#ef4444';
-const ACCENT = '#38bdf8';
-const MUTED = '#8d9aab';
+import { THEME } from '../charts/colors';
 
 export interface OeeFigures {
   oee: number | null;
@@ -28,9 +23,9 @@ export interface OeeFigures {
 
 /** Green at or above target, amber within 10 points below, red further down. */
 function colorFor(value: number | null, target: number | undefined): string {
-  if (value === null) return MUTED;
+  if (value === null) return THEME.muted;
   const goal = target ?? 0.85;
-  return value >= goal ? GREEN : value >= goal - 0.1 ? AMBER : RED;
+  return value >= goal ? THEME.ok : value >= goal - 0.1 ? THEME.warn : THEME.bad;
 }
 
 /** The line's OEE this shift as a gauge, with availability, performance and quality beside it. */
@@ -51,7 +46,7 @@ export function OeePanel({ figures, target }: { figures: OeeFigures | null; targ
           radius: '95%',
           center: ['50%', '58%'],
           progress: { show: true, width: 26, itemStyle: { color: colorFor(oee, target) } },
-          axisLine: { lineStyle: { width: 26, color: [[1, '#1f2935']] } },
+          axisLine: { lineStyle: { width: 26, color: [[1, THEME.panelEdge]] } },
           axisTick: { show: false },
           splitLine: { show: false },
           axisLabel: { show: false },
@@ -63,7 +58,7 @@ export function OeePanel({ figures, target }: { figures: OeeFigures | null; targ
             offsetCenter: [0, '5%'],
             fontSize: 64,
             fontWeight: 800,
-            color: '#eef2f6',
+            color: THEME.text,
             formatter: () => percent(oee),
           },
           data: [{ value: oee === null ? 0 : Math.min(100, oee * 100) }],
@@ -118,20 +113,22 @@ export function OutputPanel({ hours }: { hours: readonly LineHour[] }) {
       xAxis: {
         type: 'category',
         data: hours.map((h) => plantTime(h.hourStartMs, timeZone)),
-        axisLabel: { color: MUTED, fontSize: 18 },
-        axisLine: { lineStyle: { color: '#334155' } },
+        axisLabel: { color: THEME.muted, fontSize: 18 },
+        axisLine: { lineStyle: { color: THEME.rule } },
       },
       yAxis: {
         type: 'value',
-        axisLabel: { color: MUTED, fontSize: 18 },
-        splitLine: { lineStyle: { color: '#1f2935' } },
+        axisLabel: { color: THEME.muted, fontSize: 18 },
+        splitLine: { lineStyle: { color: THEME.panelEdge } },
       },
       series: [
         {
           type: 'bar',
           data: hours.map((h) => ({
             value: h.actual,
-            itemStyle: { color: h.target !== null && h.actual < h.target * 0.9 ? AMBER : ACCENT },
+            itemStyle: {
+              color: h.target !== null && h.actual < h.target * 0.9 ? THEME.warn : THEME.accent,
+            },
           })),
           barMaxWidth: 60,
         },
@@ -141,8 +138,8 @@ export function OutputPanel({ hours }: { hours: readonly LineHour[] }) {
           // A dash at each hour's target (one hour alone draws no line), joined by a dashed line.
           symbol: 'rect',
           symbolSize: [36, 4],
-          itemStyle: { color: '#eef2f6' },
-          lineStyle: { color: '#eef2f6', width: 2, type: 'dashed' },
+          itemStyle: { color: THEME.text },
+          lineStyle: { color: THEME.text, width: 2, type: 'dashed' },
         },
       ],
     }),

@@ -6,8 +6,9 @@ import { useTrend } from '../live/use-trend';
 import { useT } from '../i18n';
 import { TEST_IDS } from '../testids';
 import { Sparkline } from './Sparkline';
+import { THEME } from '../charts/colors';
 
-const TREND_COLOR = '#38bdf8';
+const TREND_COLOR = THEME.accent;
 
 interface TileTrendProps {
   machineId: string;

@@ -1,4 +1,5 @@
 import type { MachineSnapshot } from '@takt/protocol/live';
+import { THEME } from '../charts/colors';
 
 export type MachineState = MachineSnapshot['state'];
 
@@ -19,16 +20,16 @@ export interface StateStyle {
  * a running colour.
  */
 export const STATE_STYLES: Readonly<Record<MachineState, StateStyle>> = {
-  running: { label: 'Running', shortLabel: 'Running', color: '#22c55e', ink: '#04240f' },
+  running: { label: 'Running', shortLabel: 'Running', color: THEME.ok, ink: '#04240f' },
   reduced_speed: {
     label: 'Reduced speed',
     shortLabel: 'Reduced',
-    color: '#f59e0b',
-    ink: '#2a1800',
+    color: THEME.warn,
+    ink: THEME.onWarn,
   },
-  microstop: { label: 'Microstop', shortLabel: 'Microstop', color: '#f59e0b', ink: '#2a1800' },
+  microstop: { label: 'Microstop', shortLabel: 'Microstop', color: THEME.warn, ink: THEME.onWarn },
   idle: { label: 'Idle', shortLabel: 'Idle', color: '#6b86a6', ink: '#0b1522' },
-  down: { label: 'Down', shortLabel: 'Down', color: '#ef4444', ink: '#ffffff' },
+  down: { label: 'Down', shortLabel: 'Down', color: THEME.bad, ink: '#ffffff' },
   unknown: { label: 'Offline / no data', shortLabel: 'No data', color: '#3b414a', ink: '#d4dae1' },
 };
 

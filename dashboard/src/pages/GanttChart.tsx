@@ -5,12 +5,13 @@ import { axisTimeLabel } from '../lib/axis-time';
 import { plantDateTime } from '../lib/plant-time';
 import { TEST_IDS } from '../testids';
 import { EChart, type ChartOption } from './EChart';
+import { CHART_COLORS, THEME } from '../charts/colors';
 
 const COLORS = {
-  planned: '#475569',
-  done: '#22c55e',
-  running: '#38bdf8',
-  paused: '#f59e0b',
+  planned: THEME.slate,
+  done: THEME.ok,
+  running: THEME.accent,
+  paused: THEME.warn,
   pending: '#64748b',
 };
 
@@ -42,8 +43,8 @@ export function GanttChart({
   const option = useMemo((): ChartOption => {
     const range = ganttRange(bars, [dueMs, etaMs, input.nowMs], input.nowMs);
     const marks = [
-      { xAxis: input.nowMs, name: t('wo.now'), color: '#eef2f6' },
-      ...(dueMs !== null ? [{ xAxis: dueMs, name: t('wo.due'), color: '#ef4444' }] : []),
+      { xAxis: input.nowMs, name: t('wo.now'), color: THEME.text },
+      ...(dueMs !== null ? [{ xAxis: dueMs, name: t('wo.due'), color: THEME.bad }] : []),
       ...(etaMs !== null ? [{ xAxis: etaMs, name: t('wo.eta'), color: '#a78bfa' }] : []),
     ];
     return {
@@ -62,16 +63,16 @@ export function GanttChart({
         min: range.minMs,
         max: range.maxMs,
         axisLabel: {
-          color: '#c9d3df',
+          color: CHART_COLORS.axisLabel,
           formatter: (v: number) => axisTimeLabel(v, range.maxMs - range.minMs, timeZone),
         },
-        splitLine: { show: true, lineStyle: { color: '#1f2935' } },
+        splitLine: { show: true, lineStyle: { color: THEME.panelEdge } },
       },
       yAxis: {
         type: 'category',
         inverse: true,
         data: input.operations.map((o) => `${o.id} · ${o.machine}`),
-        axisLabel: { color: '#eef2f6', fontSize: 14 },
+        axisLabel: { color: THEME.text, fontSize: 14 },
       },
       series: [
         {

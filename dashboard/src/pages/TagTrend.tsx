@@ -8,6 +8,7 @@ import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
 import { EChart, type ChartOption } from './EChart';
 import { getJson, useLoad } from './use-api';
+import { CHART_COLORS, THEME } from '../charts/colors';
 
 interface TagTrendProps {
   machines: { id: string; name: string }[];
@@ -24,8 +25,8 @@ interface TagTrendProps {
 }
 
 const LIMIT_COLORS: Record<string, string> = {
-  critical: '#ef4444',
-  warning: '#f59e0b',
+  critical: THEME.bad,
+  warning: THEME.warn,
   info: '#60a5fa',
 };
 const CHART_WIDTH_PX = 1600;
@@ -76,15 +77,15 @@ export function TagTrend(props: TagTrendProps) {
         min: view.fromMs,
         max: view.toMs,
         axisLabel: {
-          color: '#c9d3df',
+          color: CHART_COLORS.axisLabel,
           formatter: (v: number) => axisTimeLabel(v, view.toMs - view.fromMs, timeZone),
         },
       },
       yAxis: {
         type: 'value',
         name: unit,
-        axisLabel: { color: '#c9d3df' },
-        splitLine: { lineStyle: { color: '#1f2935' } },
+        axisLabel: { color: CHART_COLORS.axisLabel },
+        splitLine: { lineStyle: { color: THEME.panelEdge } },
         // The rule limits stay in view even when the values are far from them.
         min: (v: { min: number }) => niceBelow(Math.min(v.min, ...values)),
         max: (v: { max: number }) => niceAbove(Math.max(v.max, ...values)),
@@ -101,7 +102,7 @@ export function TagTrend(props: TagTrendProps) {
                 name: 'min',
                 data: series.band.map((b) => [b[0], b[1]]),
                 showSymbol: false,
-                lineStyle: { width: 1, color: '#475569' },
+                lineStyle: { width: 1, color: THEME.slate },
                 silent: true,
               },
               {
@@ -109,7 +110,7 @@ export function TagTrend(props: TagTrendProps) {
                 name: 'max',
                 data: series.band.map((b) => [b[0], b[2]]),
                 showSymbol: false,
-                lineStyle: { width: 1, color: '#475569' },
+                lineStyle: { width: 1, color: THEME.slate },
                 silent: true,
               },
             ]
@@ -120,7 +121,7 @@ export function TagTrend(props: TagTrendProps) {
           data: series?.line ?? [],
           // A few points (a fresh machine, a wide bucket) would draw nothing as a bare line.
           showSymbol: (series?.line.length ?? 0) <= 60,
-          lineStyle: { width: 2, color: '#38bdf8' },
+          lineStyle: { width: 2, color: THEME.accent },
           markLine: {
             symbol: 'none',
             silent: true,
@@ -130,8 +131,12 @@ export function TagTrend(props: TagTrendProps) {
                 rule: l.label,
                 value: l.value,
               }),
-              lineStyle: { color: LIMIT_COLORS[l.severity] ?? '#f59e0b', width: 2, type: 'dashed' },
-              label: { formatter: '{b}', position: 'end', color: '#eef2f6' },
+              lineStyle: {
+                color: LIMIT_COLORS[l.severity] ?? THEME.warn,
+                width: 2,
+                type: 'dashed',
+              },
+              label: { formatter: '{b}', position: 'end', color: THEME.text },
             })),
           },
         },

@@ -5,11 +5,12 @@ import { formatDuration } from '../lib/format';
 import { LOSS_KEYS, type ParetoRow, type SixBigLosses, type TrendPoint } from '../lib/oee-report';
 import { TEST_IDS } from '../testids';
 import { EChart, type ChartOption } from './EChart';
+import { CHART_COLORS, THEME } from '../charts/colors';
 
 const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
 const minutes = (ms: number) => Math.round(ms / 600) / 100;
-const AXIS = { color: '#c9d3df', fontSize: 13 };
-const GRID_LINES = { lineStyle: { color: '#1f2935' } };
+const AXIS = { color: CHART_COLORS.axisLabel, fontSize: 13 };
+const GRID_LINES = { lineStyle: { color: THEME.panelEdge } };
 
 export function OeeTrendChart({
   points,
@@ -22,7 +23,7 @@ export function OeeTrendChart({
   const option = useMemo((): ChartOption => {
     const series = (
       [
-        ['oee.oee', 'oee', '#38bdf8', 4],
+        ['oee.oee', 'oee', THEME.accent, 4],
         ['oee.availability', 'availability', '#4ade80', 2],
         ['oee.performance', 'performance', '#facc15', 2],
         ['oee.quality', 'quality', '#c084fc', 2],
@@ -135,7 +136,7 @@ export function ParetoChart({ rows }: { rows: ParetoRow[] }) {
   );
 }
 
-const LOSS_COLORS = ['#ef4444', '#f97316', '#eab308', '#facc15', '#a855f7', '#c084fc'];
+const LOSS_COLORS = [THEME.bad, '#f97316', '#eab308', '#facc15', '#a855f7', '#c084fc'];
 
 /**
  * The six big losses (they add up to planned busy time), and beside them the time not

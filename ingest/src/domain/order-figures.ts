@@ -9,6 +9,10 @@ import { orderHealth, type OrderHealth } from './order-kpis';
 import { orderStatus, type Operation, type OrderStatus, type WorkOrder } from './work-orders';
 
 const HOUR_MS = 3_600_000;
+/** No good piece for this long while running: stalled (docs/work-orders.md). */
+export const STALL_AFTER_MS = 2 * HOUR_MS;
+/** Each operation's recent rate is measured over this window (docs/work-orders.md). */
+export const RATE_WINDOW_MS = HOUR_MS;
 
 /** What the counts and scans say of one operation, measured by the caller up to `now`. */
 export interface OperationActivity {

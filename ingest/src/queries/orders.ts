@@ -1,16 +1,19 @@
 import type { Pool } from 'pg';
 import { accountTime } from '../domain/machine-time';
 import { combineOeeInputs, computeOee, type OeeInput } from '../domain/oee';
-import { orderFigures, type OperationActivity, type OrderFigures } from '../domain/order-figures';
+import {
+  orderFigures,
+  RATE_WINDOW_MS,
+  STALL_AFTER_MS,
+  type OperationActivity,
+  type OrderFigures,
+} from '../domain/order-figures';
 import { deliveryKpis, operationRuns, operatorHours, type ScanRecord } from '../domain/order-kpis';
 import { orderStatus, type OrderStatus } from '../domain/work-orders';
 import { loadOrder, type OrderRecord } from '../work-orders/store';
 import { machinesOf, machineWindow } from './oee';
 
-/** No good piece for this long while running: stalled (docs/work-orders.md). */
-export const STALL_AFTER_MS = 2 * 3_600_000;
-/** Each operation's recent rate is measured over this window (docs/work-orders.md). */
-export const RATE_WINDOW_MS = 3_600_000;
+export { RATE_WINDOW_MS, STALL_AFTER_MS };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const msOf = (d: Date | null) => d?.getTime() ?? null;
@@ -40,19 +43,20 @@ async function scansOf(pool: Pool, orderIds: readonly string[]) {
 }
 
 /**
- * What counts and scans say of each operation of an order up to `now` (its recent good
+ * What counts and scans say of each operation of some orders up to `now` (its recent good
  * pieces, newest good piece and start) and the ideal cycle of the order's product on its
- * machine: the inputs of `orderFigures`.
+ * machine: the inputs of `orderFigures`, by order id then operation id, in one query.
  */
-async function operationActivity(pool: Pool, orderId: string, now: number) {
+export async function operationActivity(pool: Pool, orderIds: readonly string[], now: number) {
   const { rows } = await pool.query<{
+    work_order_id: string;
     id: string;
     recent_good: string;
     last_good_at: Date | null;
     last_start_at: Date | null;
     ideal_cycle_ms: number | null;
   }>(
-    `SELECT o.id,
+    `SELECT o.work_order_id, o.id,
             coalesce(sum(e.good) FILTER (WHERE e.kind = 'count' AND e.time > $2), 0) AS recent_good,
             max(e.time) FILTER (WHERE e.kind = 'count' AND e.good > 0) AS last_good_at,
             max(e.time) FILTER (WHERE e.kind = 'scan' AND e.detail->>'action' = 'start') AS last_start_at,
@@ -64,21 +68,22 @@ async function operationActivity(pool: Pool, orderId: string, now: number) {
        LEFT JOIN work_order_events e
          ON e.work_order_id = o.work_order_id AND e.operation_id = o.id
         AND e.kind IN ('count', 'scan') AND e.time <= $3
-      WHERE o.work_order_id = $1
-      GROUP BY o.id, o.machine_id, w.product_id`,
-    [orderId, new Date(now - RATE_WINDOW_MS), new Date(now)],
+      WHERE o.work_order_id = ANY($1::text[])
+      GROUP BY o.work_order_id, o.id, o.machine_id, w.product_id`,
+    [orderIds, new Date(now - RATE_WINDOW_MS), new Date(now)],
   );
-  return new Map<string, OperationActivity>(
-    rows.map((r) => [
-      r.id,
-      {
-        recentGood: Number(r.recent_good),
-        lastGoodAt: msOf(r.last_good_at),
-        lastStartAt: msOf(r.last_start_at),
-        idealCycleMs: r.ideal_cycle_ms === null ? null : Number(r.ideal_cycle_ms),
-      },
-    ]),
-  );
+  const out = new Map<string, Map<string, OperationActivity>>();
+  for (const r of rows) {
+    const ops = out.get(r.work_order_id) ?? new Map<string, OperationActivity>();
+    out.set(r.work_order_id, ops);
+    ops.set(r.id, {
+      recentGood: Number(r.recent_good),
+      lastGoodAt: msOf(r.last_good_at),
+      lastStartAt: msOf(r.last_start_at),
+      idealCycleMs: r.ideal_cycle_ms === null ? null : Number(r.ideal_cycle_ms),
+    });
+  }
+  return out;
 }
 
 /**
@@ -94,7 +99,8 @@ export async function orderFiguresAt(
   return orderFigures({
     order: record.order,
     createdAt: Date.parse(record.createdAt),
-    activity: await operationActivity(pool, record.order.id, now),
+    activity:
+      (await operationActivity(pool, [record.order.id], now)).get(record.order.id) ?? new Map(),
     now,
     rateWindowMs: RATE_WINDOW_MS,
     stallAfterMs,
