@@ -189,6 +189,11 @@ export interface CountDeltaRow {
   ts: number;
   good: number;
   reject: number;
+  /**
+   * The machine's first totals ever: from now on it counts its pieces, which changes what
+   * its hand reports did (a REJ moves pieces from good), so the consumer folds them again.
+   */
+  first?: true;
 }
 
 export async function writeCounts(
@@ -278,6 +283,9 @@ export async function writeCounts(
         ts: r.ts,
         good: r.good,
         reject: r.reject,
+        ...(!prev.has(r.machine) && rows.findIndex((x) => x.machine === r.machine) === i
+          ? { first: true as const }
+          : {}),
       })),
       ...placed,
     ],
