@@ -46,18 +46,24 @@ export function counterDelta(
 /**
  * Deltas for one machine's count messages, in edge-time order. The first totals ever seen
  * only set the baseline (what was made before Takt listened is not Takt's to count).
- * Samples older than the last applied totals are skipped and returned in `late`.
+ * Samples older than the last applied totals are left out of `rows` and returned in
+ * `lateSamples` (their number in `late`), to be placed among the stored ones (placeLateTotals).
  */
 export function deriveCounts(
   prev: CounterTotals | undefined,
   samples: readonly CountSample[],
-): { rows: CountDelta[]; last: CounterTotals | undefined; late: number } {
+): {
+  rows: CountDelta[];
+  last: CounterTotals | undefined;
+  late: number;
+  lateSamples: CountSample[];
+} {
   const rows: CountDelta[] = [];
   let last = prev;
-  let late = 0;
+  const lateSamples: CountSample[] = [];
   for (const s of [...samples].sort((a, b) => a.ts - b.ts)) {
     if (last && s.ts < last.at) {
-      late++;
+      lateSamples.push(s);
       continue;
     }
     const good = last ? counterDelta(last.good, s.good, s.rollover) : { delta: 0, reset: false };
@@ -74,5 +80,27 @@ export function deriveCounts(
     });
     last = { good: s.good, reject: s.reject, at: s.ts };
   }
-  return { rows, last, late };
+  return { rows, last, late: lateSamples.length, lateSamples };
+}
+
+/**
+ * Totals older than the last applied ones (a gateway replaying its disk queue, messages of
+ * one counter arriving out of order) placed between the stored totals around them, as if
+ * they had come in edge-time order (DESIGN "Time"): the pieces from `before` to them, and
+ * from them to `after`, whose delta is derived again. Before the first totals ever, they
+ * are the new baseline. The pieces of `before` → `after` are the same, now split in two.
+ */
+export function placeLateTotals(
+  before: CounterTotals | undefined,
+  late: CountSample,
+  after: CounterTotals | undefined,
+): { row: CountDelta; after: { good: number; reject: number; reset: boolean } | undefined } {
+  const [row] = deriveCounts(before, [late]).rows;
+  if (!after) return { row: row!, after: undefined };
+  const good = counterDelta(late.good, after.good, late.rollover);
+  const reject = counterDelta(late.reject, after.reject, late.rollover);
+  return {
+    row: row!,
+    after: { good: good.delta, reject: reject.delta, reset: good.reset || reject.reset },
+  };
 }

@@ -1,6 +1,11 @@
 import type { DecodedMessage, ReadingValue } from '@takt/protocol';
 import type { PoolClient } from 'pg';
-import { deriveCounts, type CounterTotals } from '../domain/counters';
+import {
+  deriveCounts,
+  placeLateTotals,
+  type CounterTotals,
+  type CountSample,
+} from '../domain/counters';
 import { latestState } from '../domain/states';
 import { copyText, copyValue } from './copy';
 
@@ -184,6 +189,11 @@ export interface CountDeltaRow {
   ts: number;
   good: number;
   reject: number;
+  /**
+   * The machine's first totals ever: from now on it counts its pieces, which changes what
+   * its hand reports did (a REJ moves pieces from good), so the consumer folds them again.
+   */
+  first?: true;
 }
 
 export async function writeCounts(
@@ -225,13 +235,13 @@ export async function writeCounts(
     reset: boolean;
   }[] = [];
   const lasts: { machine: string; last: CounterTotals }[] = [];
-  let late = 0;
+  const late: { machine: string; sample: CountSample }[] = [];
   for (const [machine, list] of byMachine) {
     const derived = deriveCounts(
       prev.get(machine),
       list.map((m) => m.payload),
     );
-    late += derived.late;
+    late.push(...derived.lateSamples.map((sample) => ({ machine, sample })));
     rows.push(...derived.rows.map((r) => ({ machine, ...r })));
     if (derived.last) lasts.push({ machine, last: derived.last });
   }
@@ -263,11 +273,78 @@ export async function writeCounts(
       ],
     );
   }
+  const placed = await placeLateCounts(client, late);
   return {
-    late,
+    late: late.length,
     // Every applied totals message, pieces or not: no pieces is news too (count activity).
-    deltas: rows.map((r) => ({ machine: r.machine, ts: r.ts, good: r.good, reject: r.reject })),
+    deltas: [
+      ...rows.map((r, i) => ({
+        machine: r.machine,
+        ts: r.ts,
+        good: r.good,
+        reject: r.reject,
+        ...(!prev.has(r.machine) && rows.findIndex((x) => x.machine === r.machine) === i
+          ? { first: true as const }
+          : {}),
+      })),
+      ...placed,
+    ],
   };
+}
+
+/** The stored totals of a machine just before (`<`) or just after (`>`) a time. */
+async function storedTotals(
+  client: PoolClient,
+  machine: string,
+  ts: number,
+  side: '<' | '>',
+): Promise<CounterTotals | undefined> {
+  const { rows } = await client.query<{ time: Date; good_total: string; reject_total: string }>(
+    `SELECT time, good_total, reject_total FROM counts WHERE machine_id = $1 AND time ${side} $2
+      ORDER BY time ${side === '<' ? 'DESC' : 'ASC'} LIMIT 1`,
+    [machine, toDate(ts)],
+  );
+  const r = rows[0];
+  return r && { good: Number(r.good_total), reject: Number(r.reject_total), at: r.time.getTime() };
+}
+
+/**
+ * Totals older than a machine's last applied ones go between the stored totals around them
+ * (domain placeLateTotals), one at a time in edge-time order, so totals in any arrival order
+ * give the deltas of edge-time order; totals at a time already stored are skipped. Returns
+ * the rows written or derived again (their work-order attribution is redone from the
+ * earliest; docs/production-model.md, "Counts that come late or twice").
+ */
+async function placeLateCounts(
+  client: PoolClient,
+  late: readonly { machine: string; sample: CountSample }[],
+) {
+  const changed: { machine: string; ts: number; good: number; reject: number }[] = [];
+  for (const { machine, sample } of [...late].sort((a, b) => a.sample.ts - b.sample.ts)) {
+    const same = await client.query('SELECT 1 FROM counts WHERE machine_id = $1 AND time = $2', [
+      machine,
+      toDate(sample.ts),
+    ]);
+    if (same.rows.length > 0) continue;
+    const before = await storedTotals(client, machine, sample.ts, '<');
+    const after = await storedTotals(client, machine, sample.ts, '>');
+    const placed = placeLateTotals(before, sample, after);
+    const { row } = placed;
+    await client.query(
+      `INSERT INTO counts (time, machine_id, good_total, reject_total, good, reject, counter_reset)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [toDate(row.ts), machine, row.goodTotal, row.rejectTotal, row.good, row.reject, row.reset],
+    );
+    changed.push({ machine, ts: row.ts, good: row.good, reject: row.reject });
+    if (after && placed.after) {
+      await client.query(
+        'UPDATE counts SET good = $3, reject = $4, counter_reset = $5 WHERE machine_id = $1 AND time = $2',
+        [machine, toDate(after.at), placed.after.good, placed.after.reject, placed.after.reset],
+      );
+      changed.push({ machine, ts: after.at, ...placed.after });
+    }
+  }
+  return changed;
 }
 
 export async function writeScans(client: PoolClient, messages: Msg<'scan'>[]): Promise<void> {

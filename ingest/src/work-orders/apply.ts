@@ -28,10 +28,14 @@ export async function applyScans(
   counts: readonly CountDeltaRow[],
 ): Promise<StationScan[]> {
   const folded = scans.filter((s) => FOLDED_ACTIONS.includes(s.action.toLowerCase()));
-  const from = Math.min(...folded.map((s) => s.ts));
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    const firstCounting = [...new Set(counts.filter((c) => c.first).map((c) => c.machine))];
+    const from = Math.min(
+      ...folded.map((s) => s.ts),
+      await earliestHandReport(client, firstCounting),
+    );
     // The counts table may already hold later batches (the writer does not wait for this
     // consumer): attribution is re-derived from it, never added on top.
     const touched =
@@ -40,7 +44,7 @@ export async function applyScans(
         : await attributeCountsFrom(client, new Date(Math.min(...counts.map((c) => c.ts))), [
             ...new Set(counts.map((c) => c.machine)),
           ]);
-    const refold = folded.length === 0 ? undefined : await refoldFrom(client, from);
+    const refold = from === Infinity ? undefined : await refoldFrom(client, from);
     await recount(client, [...touched, ...(refold?.orders ?? [])]);
     await client.query('COMMIT');
     return refold?.unplaced ?? [];
@@ -50,6 +54,26 @@ export async function applyScans(
   } finally {
     client.release();
   }
+}
+
+/**
+ * The earliest hand report (QTY / REJ) at these machines' stations or naming an order with
+ * an operation on them, or Infinity. A machine whose first counter totals just arrived
+ * counts its pieces from now on, and a REJ there moves pieces from good (scan-fold
+ * `pieces`): its hand reports are folded again, so a REJ that reached ingest before the
+ * machine's first totals (a disk-queue replay) ends as it does live.
+ */
+async function earliestHandReport(db: Db, machines: readonly string[]): Promise<number> {
+  if (machines.length === 0) return Infinity;
+  const { rows } = await db.query<{ at: Date | null }>(
+    `SELECT min(s.time) AS at FROM scans s
+      WHERE lower(s.action) IN ('good', 'reject')
+        AND (s.station_id = ANY($1::text[])
+             OR EXISTS (SELECT 1 FROM work_order_operations o
+                         WHERE o.work_order_id = s.work_order AND o.machine_id = ANY($1::text[])))`,
+    [machines],
+  );
+  return rows[0]?.at?.getTime() ?? Infinity;
 }
 
 /**

@@ -107,7 +107,8 @@ beforeAll(async () => {
   await countsStored(2);
   // The same message again (QoS 1 redelivery, a replay): stored once.
   await send('night-1', 'count', at(21, '05:59'), final, finalSeq);
-  // A count from 03:00 arriving after the 05:59 totals: late, its pieces are in those totals.
+  // A count from 03:00 arriving after the 05:59 totals: late, placed between the 22:00 and
+  // 05:59 totals (the pieces stay the same, split at 03:00).
   await send('night-1', 'count', at(21, '03:00'), { good: 15_000, reject: 100 });
 
   // mix-1, the day shift of Nov 20: two orders, two products, a changeover between them.
@@ -166,7 +167,7 @@ beforeAll(async () => {
   await scansApplied(3);
   await send('mix-1', 'count', at(20, '09:44'), { good: 7300, reject: 150 }); // 450 of B, 50 startup rejects
   await send('mix-1', 'count', at(20, '13:59'), { good: 13_300, reject: 180 }); // 6,030 more of B
-  await countsStored(6);
+  await countsStored(7); // 2 + the late 03:00 + 4 of mix-1
   await until(
     'counts attributed',
     "SELECT count(*) AS n FROM work_order_events WHERE kind = 'count'",
