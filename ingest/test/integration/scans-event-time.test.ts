@@ -161,15 +161,7 @@ async function run(deliver: (gw: mqtt.MqttClient, ingest: RunningIngest) => Prom
       );
       const { events, counts } = await api(`/api/work-orders/${id}/history`);
       orders[id] = {
-        // An operation's ETA is counted from now (docs/work-orders.md), so it moves with the
-        // clock between runs: everything else must be equal.
-        view: {
-          status,
-          good,
-          rejected,
-          progress,
-          operations: (operations as Record<string, unknown>[]).map(({ eta: _eta, ...op }) => op),
-        },
+        view: { status, good, rejected, progress, operations },
         events: (events as { kind: string }[]).filter((e) => e.kind !== 'created'),
         counts,
       };
