@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { AedesOptions } from 'aedes';
+import { Redis } from 'ioredis';
 import mqemitterRedis from 'mqemitter-redis';
 
 /**
@@ -37,12 +38,26 @@ export function redisOptions(url: string): Record<string, unknown> {
   };
 }
 
+/** How long stop() waits for the persistence to let go before dropping its connection. */
+const PERSISTENCE_CLOSE_MS = 1000;
+
 export function redisState(url: string): SharedState {
   const options = redisOptions(url);
   const mq = mqemitterRedis(options);
-  const persistence = persistenceRedis(options);
+  // Our own connection for the persistence, so that stop() can always drop it.
+  const conn = new Redis(options);
+  const persistence = persistenceRedis({ ...options, conn });
   return {
     aedes: { mq, persistence },
-    close: () => new Promise<void>((resolve) => persistence.destroy(() => resolve())),
+    async close() {
+      // aedes-persistence-redis 12 first unsubscribes through the emitter, and mqemitter-redis
+      // 7 may never call that back: the destroy would wait forever and leave the connection
+      // reconnecting to a Redis that may be gone. Bounded, then the connection is dropped.
+      await Promise.race([
+        new Promise<void>((resolve) => persistence.destroy(() => resolve())),
+        new Promise<void>((resolve) => setTimeout(resolve, PERSISTENCE_CLOSE_MS).unref()),
+      ]);
+      conn.disconnect();
+    },
   };
 }
