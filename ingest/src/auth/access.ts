@@ -1,6 +1,6 @@
 /**
  * Who may call what (issue 9), as plain data and pure functions: every `/api/*` route
- * declares `config: { access: [...] }`; one onRequest hook checks it (plugins/auth.ts).
+ * declares `config: { access: [...] }`; one onRequest hook checks it (http/auth.ts).
  */
 export const ROLES = ['admin', 'manager', 'maintenance', 'operator'] as const;
 export type Role = (typeof ROLES)[number];

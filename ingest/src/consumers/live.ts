@@ -2,7 +2,7 @@ import { LIVE_EVENTS, type LiveSnapshot } from '@takt/protocol';
 import { BOARD, principalAccess, type Principal } from '../auth/access';
 import { machineSnapshots } from '../queries/machines';
 import { LeadingThrottle } from './live-throttle';
-import type { IngestPlugin } from './types';
+import type { IngestPlugin } from '../http/types';
 
 /**
  * Updates reach a screen at most every this many ms (10 per second), and a change waits at

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { applyTimescalePolicies, maintainStorage } from '../storage/maintenance';
-import type { IngestPlugin } from './types';
+import type { IngestPlugin } from '../http/types';
 
 /** How long (gateway, seq) pairs are kept for dedupe: longer than any replay a gateway does. */
 export const DEDUPE_WINDOW_DAYS = 14;

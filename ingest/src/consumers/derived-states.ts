@@ -1,6 +1,6 @@
 import type { MachineState, PlantModel, StateRule } from '@takt/protocol';
 import { stateFromCounts, stateFromSignal } from '../domain/derived-states';
-import type { IngestPlugin } from './types';
+import type { IngestPlugin } from '../http/types';
 
 /** Derived rows are stored under this gateway id, which no real gateway can have. */
 export const DERIVED_GATEWAY = '~derived';
