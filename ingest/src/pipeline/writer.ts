@@ -33,12 +33,26 @@ export interface WriteResult {
   metrics: Msg<'metrics'>[];
   /** Every message stored by this batch (duplicates left out) and every gateway status, for the alerts. */
   messages: DecodedMessage[];
+  /** The batch's row in batch_commits (with `options.commitLog` and series data stored). */
+  commit?: CommitMark | undefined;
+}
+
+/** A batch_commits row: what a consumer that missed this commit redoes from (migration 034). */
+export interface CommitMark {
+  id: number;
+  /** Database time of the batch's transaction, ms. */
+  at: number;
 }
 
 /** How the pipeline writes a batch; tests and imports that write history directly pass none. */
 export interface WriteOptions {
   /** Judge timestamps against the horizon (issue 6); without it everything is applied. */
   quarantine?: QuarantineSettings | undefined;
+  /**
+   * Log the commit in batch_commits inside the batch's transaction, so that consumers that
+   * did not finish it catch up at the next start (docs/decisions.md "Issue 16 — consumers").
+   */
+  commitLog?: { instance: string } | undefined;
 }
 
 // The latest time a Date holds: "no bound" for the live-value rule without a horizon.
@@ -115,6 +129,8 @@ export async function writeBatch(
       implausibleAfter: bound,
       partitions: q && partitionWindow(nowMs, limitsFor('metrics', q.horizon, q.rawRetentionDays)),
     });
+    if (options.commitLog && applied.length > 0)
+      result.commit = await logCommit(client, options.commitLog.instance, applied);
     await client.query('COMMIT');
     result.messages = kept;
     return result;
@@ -185,8 +201,24 @@ async function dedupe(client: PoolClient, messages: SeqMsg[]): Promise<SeqMsg[]>
 }
 
 /** The edge time of the oldest data in a message (a metrics message's oldest reading). */
-const oldestDataAt = (m: Exclude<SeqMsg, Msg<'scan'>>) =>
+const oldestDataAt = (m: SeqMsg) =>
   m.kind === 'metrics' ? Math.min(...m.payload.readings.map((r) => r.ts)) : m.payload.ts;
+
+/** One batch_commits row: the machines and stations the batch touched, from its oldest data on. */
+async function logCommit(
+  client: PoolClient,
+  instance: string,
+  applied: readonly SeqMsg[],
+): Promise<CommitMark> {
+  const machines = [...new Set(applied.map((m) => m.machineId))];
+  const from = applied.reduce((t, m) => Math.min(t, oldestDataAt(m)), Infinity);
+  const { rows } = await client.query<{ id: string; at: Date }>(
+    `INSERT INTO batch_commits (instance, machines, from_time) VALUES ($1, $2, $3)
+     RETURNING id, committed_at AS at`,
+    [instance, machines, toDate(from)],
+  );
+  return { id: Number(rows[0]!.id), at: rows[0]!.at.getTime() };
+}
 
 async function touchMachines(
   client: PoolClient,
@@ -266,6 +298,7 @@ export async function writeBatchIsolating(
     total.counts.push(...result.counts);
     total.metrics.push(...result.metrics);
     total.messages.push(...result.messages);
+    total.commit = result.commit ?? total.commit;
   }
   return total;
 }
