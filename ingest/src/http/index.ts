@@ -1,4 +1,4 @@
-import { derivedStatesPlugin } from '../consumers/derived-states';
+import type { FastifyInstance } from 'fastify';
 import { authPlugin } from './auth';
 import { alertsPlugin } from './alerts';
 import { boardsPlugin } from './boards';
@@ -9,18 +9,15 @@ import { trackPlugin } from './track';
 import { usersPlugin } from './users';
 import { historyPlugin } from './history';
 import { ingestMetricsPlugin } from './ingest-metrics';
-import { livePlugin } from '../consumers/live';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
-import { retentionPlugin } from '../storage/retention';
-import type { IngestPlugin } from './types';
+import type { IngestPlugin, PluginContext } from './types';
 import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
 
-/** Every ingest feature, registered in one place (STYLE 5). */
+/** Every HTTP feature, one line each (STYLE 5); each in its own encapsulated context. */
 export const plugins: readonly IngestPlugin[] = [
-  authPlugin, // first: its access hook and socket.io check guard everything after it
   usersPlugin,
   linkTokensPlugin,
   trackPlugin,
@@ -34,8 +31,26 @@ export const plugins: readonly IngestPlugin[] = [
   historyPlugin,
   workOrdersPlugin,
   workOrderHistoryPlugin,
-  derivedStatesPlugin,
-  livePlugin,
   alertsPlugin,
-  retentionPlugin,
 ];
+
+/**
+ * fastify's skip-override: the plugin runs in the context it is registered in instead of a
+ * child one. Only auth uses it (see registerHttp). Set as the symbol fastify-plugin sets, so
+ * ingest needs no extra dependency for one flag.
+ */
+const SKIP_OVERRIDE = Symbol.for('skip-override');
+
+/**
+ * Registers auth, then every plugin with `app.register`. Auth must decorate the root: its
+ * onRequest hook and `request.principal` have to reach the routes of every sibling plugin,
+ * and a hook in an encapsulated child would guard only that child's routes. Every other
+ * plugin is encapsulated (its content-type parsers and hooks stay its own).
+ */
+export async function registerHttp(app: FastifyInstance, ctx: PluginContext): Promise<void> {
+  const auth = Object.assign(async (root: FastifyInstance) => authPlugin(root, ctx), {
+    [SKIP_OVERRIDE]: true,
+  });
+  await app.register(auth);
+  for (const plugin of plugins) await app.register(async (child) => plugin(child, ctx));
+}

@@ -28,19 +28,42 @@ export async function applyScans(
   counts: readonly CountDeltaRow[],
 ): Promise<StationScan[]> {
   const folded = scans.filter((s) => FOLDED_ACTIONS.includes(s.action.toLowerCase()));
-  const from = Math.min(...folded.map((s) => s.ts));
+  return rederive(pool, {
+    scansFromMs: folded.length === 0 ? undefined : Math.min(...folded.map((s) => s.ts)),
+    counts:
+      counts.length === 0
+        ? undefined
+        : {
+            fromMs: Math.min(...counts.map((c) => c.ts)),
+            machines: [...new Set(counts.map((c) => c.machine))],
+          },
+  });
+}
+
+/** From which edge time the work orders are derived again, and for which machines' counts. */
+export interface Rederive {
+  /** Every scan's effect from here on (undefined: no folded scan changed). */
+  scansFromMs: number | undefined;
+  /** Count attribution of these machines from here on. */
+  counts: { fromMs: number; machines: readonly string[] } | undefined;
+}
+
+/**
+ * Derive the work orders again from stored scans and counts, in one transaction: what
+ * applyScans does for a batch, and what a restart does for commits the work-orders consumer
+ * did not finish (consumers/work-orders.ts). Returns the scans that found no order.
+ */
+export async function rederive(pool: Pool, what: Rederive): Promise<StationScan[]> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     // The counts table may already hold later batches (the writer does not wait for this
     // consumer): attribution is re-derived from it, never added on top.
-    const touched =
-      counts.length === 0
-        ? []
-        : await attributeCountsFrom(client, new Date(Math.min(...counts.map((c) => c.ts))), [
-            ...new Set(counts.map((c) => c.machine)),
-          ]);
-    const refold = folded.length === 0 ? undefined : await refoldFrom(client, from);
+    const touched = !what.counts
+      ? []
+      : await attributeCountsFrom(client, new Date(what.counts.fromMs), [...what.counts.machines]);
+    const refold =
+      what.scansFromMs === undefined ? undefined : await refoldFrom(client, what.scansFromMs);
     await recount(client, [...touched, ...(refold?.orders ?? [])]);
     await client.query('COMMIT');
     return refold?.unplaced ?? [];
