@@ -6,6 +6,7 @@ import { machinesOf, machineWindow } from '../queries/oee';
 import { assignStopReason } from '../queries/stop-reasons';
 import { BOARD, STAFF } from '../auth/access';
 import { badRequest } from './bad-request';
+import { boundedWindow, windowFields } from './window';
 import type { IngestPlugin } from './types';
 
 const samplesQuery = z.strictObject({
@@ -13,16 +14,7 @@ const samplesQuery = z.strictObject({
   minutes: z.coerce.number().int().min(1).max(10_080).default(15),
 });
 
-const timelineQuery = z
-  .strictObject({ from: isoTimeSchema, to: isoTimeSchema })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), {
-    message: 'to must be after from',
-    path: ['to'],
-  })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 31 * 24 * 3_600_000, {
-    message: 'the window is longer than 31 days',
-    path: ['to'],
-  });
+const timelineQuery = boundedWindow(z.strictObject(windowFields), 31);
 
 const stopReasonBody = z.strictObject({
   reason: z.string().min(1).max(64),

@@ -1,33 +1,26 @@
 import { z } from 'zod';
-import { idSchema, isoTimeSchema } from '@takt/protocol';
+import { idSchema } from '@takt/protocol';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { downtimeReport, outputReport } from '../queries/losses';
 import { oeeReport, shiftReport, type Scope } from '../queries/oee';
 import { BOARD } from '../auth/access';
 import { badRequest } from './bad-request';
+import { boundedWindow, windowFields } from './window';
 import type { IngestPlugin } from './types';
 
-const MAX_WINDOW_MS = 92 * 24 * 3_600_000;
-
-const oeeQuery = z
-  .strictObject({
-    machine: idSchema.optional(),
-    line: idSchema.optional(),
-    from: isoTimeSchema,
-    to: isoTimeSchema,
-  })
-  .refine(
-    (q) => (q.machine === undefined) !== (q.line === undefined),
-    'give exactly one of machine or line',
-  )
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), {
-    message: 'to must be after from',
-    path: ['to'],
-  })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_WINDOW_MS, {
-    message: 'the window is longer than 92 days',
-    path: ['to'],
-  });
+const oeeQuery = boundedWindow(
+  z
+    .strictObject({
+      machine: idSchema.optional(),
+      line: idSchema.optional(),
+      ...windowFields,
+    })
+    .refine(
+      (q) => (q.machine === undefined) !== (q.line === undefined),
+      'give exactly one of machine or line',
+    ),
+  92,
+);
 
 function notFound(scope: Scope): IngestError {
   const what = 'machine' in scope ? `machine "${scope.machine}"` : `line "${scope.line}"`;

@@ -1,4 +1,4 @@
-import { isoTimeSchema, workOrderInputSchema } from '@takt/protocol';
+import { workOrderInputSchema } from '@takt/protocol';
 import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { WORK_ORDERS_CONSUMER } from '../consumers/work-orders';
@@ -9,6 +9,7 @@ import { createOrders, loadOrder } from '../work-orders/store';
 import { orderView } from '../work-orders/view';
 import { BOARD, MANAGERS, STAFF } from '../auth/access';
 import { badRequest } from './bad-request';
+import { boundedWindow, windowFields } from './window';
 import type { IngestPlugin } from './types';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -19,20 +20,13 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const kpiQuery = z
-  .strictObject({
-    from: isoTimeSchema,
-    to: isoTimeSchema,
+const kpiQuery = boundedWindow(
+  z.strictObject({
+    ...windowFields,
     customer: z.string().min(1).max(128).optional(),
-  })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), {
-    message: 'to must be after from',
-    path: ['to'],
-  })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 24 * 3_600_000, {
-    message: 'the window is longer than 366 days',
-    path: ['to'],
-  });
+  }),
+  366,
+);
 
 /**
  * Work orders: created by the API or a CSV import, read with progress and ETA. Station scans

@@ -1,5 +1,6 @@
 import { toSeqRanges, type DecodedMessage, type SeqRange } from '@takt/protocol';
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '../db/transaction';
 import { limitsFor, partitionWindow } from '../domain/time-horizon';
 import { insertDeadLetters, type DeadLetter } from './dead-letters';
 import type { IngestItem } from './items';
@@ -100,9 +101,7 @@ export async function writeBatch(
   result.deadLetters = dead.length;
   const q = options.quarantine;
   const bound = q ? new Date(nowMs + q.horizon.aheadMs) : NO_BOUND;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const withSeq = all.map((r) => r.message).filter((m): m is SeqMsg => m.kind !== 'status');
     const fresh = await dedupe(client, withSeq);
     result.duplicates = withSeq.length - fresh.length;
@@ -131,15 +130,9 @@ export async function writeBatch(
     });
     if (options.commitLog && applied.length > 0)
       result.commit = await logCommit(client, options.commitLog.instance, applied);
-    await client.query('COMMIT');
     result.messages = kept;
     return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 function emptyResult(): WriteResult {

@@ -12,6 +12,7 @@ import {
 import type { WorkOrder } from '../domain/work-orders';
 import type { CountDeltaRow } from '../pipeline/write-series';
 import { loadOrders } from './store';
+import { withTransaction } from '../db/transaction';
 
 type Db = Pick<PoolClient, 'query'>;
 
@@ -54,9 +55,7 @@ export interface Rederive {
  * did not finish (consumers/work-orders.ts). Returns the scans that found no order.
  */
 export async function rederive(pool: Pool, what: Rederive): Promise<StationScan[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     // The counts table may already hold later batches (the writer does not wait for this
     // consumer): attribution is re-derived from it, never added on top.
     const touched = !what.counts
@@ -65,14 +64,8 @@ export async function rederive(pool: Pool, what: Rederive): Promise<StationScan[
     const refold =
       what.scansFromMs === undefined ? undefined : await refoldFrom(client, what.scansFromMs);
     await recount(client, [...touched, ...(refold?.orders ?? [])]);
-    await client.query('COMMIT');
     return refold?.unplaced ?? [];
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**
