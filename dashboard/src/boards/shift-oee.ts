@@ -5,7 +5,7 @@ import { usePlant } from '../plant/PlantContext';
 import { tileFigures } from './tile-figures';
 import { usePoll } from './use-poll';
 
-/** `GET /api/boards/shift` (ingest/src/plugins/boards.ts). */
+/** `GET /api/boards/shift` (ingest/src/http/boards.ts). */
 export interface MachineShiftFigures {
   id: string;
   line: string | null;
