@@ -7,11 +7,14 @@ import { Server as SocketServer } from 'socket.io';
 import { declarationProblem, type Access } from './auth/access';
 import { REDACT_PATHS, redactUrl, securityHeaders } from './auth/headers';
 import { INGEST_ERRORS, IngestError } from './errors';
+import { jsonSerializerCompiler, zodValidatorCompiler } from './route-contract';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route (issue 9): required on every `/api/*` route. */
     access?: readonly Access[];
+    /** `METHOD /path` of the protocol contract the route was declared by (route-contract.ts). */
+    contract?: string;
   }
 }
 
@@ -56,6 +59,8 @@ export function createHttpApp(
     loggerInstance: httpLog as FastifyBaseLogger,
     trustProxy: options.trustProxy ?? false,
   });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(jsonSerializerCompiler);
   const routes: HttpApp['routes'] = [];
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
@@ -63,7 +68,11 @@ export function createHttpApp(
       if (method === 'HEAD') continue;
       if (route.url.startsWith('/api/')) {
         // A route nobody declared would be open to all: refuse to start instead.
-        const problem = declarationProblem(method, route.url, access);
+        const contract = route.config?.contract;
+        const problem =
+          contract !== undefined && contract !== `${method} ${route.url}`
+            ? `${method} ${route.url} is declared by the contract of ${contract}`
+            : declarationProblem(method, route.url, access);
         if (problem)
           throw new IngestError(
             'INGEST_ERR_ACCESS_UNDECLARED',

@@ -240,7 +240,8 @@ function ingestSteps(opts: IngestOptions, parts: Parts, status: { subscribed: bo
       },
       // socket.io first: app.close() waits for its websockets otherwise.
       stop: async () => {
-        await new Promise<void>((resolve) => parts.http.io.close(() => resolve()));
+        // Resolves once the HTTP server has closed too (socket.io 4.8 `close`), as its callback did.
+        await parts.http.io.close();
         await parts.http.app.close();
       },
       stopWithinMs: 2000,

@@ -14,3 +14,4 @@ export * from './config/env';
 export * from './config/json-schema';
 export * from './work-orders';
 export * from './passwords';
+export * from './api';

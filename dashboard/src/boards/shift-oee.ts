@@ -4,29 +4,10 @@ import { plannedModes } from '../lib/machine-state';
 import { usePlant } from '../plant/PlantContext';
 import { tileFigures } from './tile-figures';
 import { usePoll } from './use-poll';
+import type { ShiftOee } from '@takt/protocol';
 
-/** `GET /api/boards/shift` (ingest/src/http/boards.ts). */
-export interface MachineShiftFigures {
-  id: string;
-  line: string | null;
-  plannedBusyMs: number;
-  goodCount: number;
-  availability: number | null;
-  performance: number | null;
-  quality: number | null;
-  oee: number | null;
-  liveOffset: number;
-}
-
-export interface ShiftOee {
-  serverTime: string;
-  shift: { shift: string; name: string; date: string; from: string; to: string } | null;
-  from: string;
-  to: string;
-  inShift: boolean;
-  countsSince: string;
-  machines: MachineShiftFigures[];
-}
+/** `GET /api/boards/shift`: the shapes are the API's own (protocol/src/api/boards.ts). */
+export type { MachineShiftFigures, ShiftOee } from '@takt/protocol';
 
 /** OEE moves by minutes: once a minute is enough (docs/dashboard.md, Boards). */
 export const SHIFT_OEE_POLL_MS = 60_000;

@@ -2,34 +2,9 @@
  * The customer tracking page's data (`GET /api/track/orders`, ingest/src/work-orders/view.ts
  * customerOrderView) and the pure helpers that turn it into what the page shows.
  */
-export type OrderStatus = 'released' | 'in_progress' | 'paused' | 'completed';
-export type OperationStatus = 'pending' | 'running' | 'paused' | 'done';
-
-export interface TrackedOrder {
-  id: string;
-  product: string | null;
-  quantity: number;
-  dueAt: string | null;
-  status: OrderStatus;
-  stage: { operation: string; status: OperationStatus } | null;
-  stages: {
-    operation: string;
-    status: OperationStatus;
-    startedAt: string | null;
-    completedAt: string | null;
-  }[];
-  good: number;
-  progress: number;
-  eta: string | null;
-  lateRisk: boolean;
-  history: { time: string; event: string; operation: string | null }[];
-}
-
-export interface TrackAnswer {
-  customer: string;
-  plant: { name: string; timeZone: string } | null;
-  orders: TrackedOrder[];
-}
+import type { TrackedOrder } from '@takt/protocol';
+// The shapes are the API's own (protocol/src/api/track.ts), never retyped here.
+export type { OperationStatus, OrderStatus, TrackAnswer, TrackedOrder } from '@takt/protocol';
 
 /** Events a customer reads in the history; any other scan shows as "recorded". */
 export const TRACK_EVENTS = ['created', 'start', 'pause', 'complete'] as const;

@@ -60,7 +60,7 @@ export function useLoad<T>(key: string | null, load: () => Promise<T>): Loaded<T
     return () => {
       alive = false;
     };
-    // `load` is re-created on every render; `key` says when it means something new.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `load` is re-created on every render; `key` says when it means something new.
   }, [key]);
   return state;
 }

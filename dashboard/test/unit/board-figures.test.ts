@@ -31,6 +31,7 @@ const plant = {
 describe('tile figures from the shift poll and the live counts', () => {
   const midnight = iso(T0 - 8 * 3_600_000);
   const shift: ShiftOee = {
+    site: 's1',
     serverTime: iso(T0),
     shift: null,
     from: midnight,
@@ -42,7 +43,10 @@ describe('tile figures from the shift poll and the live counts', () => {
         id: 'a',
         line: 'line-1',
         plannedBusyMs: 3_600_000,
+        runMs: 3_240_000,
+        notMonitoredMs: 0,
         goodCount: 1000,
+        totalCount: 1000,
         availability: 0.9,
         performance: 0.8,
         quality: 1,

@@ -74,7 +74,8 @@ export class AlertRuntime {
     runtime.watcher.engine.restore(open);
     for (const a of open) runtime.ids.set(a.key, a.id);
     runtime.timers.push(
-      setInterval(() => runtime.apply(runtime.watcher.tick(settings.now())), settings.tickMs),
+      // apply never rejects: it logs each effect it could not store (see apply).
+      setInterval(() => void runtime.apply(runtime.watcher.tick(settings.now())), settings.tickMs),
       setInterval(() => void runtime.poll(), settings.pollMs),
     );
     for (const rule of rules) warnAboutSecrets(rule, plant, settings.env, log);
@@ -144,7 +145,8 @@ export class AlertRuntime {
           break;
       }
     }
-    this.apply(effects);
+    // Not awaited: a batch does not wait for its alerts; apply logs what it could not store.
+    void this.apply(effects);
   }
 
   /** Work orders and OEE, judged on the clock (queries: not on every batch). */
@@ -163,8 +165,7 @@ export class AlertRuntime {
           now,
         )),
       );
-      this.apply(effects);
-      await this.chain;
+      await this.apply(effects);
     } catch (error) {
       this.log.error({ err: (error as Error).message }, 'alert checks failed');
     } finally {

@@ -2,20 +2,19 @@
  * Who may call what (issue 9), as plain data and pure functions: every `/api/*` route
  * declares `config: { access: [...] }`; one onRequest hook checks it (http/auth.ts).
  */
-export const ROLES = ['admin', 'manager', 'maintenance', 'operator'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** What a route may allow: a user role, a kiosk or customer link token, or anyone. */
-export type Access = Role | 'kiosk' | 'customer' | 'public';
-
-/** Every signed-in person, whatever the role. */
-export const STAFF: readonly Access[] = ROLES;
-/** What a wall board reads: staff and kiosk screens. */
-export const BOARD: readonly Access[] = [...ROLES, 'kiosk'];
-export const MANAGERS: readonly Access[] = ['admin', 'manager'];
-export const ADMIN: readonly Access[] = ['admin'];
-export const PUBLIC: readonly Access[] = ['public'];
-export const CUSTOMER_ONLY: readonly Access[] = ['customer'];
+// The roles and route groups are part of the API contract (protocol/src/api/contract.ts).
+export {
+  ADMIN,
+  BOARD,
+  CUSTOMER_ONLY,
+  MANAGERS,
+  PUBLIC,
+  ROLES,
+  STAFF,
+  type Access,
+  type Role,
+} from '@takt/protocol';
+import { ROLES, type Access, type Role } from '@takt/protocol';
 
 export type Principal =
   | { kind: 'user'; userId: number; name: string; role: Role; sessionHash: Buffer }

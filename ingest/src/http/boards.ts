@@ -1,9 +1,8 @@
-import { z } from 'zod';
-import { idSchema } from '@takt/protocol';
-import { BOARD } from '../auth/access';
+import { api } from '@takt/protocol';
 import { shiftOee } from '../queries/boards';
-import { badRequest } from './bad-request';
+import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
+import type { ShiftOee } from '@takt/protocol';
 
 /**
  * Every TV of a hall asks for the same figures once a minute: one computation serves them
@@ -11,18 +10,15 @@ import type { IngestPlugin } from './types';
  */
 const CACHE_MS = 30_000;
 
-const query = z.strictObject({ site: idSchema.optional() });
-
 /**
  * `GET /api/boards/shift[?site=<id>]`: the current shift of the site (or the last one started,
  * or the plant day without a shift calendar) with every machine's OEE, planned busy time and
  * good count in it: the plant board's OEE and count-vs-target figures (issue 8).
  */
 export const boardsPlugin: IngestPlugin = (app, { pool }) => {
-  const cache = new Map<string, { at: number; body: Promise<unknown> }>();
-  app.get('/api/boards/shift', { config: { access: BOARD } }, async (request) => {
-    const parsed = query.safeParse(request.query);
-    if (!parsed.success) throw badRequest(parsed.error);
+  const cache = new Map<string, { at: number; body: Promise<ShiftOee> }>();
+  app.get('/api/boards/shift', routeOf(api.boards.shift), async (request) => {
+    const parsed = { data: request.query };
     const key = parsed.data.site ?? '';
     const now = Date.now();
     const hit = cache.get(key);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from '../route-contract';
 import { authPlugin } from './auth';
 import { alertsPlugin } from './alerts';
 import { boardsPlugin } from './boards';
@@ -48,9 +49,13 @@ const SKIP_OVERRIDE = Symbol.for('skip-override');
  * plugin is encapsulated (its content-type parsers and hooks stay its own).
  */
 export async function registerHttp(app: FastifyInstance, ctx: PluginContext): Promise<void> {
-  const auth = Object.assign(async (root: FastifyInstance) => authPlugin(root, ctx), {
-    [SKIP_OVERRIDE]: true,
-  });
+  const auth = Object.assign(
+    async (root: FastifyInstance) => authPlugin(root.withTypeProvider<ZodTypeProvider>(), ctx),
+    {
+      [SKIP_OVERRIDE]: true,
+    },
+  );
   await app.register(auth);
-  for (const plugin of plugins) await app.register(async (child) => plugin(child, ctx));
+  for (const plugin of plugins)
+    await app.register(async (child) => plugin(child.withTypeProvider<ZodTypeProvider>(), ctx));
 }

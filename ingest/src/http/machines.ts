@@ -1,4 +1,4 @@
-import { idSchema, isoTimeSchema } from '@takt/protocol';
+import { idSchema, isoTimeSchema, windowChecked } from '@takt/protocol';
 import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { machineExists, machineSnapshots, sampleSeries } from '../queries/machines';
@@ -6,7 +6,6 @@ import { machinesOf, machineWindow } from '../queries/oee';
 import { assignStopReason } from '../queries/stop-reasons';
 import { BOARD, STAFF } from '../auth/access';
 import { badRequest } from './bad-request';
-import { boundedWindow, windowFields } from './window';
 import type { IngestPlugin } from './types';
 
 const samplesQuery = z.strictObject({
@@ -14,7 +13,7 @@ const samplesQuery = z.strictObject({
   minutes: z.coerce.number().int().min(1).max(10_080).default(15),
 });
 
-const timelineQuery = boundedWindow(z.strictObject(windowFields), 31);
+const timelineQuery = windowChecked(z.strictObject({ from: isoTimeSchema, to: isoTimeSchema }), 31);
 
 const stopReasonBody = z.strictObject({
   reason: z.string().min(1).max(64),

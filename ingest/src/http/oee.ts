@@ -1,36 +1,21 @@
-import { z } from 'zod';
-import { idSchema } from '@takt/protocol';
+import { api, type oeeWindowQuerySchema } from '@takt/protocol';
+import type { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { downtimeReport, outputReport } from '../queries/losses';
 import { oeeReport, shiftReport, type Scope } from '../queries/oee';
-import { BOARD } from '../auth/access';
-import { badRequest } from './bad-request';
-import { boundedWindow, windowFields } from './window';
+import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
 
-const oeeQuery = boundedWindow(
-  z
-    .strictObject({
-      machine: idSchema.optional(),
-      line: idSchema.optional(),
-      ...windowFields,
-    })
-    .refine(
-      (q) => (q.machine === undefined) !== (q.line === undefined),
-      'give exactly one of machine or line',
-    ),
-  92,
-);
+type OeeWindowQuery = z.output<typeof oeeWindowQuerySchema>;
 
 function notFound(scope: Scope): IngestError {
   const what = 'machine' in scope ? `machine "${scope.machine}"` : `line "${scope.line}"`;
   return new IngestError('INGEST_ERR_NOT_FOUND', INGEST_ERRORS.INGEST_ERR_NOT_FOUND(what), 404);
 }
 
-function parseWindow(query: unknown): { scope: Scope; from: number; to: number } {
-  const parsed = oeeQuery.safeParse(query);
-  if (!parsed.success) throw badRequest(parsed.error);
-  const { machine, line, from, to } = parsed.data;
+/** The window of a query checked by `oeeWindowQuerySchema` (protocol/src/api/oee.ts). */
+function parseWindow(query: OeeWindowQuery): { scope: Scope; from: number; to: number } {
+  const { machine, line, from, to } = query;
   return {
     scope: machine ? { machine } : { line: line! },
     from: Date.parse(from),
@@ -43,7 +28,7 @@ function parseWindow(query: unknown): { scope: Scope; from: number; to: number }
  * with `?machine=<id>|line=<id>&from=<iso>&to=<iso>`: ISO 22400-2 figures of any window.
  */
 export const oeePlugin: IngestPlugin = (app, { pool }) => {
-  app.get('/api/downtime', { config: { access: BOARD } }, async (request) => {
+  app.get('/api/downtime', routeOf(api.oee.downtime), async (request) => {
     const { scope, from, to } = parseWindow(request.query);
     const reasons = await downtimeReport(pool, scope, from, to);
     if (!reasons) throw notFound(scope);
@@ -55,7 +40,7 @@ export const oeePlugin: IngestPlugin = (app, { pool }) => {
     };
   });
 
-  app.get('/api/output', { config: { access: BOARD } }, async (request) => {
+  app.get('/api/output', routeOf(api.oee.output), async (request) => {
     const { scope, from, to } = parseWindow(request.query);
     if (!('machine' in scope))
       throw new IngestError(
@@ -71,14 +56,14 @@ export const oeePlugin: IngestPlugin = (app, { pool }) => {
     };
   });
 
-  app.get('/api/oee/shifts', { config: { access: BOARD } }, async (request) => {
+  app.get('/api/oee/shifts', routeOf(api.oee.shifts), async (request) => {
     const { scope, from, to } = parseWindow(request.query);
     const shifts = await shiftReport(pool, scope, from, to);
     if (!shifts) throw notFound(scope);
     return { ...scope, from: new Date(from).toISOString(), to: new Date(to).toISOString(), shifts };
   });
 
-  app.get('/api/oee', { config: { access: BOARD } }, async (request) => {
+  app.get('/api/oee', routeOf(api.oee.oee), async (request) => {
     const { scope, from, to } = parseWindow(request.query);
     const report = await oeeReport(pool, scope, from, to);
     if (!report) throw notFound(scope);

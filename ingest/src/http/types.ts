@@ -1,6 +1,6 @@
 import type { PlantModel } from '@takt/protocol';
-import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
+import type { ContractApp } from '../route-contract';
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
 import type { AlertRuntime } from '../alerts/runtime';
@@ -61,4 +61,4 @@ export interface AlertSettings {
 }
 
 /** One HTTP feature, registered with `app.register` in its own encapsulated context (http/index.ts). */
-export type IngestPlugin = (app: FastifyInstance, ctx: PluginContext) => Promise<void> | void;
+export type IngestPlugin = (app: ContractApp, ctx: PluginContext) => Promise<void> | void;

@@ -1,30 +1,9 @@
-import { isoTimeSchema } from '@takt/protocol';
-import type { z } from 'zod';
-import { INGEST_ERRORS, IngestError } from '../errors';
-
-const DAY_MS = 86_400_000;
-
-/** The `from` and `to` of a query that takes a window, ISO 8601 with an offset. */
-export const windowFields = { from: isoTimeSchema, to: isoTimeSchema };
-
-/**
- * A window query's checks, after any of the schema's own: `to` after `from`, and at most
- * `maxDays` long (every window a route reads is bounded before the database sees it).
+/*
+ * Windows of route queries. A bounded from/to window (both given, `to` after `from`, at most
+ * N days) is `windowChecked` in protocol/src/api/common.ts, shared with the API contracts;
+ * this is the one for windows whose ends have defaults.
  */
-export function boundedWindow<S extends z.ZodType<{ from: string; to: string }>>(
-  schema: S,
-  maxDays: number,
-): S {
-  return schema
-    .refine((q) => Date.parse(q.to) > Date.parse(q.from), {
-      message: 'to must be after from',
-      path: ['to'],
-    })
-    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= maxDays * DAY_MS, {
-      message: `the window is longer than ${maxDays} days`,
-      path: ['to'],
-    });
-}
+import { INGEST_ERRORS, IngestError } from '../errors';
 
 /**
  * A window whose ends may be left out: `to` defaults to now, `from` to `defaultSpanMs`

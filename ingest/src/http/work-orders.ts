@@ -1,4 +1,4 @@
-import { workOrderInputSchema } from '@takt/protocol';
+import { isoTimeSchema, windowChecked, workOrderInputSchema } from '@takt/protocol';
 import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { WORK_ORDERS_CONSUMER } from '../consumers/work-orders';
@@ -9,7 +9,6 @@ import { createOrders, loadOrder } from '../work-orders/store';
 import { orderView } from '../work-orders/view';
 import { BOARD, MANAGERS, STAFF } from '../auth/access';
 import { badRequest } from './bad-request';
-import { boundedWindow, windowFields } from './window';
 import type { IngestPlugin } from './types';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -20,9 +19,10 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const kpiQuery = boundedWindow(
+const kpiQuery = windowChecked(
   z.strictObject({
-    ...windowFields,
+    from: isoTimeSchema,
+    to: isoTimeSchema,
     customer: z.string().min(1).max(128).optional(),
   }),
   366,

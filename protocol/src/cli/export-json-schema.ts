@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- a build-time CLI (`npm run json-schema`), not part of the contract.
 import { writeFileSync } from 'node:fs';
 import { gatewayJsonSchema } from '../config/json-schema';
 

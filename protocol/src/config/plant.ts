@@ -72,14 +72,16 @@ export function reasonIds(nodes: readonly ReasonNode[]): string[] {
   return nodes.flatMap((n) => [n.id, ...reasonIds(n.children ?? [])]);
 }
 
-export const reasonNodeSchema: z.ZodType<ReasonNode> = z.strictObject({
-  id: idSchema,
-  name: z.string().min(1).max(128),
-  loss: z.enum(['breakdown', 'setup']).optional(),
-  get children() {
-    return z.array(reasonNodeSchema).optional();
-  },
-});
+export const reasonNodeSchema: z.ZodType<ReasonNode> = z
+  .strictObject({
+    id: idSchema,
+    name: z.string().min(1).max(128),
+    loss: z.enum(['breakdown', 'setup']).optional(),
+    get children() {
+      return z.array(reasonNodeSchema).optional();
+    },
+  })
+  .meta({ id: 'ReasonNode' }); // named, so docs/openapi.yaml can refer to itself (recursion)
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { idSchema } from '../ids';
+import { isoTimeSchema } from '../live';
+
+export { idSchema, isoTimeSchema };
+
+/** Path parameter `id` as a string (a machine, an order). */
+export const stringIdParams = z.strictObject({ id: z.string() });
+/** Path parameter `id` as a positive integer (an alert, a token). */
+export const numericIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+/** An ISO time the server writes as JSON (a Date serialises to this). */
+export const timeOut = z.iso.datetime();
+
+const DAY_MS = 24 * 3_600_000;
+
+/** `from` before `to`, and a window no longer than `days` (400 with the reason otherwise). */
+export function windowChecked<S extends z.ZodType<{ from: string; to: string }>>(
+  schema: S,
+  days: number,
+) {
+  return schema
+    .refine((q) => Date.parse(q.to) > Date.parse(q.from), {
+      message: 'to must be after from',
+      path: ['to'],
+    })
+    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= days * DAY_MS, {
+      message: `the window is longer than ${days} days`,
+      path: ['to'],
+    });
+}
+
+export const okSchema = z.object({ ok: z.literal(true) });

@@ -1,0 +1,55 @@
+/**
+ * The HTTP API's contract (issue 16, STYLE 3): every route ingest serves, with its access and
+ * the zod schemas of what it takes and answers. Types are inferred from these, never retyped.
+ */
+import { alertRoutes } from './alerts';
+import { authRoutes, linkTokenRoutes } from './auth';
+import { boardRoutes } from './boards';
+import type { ApiRoute } from './contract';
+import { healthRoutes } from './health';
+import { historyRoutes } from './history';
+import { machineRoutes, plantRoutes } from './machines';
+import { oeeRoutes } from './oee';
+import { orderRoutes } from './orders';
+import { trackRoutes } from './track';
+
+export * from './contract';
+export * from './common';
+export * from './alerts';
+export * from './auth';
+export * from './boards';
+export * from './health';
+export * from './history';
+export * from './machines';
+export * from './oee';
+export * from './orders';
+export * from './track';
+
+/** The routes by feature, as ingest registers them. */
+export const api = {
+  health: healthRoutes,
+  machines: machineRoutes,
+  plant: plantRoutes,
+  oee: oeeRoutes,
+  boards: boardRoutes,
+  history: historyRoutes,
+  orders: orderRoutes,
+  alerts: alertRoutes,
+  auth: authRoutes,
+  linkTokens: linkTokenRoutes,
+  track: trackRoutes,
+};
+
+/** Every route, flat (for docs/openapi.yaml and the checks). */
+export function allRoutes(): ApiRoute[] {
+  const out: ApiRoute[] = [];
+  const walk = (node: object) => {
+    for (const value of Object.values(node) as unknown[]) {
+      if (value && typeof value === 'object' && 'method' in value && 'path' in value)
+        out.push(value as ApiRoute);
+      else if (value && typeof value === 'object') walk(value);
+    }
+  };
+  walk(api);
+  return out;
+}

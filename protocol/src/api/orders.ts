@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { workOrderInputSchema } from '../work-orders';
+import { BOARD, MANAGERS, STAFF, defineRoute } from './contract';
+import { isoTimeSchema, stringIdParams, timeOut, windowChecked } from './common';
+import { oeeFiguresSchema } from './oee';
+
+export const ORDER_STATUSES = ['released', 'in_progress', 'paused', 'completed'] as const;
+export const orderStatusSchema = z.enum(ORDER_STATUSES);
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+export const OPERATION_STATUSES = ['pending', 'running', 'paused', 'done'] as const;
+export const operationStatusSchema = z.enum(OPERATION_STATUSES);
+export type OperationStatus = z.infer<typeof operationStatusSchema>;
+
+/** One order as GET /api/work-orders/:id serves it; the rules: docs/work-orders.md. */
+export const orderViewSchema = z
+  .looseObject({
+    id: z.string(),
+    product: z.string().nullable(),
+    customer: z.string().nullable(),
+    priority: z.number(),
+    quantity: z.number(),
+    createdAt: timeOut,
+    dueAt: timeOut.nullable(),
+    status: orderStatusSchema,
+    good: z.number(),
+    rejected: z.number(),
+    progress: z.number().describe('0..1'),
+    eta: timeOut.nullable(),
+    lateRisk: z.boolean(),
+    stalled: z.boolean(),
+    currentOperation: z
+      .object({ id: z.string(), machine: z.string(), status: operationStatusSchema })
+      .nullable(),
+    health: z.unknown().describe('{ score 0-100, parts { schedule, flow, quality } }'),
+    operations: z.array(
+      z.looseObject({
+        id: z.string(),
+        machine: z.string(),
+        status: operationStatusSchema,
+        good: z.number(),
+        rejected: z.number(),
+        progress: z.number(),
+        eta: timeOut.nullable(),
+        startedAt: timeOut.nullable(),
+        completedAt: timeOut.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'WorkOrder' });
+export type OrderView = z.infer<typeof orderViewSchema>;
+
+const notFound = { 404: 'no such work order' };
+
+export const orderRoutes = {
+  list: defineRoute({
+    method: 'GET',
+    path: '/api/work-orders',
+    access: BOARD,
+    summary: 'Orders with progress, ETA, risk and health; open ones unless a status is given',
+    query: z.strictObject({
+      status: orderStatusSchema.optional(),
+      customer: z.string().min(1).max(128).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    response: z.array(orderViewSchema),
+    responseDescription: 'the orders, each as GET /api/work-orders/{id} without history',
+    errors: { 400: 'the query is wrong' },
+  }),
+  create: defineRoute({
+    method: 'POST',
+    path: '/api/work-orders',
+    access: MANAGERS,
+    summary: 'Create one work order',
+    body: workOrderInputSchema.meta({ id: 'WorkOrderInput' }),
+    status: 201,
+    response: z.object({ id: z.string() }),
+    errors: { 400: 'the body is wrong', 409: 'the id exists already or the product is unknown' },
+  }),
+  import: defineRoute({
+    method: 'POST',
+    path: '/api/work-orders/import',
+    access: MANAGERS,
+    summary: 'Import an ERP export (CSV or .xlsx); all rows or none',
+    description:
+      'Columns: order_id, product, quantity, due_date, customer, priority, routing (OP10@machine;OP20@station). See docs/work-orders.md.',
+    rawBody: {
+      'text/csv': { type: 'string' },
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+        type: 'string',
+        format: 'binary',
+      },
+    },
+    status: 201,
+    response: z.object({ imported: z.number().int(), ids: z.array(z.string()) }),
+    errors: {
+      400: 'not a readable .xlsx workbook',
+      415: 'neither text/csv nor .xlsx',
+      422: 'nothing imported: { code: INGEST_ERR_IMPORT, errors: [{ line, message }] }',
+    },
+  }),
+  get: defineRoute({
+    method: 'GET',
+    path: '/api/work-orders/:id',
+    access: STAFF,
+    summary:
+      "An order's status, good, rejected, progress, ETA, late risk, stalled, health, operations and history",
+    params: stringIdParams,
+    response: orderViewSchema,
+    errors: notFound,
+  }),
+  oee: defineRoute({
+    method: 'GET',
+    path: '/api/work-orders/:id/oee',
+    access: STAFF,
+    summary:
+      "OEE of one work order, in total and per operation (the machine's time while the operation ran)",
+    params: stringIdParams,
+    response: oeeFiguresSchema.partial().extend({
+      id: z.string(),
+      operations: z.array(
+        oeeFiguresSchema
+          .partial()
+          .extend({ id: z.string(), machine: z.string(), runs: z.unknown() }),
+      ),
+    }),
+    errors: notFound,
+  }),
+  history: defineRoute({
+    method: 'GET',
+    path: '/api/work-orders/:id/history',
+    access: STAFF,
+    summary: "An order's scans and events (newest first) and its counts per operation and hour",
+    params: stringIdParams,
+    response: z.object({
+      id: z.string(),
+      events: z.array(z.looseObject({ time: timeOut, kind: z.string() })).describe('at most 1000'),
+      counts: z
+        .array(z.looseObject({ operation: z.string().nullable(), hourStart: timeOut }))
+        .describe('at most 1000'),
+    }),
+    errors: notFound,
+  }),
+  kpis: defineRoute({
+    method: 'GET',
+    path: '/api/kpis',
+    access: BOARD,
+    summary: 'Delivery and shop-floor KPIs of orders over a window (at most 366 days)',
+    query: windowChecked(
+      z.strictObject({
+        from: isoTimeSchema,
+        to: isoTimeSchema,
+        customer: z.string().min(1).max(128).optional(),
+      }),
+      366,
+    ),
+    response: z.looseObject({
+      from: z.string(),
+      to: z.string(),
+      completed: z.number(),
+      withDueDate: z.number(),
+      onTime: z.number(),
+      onTimeRate: z.number().nullable(),
+      good: z.number(),
+      rejected: z.number(),
+    }),
+    responseDescription:
+      'completed, withDueDate, onTime, onTimeRate, leadTime { meanMs, stdDevMs, cv }, good, rejected, scrapRate, operatorHours, outputPerOperatorHour',
+    errors: { 400: 'the query is wrong' },
+  }),
+};
