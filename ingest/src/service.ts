@@ -144,110 +144,144 @@ interface Parts {
   port: number;
 }
 
+/** Settings every step shares, with their defaults filled in. */
+interface Settings {
+  instance: string;
+  storage: StorageSettings;
+  alerts: AlertSettings;
+  auth: AuthSettings;
+  writer: WriterMetrics;
+  status: { subscribed: boolean };
+}
+
+function settingsOf(opts: IngestOptions): Settings {
+  return {
+    instance: opts.mqtt.clientId ?? 'takt-ingest',
+    storage: opts.storage ?? DEFAULT_STORAGE,
+    alerts: {
+      now: Date.now,
+      tickMs: 1000,
+      pollMs: 30_000,
+      delivery: DEFAULT_DELIVERY,
+      env: process.env,
+      ...opts.alerts,
+    },
+    auth: {
+      sessionTtlMs: 12 * 3_600_000,
+      loginMaxFailures: 5,
+      loginWindowMs: 15 * 60_000,
+      secure: false,
+      ...opts.auth,
+    },
+    writer: new WriterMetrics(),
+    status: { subscribed: false },
+  };
+}
+
 /**
  * Ingest's start-up order, written once; shutdown is the reverse (Lifecycle), each stop
  * bounded. Consumers start before the routes that wait for them and before the pipeline that
  * feeds them; the pipeline stops first, so its last batches still reach the consumers.
  */
-function ingestSteps(opts: IngestOptions, parts: Parts, status: { subscribed: boolean }): Step[] {
-  const writer = new WriterMetrics();
-  const storageSettings = opts.storage ?? DEFAULT_STORAGE;
-  const instance = opts.mqtt.clientId ?? 'takt-ingest';
-  const alerts: AlertSettings = {
-    now: Date.now,
-    tickMs: 1000,
-    pollMs: 30_000,
-    delivery: DEFAULT_DELIVERY,
-    env: process.env,
-    ...opts.alerts,
-  };
-  const settings: AuthSettings = {
-    sessionTtlMs: 12 * 3_600_000,
-    loginMaxFailures: 5,
-    loginWindowMs: 15 * 60_000,
-    secure: false,
-    ...opts.auth,
-  };
-  const { log, pool } = parts;
+function ingestSteps(opts: IngestOptions, parts: Parts, settings: Settings): Step[] {
   return [
-    {
-      name: 'database', // migrations, storage engine, plant model; the pool closes last
-      start: async () => {
-        await migrate(pool, log, { engine: storageSettings.engine });
-        parts.storage = { engine: await storageEngine(pool), settings: storageSettings };
-        parts.plant = opts.plantFile ? loadYamlConfig(opts.plantFile, plantModelSchema) : undefined;
-        if (parts.plant) await applyPlantModel(pool, parts.plant);
-      },
-      stop: () => pool.end(),
-      stopWithinMs: 2000,
-    },
-    upkeepStep(parts),
-    {
-      name: 'http server', // fastify and socket.io made, not listening (the listen step closes them)
-      start: async () => {
-        parts.http = createHttpApp(log, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, {
-          trustProxy: opts.trustProxy,
-          secure: settings.secure,
-          logLevel: opts.httpLogLevel,
-        });
-      },
-      stopWithinMs: 0,
-    },
-    {
-      name: 'alerts', // clock rules, polls and deliveries; fed by the alerts consumer
-      start: async () => {
-        parts.alertRuntime = await AlertRuntime.start(
-          pool,
-          parts.http.io,
-          log,
-          parts.plant,
-          alerts,
-        );
-      },
-      stop: () => parts.alertRuntime.stop(2000),
-      stopWithinMs: 2500,
-    },
-    {
-      name: 'consumers', // work orders, derived states, live push, alerts; missed commits queued
-      start: async () => {
-        parts.runner = new ConsumerRunner(consumers, { ...opts.consumers, instance });
-        await parts.runner.start({
-          pool,
-          io: parts.http.io,
-          log,
-          plant: parts.plant,
-          alerts: parts.alertRuntime,
-        });
-      },
-      stop: () => parts.runner.stop(2000),
-      stopWithinMs: 2500,
-    },
-    {
-      name: 'http listen', // routes registered (auth first), then the port opens
-      start: async () => {
-        const { app } = parts.http;
-        await registerHttp(app, {
-          ...parts,
-          io: parts.http.io,
-          storage: parts.storage,
-          status,
-          settings,
-          alerts,
-          writer,
-          consumers: parts.runner,
-        });
-        parts.port = await listen(app, opts.http.host, opts.http.port);
-      },
-      // socket.io first: app.close() waits for its websockets otherwise.
-      stop: async () => {
-        // Resolves once the HTTP server has closed too (socket.io 4.8 `close`), as its callback did.
-        await parts.http.io.close();
-        await parts.http.app.close();
-      },
-      stopWithinMs: 2000,
-    },
-    pipelineStep(opts, parts, { writer, status, instance }),
+    databaseStep(opts, parts, settings), // migrations, storage engine, plant model; pool last
+    upkeepStep(parts), // retention and partitions, hourly
+    httpServerStep(opts, parts, settings), // fastify and socket.io made, not listening
+    alertsStep(parts, settings), // clock rules, polls and deliveries
+    consumersStep(opts, parts, settings), // work orders, derived states, live push, alerts
+    listenStep(opts, parts, settings), // routes registered (auth first), then the port opens
+    pipelineStep(opts, parts, settings), // MQTT -> batcher -> writer -> consumers
   ];
+}
+
+function databaseStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  const { log, pool } = parts;
+  return {
+    name: 'database',
+    start: async () => {
+      await migrate(pool, log, { engine: settings.storage.engine });
+      parts.storage = { engine: await storageEngine(pool), settings: settings.storage };
+      parts.plant = opts.plantFile ? loadYamlConfig(opts.plantFile, plantModelSchema) : undefined;
+      if (parts.plant) await applyPlantModel(pool, parts.plant);
+    },
+    stop: () => pool.end(),
+    stopWithinMs: 2000,
+  };
+}
+
+function httpServerStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  return {
+    name: 'http server', // the listen step closes it
+    start: async () => {
+      parts.http = createHttpApp(parts.log, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, {
+        trustProxy: opts.trustProxy,
+        secure: settings.auth.secure,
+        logLevel: opts.httpLogLevel,
+      });
+    },
+    stopWithinMs: 0,
+  };
+}
+
+function alertsStep(parts: Parts, settings: Settings): Step {
+  return {
+    name: 'alerts',
+    start: async () => {
+      const { pool, http, log, plant } = parts;
+      parts.alertRuntime = await AlertRuntime.start(pool, http.io, log, plant, settings.alerts);
+    },
+    stop: () => parts.alertRuntime.stop(2000),
+    stopWithinMs: 2500,
+  };
+}
+
+function consumersStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  return {
+    name: 'consumers', // missed commits of durable consumers are queued first
+    start: async () => {
+      parts.runner = new ConsumerRunner(consumers, {
+        ...opts.consumers,
+        instance: settings.instance,
+      });
+      await parts.runner.start({
+        pool: parts.pool,
+        io: parts.http.io,
+        log: parts.log,
+        plant: parts.plant,
+        alerts: parts.alertRuntime,
+      });
+    },
+    stop: () => parts.runner.stop(2000),
+    stopWithinMs: 2500,
+  };
+}
+
+function listenStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  return {
+    name: 'http listen',
+    start: async () => {
+      const { app, io } = parts.http;
+      await registerHttp(app, {
+        ...parts,
+        io,
+        storage: parts.storage,
+        status: settings.status,
+        settings: settings.auth,
+        alerts: settings.alerts,
+        writer: settings.writer,
+        consumers: parts.runner,
+      });
+      parts.port = await listen(app, opts.http.host, opts.http.port);
+    },
+    // socket.io first: app.close() waits for its websockets otherwise.
+    stop: async () => {
+      // Resolves once the HTTP server has closed too (socket.io 4.8 `close`), as its callback did.
+      await parts.http.io.close();
+      await parts.http.app.close();
+    },
+    stopWithinMs: 2000,
+  };
 }
 
 function upkeepStep(parts: Parts): Step {
@@ -263,23 +297,15 @@ function upkeepStep(parts: Parts): Step {
 }
 
 /** MQTT -> batcher -> writer -> consumers, and the gateways' acks after COMMIT. */
-function pipelineStep(
-  opts: IngestOptions,
-  parts: Parts,
-  {
-    writer,
-    status,
-    instance,
-  }: { writer: WriterMetrics; status: { subscribed: boolean }; instance: string },
-): Step {
+function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
   const { log, pool } = parts;
-  const storageSettings = opts.storage ?? DEFAULT_STORAGE;
+  const { writer, status } = settings;
   const writeOptions = {
     quarantine: {
       horizon: opts.horizon ?? DEFAULT_HORIZON,
-      rawRetentionDays: storageSettings.retentionDays.raw,
+      rawRetentionDays: settings.storage.retentionDays.raw,
     },
-    commitLog: { instance },
+    commitLog: { instance: settings.instance },
   };
   const flush = async (items: IngestItem[]) => {
     const started = performance.now();
@@ -336,10 +362,9 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
   const log = opts.log ?? pino({ name: 'ingest' });
   const pool = await connectPool(opts.databaseUrl, log);
   const parts = { log, pool } as Parts;
-  const status = { subscribed: false };
   const life = new Lifecycle(log);
   try {
-    await life.start(ingestSteps(opts, parts, status));
+    await life.start(ingestSteps(opts, parts, settingsOf(opts)));
   } catch (error) {
     await life.stop();
     if (!pool.ended) await pool.end();
