@@ -1,11 +1,10 @@
 import type { PlantModel } from '@takt/protocol';
 import type { Pool } from 'pg';
+import { withTransaction } from './db/transaction';
 
 /** Upsert the plant model's sites, lines and machines (machines first seen on the wire keep working). */
 export async function applyPlantModel(pool: Pool, plant: PlantModel): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO sites (id, name, time_zone) VALUES ($1, $2, $3)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, time_zone = EXCLUDED.time_zone`,
@@ -74,13 +73,7 @@ export async function applyPlantModel(pool: Pool, plant: PlantModel): Promise<vo
        ON CONFLICT (site_id) DO UPDATE SET definition = EXCLUDED.definition, loaded_at = now()`,
       [plant.site.id, JSON.stringify(plant)],
     );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The plant model a site was loaded with (reason tree, targets, modes), or null. */

@@ -1,6 +1,6 @@
 /**
  * Routes declared by their contract in protocol/src/api/ (issue 16, STYLE 3 and 5): the
- * request schemas validate before the handler (a failure is today's 400, plugins/bad-request.ts),
+ * request schemas validate before the handler (a failure is today's 400, http/bad-request.ts),
  * the answer's schema types the handler's return, and the access comes with it.
  */
 import type { ApiRoute } from '@takt/protocol';
@@ -14,7 +14,7 @@ import type {
 } from 'fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
-import { badRequest } from './plugins/bad-request';
+import { badRequest } from './http/bad-request';
 
 /** Types a route's request from its zod schemas and its answer from the response schema. */
 export interface ZodTypeProvider extends FastifyTypeProvider {

@@ -3,6 +3,7 @@ import { loadYamlConfig, plantModelSchema } from '@takt/protocol';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { createHttpApp, type HttpApp } from './app';
+import { within } from './consumers/runner';
 import { migrate } from './db/migrate';
 import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
@@ -10,13 +11,17 @@ import { WriterMetrics } from './pipeline/metrics';
 import type { IngestItem } from './pipeline/items';
 import { ClockWatch } from './pipeline/clock-watch';
 import { startSubscriber } from './pipeline/subscriber';
-import { committedRanges, writeBatchIsolating, type WriteResult } from './pipeline/writer';
+import { committedRanges, writeBatchIsolating } from './pipeline/writer';
 import { applyPlantModel } from './plant';
-import { plugins } from './plugins';
-import type { ZodTypeProvider } from './route-contract';
-import type { AuthSettings } from './plugins/types';
-import type { AlertSettings } from './plugins/types';
+import { registerHttp } from './http';
+import type { AlertSettings, AuthSettings, PluginContext } from './http/types';
 import { DEFAULT_DELIVERY } from './alerts/delivery/deliverer';
+import { AlertRuntime } from './alerts/runtime';
+import { consumers } from './consumers';
+import { ConsumerRunner, type RunnerOptions } from './consumers/runner';
+import { batchCommitted } from './consumers/types';
+import { Lifecycle, type Step } from './lifecycle';
+import { startUpkeep } from './storage/retention';
 import { storageEngine } from './storage/engine';
 import { DEFAULT_STORAGE, type StorageSettings } from './storage/settings';
 import { DEFAULT_HORIZON, type TimeHorizon } from './domain/time-horizon';
@@ -63,6 +68,8 @@ export interface IngestOptions {
   trustProxy?: boolean | undefined;
   /** Level of the HTTP server's own log lines (default warn). */
   httpLogLevel?: string | undefined;
+  /** Retries of a failed consumer, and the seam tests inject failures through. */
+  consumers?: Omit<RunnerOptions, 'instance'>;
 }
 
 export interface RunningIngest {
@@ -104,11 +111,7 @@ async function connectPool(url: string, log: Logger): Promise<pg.Pool> {
   return pool;
 }
 
-async function listen(
-  app: ReturnType<typeof createHttpApp>['app'],
-  host: string,
-  port: number,
-): Promise<number> {
+async function listen(app: HttpApp['app'], host: string, port: number): Promise<number> {
   try {
     await app.listen({ host, port });
   } catch (error) {
@@ -127,146 +130,258 @@ async function listen(
 /** A gateway clock further off than this is flagged (its offset is on /api/health). */
 export { CLOCK_SKEW_LIMIT_MS } from './domain/time-horizon';
 
-/** MQTT -> validate -> dedupe -> batch -> PostgreSQL, plus the HTTP API and socket.io. */
-export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
-  const log = opts.log ?? pino({ name: 'ingest' });
-  const pool = await connectPool(opts.databaseUrl, log);
-  const stops: (() => Promise<void> | void)[] = [];
-  try {
-    const storageSettings = opts.storage ?? DEFAULT_STORAGE;
-    await migrate(pool, log, { engine: storageSettings.engine });
-    const storage = { engine: await storageEngine(pool), settings: storageSettings };
-    const writer = new WriterMetrics();
-    const plant = opts.plantFile ? loadYamlConfig(opts.plantFile, plantModelSchema) : undefined;
-    if (plant) await applyPlantModel(pool, plant);
+/** What the steps make, each set by its step's start (in the order of ingestSteps). */
+interface Parts {
+  log: Logger;
+  pool: pg.Pool;
+  storage: PluginContext['storage'];
+  plant: PluginContext['plant'];
+  http: HttpApp;
+  alertRuntime: AlertRuntime;
+  runner: ConsumerRunner;
+  batcher: Batcher<IngestItem>;
+  subscriber: ReturnType<typeof startSubscriber>;
+  port: number;
+}
 
-    const settings: AuthSettings = {
+/** Settings every step shares, with their defaults filled in. */
+interface Settings {
+  instance: string;
+  storage: StorageSettings;
+  alerts: AlertSettings;
+  auth: AuthSettings;
+  writer: WriterMetrics;
+  status: { subscribed: boolean };
+}
+
+function settingsOf(opts: IngestOptions): Settings {
+  return {
+    instance: opts.mqtt.clientId ?? 'takt-ingest',
+    storage: opts.storage ?? DEFAULT_STORAGE,
+    alerts: {
+      now: Date.now,
+      tickMs: 1000,
+      pollMs: 30_000,
+      delivery: DEFAULT_DELIVERY,
+      env: process.env,
+      ...opts.alerts,
+    },
+    auth: {
       sessionTtlMs: 12 * 3_600_000,
       loginMaxFailures: 5,
       loginWindowMs: 15 * 60_000,
       secure: false,
       ...opts.auth,
-    };
-    const { app, io, routes } = createHttpApp(log, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, {
-      trustProxy: opts.trustProxy,
-      secure: settings.secure,
-      logLevel: opts.httpLogLevel,
-    });
-    const batchListeners: ((batch: WriteResult) => void)[] = [];
-    const status = { subscribed: false };
-    const ctx = {
-      status,
-      settings,
-      writer,
-      storage,
-      pool,
-      io,
-      log,
-      onBatch: (fn: (batch: WriteResult) => void) => batchListeners.push(fn),
-      onStop: (fn: () => Promise<void> | void) => stops.push(fn),
-      plant,
-      alerts: {
-        now: Date.now,
-        tickMs: 1000,
-        pollMs: 30_000,
-        delivery: DEFAULT_DELIVERY,
-        env: process.env,
-        ...opts.alerts,
-      },
-      touch: (machines: Iterable<string>) => {
-        const batch: WriteResult = {
-          machines: new Set(machines),
-          duplicates: 0,
-          deadLetters: 0,
-          lateCounts: 0,
-          scans: [],
-          counts: [],
-          metrics: [],
-          messages: [],
-        };
-        for (const listener of batchListeners) listener(batch);
-      },
-    };
-    for (const plugin of plugins) await plugin(app.withTypeProvider<ZodTypeProvider>(), ctx);
+    },
+    writer: new WriterMetrics(),
+    status: { subscribed: false },
+  };
+}
 
-    const quarantine = {
-      horizon: opts.horizon ?? DEFAULT_HORIZON,
-      rawRetentionDays: storageSettings.retentionDays.raw,
-    };
-    const clockWatch = new ClockWatch(log);
-    const batcher = new Batcher<IngestItem>({
-      maxItems: opts.batch?.maxItems ?? 5000,
-      maxDelayMs: opts.batch?.maxDelayMs ?? 100,
-      log,
-      flush: async (items) => {
-        const started = performance.now();
-        const result = await writeBatchIsolating(pool, items, { quarantine }).catch(
-          (error: unknown) => {
-            writer.recordFailure();
-            throw error;
-          },
-        );
-        writer.recordBatch(items, performance.now() - started);
-        if (result.duplicates > 0 || result.lateCounts > 0) {
-          log.info(
-            { duplicates: result.duplicates, lateCounts: result.lateCounts },
-            'batch had duplicates or late counts',
-          );
-        }
-        for (const listener of batchListeners) listener(result);
-        // Only now, after COMMIT, may the gateways forget these messages.
-        for (const { site, gatewayId, ranges } of committedRanges(items))
-          subscriber.ack(site, gatewayId, ranges, Date.now());
-      },
-    });
-    writer.queueDepth = () => batcher.size;
-    const port = await listen(app, opts.http.host, opts.http.port);
+/**
+ * Ingest's start-up order, written once; shutdown is the reverse (Lifecycle), each stop
+ * bounded. Consumers start before the routes that wait for them and before the pipeline that
+ * feeds them; the pipeline stops first, so its last batches still reach the consumers.
+ */
+function ingestSteps(opts: IngestOptions, parts: Parts, settings: Settings): Step[] {
+  return [
+    databaseStep(opts, parts, settings), // migrations, storage engine, plant model; pool last
+    upkeepStep(parts), // retention and partitions, hourly
+    httpServerStep(opts, parts, settings), // fastify and socket.io made, not listening
+    alertsStep(parts, settings), // clock rules, polls and deliveries
+    consumersStep(opts, parts, settings), // work orders, derived states, live push, alerts
+    listenStep(opts, parts, settings), // routes registered (auth first), then the port opens
+    pipelineStep(opts, parts, settings), // MQTT -> batcher -> writer -> consumers
+  ];
+}
+
+function databaseStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  const { log, pool } = parts;
+  return {
+    name: 'database',
+    start: async () => {
+      await migrate(pool, log, { engine: settings.storage.engine });
+      parts.storage = { engine: await storageEngine(pool), settings: settings.storage };
+      parts.plant = opts.plantFile ? loadYamlConfig(opts.plantFile, plantModelSchema) : undefined;
+      if (parts.plant) await applyPlantModel(pool, parts.plant);
+    },
+    stop: () => pool.end(),
+    stopWithinMs: 2000,
+  };
+}
+
+function httpServerStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  return {
+    name: 'http server', // the listen step closes it
+    start: async () => {
+      parts.http = createHttpApp(parts.log, opts.dashboardDir ?? DEFAULT_DASHBOARD_DIR, {
+        trustProxy: opts.trustProxy,
+        secure: settings.auth.secure,
+        logLevel: opts.httpLogLevel,
+      });
+    },
+    stopWithinMs: 0,
+  };
+}
+
+function alertsStep(parts: Parts, settings: Settings): Step {
+  return {
+    name: 'alerts',
+    start: async () => {
+      const { pool, http, log, plant } = parts;
+      parts.alertRuntime = await AlertRuntime.start(pool, http.io, log, plant, settings.alerts);
+    },
+    stop: () => parts.alertRuntime.stop(2000),
+    stopWithinMs: 2500,
+  };
+}
+
+function consumersStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  return {
+    name: 'consumers', // missed commits of durable consumers are queued first
+    start: async () => {
+      parts.runner = new ConsumerRunner(consumers, {
+        ...opts.consumers,
+        instance: settings.instance,
+      });
+      await parts.runner.start({
+        pool: parts.pool,
+        io: parts.http.io,
+        log: parts.log,
+        plant: parts.plant,
+        alerts: parts.alertRuntime,
+      });
+    },
+    stop: () => parts.runner.stop(2000),
+    stopWithinMs: 2500,
+  };
+}
+
+function listenStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  return {
+    name: 'http listen',
+    start: async () => {
+      const { app, io } = parts.http;
+      await registerHttp(app, {
+        ...parts,
+        io,
+        storage: parts.storage,
+        status: settings.status,
+        settings: settings.auth,
+        alerts: settings.alerts,
+        writer: settings.writer,
+        consumers: parts.runner,
+      });
+      parts.port = await listen(app, opts.http.host, opts.http.port);
+    },
     // socket.io first: app.close() waits for its websockets otherwise.
-    stops.unshift(async () => {
+    stop: async () => {
       // Resolves once the HTTP server has closed too (socket.io 4.8 `close`), as its callback did.
-      await io.close();
-      await app.close();
+      await parts.http.io.close();
+      await parts.http.app.close();
+    },
+    stopWithinMs: 2000,
+  };
+}
+
+function upkeepStep(parts: Parts): Step {
+  let upkeep: { stop: () => void } | undefined;
+  return {
+    name: 'storage upkeep', // retention and partitions, hourly
+    start: async () => {
+      upkeep = await startUpkeep(parts);
+    },
+    stop: () => upkeep?.stop(),
+    stopWithinMs: 100,
+  };
+}
+
+/** MQTT -> batcher -> writer -> consumers, and the gateways' acks after COMMIT. */
+function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  const { log, pool } = parts;
+  const { writer, status } = settings;
+  const writeOptions = {
+    quarantine: {
+      horizon: opts.horizon ?? DEFAULT_HORIZON,
+      rawRetentionDays: settings.storage.retentionDays.raw,
+    },
+    commitLog: { instance: settings.instance },
+  };
+  const flush = async (items: IngestItem[]) => {
+    const started = performance.now();
+    const result = await writeBatchIsolating(pool, items, writeOptions).catch((error: unknown) => {
+      writer.recordFailure();
+      throw error;
     });
-    const maxQueued = opts.maxQueued ?? 20_000;
-    const subscriber = startSubscriber({
-      ...opts.mqtt,
-      log,
-      onItem: (item) => {
-        clockWatch.observe(item);
-        batcher.push(item);
-      },
-      hasRoom: () => batcher.size < maxQueued,
-    });
-    void subscriber.ready.then(() => (status.subscribed = true));
-    stops.unshift(async () => {
-      await subscriber.stop(1000);
-      const left = await batcher.drain(2500);
+    writer.recordBatch(items, performance.now() - started);
+    if (result.duplicates > 0 || result.lateCounts > 0) {
+      log.info(
+        { duplicates: result.duplicates, lateCounts: result.lateCounts },
+        'batch had duplicates or late counts',
+      );
+    }
+    parts.runner.publish(batchCommitted(result, Date.now()));
+    // Only now, after COMMIT, may the gateways forget these messages.
+    for (const { site, gatewayId, ranges } of committedRanges(items))
+      parts.subscriber.ack(site, gatewayId, ranges, Date.now());
+  };
+  return {
+    name: 'pipeline',
+    start: async () => {
+      const clockWatch = new ClockWatch(log);
+      parts.batcher = new Batcher<IngestItem>({
+        maxItems: opts.batch?.maxItems ?? 5000,
+        maxDelayMs: opts.batch?.maxDelayMs ?? 100,
+        log,
+        flush,
+      });
+      writer.queueDepth = () => parts.batcher.size;
+      const maxQueued = opts.maxQueued ?? 20_000;
+      parts.subscriber = startSubscriber({
+        ...opts.mqtt,
+        log,
+        onItem: (item) => {
+          clockWatch.observe(item);
+          parts.batcher.push(item);
+        },
+        hasRoom: () => parts.batcher.size < maxQueued,
+      });
+      void parts.subscriber.ready.then(() => (status.subscribed = true));
+    },
+    stop: async () => {
+      await parts.subscriber.stop(1000);
+      const left = await parts.batcher.drain(2500);
       if (left > 0) log.error({ left }, 'items not written at shutdown');
-    });
-    const url = `http://${opts.http.host}:${port}`;
-    log.info({ url }, 'ingest listening');
-    return {
-      url,
-      port,
-      pool,
-      subscribed: subscriber.ready,
-      routes,
-      queued: () => batcher.size,
-      async stop(timeoutMs = 5000) {
-        const all = (async () => {
-          for (const stop of stops) await stop();
-          await pool.end();
-        })();
-        const timer = new Promise<'timeout'>((r) =>
-          setTimeout(() => r('timeout'), timeoutMs).unref(),
-        );
-        if ((await Promise.race([all, timer])) === 'timeout')
-          log.warn({ timeoutMs }, 'ingest did not stop in time');
-      },
-    };
+    },
+    stopWithinMs: 4000,
+  };
+}
+
+/** MQTT -> validate -> dedupe -> batch -> PostgreSQL, plus the HTTP API and socket.io. */
+export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
+  const log = opts.log ?? pino({ name: 'ingest' });
+  const pool = await connectPool(opts.databaseUrl, log);
+  const parts = { log, pool } as Parts;
+  const life = new Lifecycle(log);
+  try {
+    await life.start(ingestSteps(opts, parts, settingsOf(opts)));
   } catch (error) {
-    for (const stop of stops) await Promise.resolve(stop()).catch(() => undefined);
-    await pool.end();
+    await life.stop();
+    if (!pool.ended) await pool.end();
     throw error;
   }
+  const url = `http://${opts.http.host}:${parts.port}`;
+  log.info({ url }, 'ingest listening');
+  return {
+    url,
+    port: parts.port,
+    pool,
+    subscribed: parts.subscriber.ready,
+    routes: parts.http.routes,
+    queued: () => parts.batcher.size,
+    async stop(timeoutMs = 5000) {
+      if (!(await within(life.stop(), timeoutMs)))
+        log.warn({ timeoutMs }, 'ingest did not stop in time');
+    },
+  };
 }

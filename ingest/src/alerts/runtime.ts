@@ -2,7 +2,7 @@ import { ALERT_EVENTS, type AlertRule, type DecodedMessage, type PlantModel } fr
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
-import type { AlertSettings } from '../plugins/types';
+import type { AlertSettings } from '../http/types';
 import { Deliverer } from './delivery/deliverer';
 import type { AlertNotice } from './delivery/formats';
 import { AlertEngine, type AlertEffect } from './engine';

@@ -1,6 +1,6 @@
 /**
  * Who may call what (issue 9), as plain data and pure functions: every `/api/*` route
- * declares `config: { access: [...] }`; one onRequest hook checks it (plugins/auth.ts).
+ * declares `config: { access: [...] }`; one onRequest hook checks it (http/auth.ts).
  */
 // The roles and route groups are part of the API contract (protocol/src/api/contract.ts).
 export {

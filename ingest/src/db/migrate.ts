@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { INGEST_ERRORS, IngestError } from '../errors';
+import { withTransaction } from './transaction';
 import { detectEngine, type StorageEngine, type StorageEngineChoice } from '../storage/engine';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
@@ -49,12 +50,11 @@ export async function migrate(
     );
     for (const file of files.filter((f) => !done.has(f))) {
       try {
-        await client.query('BEGIN');
-        await client.query(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'));
-        await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
-        await client.query('COMMIT');
+        await withTransaction(client, async () => {
+          await client.query(readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'));
+          await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
+        });
       } catch (error) {
-        await client.query('ROLLBACK');
         throw new IngestError(
           'INGEST_ERR_MIGRATION',
           INGEST_ERRORS.INGEST_ERR_MIGRATION(file, (error as Error).message),

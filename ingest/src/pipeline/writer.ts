@@ -1,5 +1,6 @@
 import { toSeqRanges, type DecodedMessage, type SeqRange } from '@takt/protocol';
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '../db/transaction';
 import { limitsFor, partitionWindow } from '../domain/time-horizon';
 import { insertDeadLetters, type DeadLetter } from './dead-letters';
 import type { IngestItem } from './items';
@@ -33,12 +34,26 @@ export interface WriteResult {
   metrics: Msg<'metrics'>[];
   /** Every message stored by this batch (duplicates left out) and every gateway status, for the alerts. */
   messages: DecodedMessage[];
+  /** The batch's row in batch_commits (with `options.commitLog` and series data stored). */
+  commit?: CommitMark | undefined;
+}
+
+/** A batch_commits row: what a consumer that missed this commit redoes from (migration 034). */
+export interface CommitMark {
+  id: number;
+  /** Database time of the batch's transaction, ms. */
+  at: number;
 }
 
 /** How the pipeline writes a batch; tests and imports that write history directly pass none. */
 export interface WriteOptions {
   /** Judge timestamps against the horizon (issue 6); without it everything is applied. */
   quarantine?: QuarantineSettings | undefined;
+  /**
+   * Log the commit in batch_commits inside the batch's transaction, so that consumers that
+   * did not finish it catch up at the next start (docs/decisions.md "Issue 16 — consumers").
+   */
+  commitLog?: { instance: string } | undefined;
 }
 
 // The latest time a Date holds: "no bound" for the live-value rule without a horizon.
@@ -86,9 +101,7 @@ export async function writeBatch(
   result.deadLetters = dead.length;
   const q = options.quarantine;
   const bound = q ? new Date(nowMs + q.horizon.aheadMs) : NO_BOUND;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const withSeq = all.map((r) => r.message).filter((m): m is SeqMsg => m.kind !== 'status');
     const fresh = await dedupe(client, withSeq);
     result.duplicates = withSeq.length - fresh.length;
@@ -115,15 +128,11 @@ export async function writeBatch(
       implausibleAfter: bound,
       partitions: q && partitionWindow(nowMs, limitsFor('metrics', q.horizon, q.rawRetentionDays)),
     });
-    await client.query('COMMIT');
+    if (options.commitLog && applied.length > 0)
+      result.commit = await logCommit(client, options.commitLog.instance, applied);
     result.messages = kept;
     return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 function emptyResult(): WriteResult {
@@ -185,8 +194,24 @@ async function dedupe(client: PoolClient, messages: SeqMsg[]): Promise<SeqMsg[]>
 }
 
 /** The edge time of the oldest data in a message (a metrics message's oldest reading). */
-const oldestDataAt = (m: Exclude<SeqMsg, Msg<'scan'>>) =>
+const oldestDataAt = (m: SeqMsg) =>
   m.kind === 'metrics' ? Math.min(...m.payload.readings.map((r) => r.ts)) : m.payload.ts;
+
+/** One batch_commits row: the machines and stations the batch touched, from its oldest data on. */
+async function logCommit(
+  client: PoolClient,
+  instance: string,
+  applied: readonly SeqMsg[],
+): Promise<CommitMark> {
+  const machines = [...new Set(applied.map((m) => m.machineId))];
+  const from = applied.reduce((t, m) => Math.min(t, oldestDataAt(m)), Infinity);
+  const { rows } = await client.query<{ id: string; at: Date }>(
+    `INSERT INTO batch_commits (instance, machines, from_time) VALUES ($1, $2, $3)
+     RETURNING id, committed_at AS at`,
+    [instance, machines, toDate(from)],
+  );
+  return { id: Number(rows[0]!.id), at: rows[0]!.at.getTime() };
+}
 
 async function touchMachines(
   client: PoolClient,
@@ -266,6 +291,7 @@ export async function writeBatchIsolating(
     total.counts.push(...result.counts);
     total.metrics.push(...result.metrics);
     total.messages.push(...result.messages);
+    total.commit = result.commit ?? total.commit;
   }
   return total;
 }

@@ -12,6 +12,7 @@ import {
 import type { WorkOrder } from '../domain/work-orders';
 import type { CountDeltaRow } from '../pipeline/write-series';
 import { loadOrders } from './store';
+import { withTransaction } from '../db/transaction';
 
 type Db = Pick<PoolClient, 'query'>;
 
@@ -28,32 +29,49 @@ export async function applyScans(
   counts: readonly CountDeltaRow[],
 ): Promise<StationScan[]> {
   const folded = scans.filter((s) => FOLDED_ACTIONS.includes(s.action.toLowerCase()));
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const firstCounting = [...new Set(counts.filter((c) => c.first).map((c) => c.machine))];
-    const from = Math.min(
-      ...folded.map((s) => s.ts),
-      await earliestHandReport(client, firstCounting),
-    );
+  return rederive(pool, {
+    scansFromMs: folded.length === 0 ? undefined : Math.min(...folded.map((s) => s.ts)),
+    firstCounting: [...new Set(counts.filter((c) => c.first).map((c) => c.machine))],
+    counts:
+      counts.length === 0
+        ? undefined
+        : {
+            fromMs: Math.min(...counts.map((c) => c.ts)),
+            machines: [...new Set(counts.map((c) => c.machine))],
+          },
+  });
+}
+
+/** From which edge time the work orders are derived again, and for which machines' counts. */
+export interface Rederive {
+  /** Every scan's effect from here on (undefined: no folded scan changed). */
+  scansFromMs: number | undefined;
+  /** Machines whose first counter totals just arrived: their hand reports fold again. */
+  firstCounting?: readonly string[];
+  /** Count attribution of these machines from here on. */
+  counts: { fromMs: number; machines: readonly string[] } | undefined;
+}
+
+/**
+ * Derive the work orders again from stored scans and counts, in one transaction: what
+ * applyScans does for a batch, and what a restart does for commits the work-orders consumer
+ * did not finish (consumers/work-orders.ts). Returns the scans that found no order.
+ */
+export async function rederive(pool: Pool, what: Rederive): Promise<StationScan[]> {
+  return withTransaction(pool, async (client) => {
     // The counts table may already hold later batches (the writer does not wait for this
     // consumer): attribution is re-derived from it, never added on top.
-    const touched =
-      counts.length === 0
-        ? []
-        : await attributeCountsFrom(client, new Date(Math.min(...counts.map((c) => c.ts))), [
-            ...new Set(counts.map((c) => c.machine)),
-          ]);
+    const touched = !what.counts
+      ? []
+      : await attributeCountsFrom(client, new Date(what.counts.fromMs), [...what.counts.machines]);
+    const from = Math.min(
+      what.scansFromMs ?? Infinity,
+      await earliestHandReport(client, what.firstCounting ?? []),
+    );
     const refold = from === Infinity ? undefined : await refoldFrom(client, from);
     await recount(client, [...touched, ...(refold?.orders ?? [])]);
-    await client.query('COMMIT');
     return refold?.unplaced ?? [];
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { WorkOrderInput } from '@takt/protocol';
 import type { Pool } from 'pg';
 import type { RowError } from './csv';
 import type { Operation, OperationStatus, WorkOrder } from '../domain/work-orders';
+import { withTransaction } from '../db/transaction';
 
 export interface OrderRecord {
   order: WorkOrder;
@@ -37,9 +38,7 @@ export async function createOrders(
     if (taken.has(o.id)) errors.push({ line: lineOf(i), message: `order ${o.id} exists already` });
   });
   if (errors.length > 0) return errors;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO work_orders (id, product_id, quantity, due_at, customer, priority)
        SELECT * FROM unnest($1::text[], $2::text[], $3::int4[], $4::timestamptz[], $5::text[], $6::int4[])`,
@@ -69,14 +68,8 @@ export async function createOrders(
       `INSERT INTO work_order_events (work_order_id, time, kind) SELECT id, now(), 'created' FROM unnest($1::text[]) AS u(id)`,
       [orders.map((o) => o.id)],
     );
-    await client.query('COMMIT');
     return [];
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 interface OpRow {

@@ -7,7 +7,7 @@ import { migrate } from '../../src/db/migrate';
 import { DEFAULT_HORIZON } from '../../src/domain/time-horizon';
 import type { IngestItem } from '../../src/pipeline/items';
 import { writeBatchIsolating } from '../../src/pipeline/writer';
-import { pruneDeadLetters, pruneDedupe } from '../../src/plugins/retention';
+import { pruneDeadLetters, pruneDedupe } from '../../src/storage/retention';
 
 let pool: pg.Pool;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LeadingThrottle, throttleDelayMs } from '../../src/plugins/live-throttle';
+import { LeadingThrottle, throttleDelayMs } from '../../src/consumers/live-throttle';
 
 /** A throttle whose runs take `runMs` (fake time) and record when they started. */
 function recorder(minIntervalMs: number, runMs = 0) {

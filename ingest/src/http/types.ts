@@ -3,21 +3,27 @@ import type { Pool } from 'pg';
 import type { ContractApp } from '../route-contract';
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
+import type { AlertRuntime } from '../alerts/runtime';
+import type { ConsumerStats } from '../consumers/runner';
 import type { WriterMetrics } from '../pipeline/metrics';
-import type { WriteResult } from '../pipeline/writer';
 import type { StorageEngine } from '../storage/engine';
 import type { StorageSettings } from '../storage/settings';
 
-/** What every ingest feature plugin gets (STYLE 5): it registers its own routes and events. */
+/**
+ * What every HTTP plugin gets (STYLE 5): it registers its own routes, each declaring its
+ * access. Work that follows a commit is a consumer (consumers/), not a plugin.
+ */
 export interface PluginContext {
   pool: Pool;
   io: SocketServer;
   log: Logger;
-  /** Hooks the pipeline calls after each committed batch. */
-  onBatch: (listener: (batch: WriteResult) => void) => void;
-  onStop: (fn: () => Promise<void> | void) => void;
-  /** Tell the batch listeners (boards) that these machines changed outside a batch. */
-  touch: (machines: Iterable<string>) => void;
+  /** The post-commit consumers, for reads that must see every commit applied. */
+  consumers: {
+    settled: (name: string) => Promise<void>;
+    snapshot: () => Record<string, ConsumerStats>;
+  };
+  /** The alert engine (started in service.ts before the HTTP plugins). */
+  alertRuntime: AlertRuntime;
   /** Live facts about the pipeline, for health and status routes. */
   status: { subscribed: boolean };
   settings: AuthSettings;
@@ -54,4 +60,5 @@ export interface AlertSettings {
   env: NodeJS.ProcessEnv;
 }
 
+/** One HTTP feature, registered with `app.register` in its own encapsulated context (http/index.ts). */
 export type IngestPlugin = (app: ContractApp, ctx: PluginContext) => Promise<void> | void;

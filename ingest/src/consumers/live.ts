@@ -2,7 +2,7 @@ import { LIVE_EVENTS, type LiveSnapshot } from '@takt/protocol';
 import { BOARD, principalAccess, type Principal } from '../auth/access';
 import { machineSnapshots } from '../queries/machines';
 import { LeadingThrottle } from './live-throttle';
-import type { IngestPlugin } from './types';
+import type { Consumer, ConsumerContext } from './types';
 
 /**
  * Updates reach a screen at most every this many ms (10 per second), and a change waits at
@@ -17,11 +17,46 @@ const RETRY_MS = 1000;
  * only the machines that changed; signed-in staff and kiosk screens only. One room for now (the plant board); line and machine
  * rooms come with more boards.
  */
-export const livePlugin: IngestPlugin = (_app, { pool, io, log, onBatch, onStop }) => {
-  const dirty = new Set<string>();
-  let retry: NodeJS.Timeout | undefined;
-  let stopped = false;
+export function liveConsumer(): Consumer {
+  const state: LiveState = { dirty: new Set(), retry: undefined, stopped: false };
+  let throttle: LeadingThrottle | undefined;
 
+  // Right after a batch commits, unless an update went out less than an interval ago.
+  const changed = (machines: ReadonlySet<string>) => {
+    if (machines.size === 0) return;
+    for (const id of machines) state.dirty.add(id);
+    throttle?.request();
+  };
+
+  return {
+    name: 'live',
+    async start(ctx) {
+      throttle = startLive(ctx, state);
+    },
+    async onCommitted({ machines }) {
+      changed(machines);
+    },
+    onMachinesChanged({ machines }) {
+      changed(machines);
+    },
+    async stop() {
+      state.stopped = true;
+      throttle?.stop();
+      clearTimeout(state.retry);
+    },
+  };
+}
+
+interface LiveState {
+  /** Machines changed since the last update went out. */
+  dirty: Set<string>;
+  retry: NodeJS.Timeout | undefined;
+  stopped: boolean;
+}
+
+/** The plant room: snapshots on join, then coalesced updates of the dirty machines. */
+function startLive({ pool, io, log }: ConsumerContext, state: LiveState): LeadingThrottle {
+  const { dirty } = state;
   io.on('connection', (socket) => {
     // Only who may open boards joins the plant room (a customer token may not, issue 9).
     const principal = socket.data.principal as Principal | undefined;
@@ -49,26 +84,15 @@ export const livePlugin: IngestPlugin = (_app, { pool, io, log, onBatch, onStop 
         const machines = await machineSnapshots(pool, ids);
         io.to('plant').emit(LIVE_EVENTS.update, { machines, serverTime: new Date().toISOString() });
       } catch (error) {
-        if (stopped) return; // the pool closed under a last update
+        if (state.stopped) return; // the pool closed under a last update
         for (const id of ids) dirty.add(id);
         log.error({ err: (error as Error).message }, 'live update failed; retrying');
         // Not at the update rate: a database that is away would fill the log 10 times a second.
-        clearTimeout(retry);
-        retry = setTimeout(() => throttle.request(), RETRY_MS);
+        clearTimeout(state.retry);
+        state.retry = setTimeout(() => throttle.request(), RETRY_MS);
       }
     },
     onError: (error) => log.error({ err: (error as Error).message }, 'live update failed'),
   });
-
-  // Right after a batch commits, unless an update went out less than an interval ago.
-  onBatch(({ machines }) => {
-    if (machines.size === 0) return;
-    for (const id of machines) dirty.add(id);
-    throttle.request();
-  });
-  onStop(() => {
-    stopped = true;
-    throttle.stop();
-    clearTimeout(retry);
-  });
-};
+  return throttle;
+}

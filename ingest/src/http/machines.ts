@@ -1,4 +1,4 @@
-import { idSchema, isoTimeSchema } from '@takt/protocol';
+import { idSchema, isoTimeSchema, windowChecked } from '@takt/protocol';
 import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { machineExists, machineSnapshots, sampleSeries } from '../queries/machines';
@@ -13,16 +13,7 @@ const samplesQuery = z.strictObject({
   minutes: z.coerce.number().int().min(1).max(10_080).default(15),
 });
 
-const timelineQuery = z
-  .strictObject({ from: isoTimeSchema, to: isoTimeSchema })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), {
-    message: 'to must be after from',
-    path: ['to'],
-  })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 31 * 24 * 3_600_000, {
-    message: 'the window is longer than 31 days',
-    path: ['to'],
-  });
+const timelineQuery = windowChecked(z.strictObject({ from: isoTimeSchema, to: isoTimeSchema }), 31);
 
 const stopReasonBody = z.strictObject({
   reason: z.string().min(1).max(64),

@@ -1,9 +1,9 @@
 import { idSchema, isoTimeSchema } from '@takt/protocol';
 import { z } from 'zod';
 import type { Access } from '../auth/access';
-import { INGEST_ERRORS, IngestError } from '../errors';
 import { readDeadLetters } from '../queries/dead-letters';
 import { badRequest } from './bad-request';
+import { windowWithDefaults } from './window';
 import type { IngestPlugin } from './types';
 
 /** Who reads dead letters: the people who fix gateways (issue 9); not operators, not screens. */
@@ -30,14 +30,7 @@ export const deadLettersPlugin: IngestPlugin = (app, { pool }) => {
     const parsed = deadLetterQuery.safeParse(request.query);
     if (!parsed.success) throw badRequest(parsed.error);
     const q = parsed.data;
-    const toMs = q.to === undefined ? Date.now() : Date.parse(q.to);
-    const fromMs = q.from === undefined ? toMs - DAY_MS : Date.parse(q.from);
-    if (fromMs >= toMs)
-      throw new IngestError(
-        'INGEST_ERR_BAD_REQUEST',
-        INGEST_ERRORS.INGEST_ERR_BAD_REQUEST('from must be before to'),
-        400,
-      );
+    const { fromMs, toMs } = windowWithDefaults(q, DAY_MS);
     return readDeadLetters(pool, { gateway: q.gateway, fromMs, toMs, limit: q.limit });
   });
 };

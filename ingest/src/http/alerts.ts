@@ -10,7 +10,6 @@ import {
 import { z } from 'zod';
 import { alertHistoryCsv } from '../alerts/export';
 import { ruleProblems } from '../alerts/problems';
-import { AlertRuntime } from '../alerts/runtime';
 import { alertJson, loadAlerts, loadRules, replaceRules } from '../alerts/store';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { badRequest } from './bad-request';
@@ -37,22 +36,17 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 }
 
 /**
- * Alerts (issue 7): rules evaluated as data arrives and on a clock, the life cycle
- * open → acknowledged → cleared over the API, history export, rule editing, socket.io.
+ * Alerts (issue 7): the life cycle open → acknowledged → cleared over the API, history
+ * export, rule editing, socket.io. Rules are evaluated as data arrives
+ * (consumers/alerts.ts) and on a clock (alerts/runtime.ts, started in service.ts).
  */
 /** Who may acknowledge and clear alerts, and read the rules. */
 const RESPONDERS: readonly Access[] = ['admin', 'manager', 'maintenance'];
 
-export const alertsPlugin: IngestPlugin = async (
+export const alertsPlugin: IngestPlugin = (
   app,
-  { pool, io, log, onBatch, onStop, plant, alerts },
+  { pool, io, log, plant, alerts, alertRuntime: runtime },
 ) => {
-  const runtime = await AlertRuntime.start(pool, io, log, plant, alerts);
-  onBatch((batch) => {
-    if (batch.messages.length > 0) runtime.onMessages(batch.messages);
-  });
-  onStop(() => runtime.stop(2000));
-
   io.on('connection', (socket) => {
     // Alerts go to who may open boards only (the same as the plant room), never a customer.
     const principal = socket.data.principal as Principal | undefined;

@@ -1,6 +1,9 @@
 import type { Pool } from 'pg';
-import { applyTimescalePolicies, maintainStorage } from '../storage/maintenance';
-import type { IngestPlugin } from './types';
+import type { Logger } from 'pino';
+import { pruneCommitLog } from '../consumers/progress';
+import { applyTimescalePolicies, maintainStorage } from './maintenance';
+import type { StorageEngine } from './engine';
+import type { StorageSettings } from './settings';
 
 /** How long (gateway, seq) pairs are kept for dedupe: longer than any replay a gateway does. */
 export const DEDUPE_WINDOW_DAYS = 14;
@@ -31,13 +34,22 @@ export async function pruneDeadLetters(pool: Pool, days: number): Promise<number
  * `deadLetterDays` (TAKT_RETENTION_DEAD_LETTERS_DAYS). On TimescaleDB the policies are
  * set once at start and the extension's own jobs do the rest.
  */
-export const retentionPlugin: IngestPlugin = async (_app, { pool, log, onStop, storage }) => {
+export async function startUpkeep({
+  pool,
+  log,
+  storage,
+}: {
+  pool: Pool;
+  log: Logger;
+  storage: { engine: StorageEngine; settings: StorageSettings };
+}): Promise<{ stop: () => void }> {
   if (storage.engine === 'timescaledb') {
     await applyTimescalePolicies((text, values) => pool.query(text, values), storage.settings);
     log.info({ retentionDays: storage.settings.retentionDays }, 'TimescaleDB policies set');
   }
   const round = async () => {
     try {
+      await pruneCommitLog(pool, DEDUPE_WINDOW_DAYS);
       const rowCount = await pruneDedupe(pool);
       if (rowCount)
         log.info({ rows: rowCount, days: DEDUPE_WINDOW_DAYS }, 'pruned the dedupe table');
@@ -57,5 +69,5 @@ export const retentionPlugin: IngestPlugin = async (_app, { pool, log, onStop, s
   const timer = setInterval(() => void round(), EVERY_MS);
   timer.unref();
   await round();
-  onStop(() => clearInterval(timer));
-};
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,8 +1,7 @@
-import { isoTimeSchema, workOrderInputSchema } from '@takt/protocol';
+import { isoTimeSchema, windowChecked, workOrderInputSchema } from '@takt/protocol';
 import { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
-import { resolveReasonCards } from '../queries/stop-reasons';
-import { applyScans } from '../work-orders/apply';
+import { WORK_ORDERS_CONSUMER } from '../consumers/work-orders';
 import { parseWorkOrderCsv, parseWorkOrderRows } from '../work-orders/csv';
 import { SpreadsheetError, xlsxRows } from '../work-orders/xlsx';
 import { kpis, listOrders, orderOee } from '../queries/orders';
@@ -20,70 +19,22 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const kpiQuery = z
-  .strictObject({
+const kpiQuery = windowChecked(
+  z.strictObject({
     from: isoTimeSchema,
     to: isoTimeSchema,
     customer: z.string().min(1).max(128).optional(),
-  })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), {
-    message: 'to must be after from',
-    path: ['to'],
-  })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 24 * 3_600_000, {
-    message: 'the window is longer than 366 days',
-    path: ['to'],
-  });
+  }),
+  366,
+);
 
 /**
- * Work orders: created by the API or a CSV import, driven by station scans and machine
- * counts at their own edge time (work-orders/apply.ts), read with progress and ETA.
+ * Work orders: created by the API or a CSV import, read with progress and ETA. Station scans
+ * and machine counts drive them after each commit (consumers/work-orders.ts).
  */
-export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
-  let chain: Promise<void> = Promise.resolve();
-  onBatch((batch) => {
-    const states = batch.messages.filter((m) => m.kind === 'state');
-    if (batch.scans.length === 0 && batch.counts.length === 0 && states.length === 0) return;
-    chain = chain
-      .then(async () => {
-        const unplaced = await applyScans(
-          pool,
-          batch.scans.map((s) => ({ ts: s.payload.ts, action: s.payload.action ?? '' })),
-          batch.counts,
-        );
-        for (const scan of unplaced)
-          log.info(
-            { station: scan.station, code: scan.code, ts: scan.ts },
-            'scan names no order and none ran at the station then',
-          );
-        await resolveReasons([...batch.scans, ...states]);
-      })
-      .catch((error: Error) => log.error({ err: error.message }, 'work-order update failed'));
-  });
-
-  /**
-   * Reason cards explain the stop of their own time; states may come after the card, so a
-   * machine's cards from the earliest new card or state on are resolved again.
-   */
-  const resolveReasons = async (
-    messages: readonly {
-      machineId: string;
-      kind: string;
-      payload: { ts: number; action?: string };
-    }[],
-  ) => {
-    const since = new Map<string, number>();
-    for (const m of messages) {
-      if (m.kind === 'scan' && m.payload.action?.toLowerCase() !== 'reason') continue;
-      since.set(m.machineId, Math.min(since.get(m.machineId) ?? Infinity, m.payload.ts));
-    }
-    for (const [machine, ts] of since)
-      for (const card of await resolveReasonCards(pool, machine, ts))
-        log.info(
-          { station: machine, code: card.code, ts: card.ts, reason: card.refused },
-          'reason card not applied',
-        );
-  };
+export const workOrdersPlugin: IngestPlugin = (app, { pool, consumers }) => {
+  // Reads see every batch already committed: the work-orders consumer has applied them.
+  const settled = () => consumers.settled(WORK_ORDERS_CONSUMER);
 
   app.addContentTypeParser(
     'text/csv',
@@ -140,7 +91,7 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
   });
 
   const findOrder = async (id: string) => {
-    await chain; // reads see every batch already committed
+    await settled(); // reads see every batch already committed
     const record = await loadOrder(pool, id);
     if (!record)
       throw new IngestError(
@@ -154,7 +105,7 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
   app.get('/api/work-orders', { config: { access: BOARD } }, async (request) => {
     const parsed = listQuery.safeParse(request.query);
     if (!parsed.success) throw badRequest(parsed.error);
-    await chain;
+    await settled();
     return listOrders(pool, parsed.data);
   });
 
@@ -162,7 +113,7 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     '/api/work-orders/:id',
     { config: { access: STAFF } },
     async (request) => {
-      await chain; // reads see every batch already committed
+      await settled(); // reads see every batch already committed
       const view = await orderView(pool, request.params.id);
       if (!view)
         throw new IngestError(
@@ -184,7 +135,7 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, log, onBatch }) => {
     const parsed = kpiQuery.safeParse(request.query);
     if (!parsed.success) throw badRequest(parsed.error);
     const { from, to, customer } = parsed.data;
-    await chain;
+    await settled();
     return { from, to, ...(await kpis(pool, Date.parse(from), Date.parse(to), customer)) };
   });
 };
