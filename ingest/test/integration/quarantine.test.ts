@@ -167,14 +167,39 @@ describe('timestamps outside the horizon (issue 15 item 6)', () => {
       JSON.stringify({ v: 1, seq: 1, ts: Date.now() + 2 * HOUR, code: 'WO-1' }),
     );
     await committed('gw-ahead', 1);
-    const health = await fetch(`${ingest.url}/api/health`).then(
-      (r) => r.json() as Promise<{ gateways: Record<string, unknown>[] }>,
-    );
+    const health = (await api('/api/health')).body as { gateways: Record<string, unknown>[] };
     const gw = health.gateways.find((g) => g.id === 'gw-ahead')!;
     expect(gw).toMatchObject({ clockSkewed: true, deadLetters24h: 1 });
     expect(Math.abs((gw.clockOffsetMs as number) - 2 * HOUR)).toBeLessThan(60_000);
     const line = logLines.find((l) => l.includes('gateway clock is off') && l.includes('gw-ahead'));
     expect(JSON.parse(line!)).toMatchObject({ gatewayId: 'gw-ahead', kind: 'scan' });
+  });
+
+  it('names gateways on /api/health only to an admin or maintenance user', async () => {
+    await pub(
+      machineTopic('gw-named', 'm-n', 'count'),
+      JSON.stringify({ v: 1, seq: 1, ts: Date.now(), good: 1, reject: 0 }),
+    );
+    await committed('gw-named', 1);
+    const anonymous = await fetch(`${ingest.url}/api/health`);
+    const text = await anonymous.text();
+    expect(anonymous.status).toBe(200);
+    expect(JSON.parse(text)).toMatchObject({ status: 'ok', deadLetters24h: expect.any(Number) });
+    expect(JSON.parse(text)).not.toHaveProperty('gateways');
+    expect(text).not.toContain('gw-named');
+    const wrongToken = await fetch(`${ingest.url}/api/health`, {
+      headers: { authorization: 'Bearer not-a-token' },
+    });
+    expect(await wrongToken.text()).not.toContain('gw-named');
+    const operator = await api('/api/health', 'operator');
+    expect(operator.status).toBe(200);
+    expect(operator.body).not.toHaveProperty('gateways');
+    expect(JSON.stringify(operator.body)).not.toContain('gw-named');
+    for (const role of ['admin', 'maintenance'] as const) {
+      const { body } = await api('/api/health', role);
+      const ids = (body as { gateways: { id: string }[] }).gateways.map((g) => g.id);
+      expect(ids, role).toContain('gw-named');
+    }
   });
 
   it('takes no alarm from a retained birth the broker replays on connect', async () => {
@@ -189,9 +214,7 @@ describe('timestamps outside the horizon (issue 15 item 6)', () => {
       "SELECT status FROM gateways WHERE id = 'gw-retained'",
     );
     expect(rows).toEqual([{ status: 'online' }]);
-    const health = await fetch(`${ingest.url}/api/health`).then(
-      (r) => r.json() as Promise<{ gateways: Record<string, unknown>[] }>,
-    );
+    const health = (await api('/api/health')).body as { gateways: Record<string, unknown>[] };
     expect(health.gateways.find((g) => g.id === 'gw-retained')).toMatchObject({
       clockSkewed: false,
     });
@@ -231,9 +254,10 @@ describe('GET /api/dead-letters (issue 15 item 9)', () => {
       `/api/dead-letters?gateway=gw-dl&to=${new Date(Date.now() - DAY).toISOString()}`,
     );
     expect(before.body).toEqual([]);
-    const health = await fetch(`${ingest.url}/api/health`).then(
-      (r) => r.json() as Promise<{ deadLetters24h: number; gateways: Record<string, unknown>[] }>,
-    );
+    const health = (await api('/api/health', 'maintenance')).body as {
+      deadLetters24h: number;
+      gateways: Record<string, unknown>[];
+    };
     expect(health.gateways.find((g) => g.id === 'gw-dl')).toMatchObject({ deadLetters24h: 2 });
     expect(health.deadLetters24h).toBeGreaterThanOrEqual(2);
   });

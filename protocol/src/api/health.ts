@@ -27,27 +27,32 @@ export const healthRoutes = {
     path: '/api/health',
     access: PUBLIC,
     summary: 'The process is up and the database answers; `mqtt` says whether data can flow',
+    description:
+      'Public, for load balancers: status, subscription, storage, writer figures and the dead-letter total. The per-gateway list (`gateways`) is only in the answer to a signed-in admin or maintenance user (docs/decisions.md "Issue 16 — /api/health").',
     response: z.object({
       status: z.literal('ok'),
       mqtt: z.enum(['subscribed', 'connecting']),
       storage: storageEngine,
       writer: writerMetricsSchema,
       deadLetters24h: z.number().int().describe('dead letters received in the last 24 h'),
-      gateways: z.array(
-        z.object({
-          id: z.string(),
-          status: z.string().nullable(),
-          clockOffsetMs: z
-            .number()
-            .nullable()
-            .describe(
-              "the gateway's clock minus ingest's, from its latest message that can tell; null before one",
-            ),
-          clockCheckedAt: timeOut.nullable(),
-          clockSkewed: z.boolean().describe('more than 60 s off'),
-          deadLetters24h: z.number().int(),
-        }),
-      ),
+      gateways: z
+        .array(
+          z.object({
+            id: z.string(),
+            status: z.string().nullable(),
+            clockOffsetMs: z
+              .number()
+              .nullable()
+              .describe(
+                "the gateway's clock minus ingest's, from its latest message that can tell; null before one",
+              ),
+            clockCheckedAt: timeOut.nullable(),
+            clockSkewed: z.boolean().describe('more than 60 s off'),
+            deadLetters24h: z.number().int(),
+          }),
+        )
+        .optional()
+        .describe('each gateway: only for a signed-in admin or maintenance user'),
     }),
     errors: { 503: 'the database does not answer: { status: degraded, database }' },
   }),
