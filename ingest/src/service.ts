@@ -249,6 +249,7 @@ function consumersStep(opts: IngestOptions, parts: Parts, settings: Settings): S
         io: parts.http.io,
         log: parts.log,
         plant: parts.plant,
+        now: settings.alerts.now,
         alerts: parts.alertRuntime,
       });
     },

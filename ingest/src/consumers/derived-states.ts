@@ -1,54 +1,28 @@
-import type { MachineState, PlantModel, StateRule } from '@takt/protocol';
+import type { PlantModel } from '@takt/protocol';
 import type { Pool } from 'pg';
-import { stateFromCounts, stateFromSignal } from '../domain/derived-states';
+import { DerivedStateTracker, stateRules, type DerivedStateRow } from '../domain/derived-states';
 import type { BatchCommitted, Consumer, ConsumerContext } from './types';
 
 /** Derived rows are stored under this gateway id, which no real gateway can have. */
 export const DERIVED_GATEWAY = '~derived';
-/** Re-written this often while unchanged, like the edge's heartbeat (states go stale after 3 min). */
-const HEARTBEAT_MS = 60_000;
-
-interface Tracked {
-  state: MachineState;
-  writtenAt: number;
-  lastPieceAt: number | null;
-}
-
-interface StateRow {
-  machine: string;
-  ts: number;
-  state: MachineState;
-}
+/** How often the clock is read to turn a counting machine idle when no piece comes. */
+const TICK_MS = 5000;
 
 /**
- * States of machines whose PLC has no state code, from the plant model's `stateFrom`: a
- * signal against a limit, or count activity (domain/derived-states.ts). Written to
- * `machine_states` like the edge's, so OEE, timelines and boards read them the same way.
+ * States of machines whose PLC has no state code, from the plant model's `stateFrom`: the
+ * pure `DerivedStateTracker` (domain/derived-states.ts) judges batches and the clock; this
+ * shell feeds it and stores its rows in `machine_states` like the edge's, so OEE, timelines
+ * and boards read them the same way. The clock is the service's (`ctx.now`).
  * Not durable: the tracker lives in memory and starts again from the next reading.
  */
 export function derivedStatesConsumer(): Consumer {
-  const rules = new Map<string, StateRule>();
-  let tracked = new Map<string, Tracked>();
+  let tracker: DerivedStateTracker | undefined;
   let chain: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let ctx: ConsumerContext;
 
-  const observe = (
-    out: StateRow[],
-    machine: string,
-    ts: number,
-    state: MachineState,
-    since = ts,
-  ) => {
-    const t = tracked.get(machine);
-    if (!t || t.state !== state) out.push({ machine, ts: since, state });
-    else if (ts - t.writtenAt >= HEARTBEAT_MS) out.push({ machine, ts, state });
-    else return;
-    tracked.set(machine, { state, writtenAt: ts, lastPieceAt: t?.lastPieceAt ?? null });
-  };
-
   /** Writes in order (batches and the clock); resolves when these rows are stored. */
-  const write = (list: StateRow[]): Promise<void> => {
+  const write = (list: DerivedStateRow[]): Promise<void> => {
     if (list.length === 0) return Promise.resolve();
     const written = chain.then(() => store(ctx.pool, list));
     chain = written.then(
@@ -58,39 +32,8 @@ export function derivedStatesConsumer(): Consumer {
     return written.then(() => undefined);
   };
 
-  const onCommitted = (batch: BatchCommitted): Promise<void> => {
-    const out: StateRow[] = [];
-    for (const m of batch.metrics) {
-      const rule = rules.get(m.machineId)?.signal;
-      if (!rule) continue;
-      for (const r of [...m.payload.readings].sort((a, b) => a.ts - b.ts))
-        if (r.tag === rule.tag && typeof r.value === 'number' && r.quality === 'good')
-          observe(out, m.machineId, r.ts, stateFromSignal(r.value, rule));
-    }
-    for (const c of [...batch.counts].sort((a, b) => a.ts - b.ts)) {
-      const rule = rules.get(c.machine)?.counts;
-      if (!rule) continue;
-      const t = tracked.get(c.machine);
-      const lastPieceAt = c.good + c.reject > 0 ? c.ts : (t?.lastPieceAt ?? null);
-      if (t) t.lastPieceAt = lastPieceAt;
-      const derived = stateFromCounts(lastPieceAt, c.ts, rule);
-      observe(out, c.machine, c.ts, derived.state, Math.max(derived.since, t?.writtenAt ?? 0));
-      tracked.get(c.machine)!.lastPieceAt = lastPieceAt;
-    }
-    return write(out);
-  };
-
-  // No piece for a while sends no message: the clock turns a counting machine idle.
   const tick = () => {
-    const out: StateRow[] = [];
-    const now = Date.now();
-    for (const [machine, t] of tracked) {
-      const rule = rules.get(machine)?.counts;
-      if (!rule || t.state !== 'running') continue;
-      const derived = stateFromCounts(t.lastPieceAt, now, rule);
-      if (derived.state !== 'running') observe(out, machine, now, derived.state, derived.since);
-    }
-    write(out).catch((error: Error) =>
+    write(tracker!.tick(ctx.now())).catch((error: Error) =>
       ctx.log.error({ err: error.message }, 'derived states not written'),
     );
   };
@@ -102,19 +45,19 @@ export function derivedStatesConsumer(): Consumer {
       const { rows } = await ctx.pool.query<{ definition: PlantModel }>(
         'SELECT definition FROM plant_models',
       );
-      for (const { definition } of rows)
-        for (const line of definition.lines)
-          for (const m of line.machines) if (m.stateFrom) rules.set(m.id, m.stateFrom);
-      if (rules.size > 0) timer = setInterval(tick, 5000);
-    },
-    async onCommitted(batch) {
+      const rules = stateRules(rows.map((r) => r.definition));
       if (rules.size === 0) return;
+      tracker = new DerivedStateTracker(rules);
+      timer = setInterval(tick, TICK_MS);
+    },
+    async onCommitted(batch: BatchCommitted) {
+      if (!tracker) return;
       // A failed write is retried with the same batch: the tracker goes back to before it.
-      const before = new Map([...tracked].map(([id, t]) => [id, { ...t }]));
+      const before = tracker.save();
       try {
-        await onCommitted(batch);
+        await write(tracker.batch(batch));
       } catch (error) {
-        tracked = before;
+        tracker.restore(before);
         throw error;
       }
     },
@@ -126,7 +69,7 @@ export function derivedStatesConsumer(): Consumer {
 }
 
 /** The rows, and each machine's latest as its current state; returns the machines changed. */
-async function store(pool: Pool, list: StateRow[]): Promise<Set<string>> {
+async function store(pool: Pool, list: DerivedStateRow[]): Promise<Set<string>> {
   await pool.query(
     `INSERT INTO machine_states (time, machine_id, state, gateway_id, seq)
      SELECT u.t, u.m, u.s, $4, 0 FROM unnest($1::timestamptz[], $2::text[], $3::text[]) AS u(t, m, s)`,

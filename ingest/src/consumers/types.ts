@@ -49,6 +49,8 @@ export interface ConsumerContext {
   io: SocketServer;
   log: Logger;
   plant: PlantModel | undefined;
+  /** The service's clock, ms (`IngestOptions.alerts.now`: tests move it); never `Date.now()` in a consumer. */
+  now: () => number;
   /** The alert engine, started before the consumers (lifecycle in service.ts). */
   alerts: AlertRuntime;
   /** Tell the other consumers (live push) that machines changed outside a batch. */

@@ -69,6 +69,9 @@ interface Tracked {
   lastPieceAt: number | null;
 }
 
+/** A copy of the tracker's memory (`save` / `restore`). */
+export type TrackerMemory = ReadonlyMap<string, Readonly<Tracked>>;
+
 /**
  * The state machine behind derived states, pure: batches and the clock (`tick(now)`) come
  * in as arguments, the rows to store come out. A row is written when a machine's state
@@ -104,6 +107,17 @@ export class DerivedStateTracker {
       this.tracked.get(c.machine)!.lastPieceAt = lastPieceAt;
     }
     return out;
+  }
+
+  /** What the tracker holds now, to put it back if the rows of a batch could not be stored. */
+  save(): TrackerMemory {
+    return new Map([...this.tracked].map(([id, t]) => [id, { ...t }]));
+  }
+
+  /** Back to a saved memory: the batch after it is then judged again, as if never seen. */
+  restore(memory: TrackerMemory): void {
+    this.tracked.clear();
+    for (const [id, t] of memory) this.tracked.set(id, { ...t });
   }
 
   /** The clock: no piece for a while sends no message, so `now` turns a counting machine idle. */

@@ -132,4 +132,20 @@ describe('the derived-state tracker (clock injected)', () => {
     // Idle now: the clock leaves it (and the signal machine, which it never judges) alone.
     expect(t.tick(500 * S)).toEqual([]);
   });
+
+  it('goes back to a saved memory, so a batch whose rows were not stored is judged again', () => {
+    const t = new DerivedStateTracker(rules);
+    const first = batch({ counts: [{ machine: 'press', ts: 10 * S, good: 1, reject: 0 }] });
+    const saved = t.save();
+    const rows = t.batch(first);
+    expect(rows).toEqual([{ machine: 'press', ts: 10 * S, state: 'running' }]);
+    t.restore(saved);
+    expect(t.batch(first)).toEqual(rows);
+    // The saved copy is not the live memory: judging on leaves it as it was.
+    const again = t.save();
+    t.batch(batch({ counts: [{ machine: 'press', ts: 200 * S, good: 0, reject: 0 }] }));
+    t.restore(again);
+    expect(t.tick(69 * S)).toEqual([]);
+    expect(t.tick(70 * S)).toEqual([{ machine: 'press', ts: 70 * S, state: 'idle' }]);
+  });
 });
