@@ -10,52 +10,20 @@ import {
   type StationScan,
 } from '../domain/scan-fold';
 import type { WorkOrder } from '../domain/work-orders';
-import type { CountDeltaRow } from '../pipeline/write-series';
+import type { Rederive } from '../domain/scan-dispatch';
 import { loadOrders } from './store';
 import { withTransaction } from '../db/transaction';
 
 type Db = Pick<PoolClient, 'query'>;
 
 /**
- * Scans of a batch -> work orders, at the scans' own edge time (docs/decisions.md, "Issue 15
- * — scans at event time"). Everything scans did from the batch's earliest scan on (order
- * statuses, history, refusals, hand counts, work-order modes, machine counts' attribution)
- * is derived again from the stored scans, in one transaction: live, late, replayed and
- * shuffled delivery give the same orders. Returns the scans that found no order.
- */
-export async function applyScans(
-  pool: Pool,
-  scans: readonly { ts: number; action: string }[],
-  counts: readonly CountDeltaRow[],
-): Promise<StationScan[]> {
-  const folded = scans.filter((s) => FOLDED_ACTIONS.includes(s.action.toLowerCase()));
-  return rederive(pool, {
-    scansFromMs: folded.length === 0 ? undefined : Math.min(...folded.map((s) => s.ts)),
-    firstCounting: [...new Set(counts.filter((c) => c.first).map((c) => c.machine))],
-    counts:
-      counts.length === 0
-        ? undefined
-        : {
-            fromMs: Math.min(...counts.map((c) => c.ts)),
-            machines: [...new Set(counts.map((c) => c.machine))],
-          },
-  });
-}
-
-/** From which edge time the work orders are derived again, and for which machines' counts. */
-export interface Rederive {
-  /** Every scan's effect from here on (undefined: no folded scan changed). */
-  scansFromMs: number | undefined;
-  /** Machines whose first counter totals just arrived: their hand reports fold again. */
-  firstCounting?: readonly string[];
-  /** Count attribution of these machines from here on. */
-  counts: { fromMs: number; machines: readonly string[] } | undefined;
-}
-
-/**
- * Derive the work orders again from stored scans and counts, in one transaction: what
- * applyScans does for a batch, and what a restart does for commits the work-orders consumer
- * did not finish (consumers/work-orders.ts). Returns the scans that found no order.
+ * Derive the work orders again from stored scans and counts, in one transaction, at the
+ * scans' own edge time (docs/decisions.md, "Issue 15 — scans at event time"): everything
+ * scans did from `what.scansFromMs` on (order statuses, history, refusals, hand counts,
+ * work-order modes, machine counts' attribution) is derived again from the stored scans, so
+ * live, late, replayed and shuffled delivery give the same orders. What to derive comes from
+ * domain/scan-dispatch.ts (a commit, or commits missed before a stop). Returns the scans
+ * that found no order.
  */
 export async function rederive(pool: Pool, what: Rederive): Promise<StationScan[]> {
   return withTransaction(pool, async (client) => {
