@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { alertRuleSchema, type AlertRule } from '@takt/protocol';
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '../db/transaction';
 import type { AlertEffect, AlertRecord, AlertStatus } from './engine';
 
 /** An alert as stored: the engine's record plus its database id. */
@@ -90,68 +91,70 @@ export async function loadAlerts(
 
 /** Store what the engine decided, with its history event; returns the alert's id. */
 export async function storeEffect(pool: Pool, effect: AlertEffect, id?: number): Promise<number> {
+  return withTransaction(pool, async (client) => {
+    const stored = await writeAlert(client, effect, id);
+    await writeEvent(client, effect, stored);
+    return stored;
+  });
+}
+
+/** The alert row: a new one when opened, else its status and who did what; returns its id. */
+async function writeAlert(client: PoolClient, effect: AlertEffect, id?: number): Promise<number> {
   const a = effect.alert;
-  const at = new Date(effect.at);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    if (effect.kind === 'opened') {
-      const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO alerts (rule_id, subject, severity, status, opened_at, value, message)
-         VALUES ($1, $2, $3, 'open', $4, $5, $6)
-         ON CONFLICT (rule_id, subject) WHERE status <> 'cleared' DO UPDATE SET message = EXCLUDED.message
-         RETURNING id`,
-        [a.rule, a.subject, a.severity, new Date(a.openedAt), a.value, a.message],
-      );
-      id = Number(rows[0]!.id);
-    } else {
-      if (id === undefined) throw new Error(`alert ${a.key} has no stored id`);
-      await client.query(
-        `UPDATE alerts SET status = $2, acknowledged_at = $3, acknowledged_by = $4, ack_comment = $5,
-                cleared_at = $6, cleared_by = $7, escalated_at = $8
-          WHERE id = $1`,
-        [
-          id,
-          a.status,
-          a.acknowledgedAt === null ? null : new Date(a.acknowledgedAt),
-          a.acknowledgedBy,
-          a.ackComment,
-          a.clearedAt === null ? null : new Date(a.clearedAt),
-          a.clearedBy,
-          a.escalatedAt === null ? null : new Date(a.escalatedAt),
-        ],
-      );
-    }
-    const by =
-      effect.kind === 'acknowledged'
-        ? a.acknowledgedBy
-        : effect.kind === 'cleared'
-          ? a.clearedBy
-          : null;
-    await client.query(
-      'INSERT INTO alert_events (alert_id, time, kind, actor, detail) VALUES ($1, $2, $3, $4, $5)',
-      [
-        id,
-        at,
-        effect.kind,
-        by,
-        JSON.stringify({
-          message: a.message,
-          value: a.value,
-          notify: effect.notify,
-          quiet: effect.quiet,
-          ...(effect.comment ? { comment: effect.comment } : {}),
-        }),
-      ],
+  if (effect.kind === 'opened') {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO alerts (rule_id, subject, severity, status, opened_at, value, message)
+       VALUES ($1, $2, $3, 'open', $4, $5, $6)
+       ON CONFLICT (rule_id, subject) WHERE status <> 'cleared' DO UPDATE SET message = EXCLUDED.message
+       RETURNING id`,
+      [a.rule, a.subject, a.severity, new Date(a.openedAt), a.value, a.message],
     );
-    await client.query('COMMIT');
-    return id;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
+    return Number(rows[0]!.id);
   }
+  if (id === undefined) throw new Error(`alert ${a.key} has no stored id`);
+  await client.query(
+    `UPDATE alerts SET status = $2, acknowledged_at = $3, acknowledged_by = $4, ack_comment = $5,
+            cleared_at = $6, cleared_by = $7, escalated_at = $8
+      WHERE id = $1`,
+    [
+      id,
+      a.status,
+      a.acknowledgedAt === null ? null : new Date(a.acknowledgedAt),
+      a.acknowledgedBy,
+      a.ackComment,
+      a.clearedAt === null ? null : new Date(a.clearedAt),
+      a.clearedBy,
+      a.escalatedAt === null ? null : new Date(a.escalatedAt),
+    ],
+  );
+  return id;
+}
+
+/** The alert's history event for this effect. */
+async function writeEvent(client: PoolClient, effect: AlertEffect, id: number): Promise<void> {
+  const a = effect.alert;
+  const by =
+    effect.kind === 'acknowledged'
+      ? a.acknowledgedBy
+      : effect.kind === 'cleared'
+        ? a.clearedBy
+        : null;
+  await client.query(
+    'INSERT INTO alert_events (alert_id, time, kind, actor, detail) VALUES ($1, $2, $3, $4, $5)',
+    [
+      id,
+      new Date(effect.at),
+      effect.kind,
+      by,
+      JSON.stringify({
+        message: a.message,
+        value: a.value,
+        notify: effect.notify,
+        quiet: effect.quiet,
+        ...(effect.comment ? { comment: effect.comment } : {}),
+      }),
+    ],
+  );
 }
 
 /** The rules in force: the plant model's, unless an admin edited them since it last changed. */
@@ -160,28 +163,19 @@ export async function syncRules(
   plantRules: readonly AlertRule[],
 ): Promise<AlertRule[]> {
   const hash = createHash('sha256').update(JSON.stringify(plantRules)).digest('hex');
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ plant_hash: string }>(
       'SELECT plant_hash FROM alert_rules_source FOR UPDATE',
     );
-    if (rows[0]?.plant_hash !== hash) {
-      await client.query('DELETE FROM alert_rules');
-      await writeRules(client, plantRules, 'plant', null);
-      await client.query(
-        `INSERT INTO alert_rules_source (plant_hash) VALUES ($1)
-         ON CONFLICT (id) DO UPDATE SET plant_hash = $1, applied_at = now()`,
-        [hash],
-      );
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    if (rows[0]?.plant_hash === hash) return;
+    await client.query('DELETE FROM alert_rules');
+    await writeRules(client, plantRules, 'plant', null);
+    await client.query(
+      `INSERT INTO alert_rules_source (plant_hash) VALUES ($1)
+       ON CONFLICT (id) DO UPDATE SET plant_hash = $1, applied_at = now()`,
+      [hash],
+    );
+  });
   return loadRules(pool);
 }
 
@@ -211,18 +205,10 @@ export async function replaceRules(
   rules: readonly AlertRule[],
   by: string | null,
 ): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     await client.query('DELETE FROM alert_rules');
     await writeRules(client, rules, 'api', by);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Alerts left open by rules no longer in force (the plant file dropped them): cleared, with an event. */
