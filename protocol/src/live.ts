@@ -30,6 +30,12 @@ export const machineSnapshotSchema = z.object({
   counts: z.object({ good: z.number(), reject: z.number(), since: isoTimeSchema }),
   values: z.record(z.string(), tagValueSchema),
   lastSeenAt: isoTimeSchema.nullable(),
+  /**
+   * A screen shows it offline after this long without a message: 60 s, or three heartbeats
+   * of its gateway when it declared a longer one in its birth (a gateway that sends on change).
+   * Absent (an older server): 60 s.
+   */
+  staleAfterMs: z.number().int().positive().optional(),
   /** The mode it should be in now (calendar, mode cards, work orders); see docs/production-model.md. */
   mode: z.enum(MACHINE_MODES).nullable().optional(),
   /** The work order whose operation is running on it. */

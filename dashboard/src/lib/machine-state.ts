@@ -68,10 +68,17 @@ export function countByState(machines: readonly MachineSnapshot[]): Record<Machi
 export type DisplayState = Exclude<MachineState, 'unknown'> | 'planned' | 'offline';
 
 /**
- * No message for this long: offline. Longer than the tile's 10 s stale mark (one missed
- * reading), shorter than ingest's 180 s state expiry (machine time counts it unknown then).
+ * No message for this long: offline, unless ingest says the machine's gateway declared a
+ * longer heartbeat (`staleAfterMs`, three of them). Longer than the tile's 10 s stale mark
+ * (one missed reading), shorter than ingest's 180 s state expiry (machine time counts it
+ * unknown then).
  */
 export const OFFLINE_AFTER_MS = 60_000;
+
+/** How long this machine's last message holds: what ingest sent, else 60 s. */
+export function offlineAfterMs(machine: Pick<MachineSnapshot, 'staleAfterMs'>): number {
+  return machine.staleAfterMs ?? OFFLINE_AFTER_MS;
+}
 
 /** Modes that are planned stops when a plant does not say (protocol's plant schema defaults). */
 const DEFAULT_PLANNED_MODES = ['cleaning', 'planned_maintenance', 'no_order'];
@@ -86,12 +93,13 @@ export function plannedModes(
 const PRODUCING: ReadonlySet<MachineState> = new Set(['running', 'reduced_speed', 'microstop']);
 
 export function displayState(
-  machine: Pick<MachineSnapshot, 'state' | 'lastSeenAt' | 'mode'>,
+  machine: Pick<MachineSnapshot, 'state' | 'lastSeenAt' | 'mode' | 'staleAfterMs'>,
   serverNowMs: number,
   planned: ReadonlySet<string>,
 ): DisplayState {
   const seen = machine.lastSeenAt === null ? NaN : Date.parse(machine.lastSeenAt);
-  if (machine.state === 'unknown' || !(serverNowMs - seen <= OFFLINE_AFTER_MS)) return 'offline';
+  const fresh = serverNowMs - seen <= offlineAfterMs(machine);
+  if (machine.state === 'unknown' || !fresh) return 'offline';
   if (!PRODUCING.has(machine.state) && machine.mode && planned.has(machine.mode)) return 'planned';
   return machine.state;
 }

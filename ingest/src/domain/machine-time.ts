@@ -19,6 +19,18 @@ export function stateStaleAfterMs(heartbeatMs: number | null | undefined): numbe
     : DEFAULT_STATE_STALE_AFTER_MS;
 }
 
+/** A board tile without a message for this long shows offline (one missed heartbeat of 60 s). */
+export const LIVE_STALE_AFTER_MS = 60_000;
+
+/**
+ * How long a board tile trusts its machine's last message (`staleAfterMs` in the live
+ * snapshot, dashboard/src/lib/machine-state.ts): 60 s, or three heartbeats of a gateway that
+ * declared a longer one in its birth (issue 15 item 3), as OEE holds its states.
+ */
+export function liveStaleAfterMs(heartbeatMs: number | null | undefined): number {
+  return heartbeatMs ? Math.max(LIVE_STALE_AFTER_MS, 3 * heartbeatMs) : LIVE_STALE_AFTER_MS;
+}
+
 /**
  * Planned busy time split at the machine's first data (DESIGN "Domain": time before it is
  * not monitored, not planned busy time). No data ever (`firstDataAt` null): none is monitored.

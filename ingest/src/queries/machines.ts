@@ -7,6 +7,7 @@ import type {
   TagValue,
 } from '@takt/protocol';
 import type { Pool } from 'pg';
+import { liveStaleAfterMs } from '../domain/machine-time';
 import { shiftOccurrences } from '../domain/shifts';
 
 interface SnapshotRow {
@@ -20,6 +21,7 @@ interface SnapshotRow {
   state_reason: string | null;
   state_since: Date | null;
   last_seen_at: Date | null;
+  heartbeat_ms: number | null;
   good: string;
   reject: string;
   day_start: Date;
@@ -71,6 +73,7 @@ function toSnapshot(row: SnapshotRow): MachineSnapshot {
     },
     values,
     lastSeenAt: row.last_seen_at?.toISOString() ?? null,
+    staleAfterMs: liveStaleAfterMs(row.heartbeat_ms),
   };
 }
 
@@ -81,7 +84,7 @@ export async function machineSnapshots(
 ): Promise<MachineSnapshot[]> {
   const { rows } = await pool.query<SnapshotRow>(
     `SELECT m.id, m.name, m.line_id, l.name AS line_name, m.site_id, m.gateway_id, m.state,
-            m.state_reason, m.state_since, m.last_seen_at, d.day_start,
+            m.state_reason, m.state_since, m.last_seen_at, g.heartbeat_ms, d.day_start,
             coalesce(c.good, 0) AS good, coalesce(c.reject, 0) AS reject, v.values, m.order_driven,
             (SELECT mode FROM machine_modes WHERE machine_id = m.id ORDER BY time DESC, id DESC LIMIT 1) AS mode_event,
             (SELECT work_order_id FROM work_order_operations
@@ -89,6 +92,7 @@ export async function machineSnapshots(
        FROM machines m
        LEFT JOIN lines l ON l.id = m.line_id
        LEFT JOIN sites s ON s.id = m.site_id
+       LEFT JOIN gateways g ON g.id = m.gateway_id
        CROSS JOIN LATERAL (
          SELECT date_trunc('day', now() AT TIME ZONE coalesce(s.time_zone, 'UTC'))
                 AT TIME ZONE coalesce(s.time_zone, 'UTC') AS day_start) d

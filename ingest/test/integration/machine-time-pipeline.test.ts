@@ -134,6 +134,21 @@ describe('time accounting through the real pipeline', () => {
     expect(losses.reduce((s, v) => s + v, 0)).toBeCloseTo(420 * MIN, 3);
   });
 
+  it("tells screens how long a machine's last message holds: three heartbeats, at least 60 s", async () => {
+    const { status, body } = await api('/api/machines');
+    expect(status).toBe(200);
+    const staleAfter = new Map(
+      (body as unknown as { id: string; staleAfterMs: number }[]).map((m) => [
+        m.id,
+        m.staleAfterMs,
+      ]),
+    );
+    // gw-slow declared 10 min in its birth; gw-time and gw-fresh declared none.
+    expect(staleAfter.get('slow-1')).toBe(30 * MIN);
+    expect(staleAfter.get('break-1')).toBe(MIN);
+    expect(staleAfter.get('fresh-1')).toBe(MIN);
+  });
+
   it('measures a stop across the break by its planned part: a 2 min small stop', async () => {
     const { body } = await api(`/api/oee?machine=break-1&${SHIFT}`);
     expect(body).toMatchObject({ plannedBusyMs: 420 * MIN, downMs: 0, microstopMs: 2 * MIN });
