@@ -25,6 +25,7 @@ export * from './machines';
 export * from './oee';
 export * from './orders';
 export * from './shift-report';
+export * from './request';
 export * from './track';
 
 /** The routes by feature, as ingest registers them. */
