@@ -1,3 +1,4 @@
+import type { OeeReport } from '@takt/protocol/api';
 import { useMemo } from 'react';
 import { formatDuration } from '../lib/format';
 import type { BoardOrder } from '../lib/order-urgency';
@@ -12,14 +13,11 @@ import type { LineHour } from './line-figures';
 import type { ShiftOee } from './shift-oee';
 import { THEME } from '../charts/colors';
 
-export interface OeeFigures {
-  oee: number | null;
-  availability: number | null;
-  performance: number | null;
-  quality: number | null;
-  /** Shift time before a machine's first data: not monitored, not in planned time. */
-  notMonitoredMs?: number;
-}
+/** What the gauge shows of `/api/oee` (protocol's OeeReport). */
+export type OeeFigures = Pick<
+  OeeReport,
+  'oee' | 'availability' | 'performance' | 'quality' | 'notMonitoredMs'
+>;
 
 /** Green at or above target, amber within 10 points below, red further down. */
 function colorFor(value: number | null, target: number | undefined): string {

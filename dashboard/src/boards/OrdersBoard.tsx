@@ -1,3 +1,4 @@
+import { api } from '@takt/protocol/api';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useElementSize } from '../live/use-element-size';
 import {
@@ -16,7 +17,7 @@ const shortDateTime = (iso: string, timeZone: string) =>
 import { usePlant } from '../plant/PlantContext';
 import { useT } from '../i18n';
 import { TEST_IDS } from '../testids';
-import { usePoll } from './use-poll';
+import { usePollRoute } from './use-poll';
 
 /** Orders move by minutes; a quarter minute keeps a new order's wait short. */
 export const ORDERS_POLL_MS = 15_000;
@@ -93,7 +94,7 @@ function OrderRow({ order, timeZone }: { order: BoardOrder; timeZone: string }) 
 export function OrdersBoard() {
   const { t } = useT();
   const { timeZone } = usePlant();
-  const orders = usePoll<BoardOrder[]>('/api/work-orders?limit=500', ORDERS_POLL_MS);
+  const orders = usePollRoute(api.orders.list, { query: { limit: 500 } }, ORDERS_POLL_MS);
   const ref = useRef<HTMLElement>(null);
   const size = useElementSize(ref);
   const scale = Math.max(1, size.width / 1900);

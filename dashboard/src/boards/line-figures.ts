@@ -1,11 +1,9 @@
+import type { api, ApiResponse } from '@takt/protocol/api';
 import type { PlantModel } from '../plant/plant-model';
 import { targetPerHour } from '../lib/count-target';
 
-/** `GET /api/output` of one machine. */
-export interface MachineOutput {
-  machine: string;
-  hours: { hourStart: string; actual: number; target: number | null }[];
-}
+/** `GET /api/output` of one machine (protocol's answer), with the machine it was asked for. */
+export type MachineOutput = Pick<ApiResponse<typeof api.oee.output>, 'hours'> & { machine: string };
 
 export interface LineHour {
   hourStartMs: number;

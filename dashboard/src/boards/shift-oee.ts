@@ -1,10 +1,10 @@
+import { api } from '@takt/protocol/api';
 import { useMemo } from 'react';
 import type { MachineSnapshot } from '@takt/protocol/live';
 import { plannedModes } from '../lib/machine-state';
 import { usePlant } from '../plant/PlantContext';
 import { tileFigures } from './tile-figures';
-import { usePoll } from './use-poll';
-import type { ShiftOee } from '@takt/protocol';
+import { usePollRoute } from './use-poll';
 
 /** `GET /api/boards/shift`: the shapes are the API's own (protocol/src/api/boards.ts). */
 export type { MachineShiftFigures, ShiftOee } from '@takt/protocol';
@@ -13,7 +13,7 @@ export type { MachineShiftFigures, ShiftOee } from '@takt/protocol';
 export const SHIFT_OEE_POLL_MS = 60_000;
 
 export function useShiftOee() {
-  return usePoll<ShiftOee>('/api/boards/shift', SHIFT_OEE_POLL_MS);
+  return usePollRoute(api.boards.shift, {}, SHIFT_OEE_POLL_MS);
 }
 
 /**

@@ -1,16 +1,14 @@
+import { api } from '@takt/protocol/api';
 import { useMemo } from 'react';
+import { NOW } from '../lib/api';
 import type { PlantModel } from '../plant/plant-model';
-import { byUrgency, type BoardOrder } from '../lib/order-urgency';
+import { byUrgency } from '../lib/order-urgency';
 import { useT } from '../i18n';
-import { lineOutput, reasonName, topStops, type MachineOutput } from './line-figures';
-import type { DowntimeRow, OeeFigures } from './LinePanels';
+import { lineOutput, reasonName, topStops } from './line-figures';
+import type { DowntimeRow } from './LinePanels';
 import { ORDERS_POLL_MS } from './OrdersBoard';
 import { SHIFT_OEE_POLL_MS } from './shift-oee';
-import { usePoll, usePollAll } from './use-poll';
-
-interface DowntimeAnswer {
-  reasons: { reason: string; state: string; durationMs: number; stops: number }[];
-}
+import { usePollRoute, usePollRoutes } from './use-poll';
 
 const TOP_REASONS = 5;
 const MAX_ORDERS = 6;
@@ -28,22 +26,39 @@ export function useLineData(
 ) {
   const { t } = useT();
   const known = plant?.lines.some((l) => l.id === lineId) ?? false;
-  const span = from && known ? `from=${encodeURIComponent(from)}&to={now}` : null;
-  const line = encodeURIComponent(lineId);
-  const oee = usePoll<OeeFigures>(span && `/api/oee?line=${line}&${span}`, SHIFT_OEE_POLL_MS);
-  const downtime = usePoll<DowntimeAnswer>(
-    span && `/api/downtime?line=${line}&${span}`,
+  const span = from && known ? { from, to: NOW } : null;
+  const oee = usePollRoute(
+    api.oee.oee,
+    span && { query: { line: lineId, ...span } },
     SHIFT_OEE_POLL_MS,
   );
-  const outputs = usePollAll<MachineOutput>(
+  const downtime = usePollRoute(
+    api.oee.downtime,
+    span && { query: { line: lineId, ...span } },
+    SHIFT_OEE_POLL_MS,
+  );
+  const outputs = usePollRoutes(
+    api.oee.output,
     span && machineIds.length > 0
-      ? machineIds.map((id) => `/api/output?machine=${encodeURIComponent(id)}&${span}`)
+      ? machineIds.map((machine) => ({ query: { machine, ...span } }))
       : null,
     SHIFT_OEE_POLL_MS,
   );
-  const orders = usePoll<BoardOrder[]>(known ? '/api/work-orders?limit=500' : null, ORDERS_POLL_MS);
+  const orders = usePollRoute(
+    api.orders.list,
+    known ? { query: { limit: 500 } } : null,
+    ORDERS_POLL_MS,
+  );
 
-  const hours = useMemo(() => lineOutput(plant, outputs.data ?? []), [plant, outputs.data]);
+  // Each answer is for the machine asked, in the order asked (the contract's `machine` is optional).
+  const hours = useMemo(
+    () =>
+      lineOutput(
+        plant,
+        (outputs.data ?? []).map((o, i) => ({ machine: machineIds[i] ?? '', hours: o.hours })),
+      ),
+    [plant, outputs.data, machineIds],
+  );
   const stops = useMemo<DowntimeRow[] | null>(
     () =>
       downtime.data

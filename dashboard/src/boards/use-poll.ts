@@ -1,4 +1,6 @@
+import type { ApiRequest, ApiResponse, ApiRoute } from '@takt/protocol/api';
 import { useEffect, useState } from 'react';
+import { apiPath, NOW } from '../lib/api';
 import { apiFetch } from '../lib/credentials';
 
 export interface Polled<T> {
@@ -7,9 +9,6 @@ export interface Polled<T> {
   fetchedAtMs: number;
   error: string | null;
 }
-
-/** `{now}` in a polled URL becomes the time of each poll (a window that ends now). */
-const NOW = '{now}';
 
 async function getJson(url: string, signal: AbortSignal): Promise<unknown> {
   const response = await apiFetch(url.replaceAll(NOW, new Date().toISOString()), { signal });
@@ -51,5 +50,26 @@ export function usePollAll<T>(urls: readonly string[] | null, everyMs: number): 
 
 export function usePoll<T>(url: string | null, everyMs: number): Polled<T> {
   const all = usePollAll<T>(url === null ? null : [url], everyMs);
+  return { ...all, data: all.data?.[0] ?? null };
+}
+
+/**
+ * Polls one route per request, typed by its contract (lib/api.ts); `NOW` in a query is the
+ * time of each poll. `requests` null: nothing to ask yet.
+ */
+export function usePollRoutes<T extends ApiRoute>(
+  route: T,
+  requests: readonly ApiRequest<T>[] | null,
+  everyMs: number,
+): Polled<ApiResponse<T>[]> {
+  return usePollAll<ApiResponse<T>>(requests && requests.map((r) => apiPath(route, r)), everyMs);
+}
+
+export function usePollRoute<T extends ApiRoute>(
+  route: T,
+  request: ApiRequest<T> | null,
+  everyMs: number,
+): Polled<ApiResponse<T>> {
+  const all = usePollRoutes(route, request === null ? null : [request], everyMs);
   return { ...all, data: all.data?.[0] ?? null };
 }

@@ -1,19 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { LinkToken } from '@takt/protocol/api';
 import { useT } from '../i18n';
 import { apiFetch } from '../lib/credentials';
 import { plantDateTime } from '../lib/plant-time';
 import { TEST_IDS } from '../testids';
 import { LangSwitch } from './BoardHeader';
-
-interface LinkToken {
-  id: number;
-  label: string;
-  customer: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
 
 type Kind = 'kiosk' | 'customer';
 

@@ -3,15 +3,8 @@
  * `value`, buckets give `avg` with the `min`–`max` band, so zooming in re-queries the
  * narrower window and detail comes from raw data once the window is short enough.
  */
-export interface HistoryAnswer {
-  machine: string;
-  from: string;
-  to: string;
-  bucket: string;
-  bucketSeconds: number | null;
-  columns: readonly string[];
-  series: { tag: string; points: (number | string | null)[][] }[];
-}
+import type { HistoryAnswer } from '@takt/protocol/api';
+export type { HistoryAnswer };
 
 export interface TagSeries {
   tag: string;

@@ -1,113 +1,41 @@
 /**
- * What the analytics page does with the API's OEE figures (ISO 22400-2), as pure functions:
- * combine machines and periods, group the trend, the downtime Pareto, the six big losses
- * and the shift report table with its CSV.
+ * What the analytics page does with the shift report's figures (`/api/oee/shift-report`,
+ * ISO 22400-2, added up by ingest), as pure functions: the trend's points, the downtime
+ * Pareto, the six big losses' keys and the shift report table with its CSV. Nothing here
+ * re-derives a figure: machines and shifts are added up on the server.
  */
+import type {
+  DowntimeEntry,
+  OeeReport,
+  ShiftReport,
+  ShiftReportRow,
+  SixBigLosses,
+} from '@takt/protocol/api';
 
-/** The figures `/api/oee` and each row of `/api/oee/shifts` carry. */
-export interface OeeFigures {
-  plannedBusyMs: number;
-  runMs: number;
-  totalCount: number;
-  goodCount: number;
-  availability: number | null;
-  performance: number | null;
-  quality: number | null;
-  oee: number | null;
-  /**
-   * Time that would have been planned before the machine's first data: not monitored, left
-   * out of plannedBusyMs (docs/production-model.md). Absent from an older server.
-   */
-  notMonitoredMs?: number;
-}
+export type { DowntimeEntry, ShiftReportRow, SixBigLosses };
 
-export interface SixBigLosses {
-  breakdownsMs: number;
-  setupsMs: number;
-  smallStopsMs: number;
-  reducedSpeedMs: number;
-  startupRejectsMs: number;
-  productionRejectsMs: number;
-  fullyProductiveMs: number;
-}
-
-/** One row of `/api/oee/shifts` for one machine, or one day of `/api/oee` when there is no calendar. */
-export interface PeriodRow extends OeeFigures {
-  machine: string;
-  /** The shift's id (`day` for a whole day). */
-  shift: string;
-  /** The shift's name as the plant wrote it ('' for a day). */
-  name: string;
-  /** The plant day the shift starts on, YYYY-MM-DD. */
-  date: string;
-  from: string;
-  to: string;
-  losses: SixBigLosses | null;
-}
-
-const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
-
-/**
- * Several machines or periods as one: the ideal times behind P and Q are recovered
- * (ideal total = P × run, ideal good = Q × ideal total), summed, then divided again, so
- * the result is what the server would give for the union, not an average of ratios.
- */
-export function combineOee(parts: readonly OeeFigures[]): OeeFigures {
-  let planned = 0;
-  let notMonitored = 0;
-  let run = 0;
-  let total = 0;
-  let good = 0;
-  let idealTotal = 0;
-  let idealGood = 0;
-  let known = true;
-  for (const p of parts) {
-    planned += p.plannedBusyMs;
-    notMonitored += p.notMonitoredMs ?? 0;
-    run += p.runMs;
-    total += p.totalCount;
-    good += p.goodCount;
-    if (p.totalCount === 0) continue;
-    if (p.performance === null || p.quality === null) known = false;
-    else {
-      const it = p.performance * p.runMs;
-      idealTotal += it;
-      idealGood += p.quality * it;
-    }
-  }
-  return {
-    plannedBusyMs: planned,
-    notMonitoredMs: notMonitored,
-    runMs: run,
-    totalCount: total,
-    goodCount: good,
-    availability: ratio(run, planned),
-    performance: known ? ratio(idealTotal, run) : null,
-    quality: known ? ratio(idealGood, idealTotal) : null,
-    oee: known ? ratio(idealGood, planned) : null,
-  };
-}
-
-export interface TrendPoint extends OeeFigures {
+export interface TrendPoint extends OeeReport {
   key: string;
   /** Shown under the axis: "2026-11-23 Early" or "2026-11-23". */
   label: string;
   fromMs: number;
 }
 
-/** The trend's points: machines added up per shift occurrence, or per plant day. */
-export function trendPoints(rows: readonly PeriodRow[], bucket: 'shift' | 'day'): TrendPoint[] {
-  const groups = new Map<string, { rows: PeriodRow[]; label: string; fromMs: number }>();
-  for (const r of rows) {
-    const key = bucket === 'day' ? r.date : `${r.date} ${r.shift}`;
-    const label = bucket === 'day' || !r.name ? r.date : `${r.date} ${r.name}`;
-    const g = groups.get(key) ?? { rows: [], label, fromMs: Date.parse(r.from) };
-    g.rows.push(r);
-    g.fromMs = Math.min(g.fromMs, Date.parse(r.from));
-    groups.set(key, g);
-  }
-  return [...groups.entries()]
-    .map(([key, g]) => ({ key, label: g.label, fromMs: g.fromMs, ...combineOee(g.rows) }))
+/** The trend's points, oldest first: per shift occurrence, or per plant day. */
+export function trendPoints(
+  report: Pick<ShiftReport, 'shifts' | 'days'>,
+  bucket: 'shift' | 'day',
+): TrendPoint[] {
+  const points =
+    bucket === 'day'
+      ? report.days.map((d) => ({ ...d, key: d.date, label: d.date }))
+      : report.shifts.map((s) => ({
+          ...s,
+          key: `${s.date} ${s.shift}`,
+          label: s.name ? `${s.date} ${s.name}` : s.date,
+        }));
+  return points
+    .map((p) => ({ ...p, fromMs: Date.parse(p.from) }))
     .sort((a, b) => a.fromMs - b.fromMs);
 }
 
@@ -119,30 +47,6 @@ export const LOSS_KEYS = [
   'startupRejectsMs',
   'productionRejectsMs',
 ] as const satisfies readonly (keyof SixBigLosses)[];
-
-/** The six big losses of all rows added up (they are times); null if one is unknown. */
-export function sumLosses(rows: readonly { losses: SixBigLosses | null }[]): SixBigLosses | null {
-  if (rows.length === 0 || rows.some((r) => r.losses === null)) return null;
-  const out: SixBigLosses = {
-    breakdownsMs: 0,
-    setupsMs: 0,
-    smallStopsMs: 0,
-    reducedSpeedMs: 0,
-    startupRejectsMs: 0,
-    productionRejectsMs: 0,
-    fullyProductiveMs: 0,
-  };
-  for (const r of rows)
-    for (const k of Object.keys(out) as (keyof SixBigLosses)[]) out[k] += r.losses![k];
-  return out;
-}
-
-export interface DowntimeEntry {
-  reason: string;
-  state: string;
-  durationMs: number;
-  stops: number;
-}
 
 /** Downtime of several scopes (lines) as one list: the same state and reason add up. */
 export function mergeDowntime(lists: readonly (readonly DowntimeEntry[])[]): DowntimeEntry[] {
@@ -193,7 +97,7 @@ const minutes = (ms: number) => (ms / 60_000).toFixed(1);
  * one row per shift × machine, oldest shift first, machines in the order given.
  */
 export function shiftReportCells(
-  rows: readonly PeriodRow[],
+  rows: readonly ShiftReportRow[],
   machineOrder: readonly string[],
   timeOf: (epochMs: number) => string,
 ): string[][] {
@@ -211,7 +115,7 @@ export function shiftReportCells(
       timeOf(Date.parse(r.to)),
       minutes(r.plannedBusyMs),
       minutes(r.runMs),
-      minutes(r.notMonitoredMs ?? 0),
+      minutes(r.notMonitoredMs),
       String(r.goodCount),
       String(r.totalCount - r.goodCount),
       pct(r.availability),

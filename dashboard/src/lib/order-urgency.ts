@@ -2,22 +2,28 @@
  * The orders board (issue 8): work orders as `GET /api/work-orders` serves them, most urgent
  * first, paged to fit the screen.
  */
-export interface BoardOrder {
-  id: string;
-  product: string | null;
-  customer: string | null;
-  quantity: number;
-  good: number;
-  progress: number;
-  status: string;
-  dueAt: string | null;
-  eta: string | null;
-  lateRisk: boolean;
-  stalled: boolean;
-  currentOperation: { id: string; machine: string; status: string } | null;
-  /** Each operation's own progress (good / quantity), in routing order (docs/work-orders.md). */
-  operations?: { id: string; status: string; progress: number }[];
-}
+import type { OrderView } from '@takt/protocol/api';
+
+/**
+ * What the boards read of an order (protocol's OrderView, `GET /api/work-orders`), statuses
+ * included: each operation's own progress (good / quantity), in routing order
+ * (docs/work-orders.md).
+ */
+export type BoardOrder = Pick<
+  OrderView,
+  | 'id'
+  | 'product'
+  | 'customer'
+  | 'quantity'
+  | 'good'
+  | 'progress'
+  | 'status'
+  | 'dueAt'
+  | 'eta'
+  | 'lateRisk'
+  | 'stalled'
+  | 'currentOperation'
+> & { operations?: readonly Pick<OrderView['operations'][number], 'id' | 'status' | 'progress'>[] };
 
 /**
  * Whole percents of each operation of an order with several, in routing order, to show

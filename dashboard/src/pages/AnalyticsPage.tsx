@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useT } from '../i18n';
 import { analyticsWindow, WINDOW_KINDS, type WindowKind } from '../lib/analytics-window';
-import { combineOee, mergeDowntime, paretoRows, sumLosses, trendPoints } from '../lib/oee-report';
+import { mergeDowntime, paretoRows, trendPoints } from '../lib/oee-report';
 import { plantDateTime } from '../lib/plant-time';
 import type { PlantModel } from '../plant/plant-model';
 import { usePlant } from '../plant/PlantContext';
@@ -59,9 +59,10 @@ function Analytics({ plant }: { plant: PlantModel }) {
   const loaded = useLoad(key, () => loadAnalytics(plant, scope, win));
   const data = loaded.data;
 
-  const total = useMemo(() => (data ? combineOee(data.rows) : null), [data]);
+  // Added up by ingest (`/api/oee/shift-report`), the same figures as `/api/oee`.
+  const total = data?.report.total ?? null;
   const points = useMemo(
-    () => (data ? trendPoints(data.rows, win.bucket) : []),
+    () => (data ? trendPoints(data.report, win.bucket) : []),
     [data, win.bucket],
   );
   const pareto = useMemo(
@@ -75,11 +76,8 @@ function Analytics({ plant }: { plant: PlantModel }) {
         : [],
     [data, plant, t],
   );
-  const losses = useMemo(() => (data ? sumLosses(data.rows) : null), [data]);
-  const notMonitoredMs = useMemo(
-    () => (data ? data.rows.reduce((s, r) => s + (r.notMonitoredMs ?? 0), 0) : 0),
-    [data],
-  );
+  const losses = total?.losses ?? null;
+  const notMonitoredMs = total?.notMonitoredMs ?? 0;
   const machines = scopeMachines(plant, scope);
   const [trendMachine, setTrendMachine] = useState<string | null>(null);
   const allMachines = plant.lines.flatMap((l) =>
@@ -172,7 +170,7 @@ function Analytics({ plant }: { plant: PlantModel }) {
         <ParetoChart rows={pareto} />
         <LossesChart losses={losses} notMonitoredMs={notMonitoredMs} />
         <ShiftReport
-          rows={data?.rows ?? []}
+          rows={data?.report.rows ?? []}
           machines={machines}
           timeZone={timeZone}
           fileStem={`shift-report_${scopeValue(scope).replace(':', '-')}_${kind}`}

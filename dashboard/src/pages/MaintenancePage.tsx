@@ -1,13 +1,15 @@
+import { api } from '@takt/protocol/api';
 import { useCallback, useMemo, useState } from 'react';
 import { MaintenanceView } from '../components/MaintenanceView';
 import { useT } from '../i18n';
+import { apiGet } from '../lib/api';
 import { ruleLimits, watchedTags } from '../lib/rule-limits';
 import { useLive } from '../live/LiveContext';
 import type { PlantModel } from '../plant/plant-model';
 import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
 import { TagTrend } from './TagTrend';
-import { ApiError, getJson, useLoad } from './use-api';
+import { ApiError, useLoad } from './use-api';
 
 const WINDOWS = [
   ['maint.last1h', 3_600_000],
@@ -21,7 +23,7 @@ const WINDOWS = [
  * live list).
  */
 function useRules(plant: PlantModel | null) {
-  const live = useLoad('alert-rules', () => getJson<{ rules: unknown[] }>('/api/alert-rules'));
+  const live = useLoad('alert-rules', () => apiGet(api.alerts.rules));
   if (live.data) return { rules: live.data.rules, fromPlant: false };
   const forbidden = live.error instanceof ApiError && live.error.status === 403;
   return { rules: plant?.alerts?.rules ?? [], fromPlant: forbidden || live.error !== null };

@@ -1,16 +1,17 @@
+import { api } from '@takt/protocol/api';
 import { useT } from '../i18n';
 import { labelOf } from './labels';
-import type { BoardOrder } from '../lib/order-urgency';
+import { apiGet } from '../lib/api';
 import { plantDateTime } from '../lib/plant-time';
 import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
-import { getJson, useLoad } from './use-api';
+import { useLoad } from './use-api';
 
 /** Open work orders, each a link to its detail page. */
 export function OrdersList() {
   const { t } = useT();
   const { timeZone } = usePlant();
-  const orders = useLoad('orders', () => getJson<BoardOrder[]>('/api/work-orders?limit=50'));
+  const orders = useLoad('orders', () => apiGet(api.orders.list, { query: { limit: 50 } }));
   const when = (iso: string | null) =>
     iso ? plantDateTime(Date.parse(iso), timeZone) : t('pages.none');
   return (

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useT, type MessageKey } from '../i18n';
 import { plantDateTime } from '../lib/plant-time';
-import { shiftReportCells, toCsv, type PeriodRow } from '../lib/oee-report';
+import { shiftReportCells, toCsv, type ShiftReportRow } from '../lib/oee-report';
 import { TEST_IDS } from '../testids';
 
 const COLUMNS: MessageKey[] = [
@@ -40,7 +40,7 @@ export function ShiftReport({
   timeZone,
   fileStem,
 }: {
-  rows: PeriodRow[];
+  rows: ShiftReportRow[];
   machines: string[];
   timeZone: string;
   fileStem: string;

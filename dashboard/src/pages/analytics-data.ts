@@ -1,13 +1,15 @@
 /**
- * What the analytics page reads for a scope and window: OEE per shift × machine
- * (`/api/oee/shifts`, or `/api/oee` per plant day when the plant has no shift calendar) and
- * downtime by reason (`/api/downtime` per line or machine). The plant scope has no route of
- * its own: its lines are read and added up here (lib/oee-report.ts).
+ * What the analytics page reads for a scope and window: the shift report
+ * (`/api/oee/shift-report`: per shift × machine, per shift, per plant day and in total, added
+ * up by ingest; per plant day when the plant has no shift calendar) and downtime by reason
+ * (`/api/downtime` per line or machine; the plant's lines are merged in lib/oee-report.ts).
  */
-import { dayPeriods, type AnalyticsWindow } from '../lib/analytics-window';
-import type { DowntimeEntry, OeeFigures, PeriodRow, SixBigLosses } from '../lib/oee-report';
+import { api, type ShiftReport } from '@takt/protocol/api';
+import type { AnalyticsWindow } from '../lib/analytics-window';
+import { apiGet } from '../lib/api';
+import type { DowntimeEntry } from '../lib/oee-report';
 import type { PlantModel } from '../plant/plant-model';
-import { getJson, mapLimit } from './use-api';
+import { mapLimit } from './use-api';
 
 export type ScopeChoice =
   { kind: 'plant' } | { kind: 'line'; id: string } | { kind: 'machine'; id: string };
@@ -35,63 +37,32 @@ export function machineName(plant: PlantModel, id: string): string {
 
 export { reasonName } from '../plant/plant-model';
 
-type Figures = OeeFigures & { losses: SixBigLosses | null };
-
 const iso = (ms: number) => new Date(ms).toISOString();
-const windowQuery = (w: AnalyticsWindow) => `from=${iso(w.fromMs)}&to=${iso(w.toMs)}`;
 /** Requests in flight at once: the server computes each from raw states and counts. */
 const PARALLEL = 4;
 
-async function periodRows(plant: PlantModel, machines: string[], w: AnalyticsWindow) {
-  if (plant.shifts.length > 0) {
-    const perMachine = await mapLimit(machines, PARALLEL, async (machine) => {
-      const answer = await getJson<{
-        shifts: (Figures & {
-          shift: string;
-          name: string;
-          date: string;
-          from: string;
-          to: string;
-        })[];
-      }>(`/api/oee/shifts?machine=${encodeURIComponent(machine)}&${windowQuery(w)}`);
-      return answer.shifts.map((s): PeriodRow => ({ ...s, machine }));
-    });
-    return perMachine.flat();
-  }
-  // No shift calendar: every hour is planned; one row per machine and plant day.
-  const days = dayPeriods(w.fromMs, w.toMs, plant.site.timeZone);
-  const jobs = machines.flatMap((machine) => days.map((day) => ({ machine, day })));
-  return mapLimit(jobs, PARALLEL, async ({ machine, day }): Promise<PeriodRow> => {
-    const answer = await getJson<Figures>(
-      `/api/oee?machine=${encodeURIComponent(machine)}&from=${iso(day.fromMs)}&to=${iso(day.toMs)}`,
-    );
-    return {
-      ...answer,
-      machine,
-      shift: 'day',
-      name: '',
-      date: day.date,
-      from: iso(day.fromMs),
-      to: iso(day.toMs),
-    };
-  });
+type Scoped = { site: string } | { line: string } | { machine: string };
+
+function reportScope(plant: PlantModel, scope: ScopeChoice): Scoped {
+  if (scope.kind === 'plant') return { site: plant.site.id };
+  return scope.kind === 'line' ? { line: scope.id } : { machine: scope.id };
 }
 
 async function downtime(plant: PlantModel, scope: ScopeChoice, w: AnalyticsWindow) {
-  const scopes =
+  const scopes: ({ line: string } | { machine: string })[] =
     scope.kind === 'plant'
-      ? plant.lines.map((l) => `line=${encodeURIComponent(l.id)}`)
-      : [`${scope.kind}=${encodeURIComponent(scope.id)}`];
+      ? plant.lines.map((l) => ({ line: l.id }))
+      : [scope.kind === 'line' ? { line: scope.id } : { machine: scope.id }];
   return mapLimit(scopes, PARALLEL, async (s) => {
-    const answer = await getJson<{ reasons: DowntimeEntry[] }>(
-      `/api/downtime?${s}&${windowQuery(w)}`,
-    );
+    const answer = await apiGet(api.oee.downtime, {
+      query: { ...s, from: iso(w.fromMs), to: iso(w.toMs) },
+    });
     return answer.reasons;
   });
 }
 
 export interface AnalyticsData {
-  rows: PeriodRow[];
+  report: ShiftReport;
   downtime: DowntimeEntry[][];
   machines: string[];
 }
@@ -102,9 +73,10 @@ export async function loadAnalytics(
   w: AnalyticsWindow,
 ): Promise<AnalyticsData> {
   const machines = scopeMachines(plant, scope);
-  const [rows, down] = await Promise.all([
-    periodRows(plant, machines, w),
+  const query = { ...reportScope(plant, scope), from: iso(w.fromMs), to: iso(w.toMs) };
+  const [report, down] = await Promise.all([
+    apiGet(api.shiftReport.shiftReport, { query }),
     downtime(plant, scope, w),
   ]);
-  return { rows, downtime: down, machines };
+  return { report, downtime: down, machines };
 }

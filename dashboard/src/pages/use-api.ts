@@ -1,24 +1,7 @@
 import { useEffect, useState } from 'react';
-import { apiFetch } from '../lib/credentials';
+import type { ApiError } from '../lib/api';
 
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-/** GET a JSON API route; a non-2xx answer throws with the server's message and status. */
-export async function getJson<T>(url: string): Promise<T> {
-  const response = await apiFetch(url);
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { message?: string };
-    throw new ApiError(body.message ?? `HTTP ${response.status}`, response.status);
-  }
-  return (await response.json()) as T;
-}
+export { ApiError, getJson } from '../lib/api';
 
 /** `fn` over `items`, at most `limit` at a time (a plant of 200 machines is 200 requests). */
 export async function mapLimit<T, R>(

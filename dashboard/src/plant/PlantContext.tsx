@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { apiFetch } from '../lib/credentials';
+import { api } from '@takt/protocol/api';
+import { apiGet } from '../lib/api';
 import type { PlantModel } from './plant-model';
 
 /** The plant model, loaded once per page: null until it arrives (or when it cannot be read). */
@@ -16,10 +17,8 @@ export function PlantProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<PlantState>({ plant: null, error: null, timeZone: 'UTC' });
   useEffect(() => {
     let alive = true;
-    apiFetch('/api/plant')
-      .then(async (response) => {
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const plant = (await response.json()) as PlantModel;
+    apiGet(api.plant.plant)
+      .then((plant) => {
         if (alive) setState({ plant, error: null, timeZone: plant.site.timeZone });
       })
       .catch((error: Error) => {

@@ -1,54 +1,14 @@
 /**
- * The plant model as `GET /api/plant` serves it, as far as screens read it (the full schema is
- * protocol/src/config/plant.ts; the server checked it when it loaded the file).
+ * The plant model as `GET /api/plant` serves it: protocol's type (protocol/src/config/plant.ts,
+ * inferred from the schema the server checked the file with), with what screens do with it.
  */
-export interface PlantTargets {
-  oee?: number;
-  availability?: number;
-  performance?: number;
-  quality?: number;
-  outputPerHour?: number;
-}
+import type { PlantModel, ReasonNode, ShiftConfig, Targets } from '@takt/protocol';
 
-export interface PlantMachine {
-  id: string;
-  name: string;
-  product?: string;
-  targets?: PlantTargets;
-}
-
-export interface PlantLine {
-  id: string;
-  name: string;
-  machines: PlantMachine[];
-  targets?: PlantTargets;
-}
-
-export interface PlantShift {
-  id: string;
-  name: string;
-  start: string;
-  end: string;
-  days: string[];
-  breaks: { start: string; end: string }[];
-}
-
-export interface ReasonNode {
-  id: string;
-  name: string;
-  children?: ReasonNode[];
-}
-
-export interface PlantModel {
-  site: { id: string; name: string; timeZone: string };
-  lines: PlantLine[];
-  products: { id: string; name: string; idealCycleMs: number }[];
-  shifts: PlantShift[];
-  holidays: string[];
-  reasons: { downtime: ReasonNode[]; reject: { id: string; name: string }[] };
-  targets: PlantTargets;
-  alerts?: { rules: unknown[] };
-}
+export type { PlantModel, ReasonNode };
+export type PlantTargets = Targets;
+export type PlantShift = ShiftConfig;
+export type PlantLine = PlantModel['lines'][number];
+export type PlantMachine = PlantLine['machines'][number];
 
 /** A machine's targets: its own over its line's over the plant's. */
 export function targetsFor(plant: PlantModel, machineId: string): PlantTargets {

@@ -7,9 +7,9 @@ import {
   scopeValue,
 } from '../../src/pages/analytics-data';
 import { mapLimit } from '../../src/pages/use-api';
-import type { PlantModel } from '../../src/plant/plant-model';
+import { plantModelSchema } from '@takt/protocol';
 
-const plant = {
+const plant = plantModelSchema.parse({
   site: { id: 's', name: 'S', timeZone: 'Asia/Shanghai' },
   lines: [
     {
@@ -30,7 +30,7 @@ const plant = {
     reject: [],
   },
   targets: {},
-} satisfies PlantModel;
+});
 
 describe('analytics scopes', () => {
   it('reads and writes the scope picker value, plant for anything else', () => {

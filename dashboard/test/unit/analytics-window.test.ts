@@ -8,7 +8,7 @@ import {
 } from '../../src/lib/analytics-window';
 import type { PlantShift } from '../../src/plant/plant-model';
 
-const ALL = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const ALL: PlantShift['days'] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const shift = (id: string, start: string, end: string, days = ALL): PlantShift => ({
   id,
   name: id,

@@ -26,7 +26,7 @@ const plant = {
     reject: [],
   },
   targets: {},
-} as PlantModel;
+} as unknown as PlantModel;
 
 describe('tile figures from the shift poll and the live counts', () => {
   const midnight = iso(T0 - 8 * 3_600_000);

@@ -6,7 +6,7 @@ describe('routingProgress (the orders board beside an order’s progress)', () =
     const operations = [
       { id: 'OP10', status: 'running', progress: 0.6 },
       { id: 'OP20', status: 'pending', progress: 0.996 },
-    ];
+    ] as const;
     // Floored: an operation shows 100 % only when it has made the whole quantity.
     expect(routingProgress({ operations })).toEqual([
       { id: 'OP10', pct: 60 },

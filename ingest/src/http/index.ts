@@ -13,6 +13,7 @@ import { ingestMetricsPlugin } from './ingest-metrics';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
+import { shiftReportPlugin } from './shift-report';
 import type { IngestPlugin, PluginContext } from './types';
 import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
@@ -28,6 +29,7 @@ export const plugins: readonly IngestPlugin[] = [
   machinesPlugin,
   plantPlugin,
   oeePlugin,
+  shiftReportPlugin,
   boardsPlugin,
   historyPlugin,
   workOrdersPlugin,

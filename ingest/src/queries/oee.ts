@@ -57,7 +57,7 @@ export async function machineWindow(pool: Pool, machine: MachineRow, from: numbe
 }
 
 /** One machine's OEE input, time account, losses and modes over its window (pure). */
-function partOf(machine: MachineRow, window: MachineWindow, from: number, to: number) {
+export function partOf(machine: MachineRow, window: MachineWindow, from: number, to: number) {
   const { busy, notMonitored, states, setup, products, modes } = window;
   const time = accountTime(states, busy, machine.microstop_threshold_ms, setup);
   const input: OeeInput = {
@@ -79,7 +79,7 @@ async function machineInput(pool: Pool, machine: MachineRow, from: number, to: n
   return partOf(machine, await machineWindow(pool, machine, from, to), from, to);
 }
 
-const MACHINE_ROWS = `SELECT m.id, m.site_id, coalesce(s.time_zone, 'UTC') AS time_zone, m.microstop_threshold_ms, m.order_driven,
+export const MACHINE_ROWS = `SELECT m.id, m.site_id, coalesce(s.time_zone, 'UTC') AS time_zone, m.microstop_threshold_ms, m.order_driven,
             coalesce(pmc.ideal_cycle_ms, p.ideal_cycle_ms) AS ideal_cycle_ms,
             m.first_data_at, g.heartbeat_ms
        FROM machines m
@@ -135,9 +135,10 @@ export async function oeeReport(
   return combineParts(parts);
 }
 
-type Part = ReturnType<typeof partOf>;
+export type Part = ReturnType<typeof partOf>;
 
-function combineParts(parts: readonly Part[]): OeeReport {
+/** Machines or windows as one: times and counts summed, then divided (domain/oee.ts). */
+export function combineParts(parts: readonly Part[]): OeeReport {
   const modes: Partial<Record<MachineMode, number>> = {};
   for (const p of parts)
     for (const [mode, ms] of Object.entries(p.modes) as [MachineMode, number][])

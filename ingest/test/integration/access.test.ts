@@ -24,6 +24,7 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'POST /api/machines/:id/stop-reason': S,
   'GET /api/oee': B,
   'GET /api/oee/shifts': B,
+  'GET /api/oee/shift-report': B,
   'GET /api/boards/shift': B,
   'GET /api/plant': B,
   'GET /api/downtime': B,

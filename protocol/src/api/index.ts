@@ -11,6 +11,7 @@ import { historyRoutes } from './history';
 import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
+import { shiftReportRoutes } from './shift-report';
 import { trackRoutes } from './track';
 
 export * from './contract';
@@ -23,6 +24,8 @@ export * from './history';
 export * from './machines';
 export * from './oee';
 export * from './orders';
+export * from './shift-report';
+export * from './request';
 export * from './track';
 
 /** The routes by feature, as ingest registers them. */
@@ -31,6 +34,7 @@ export const api = {
   machines: machineRoutes,
   plant: plantRoutes,
   oee: oeeRoutes,
+  shiftReport: shiftReportRoutes,
   boards: boardRoutes,
   history: historyRoutes,
   orders: orderRoutes,
