@@ -55,7 +55,13 @@ export function routeOf<
   if (check && route.query) schema.querystring = route.query;
   if (check && route.body) schema.body = route.body;
   return {
-    schema: schema as { params: P; querystring: Q; body: B; response: Record<200, R> },
+    // Keyed by every main status a contract may name, so `reply.code(201).send(…)` is typed too.
+    schema: schema as {
+      params: P;
+      querystring: Q;
+      body: B;
+      response: Record<NonNullable<ApiRoute['status']>, R>;
+    },
     config: { access: route.access, contract: `${route.method} ${route.path}` },
   };
 }

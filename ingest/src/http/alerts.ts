@@ -1,21 +1,11 @@
-import { ADMIN, BOARD, principalAccess, STAFF, type Access, type Principal } from '../auth/access';
-import {
-  ALERT_EVENTS,
-  alertActionSchema,
-  alertExportQuerySchema,
-  alertListQuerySchema,
-  alertRuleProblems,
-  alertRulesBodySchema,
-} from '@takt/protocol';
-import { z } from 'zod';
+import { BOARD, principalAccess, type Principal } from '../auth/access';
+import { ALERT_EVENTS, alertRuleProblems, api } from '@takt/protocol';
 import { alertHistoryCsv } from '../alerts/export';
 import { ruleProblems } from '../alerts/problems';
-import { alertJson, loadAlerts, loadRules, replaceRules } from '../alerts/store';
+import { alertJson, loadAlerts, loadRules, replaceRules, type StoredAlert } from '../alerts/store';
 import { INGEST_ERRORS, IngestError } from '../errors';
-import { badRequest } from './bad-request';
+import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
-
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 function notFound(id: number) {
   return new IngestError(
@@ -25,14 +15,16 @@ function notFound(id: number) {
   );
 }
 
-function conflict(message: string) {
-  return new IngestError('INGEST_ERR_BAD_REQUEST', message, 409);
+/**
+ * `alertJson` (alerts/store.ts) types `openedAt` as nullable through its shared `iso`; an
+ * alert is always opened, so it is written here as the string it is (same value, same place).
+ */
+function alertOut(alert: StoredAlert) {
+  return { ...alertJson(alert), openedAt: new Date(alert.openedAt).toISOString() };
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw badRequest(parsed.error);
-  return parsed.data;
+function conflict(message: string) {
+  return new IngestError('INGEST_ERR_BAD_REQUEST', message, 409);
 }
 
 /**
@@ -40,9 +32,6 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
  * export, rule editing, socket.io. Rules are evaluated as data arrives
  * (consumers/alerts.ts) and on a clock (alerts/runtime.ts, started in service.ts).
  */
-/** Who may acknowledge and clear alerts, and read the rules. */
-const RESPONDERS: readonly Access[] = ['admin', 'manager', 'maintenance'];
-
 export const alertsPlugin: IngestPlugin = (
   app,
   { pool, io, log, plant, alerts, alertRuntime: runtime },
@@ -64,14 +53,14 @@ export const alertsPlugin: IngestPlugin = (
     );
   });
 
-  app.get('/api/alerts', { config: { access: BOARD } }, async (request) => {
-    const { status, limit } = parse(alertListQuerySchema, request.query);
+  app.get('/api/alerts', routeOf(api.alerts.list), async (request) => {
+    const { status, limit } = request.query;
     await runtime.apply([]); // every decision made so far is stored
-    return (await loadAlerts(pool, { ...(status ? { status } : {}), limit })).map(alertJson);
+    return (await loadAlerts(pool, { ...(status ? { status } : {}), limit })).map(alertOut);
   });
 
-  app.get('/api/alerts/export', { config: { access: STAFF } }, async (request, reply) => {
-    const { from, to } = parse(alertExportQuerySchema, request.query);
+  app.get('/api/alerts/export', routeOf(api.alerts.export), async (request, reply) => {
+    const { from, to } = request.query;
     const csv = await alertHistoryCsv(
       pool,
       from ? Date.parse(from) : null,
@@ -83,28 +72,50 @@ export const alertsPlugin: IngestPlugin = (
       .send(csv);
   });
 
-  app.get('/api/alerts/:id', { config: { access: BOARD } }, async (request) => {
-    const { id } = parse(idParams, request.params);
+  app.get('/api/alerts/:id', routeOf(api.alerts.get), async (request) => {
+    const { id } = request.params;
     await runtime.apply([]);
     const [alert] = await loadAlerts(pool, { id });
     if (!alert) throw notFound(id);
-    const events = await pool.query(
+    const events = await pool.query<{
+      time: Date;
+      kind: string;
+      by: string | null;
+      detail: unknown;
+    }>(
       `SELECT time, kind, actor AS by, detail FROM alert_events WHERE alert_id = $1 ORDER BY time, id`,
       [id],
     );
-    const deliveries = await pool.query(
+    const deliveries = await pool.query<{
+      event: string;
+      channel: string;
+      status: string;
+      attempts: number;
+      lastError: string | null;
+      createdAt: Date;
+      finishedAt: Date | null;
+    }>(
       `SELECT event, channel_id AS channel, status, attempts, last_error AS "lastError", created_at AS "createdAt",
               finished_at AS "finishedAt"
          FROM alert_deliveries WHERE alert_id = $1 ORDER BY id`,
       [id],
     );
-    return { ...alertJson(alert), events: events.rows, deliveries: deliveries.rows };
+    // Times as the ISO strings JSON.stringify made of the Dates (the same bytes).
+    return {
+      ...alertOut(alert),
+      events: events.rows.map((e) => ({ ...e, time: e.time.toISOString() })),
+      deliveries: deliveries.rows.map((d) => ({
+        ...d,
+        createdAt: d.createdAt.toISOString(),
+        finishedAt: d.finishedAt?.toISOString() ?? null,
+      })),
+    };
   });
 
   const act = (action: 'ack' | 'clear') =>
-    app.post(`/api/alerts/:id/${action}`, { config: { access: RESPONDERS } }, async (request) => {
-      const { id } = parse(idParams, request.params);
-      const body = parse(alertActionSchema, request.body);
+    app.post(`/api/alerts/:id/${action}`, routeOf(api.alerts[action]), async (request) => {
+      const { id } = request.params;
+      const body = request.body;
       // Who acts is who is signed in; `by` in the body only names someone for a script.
       const by = request.principal?.kind === 'user' ? request.principal.name : body.by;
       if (!by)
@@ -126,12 +137,12 @@ export const alertsPlugin: IngestPlugin = (
       if (comment) effect.comment = comment;
       await runtime.apply([effect]);
       const [after] = await loadAlerts(pool, { id });
-      return alertJson(after!);
+      return alertOut(after!);
     });
   act('ack');
   act('clear');
 
-  app.get('/api/alert-rules', { config: { access: RESPONDERS } }, async () => {
+  app.get('/api/alert-rules', routeOf(api.alerts.rules), async () => {
     const rules = await loadRules(pool);
     return {
       rules,
@@ -144,8 +155,8 @@ export const alertsPlugin: IngestPlugin = (
     };
   });
 
-  app.put('/api/alert-rules', { config: { access: ADMIN } }, async (request) => {
-    const { rules, by } = parse(alertRulesBodySchema, request.body);
+  app.put('/api/alert-rules', routeOf(api.alerts.putRules), async (request) => {
+    const { rules, by } = request.body;
     const machines = new Set(
       (await pool.query<{ id: string }>('SELECT id FROM machines')).rows.map((r) => r.id),
     );

@@ -1,12 +1,6 @@
-import { z } from 'zod';
-import {
-  BOARD,
-  decideAccess,
-  principalAccess,
-  PUBLIC,
-  STAFF,
-  type Principal,
-} from '../auth/access';
+import { api, loginBodySchema } from '@takt/protocol';
+import type { FastifyReply } from 'fastify';
+import { decideAccess, principalAccess, type Principal } from '../auth/access';
 import {
   clearedSessionCookie,
   presentedToken,
@@ -18,6 +12,7 @@ import { LoginLimiter } from '../auth/login-limiter';
 import { dummyPasswordHash, verifyPassword } from '../auth/secrets';
 import { createSession, endSession, findUserForLogin } from '../auth/store';
 import { INGEST_ERRORS, IngestError } from '../errors';
+import { routeOf } from '../route-contract';
 import { badRequest } from './bad-request';
 import type { IngestPlugin } from './types';
 
@@ -27,16 +22,6 @@ declare module 'fastify' {
     principal: Principal | undefined;
   }
 }
-
-const loginBody = z.strictObject({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(1024),
-  /** Scripts: the token in the answer (for Authorization: Bearer) instead of a cookie. */
-  bearer: z.boolean().default(false),
-});
-
-/** Any holder of a valid credential may ask who it is. */
-const ANYONE_SIGNED_IN = [...BOARD, 'customer'] as const;
 
 export function describePrincipal(p: Principal) {
   switch (p.kind) {
@@ -103,12 +88,13 @@ export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
     );
   });
 
-  app.post('/api/auth/login', { config: { access: PUBLIC } }, async (request, reply) => {
+  app.post('/api/auth/login', routeOf(api.auth.login), async (request, reply) => {
     const address = request.ip;
     const waitMs = limiter.retryAfterMs(address);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
-      return reply
+      // An answer the contract lists among its errors, not its main one: sent untyped.
+      return (reply as FastifyReply)
         .code(429)
         .header('retry-after', String(seconds))
         .send({
@@ -117,7 +103,8 @@ export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
           message: INGEST_ERRORS.INGEST_ERR_LOGIN_LIMIT(seconds),
         });
     }
-    const body = loginBody.safeParse(request.body);
+    // The body is checked here, after the limit (protocol/src/api/auth.ts, validateInHandler).
+    const body = loginBodySchema.safeParse(request.body);
     if (!body.success) throw badRequest(body.error);
     const { username, password, bearer } = body.data;
     const user = await findUserForLogin(pool, username);
@@ -142,7 +129,7 @@ export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
     return answer;
   });
 
-  app.post('/api/auth/logout', { config: { access: STAFF } }, async (request, reply) => {
+  app.post('/api/auth/logout', routeOf(api.auth.logout), async (request, reply) => {
     const p = request.principal;
     if (p?.kind === 'user') {
       await endSession(pool, p.sessionHash);
@@ -151,7 +138,7 @@ export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
     return reply.header('set-cookie', clearedSessionCookie(settings.secure)).code(204).send();
   });
 
-  app.get('/api/auth/me', { config: { access: ANYONE_SIGNED_IN } }, async (request) =>
+  app.get('/api/auth/me', routeOf(api.auth.me), async (request) =>
     describePrincipal(request.principal!),
   );
 };

@@ -1,25 +1,14 @@
-import { idSchema, isoTimeSchema } from '@takt/protocol';
+import { api, type historyQuerySchema } from '@takt/protocol';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
-import { BOARD, STAFF } from '../auth/access';
+import type { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { HISTORY_LIMITS, planHistory } from '../queries/history-plan';
 import { historyCsv, machineTags, readHistory, TooManyRows } from '../queries/history';
-import { badRequest } from './bad-request';
+import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
 
-const historyQuery = z.strictObject({
-  machine: idSchema,
-  /** One tag, or several separated by commas; absent: every numeric tag of the machine. */
-  tag: z.string().min(1).max(2000).optional(),
-  from: isoTimeSchema,
-  /** Absent: now. */
-  to: isoTimeSchema.optional(),
-  /** The chart's width: about this many buckets come back. */
-  points: z.coerce.number().default(HISTORY_LIMITS.defaultPoints),
-  bucket: z.string().max(16).default('auto'),
-  format: z.enum(['json', 'csv']).default('json'),
-});
+/** The query as `historyQuerySchema` (protocol/src/api/history.ts) checked it. */
+type HistoryQuery = z.output<typeof historyQuerySchema>;
 
 const fail = (reason: string) =>
   new IngestError('INGEST_ERR_BAD_REQUEST', INGEST_ERRORS.INGEST_ERR_BAD_REQUEST(reason), 400);
@@ -31,10 +20,7 @@ const fail = (reason: string) =>
  * Every request is bounded before the database sees it (src/queries/history-plan.ts).
  */
 export const historyPlugin: IngestPlugin = (app, { pool }) => {
-  const handle = async (query: unknown, forceCsv: boolean) => {
-    const parsed = historyQuery.safeParse(query);
-    if (!parsed.success) throw badRequest(parsed.error);
-    const q = parsed.data;
+  const handle = async (q: HistoryQuery, forceCsv: boolean) => {
     const planned = planHistory({
       fromMs: Date.parse(q.from),
       toMs: q.to === undefined ? Date.now() : Date.parse(q.to),
@@ -67,19 +53,20 @@ export const historyPlugin: IngestPlugin = (app, { pool }) => {
     }
   };
 
-  const send = (reply: FastifyReply, out: Awaited<ReturnType<typeof handle>>) => {
-    if (!out.csv) return out.result;
-    const name = `${out.result.machine}_${out.result.from.slice(0, 10)}_${out.result.bucket}.csv`;
+  const sendCsv = (reply: FastifyReply, result: Awaited<ReturnType<typeof handle>>['result']) => {
+    const name = `${result.machine}_${result.from.slice(0, 10)}_${result.bucket}.csv`;
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${name}"`)
-      .send(historyCsv(out.result));
+      .send(historyCsv(result));
   };
 
-  app.get('/api/history', { config: { access: BOARD } }, async (request, reply) =>
-    send(reply, await handle(request.query, false)),
-  );
-  app.get('/api/history.csv', { config: { access: STAFF } }, async (request, reply) =>
-    send(reply, await handle(request.query, true)),
-  );
+  app.get('/api/history', routeOf(api.history.history), async (request, reply) => {
+    const out = await handle(request.query, false);
+    return out.csv ? sendCsv(reply, out.result) : out.result;
+  });
+  app.get('/api/history.csv', routeOf(api.history.csv), async (request, reply) => {
+    const out = await handle(request.query, true);
+    return sendCsv(reply, out.result);
+  });
 };

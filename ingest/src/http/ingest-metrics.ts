@@ -1,3 +1,5 @@
+import { api } from '@takt/protocol';
+import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
 
 /**
@@ -5,13 +7,9 @@ import type { IngestPlugin } from './types';
  * and per post-commit consumer its commits done, failed tries, give-ups and backlog.
  */
 export const ingestMetricsPlugin: IngestPlugin = (app, { writer, storage, consumers }) => {
-  app.get(
-    '/api/ingest/metrics',
-    { config: { access: ['admin', 'manager', 'maintenance'] } },
-    async () => ({
-      engine: storage.engine,
-      writer: writer.snapshot(),
-      consumers: consumers.snapshot(),
-    }),
-  );
+  app.get('/api/ingest/metrics', routeOf(api.health.metrics), async () => ({
+    engine: storage.engine,
+    writer: writer.snapshot(),
+    consumers: consumers.snapshot(),
+  }));
 };

@@ -1,21 +1,10 @@
-import { isoTimeSchema } from '@takt/protocol';
-import { z } from 'zod';
-import { MANAGERS, type Principal } from '../auth/access';
+import { api } from '@takt/protocol';
+import type { Principal } from '../auth/access';
 import { dropSockets, tokenHolder } from '../auth/sockets';
 import { createLinkToken, listLinkTokens, revokeLinkToken } from '../auth/store';
 import { INGEST_ERRORS, IngestError } from '../errors';
-import { badRequest } from './bad-request';
+import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
-
-const label = z.string().trim().min(1).max(100);
-const kioskBody = z.strictObject({ label });
-const customerBody = z.strictObject({
-  /** The customer as work orders name it (`customer` column of the ERP export). */
-  customer: z.string().trim().min(1).max(200),
-  label: label.optional(),
-  expiresAt: isoTimeSchema.optional(),
-});
-const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 
 const createdBy = (p: Principal | undefined) => (p?.kind === 'user' ? p.name : null);
 
@@ -26,56 +15,57 @@ const createdBy = (p: Principal | undefined) => (p?.kind === 'user' ? p.name : n
  * never sent to a server, so it stays out of access logs and proxies.
  */
 export const linkTokensPlugin: IngestPlugin = (app, { pool, io, log }) => {
-  for (const kind of ['kiosk', 'customer'] as const) {
-    const base = `/api/${kind}-tokens`;
-    app.get(base, { config: { access: MANAGERS } }, async () => listLinkTokens(pool, kind));
+  type Created = Awaited<ReturnType<typeof createLinkToken>>;
+  const answer = (kind: 'kiosk' | 'customer', created: Created) => {
+    log.info({ kind, id: created.record.id, by: created.record.createdBy }, 'link token created');
+    const path = kind === 'kiosk' ? `/#kiosk=${created.token}` : `/track#${created.token}`;
+    return { ...created.record, token: created.token, path };
+  };
 
-    app.post(base, { config: { access: MANAGERS } }, async (request, reply) => {
-      let created;
-      if (kind === 'kiosk') {
-        const body = kioskBody.safeParse(request.body);
-        if (!body.success) throw badRequest(body.error);
-        created = await createLinkToken(pool, {
-          kind,
-          label: body.data.label,
-          createdBy: createdBy(request.principal),
-        });
-      } else {
-        const body = customerBody.safeParse(request.body);
-        if (!body.success) throw badRequest(body.error);
-        created = await createLinkToken(pool, {
-          kind,
-          label: body.data.label ?? body.data.customer,
-          customer: body.data.customer,
-          createdBy: createdBy(request.principal),
-          expiresAt: body.data.expiresAt === undefined ? undefined : new Date(body.data.expiresAt),
-        });
-      }
-      log.info({ kind, id: created.record.id, by: created.record.createdBy }, 'link token created');
-      const path = kind === 'kiosk' ? `/#kiosk=${created.token}` : `/track#${created.token}`;
-      return reply.code(201).send({ ...created.record, token: created.token, path });
+  app.post('/api/kiosk-tokens', routeOf(api.linkTokens.kiosk.create), async (request, reply) => {
+    const created = await createLinkToken(pool, {
+      kind: 'kiosk',
+      label: request.body.label,
+      createdBy: createdBy(request.principal),
     });
+    return reply.code(201).send(answer('kiosk', created));
+  });
 
-    app.delete<{ Params: Record<string, string> }>(
-      `${base}/:id`,
-      { config: { access: MANAGERS } },
-      async (request) => {
-        const params = idParam.safeParse(request.params);
-        if (!params.success) throw badRequest(params.error);
-        const revoked = await revokeLinkToken(pool, kind, params.data.id);
-        if (!revoked)
-          throw new IngestError(
-            'INGEST_ERR_NOT_FOUND',
-            INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`${kind} token ${params.data.id}`),
-            404,
-          );
-        const dropped = dropSockets(io, tokenHolder(revoked.id));
-        log.info(
-          { kind, id: revoked.id, by: createdBy(request.principal), dropped },
-          'link token revoked',
+  app.post(
+    '/api/customer-tokens',
+    routeOf(api.linkTokens.customer.create),
+    async (request, reply) => {
+      const { customer, label, expiresAt } = request.body;
+      const created = await createLinkToken(pool, {
+        kind: 'customer',
+        label: label ?? customer,
+        customer,
+        createdBy: createdBy(request.principal),
+        expiresAt: expiresAt === undefined ? undefined : new Date(expiresAt),
+      });
+      return reply.code(201).send(answer('customer', created));
+    },
+  );
+
+  for (const kind of ['kiosk', 'customer'] as const) {
+    const routes = api.linkTokens[kind];
+    app.get(routes.list.path, routeOf(routes.list), async () => listLinkTokens(pool, kind));
+
+    app.delete(routes.revoke.path, routeOf(routes.revoke), async (request) => {
+      const { id } = request.params;
+      const revoked = await revokeLinkToken(pool, kind, id);
+      if (!revoked)
+        throw new IngestError(
+          'INGEST_ERR_NOT_FOUND',
+          INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`${kind} token ${id}`),
+          404,
         );
-        return revoked;
-      },
-    );
+      const dropped = dropSockets(io, tokenHolder(revoked.id));
+      log.info(
+        { kind, id: revoked.id, by: createdBy(request.principal), dropped },
+        'link token revoked',
+      );
+      return revoked;
+    });
   }
 };

@@ -1,5 +1,6 @@
-import { BOARD } from '../auth/access';
+import { api, type PlantModel } from '@takt/protocol';
 import { INGEST_ERRORS, IngestError } from '../errors';
+import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
 
 /**
@@ -7,22 +8,21 @@ import type { IngestPlugin } from './types';
  * holidays, modes, reason-code tree, targets), for boards, forms and reason pickers.
  */
 export const plantPlugin: IngestPlugin = (app, { pool }) => {
-  app.get<{ Querystring: { site?: string } }>(
-    '/api/plant',
-    { config: { access: BOARD } },
-    async (request) => {
-      const site = typeof request.query.site === 'string' ? request.query.site : null;
-      const { rows } = await pool.query<{ definition: unknown; loaded_at: Date }>(
-        'SELECT definition, loaded_at FROM plant_models WHERE $1::text IS NULL OR site_id = $1 ORDER BY site_id LIMIT 1',
-        [site],
+  // The query is read here, not by the contract's schema: a repeated `site` is no 400 but the
+  // first site (protocol/src/api/machines.ts, validateInHandler).
+  app.get('/api/plant', routeOf(api.plant.plant), async (request) => {
+    const query: { site?: unknown } = request.query;
+    const site = typeof query.site === 'string' ? query.site : null;
+    const { rows } = await pool.query<{ definition: PlantModel; loaded_at: Date }>(
+      'SELECT definition, loaded_at FROM plant_models WHERE $1::text IS NULL OR site_id = $1 ORDER BY site_id LIMIT 1',
+      [site],
+    );
+    if (!rows[0])
+      throw new IngestError(
+        'INGEST_ERR_NOT_FOUND',
+        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(site ? `site "${site}"` : 'a plant model'),
+        404,
       );
-      if (!rows[0])
-        throw new IngestError(
-          'INGEST_ERR_NOT_FOUND',
-          INGEST_ERRORS.INGEST_ERR_NOT_FOUND(site ? `site "${site}"` : 'a plant model'),
-          404,
-        );
-      return { ...(rows[0].definition as object), loadedAt: rows[0].loaded_at.toISOString() };
-    },
-  );
+    return { ...rows[0].definition, loadedAt: rows[0].loaded_at.toISOString() };
+  });
 };

@@ -1,7 +1,8 @@
+import { api } from '@takt/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
-import { CUSTOMER_ONLY } from '../auth/access';
 import { INGEST_ERRORS, IngestError } from '../errors';
+import { routeOf } from '../route-contract';
 import { customerOrderView, orderView } from '../work-orders/view';
 import type { IngestPlugin } from './types';
 
@@ -28,7 +29,7 @@ export const trackPlugin: IngestPlugin = (app, { pool }) => {
     return p?.kind === 'customer' ? p.customer : undefined;
   };
 
-  app.get('/api/track/orders', { config: { access: CUSTOMER_ONLY } }, async (request) => {
+  app.get('/api/track/orders', routeOf(api.track.orders), async (request) => {
     const customer = customerOf(request)!;
     const { rows } = await pool.query<{ id: string }>(
       'SELECT id FROM work_orders WHERE customer = $1 ORDER BY due_at NULLS LAST, id LIMIT 200',
@@ -42,18 +43,14 @@ export const trackPlugin: IngestPlugin = (app, { pool }) => {
     return { customer, plant: await plantFace(pool), orders };
   });
 
-  app.get<{ Params: { id: string } }>(
-    '/api/track/orders/:id',
-    { config: { access: CUSTOMER_ONLY } },
-    async (request) => {
-      const view = await orderView(pool, request.params.id);
-      if (!view || view.customer !== customerOf(request))
-        throw new IngestError(
-          'INGEST_ERR_NOT_FOUND',
-          INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`order "${request.params.id}"`),
-          404,
-        );
-      return customerOrderView(view);
-    },
-  );
+  app.get('/api/track/orders/:id', routeOf(api.track.order), async (request) => {
+    const view = await orderView(pool, request.params.id);
+    if (!view || view.customer !== customerOf(request))
+      throw new IngestError(
+        'INGEST_ERR_NOT_FOUND',
+        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`order "${request.params.id}"`),
+        404,
+      );
+    return customerOrderView(view);
+  });
 };

@@ -1,20 +1,10 @@
-import { z } from 'zod';
-import { ADMIN, ROLES } from '../auth/access';
+import { api } from '@takt/protocol';
 import { dropSockets, userHolder } from '../auth/sockets';
 import { generatePassword } from '../auth/secrets';
 import { countAdmins, createUser, listUsers, setPassword, updateUser } from '../auth/store';
 import { INGEST_ERRORS, IngestError } from '../errors';
-import { badRequest } from './bad-request';
+import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
-
-const userName = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits, _ . @ - (1–64)');
-const newUser = z.strictObject({ name: userName, role: z.enum(ROLES) });
-const userChange = z.strictObject({
-  role: z.enum(ROLES).optional(),
-  disabled: z.boolean().optional(),
-  /** true: a new generated password, returned once; the user's sessions end. */
-  resetPassword: z.boolean().optional(),
-});
 
 const notFound = (name: string) =>
   new IngestError(
@@ -28,50 +18,43 @@ const notFound = (name: string) =>
  * weak one, nobody else learns it); only their scrypt hash is stored.
  */
 export const usersPlugin: IngestPlugin = (app, { pool, io, log }) => {
-  app.get('/api/users', { config: { access: ADMIN } }, async () => listUsers(pool));
+  app.get('/api/users', routeOf(api.auth.users), async () => listUsers(pool));
 
-  app.post('/api/users', { config: { access: ADMIN } }, async (request, reply) => {
-    const body = newUser.safeParse(request.body);
-    if (!body.success) throw badRequest(body.error);
+  app.post('/api/users', routeOf(api.auth.createUser), async (request, reply) => {
+    const { name, role } = request.body;
     const password = generatePassword();
-    const user = await createUser(pool, body.data.name, body.data.role, password);
+    const user = await createUser(pool, name, role, password);
     if (!user)
       throw new IngestError(
         'INGEST_ERR_CONFLICT',
-        INGEST_ERRORS.INGEST_ERR_CONFLICT(`user "${body.data.name}" exists already`),
+        INGEST_ERRORS.INGEST_ERR_CONFLICT(`user "${name}" exists already`),
         409,
       );
     log.info({ user: user.name, role: user.role, by: request.principal?.kind }, 'user created');
     return reply.code(201).send({ ...user, password });
   });
 
-  app.patch<{ Params: { name: string } }>(
-    '/api/users/:name',
-    { config: { access: ADMIN } },
-    async (request) => {
-      const body = userChange.safeParse(request.body);
-      if (!body.success) throw badRequest(body.error);
-      const { name } = request.params;
-      const { role, disabled, resetPassword } = body.data;
-      // The last admin cannot lock everybody out (the first-run command would be needed).
-      const demotes = (role !== undefined && role !== 'admin') || disabled === true;
-      if (demotes) {
-        const current = (await listUsers(pool)).find((u) => u.name === name);
-        if (current?.role === 'admin' && !current.disabled && (await countAdmins(pool)) <= 1)
-          throw new IngestError(
-            'INGEST_ERR_CONFLICT',
-            INGEST_ERRORS.INGEST_ERR_CONFLICT('the last admin cannot be demoted or disabled'),
-            409,
-          );
-      }
-      const user = await updateUser(pool, name, { role, disabled });
-      if (!user) throw notFound(name);
-      if (user.disabled || resetPassword) dropSockets(io, userHolder(user.id));
-      if (!resetPassword) return user;
-      const password = generatePassword();
-      await setPassword(pool, name, password);
-      log.info({ user: name }, 'password reset');
-      return { ...user, password };
-    },
-  );
+  app.patch('/api/users/:name', routeOf(api.auth.changeUser), async (request) => {
+    const { name } = request.params;
+    const { role, disabled, resetPassword } = request.body;
+    // The last admin cannot lock everybody out (the first-run command would be needed).
+    const demotes = (role !== undefined && role !== 'admin') || disabled === true;
+    if (demotes) {
+      const current = (await listUsers(pool)).find((u) => u.name === name);
+      if (current?.role === 'admin' && !current.disabled && (await countAdmins(pool)) <= 1)
+        throw new IngestError(
+          'INGEST_ERR_CONFLICT',
+          INGEST_ERRORS.INGEST_ERR_CONFLICT('the last admin cannot be demoted or disabled'),
+          409,
+        );
+    }
+    const user = await updateUser(pool, name, { role, disabled });
+    if (!user) throw notFound(name);
+    if (user.disabled || resetPassword) dropSockets(io, userHolder(user.id));
+    if (!resetPassword) return user;
+    const password = generatePassword();
+    await setPassword(pool, name, password);
+    log.info({ user: name }, 'password reset');
+    return { ...user, password };
+  });
 };

@@ -1,6 +1,7 @@
-import { STAFF } from '../auth/access';
+import { api } from '@takt/protocol';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { orderHistory } from '../queries/order-history';
+import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
 
 /**
@@ -8,18 +9,14 @@ import type { IngestPlugin } from './types';
  * operation and hour, for the work-order page (issue 8).
  */
 export const workOrderHistoryPlugin: IngestPlugin = (app, { pool }) => {
-  app.get<{ Params: { id: string } }>(
-    '/api/work-orders/:id/history',
-    { config: { access: STAFF } },
-    async (request) => {
-      const history = await orderHistory(pool, request.params.id);
-      if (!history)
-        throw new IngestError(
-          'INGEST_ERR_NOT_FOUND',
-          INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${request.params.id}"`),
-          404,
-        );
-      return history;
-    },
-  );
+  app.get('/api/work-orders/:id/history', routeOf(api.orders.history), async (request) => {
+    const history = await orderHistory(pool, request.params.id);
+    if (!history)
+      throw new IngestError(
+        'INGEST_ERR_NOT_FOUND',
+        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${request.params.id}"`),
+        404,
+      );
+    return history;
+  });
 };

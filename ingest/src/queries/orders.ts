@@ -15,7 +15,12 @@ import { machinesOf, machineWindow } from './oee';
 
 export { RATE_WINDOW_MS, STALL_AFTER_MS };
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** Epoch ms as ISO; a time that is always there stays typed as a string. */
+function iso(ms: number): string;
+function iso(ms: number | null): string | null;
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
 const msOf = (d: Date | null) => d?.getTime() ?? null;
 
 /** The applied scans of an order, oldest first (implicit pauses included). */

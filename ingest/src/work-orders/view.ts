@@ -17,9 +17,11 @@ export async function orderView(pool: Pool, id: string) {
     'SELECT time, kind, operation_id AS operation, good, rejected, detail FROM work_order_events WHERE work_order_id = $1 ORDER BY time DESC, id DESC LIMIT 100',
     [record.order.id],
   );
-  // bigint columns come back from pg as strings: the API's counts are JSON numbers.
+  // bigint columns come back from pg as strings: the API's counts are JSON numbers; the
+  // time as the ISO string JSON.stringify made of the Date.
   const rows = history.rows.map((h) => ({
     ...h,
+    time: h.time.toISOString(),
     good: h.good === null ? null : Number(h.good),
     rejected: h.rejected === null ? null : Number(h.rejected),
   }));

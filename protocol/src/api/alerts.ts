@@ -6,6 +6,7 @@ import {
   alertListQuerySchema,
   alertRulesBodySchema,
 } from '../alerts';
+import { alertRuleSchema } from '../config/alerts';
 import { ADMIN, BOARD, RESPONDERS, STAFF, defineRoute } from './contract';
 import { numericIdParams, timeOut } from './common';
 
@@ -13,8 +14,9 @@ const alert = alertItemSchema.meta({ id: 'Alert' });
 const notFound = { 404: 'no such alert' };
 
 const rulesAnswer = {
-  rules: z.array(z.unknown()).describe('protocol/src/config/alerts.ts alertRuleSchema'),
-  problems: z.array(z.looseObject({ rule: z.string(), message: z.string() })),
+  rules: z.array(alertRuleSchema),
+  /** ingest/src/alerts/problems.ts `RuleProblem`. */
+  problems: z.array(z.object({ rule: z.string(), message: z.string() })),
 };
 
 const action = (name: 'ack' | 'clear', summary: string, conflict: string) =>
@@ -58,8 +60,25 @@ export const alertRoutes = {
     summary: 'One alert with its events and every delivery attempt per channel',
     params: numericIdParams,
     response: alertItemSchema.extend({
-      events: z.array(z.looseObject({ time: timeOut, kind: z.string() })),
-      deliveries: z.array(z.looseObject({ channel: z.string(), status: z.string() })),
+      events: z.array(
+        z.object({
+          time: timeOut,
+          kind: z.string(),
+          by: z.string().nullable(),
+          detail: z.unknown().describe('what the event carries (JSON), or null'),
+        }),
+      ),
+      deliveries: z.array(
+        z.object({
+          event: z.string(),
+          channel: z.string(),
+          status: z.string(),
+          attempts: z.number().int(),
+          lastError: z.string().nullable(),
+          createdAt: timeOut,
+          finishedAt: timeOut.nullable(),
+        }),
+      ),
     }),
     errors: notFound,
   }),
@@ -92,7 +111,9 @@ export const alertRoutes = {
     path: '/api/alert-rules',
     access: ADMIN,
     summary: 'Replace the rules (admin); validated like the plant model',
-    body: alertRulesBodySchema,
+    // No body is judged as an empty one (`rules: …` names what is missing).
+    // Parsed as given (prefault), so the 400 names what is missing as it always did.
+    body: alertRulesBodySchema.prefault({} as z.input<typeof alertRulesBodySchema>),
     response: z.object(rulesAnswer),
     errors: { 400: 'a rule is wrong' },
   }),

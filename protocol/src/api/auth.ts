@@ -42,6 +42,13 @@ const userName = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits, _
 const label = z.string().trim().min(1).max(100);
 const created = { token: z.string(), path: z.string() };
 
+export const loginBodySchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+  /** Scripts: the token in the answer (for Authorization: Bearer) instead of a cookie. */
+  bearer: z.boolean().default(false),
+});
+
 export const authRoutes = {
   login: defineRoute({
     method: 'POST',
@@ -50,12 +57,7 @@ export const authRoutes = {
     summary: 'Sign in; sets the session cookie (or, with bearer true, returns the token)',
     description:
       'At most 5 failed logins per client address in 15 minutes, then 429 with Retry-After.',
-    body: z.strictObject({
-      username: z.string().min(1).max(64),
-      password: z.string().min(1).max(1024),
-      /** Scripts: the token in the answer (for Authorization: Bearer) instead of a cookie. */
-      bearer: z.boolean().default(false),
-    }),
+    body: loginBodySchema,
     // The login limit answers before the body is read.
     validateInHandler: true,
     response: z.object({

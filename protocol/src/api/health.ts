@@ -21,6 +21,22 @@ export const writerMetricsSchema = z
   })
   .meta({ id: 'WriterMetrics', description: 'ingest/src/pipeline/metrics.ts' });
 
+/** One post-commit consumer's figures (ingest/src/consumers/runner.ts `ConsumerStats`). */
+export const consumerStatsSchema = z
+  .object({
+    done: z.number().int().describe('commits (and catch-ups) finished'),
+    failures: z.number().int().describe('tries that threw'),
+    gaveUp: z
+      .number()
+      .int()
+      .describe(
+        'commits given up after every try (a durable consumer redoes them at the next start)',
+      ),
+    pending: z.number().int().describe('commits waiting or under way'),
+    lastError: z.string().nullable(),
+  })
+  .meta({ id: 'ConsumerStats', description: 'docs/decisions.md "Issue 16 — consumers"' });
+
 export const healthRoutes = {
   health: defineRoute({
     method: 'GET',
@@ -60,9 +76,16 @@ export const healthRoutes = {
     method: 'GET',
     path: '/api/ingest/metrics',
     access: ['admin', 'manager', 'maintenance'],
-    summary: "The writer's rows/s, batch latency and queue depth, and the storage engine",
-    response: z.object({ engine: storageEngine, writer: writerMetricsSchema }),
-    responseDescription: "the writer's figures",
+    summary:
+      "The writer's rows/s, batch latency and queue depth, the storage engine, and each post-commit consumer's figures",
+    response: z.object({
+      engine: storageEngine,
+      writer: writerMetricsSchema,
+      consumers: z
+        .record(z.string(), consumerStatsSchema)
+        .describe('by consumer name: work-orders, derived-states, live, alerts'),
+    }),
+    responseDescription: "the writer's and the consumers' figures",
   }),
   deadLetters: defineRoute({
     method: 'GET',

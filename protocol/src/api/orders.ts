@@ -11,9 +11,15 @@ export const OPERATION_STATUSES = ['pending', 'running', 'paused', 'done'] as co
 export const operationStatusSchema = z.enum(OPERATION_STATUSES);
 export type OperationStatus = z.infer<typeof operationStatusSchema>;
 
-/** One order as GET /api/work-orders/:id serves it; the rules: docs/work-orders.md. */
+/** ingest/src/domain/order-kpis.ts `OrderHealth`: one number a planner can sort by. */
+export const orderHealthSchema = z.object({
+  score: z.number().describe('0-100: half schedule, a quarter flow, a quarter quality'),
+  parts: z.object({ schedule: z.number(), flow: z.number(), quality: z.number() }),
+});
+
+/** One order as GET /api/work-orders lists it (ingest/src/queries/orders.ts `orderView`). */
 export const orderViewSchema = z
-  .looseObject({
+  .object({
     id: z.string(),
     product: z.string().nullable(),
     customer: z.string().nullable(),
@@ -31,15 +37,18 @@ export const orderViewSchema = z
     currentOperation: z
       .object({ id: z.string(), machine: z.string(), status: operationStatusSchema })
       .nullable(),
-    health: z.unknown().describe('{ score 0-100, parts { schedule, flow, quality } }'),
+    health: orderHealthSchema,
     operations: z.array(
-      z.looseObject({
+      z.object({
         id: z.string(),
         machine: z.string(),
         status: operationStatusSchema,
         good: z.number(),
         rejected: z.number(),
         progress: z.number(),
+        remaining: z.number().describe('pieces still to make'),
+        ratePerHour: z.number().nullable(),
+        rateSource: z.enum(['recent', 'ideal']).nullable(),
         eta: timeOut.nullable(),
         startedAt: timeOut.nullable(),
         completedAt: timeOut.nullable(),
@@ -48,6 +57,25 @@ export const orderViewSchema = z
   })
   .meta({ id: 'WorkOrder' });
 export type OrderView = z.infer<typeof orderViewSchema>;
+
+/** GET /api/work-orders/:id: the order with its latest 100 events, newest first. */
+export const orderDetailSchema = orderViewSchema
+  .extend({
+    history: z.array(
+      z.object({
+        time: timeOut,
+        kind: z.string(),
+        operation: z.string().nullable(),
+        good: z.number().nullable(),
+        rejected: z.number().nullable(),
+        detail: z.record(z.string(), z.unknown()).nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'WorkOrderDetail' });
+export type OrderDetail = z.infer<typeof orderDetailSchema>;
+
+const oeeOf = oeeFiguresSchema.partial();
 
 const notFound = { 404: 'no such work order' };
 
@@ -105,7 +133,7 @@ export const orderRoutes = {
     summary:
       "An order's status, good, rejected, progress, ETA, late risk, stalled, health, operations and history",
     params: stringIdParams,
-    response: orderViewSchema,
+    response: orderDetailSchema,
     errors: notFound,
   }),
   oee: defineRoute({
@@ -115,12 +143,16 @@ export const orderRoutes = {
     summary:
       "OEE of one work order, in total and per operation (the machine's time while the operation ran)",
     params: stringIdParams,
-    response: oeeFiguresSchema.partial().extend({
+    response: oeeOf.extend({
       id: z.string(),
       operations: z.array(
-        oeeFiguresSchema
-          .partial()
-          .extend({ id: z.string(), machine: z.string(), runs: z.unknown() }),
+        oeeOf.extend({
+          id: z.string(),
+          machine: z.string(),
+          runs: z
+            .array(z.object({ from: timeOut, to: timeOut }))
+            .describe('start to pause or complete'),
+        }),
       ),
     }),
     errors: notFound,
@@ -133,9 +165,27 @@ export const orderRoutes = {
     params: stringIdParams,
     response: z.object({
       id: z.string(),
-      events: z.array(z.looseObject({ time: timeOut, kind: z.string() })).describe('at most 1000'),
+      events: z
+        .array(
+          z.object({
+            time: timeOut,
+            kind: z.string(),
+            operation: z.string().nullable(),
+            machine: z.string().nullable(),
+            detail: z.record(z.string(), z.unknown()).nullable(),
+          }),
+        )
+        .describe('at most 1000'),
       counts: z
-        .array(z.looseObject({ operation: z.string().nullable(), hourStart: timeOut }))
+        .array(
+          z.object({
+            operation: z.string().nullable(),
+            machine: z.string().nullable(),
+            hourStart: timeOut,
+            good: z.number(),
+            rejected: z.number(),
+          }),
+        )
         .describe('at most 1000'),
     }),
     errors: notFound,
@@ -153,18 +203,24 @@ export const orderRoutes = {
       }),
       366,
     ),
-    response: z.looseObject({
+    response: z.object({
       from: z.string(),
       to: z.string(),
       completed: z.number(),
       withDueDate: z.number(),
       onTime: z.number(),
       onTimeRate: z.number().nullable(),
+      leadTime: z
+        .object({ meanMs: z.number(), stdDevMs: z.number(), cv: z.number() })
+        .nullable()
+        .describe('created to completed; null without completed orders'),
       good: z.number(),
       rejected: z.number(),
+      scrapRate: z.number().nullable(),
+      operatorHours: z.number(),
+      outputPerOperatorHour: z.number().nullable(),
     }),
-    responseDescription:
-      'completed, withDueDate, onTime, onTimeRate, leadTime { meanMs, stdDevMs, cv }, good, rejected, scrapRate, operatorHours, outputPerOperatorHour',
+    responseDescription: 'delivery (ingest/src/domain/order-kpis.ts) and shop-floor figures',
     errors: { 400: 'the query is wrong' },
   }),
 };
