@@ -1,68 +1,26 @@
+import { api, type ApiResponse } from '@takt/protocol/api';
 import { useMemo } from 'react';
 import { PlainMessage } from '../components/PlainMessage';
 import { useT } from '../i18n';
-import type { GanttInput, GanttOperation } from '../lib/gantt';
+import { apiGet } from '../lib/api';
+import type { GanttInput } from '../lib/gantt';
 import { plantDateTime } from '../lib/plant-time';
 import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
 import { GanttChart } from './GanttChart';
 import { labelOf } from './labels';
-import { ApiError, getJson, useLoad } from './use-api';
+import { ApiError, useLoad } from './use-api';
 
-interface OrderView {
-  id: string;
-  product: string;
-  customer: string | null;
-  quantity: number;
-  createdAt: string;
-  dueAt: string | null;
-  status: string;
-  good: number;
-  rejected: number;
-  progress: number;
-  eta: string | null;
-  lateRisk: boolean;
-  stalled: boolean;
-  health: { score: number; parts: { schedule: number; flow: number; quality: number } };
-  operations: OrderOperation[];
-}
-
-/** An operation with its own progress and where it ends in the ETA (docs/work-orders.md). */
-interface OrderOperation extends GanttOperation {
-  progress: number;
-  ratePerHour: number | null;
-  rateSource: 'recent' | 'ideal' | null;
-  eta: string | null;
-}
-
-/** `GET /api/work-orders/:id/history`. */
-interface OrderHistory {
-  events: {
-    time: string;
-    kind: string;
-    operation: string | null;
-    machine: string | null;
-    detail: Record<string, unknown> | null;
-  }[];
-  counts: {
-    operation: string | null;
-    machine: string | null;
-    hourStart: string;
-    good: number;
-    rejected: number;
-  }[];
-}
-
-interface OrderOee {
-  operations: { id: string; runs: { from: string; to: string }[] }[];
-}
+type OrderView = ApiResponse<typeof api.orders.get>;
+type OrderOee = ApiResponse<typeof api.orders.oee>;
+type OrderHistory = ApiResponse<typeof api.orders.history>;
+type OrderOperation = OrderView['operations'][number];
 
 async function loadOrder(id: string) {
-  const path = `/api/work-orders/${encodeURIComponent(id)}`;
   const [view, oee, history] = await Promise.all([
-    getJson<OrderView>(path),
-    getJson<OrderOee>(`${path}/oee`),
-    getJson<OrderHistory>(`${path}/history`),
+    apiGet(api.orders.get, { params: { id } }),
+    apiGet(api.orders.oee, { params: { id } }),
+    apiGet(api.orders.history, { params: { id } }),
   ]);
   return { view, oee, history, nowMs: Date.now() };
 }
@@ -121,7 +79,7 @@ function OrderDetail({
           rate: Math.round(o.ratePerHour),
         });
   const facts: [string, string][] = [
-    [t('wo.product'), view.product],
+    [t('wo.product'), view.product ?? t('pages.none')],
     [t('wo.customer'), view.customer ?? t('pages.none')],
     [t('wo.status'), labelOf(t, 'orderStatus', view.status)],
     [t('wo.progress'), `${view.good} / ${view.quantity} (${pct(view.progress)} %)`],
