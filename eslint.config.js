@@ -62,7 +62,7 @@ const LIBRARY_IO = [
 const IO_REGEX = `^(node:)?(${NODE_IO.join('|')})$|^(${LIBRARY_IO.join('|')})(/|$)`;
 
 const PURE_MESSAGE =
-  'takt/pure-domain: domain code and codecs are pure, they do no I/O; the caller does it and passes the values in (docs/decisions.md "Dependency rules", STYLE 4).';
+  'takt/pure-domain: domain code and codecs are pure, they do no I/O; the caller does it and passes the values in (docs/decisions.md "Dependency rules", docs/architecture.md "Conventions" 4).';
 const CLOCK_MESSAGE =
   'takt/pure-domain: domain code and codecs do not read the clock: take `now` as a parameter (docs/decisions.md "Dependency rules").';
 
@@ -171,7 +171,7 @@ export default tseslint.config(
     files: ['scripts/**', 'bench/**', '**/test/**', '**/cli/**'],
     rules: { 'no-console': 'off' },
   },
-  // Promises nobody awaits lose their errors (STYLE 9, 14): type-aware, so TypeScript only.
+  // Promises nobody awaits lose their errors (docs/architecture.md "Conventions" 9, 10): type-aware, so TypeScript only.
   {
     files: ['**/*.{ts,tsx}'],
     languageOptions: {

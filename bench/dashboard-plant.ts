@@ -3,7 +3,7 @@
  * temp YAML file as a plant engineer would, and a publisher that sends what each line's
  * gateway sends over MQTT: every second each machine's telemetry (metrics) and absolute
  * counts, and its state when it changes (about one machine in fifty a second), all QoS 1
- * with the gateway's own monotonic seq (DESIGN "Wire contract").
+ * with the gateway's own monotonic seq (docs/decisions.md "Wire format").
  */
 import { writeFileSync } from 'node:fs';
 import { topics, type MachineState } from '@takt/protocol';

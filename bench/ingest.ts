@@ -51,7 +51,7 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
   try {
     await migrate(pool, pino({ level: 'silent' }));
 
-    // Baseline: a row per round trip (what DESIGN warns against), autocommit.
+    // Baseline: a row per round trip (what docs/decisions.md "Measured on these machines" warns against), autocommit.
     let t0 = performance.now();
     for (let i = 0; i < BASELINE_ROWS; i++) {
       await pool.query(

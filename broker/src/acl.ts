@@ -3,7 +3,7 @@ import type { Account } from './users';
 
 /**
  * Topic ACLs as pure functions of (account, topic), so every rule is tested without a broker.
- * The namespace gives every gateway one subtree (DESIGN "Wire contract"), so the checks are
+ * The namespace gives every gateway one subtree (docs/decisions.md "Wire format"), so the checks are
  * prefix checks on `takt/v1/<site>/<gatewayId>/`:
  * - data (status, <machine>/{metrics,state,count,scan}) is published by the gateway;
  * - `ack` and `cmd/…` are published by ingest and read by the gateway.

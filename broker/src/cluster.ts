@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import mqemitterRedis from 'mqemitter-redis';
 
 /**
- * State shared by several aedes brokers over one Redis (DESIGN "Running it"): mqemitter-redis
+ * State shared by several aedes brokers over one Redis (docs/deployment.md "More than one broker"): mqemitter-redis
  * carries every publication to every broker (so a gateway on broker A reaches ingest on
  * broker B) and aedes-persistence-redis keeps retained messages, sessions, subscriptions
  * and QoS 1 queues where every broker finds them. Each broker still checks its own

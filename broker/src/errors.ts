@@ -1,4 +1,4 @@
-/** Broker error codes (STYLE 8): messages a plant engineer can act on. */
+/** Broker error codes (docs/architecture.md "Conventions" 8): messages a plant engineer can act on. */
 export const BROKER_ERRORS = {
   BROKER_ERR_PORT_IN_USE: (host: string, port: number) =>
     `port ${port} on ${host} is already in use: is another broker (Mosquitto, a second Takt) running? Set TAKT_BROKER_PORT to another port.`,

@@ -141,7 +141,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     return listen(server, host, port);
   };
   try {
-    // TCP_NODELAY: without it QoS 0 p99 on loopback is ~40 ms (DESIGN "Measured").
+    // TCP_NODELAY: without it QoS 0 p99 on loopback is ~40 ms (docs/decisions.md "Measured on these machines").
     const tcp = createServer({ noDelay: true });
     tcp.on('connection', (socket) => admit('tcp')(socket) && handle(socket, socket.remoteAddress));
     const port = await started(tcp, options.host, options.port);

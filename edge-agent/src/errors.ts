@@ -1,4 +1,4 @@
-/** Edge agent error codes (STYLE 8). */
+/** Edge agent error codes (docs/architecture.md "Conventions" 8). */
 export const EDGE_ERRORS = {
   EDGE_ERR_STATE_DIR: (dir: string, reason: string) =>
     `cannot use state directory ${dir} (it keeps the message counter): ${reason}`,

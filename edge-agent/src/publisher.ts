@@ -91,7 +91,7 @@ export class Publisher {
       },
     });
     this.client.on('connect', () => {
-      // TCP_NODELAY on the client side too (DESIGN "Measured": Nagle costs ~40 ms p99).
+      // TCP_NODELAY on the client side too (docs/decisions.md "Measured on these machines": Nagle costs ~40 ms p99).
       (this.client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
       opts.log.info({ broker: new URL(m.url).host }, 'connected to broker'); // never user:pass
       // A clean session (and a restarted broker) has no subscriptions: subscribe every time.

@@ -1,4 +1,4 @@
-/** Ingest error codes (STYLE 8). */
+/** Ingest error codes (docs/architecture.md "Conventions" 8). */
 export const INGEST_ERRORS = {
   INGEST_ERR_DB_CONNECT: (where: string, reason: string) =>
     `cannot reach PostgreSQL at ${where}: ${reason}. Check DATABASE_URL, or unset it to run the embedded database.`,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { within } from './consumers/runner';
 
-/** One part of ingest that starts and stops (STYLE 9: its stop is bounded in time). */
+/** One part of ingest that starts and stops (docs/architecture.md "Conventions" 9: its stop is bounded in time). */
 export interface Step {
   name: string;
   start: () => Promise<void>;

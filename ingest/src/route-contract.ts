@@ -1,5 +1,5 @@
 /**
- * Routes declared by their contract in protocol/src/api/ (issue 16, STYLE 3 and 5): the
+ * Routes declared by their contract in protocol/src/api/ (issue 16, docs/architecture.md "Conventions" 3 and 5): the
  * request schemas validate before the handler (a failure is today's 400, http/bad-request.ts),
  * the answer's schema types the handler's return, and the access comes with it.
  */

@@ -28,7 +28,7 @@ export const qualitySchema = z.enum(QUALITIES);
 export type Quality = z.infer<typeof qualitySchema>;
 
 /**
- * What the PLC and counts show (DESIGN "Domain"): `idle` is stopped without a fault
+ * What the PLC and counts show (docs/production-model.md): `idle` is stopped without a fault
  * (waiting for material, an operator or an order), `down` is stopped by a fault.
  * `unknown` means no data (device unreachable, gateway dead) and never counts as running.
  */
@@ -91,7 +91,7 @@ export type StatePayload = z.infer<typeof statePayloadSchema>;
 
 export const countPayloadSchema = z.object({
   ...envelope,
-  /** Absolute counter values as the PLC holds them, never deltas (DESIGN "Wire contract"). */
+  /** Absolute counter values as the PLC holds them, never deltas (docs/decisions.md "Wire format"). */
   good: safeCount,
   reject: safeCount,
   /**

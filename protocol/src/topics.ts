@@ -17,7 +17,7 @@ function assertId(what: string, value: string): void {
   if (!ID_PATTERN.test(value)) throw new Error(`invalid ${what} "${value}" for a topic level`);
 }
 
-/** Builders: the only way a topic string is made (STYLE 3). */
+/** Builders: the only way a topic string is made (docs/architecture.md "Conventions" 3). */
 export const topics = {
   status(site: string, gatewayId: string): string {
     assertId('site', site);

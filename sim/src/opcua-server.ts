@@ -173,7 +173,7 @@ export async function startOpcuaServer(options: OpcuaServerOptions): Promise<Sim
   };
 }
 
-/** Bounded shutdown (STYLE 9): closes sessions and sockets, or says it could not. */
+/** Bounded shutdown (docs/architecture.md "Conventions" 9): closes sessions and sockets, or says it could not. */
 async function stopServer(
   server: OPCUAServer,
   endpointUrl: string,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /**
- * The real programs the tests talk to (PEERS.md in the team's shared notes; the list in
+ * The real programs the tests talk to (the list in
  * README.md "The two commands"), each with the Debian package that brings it and a check
  * that it can actually start — not only that a file exists. `.ci/run` runs them all
  * (scripts/check-peers.ts) right after installing; a test that needs one calls

@@ -1,5 +1,5 @@
 /**
- * Typed GETs of ingest's routes (issue 16, STYLE 3): the route's contract from
+ * Typed GETs of ingest's routes (issue 16, docs/architecture.md "Conventions" 3): the route's contract from
  * protocol/src/api/ gives the path, the query's and path parameters' types and the answer's
  * type. Answers are typed only: they are not validated again in the browser (the server
  * serialises them from the same schemas), which keeps zod's checks out of the wall screens.

@@ -2,8 +2,8 @@ import type { LiveSnapshot, LiveUpdate, MachineSnapshot } from '@takt/protocol/l
 import { clockOffsetMs } from './staleness';
 
 /**
- * The screen's live connection as a reducer (STYLE "connection life cycles are small state
- * machines written as reducers"):
+ * The screen's live connection as a reducer (docs/architecture.md "Conventions" 4:
+ * connection life cycles are small state machines written as reducers):
  *
  *   connecting --snapshot--> live --disconnected--> lost --snapshot--> live
  *

@@ -15,7 +15,7 @@ export interface StateStyle {
 }
 
 /**
- * One colour per state (DESIGN "Domain"). Reduced speed and microstop share amber: both mean
+ * One colour per state (docs/production-model.md). Reduced speed and microstop share amber: both mean
  * "producing, but losing performance"; the label tells them apart. `unknown` is no data, never
  * a running colour.
  */

@@ -25,7 +25,7 @@ function describe(issues: readonly IssueLike[], prefix: string): string[] {
 
 /**
  * Checks a `machines:snapshot` / `machines:update` payload against the protocol's schema
- * (STYLE 3: socket messages are checked at run time). One malformed machine is dropped on its
+ * (docs/architecture.md "Conventions" 3: socket messages are checked at run time). One malformed machine is dropped on its
  * own rather than blanking the whole board.
  */
 export function parseLiveMessage(raw: unknown): ParsedLive {

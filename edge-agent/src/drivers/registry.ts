@@ -9,7 +9,7 @@ type Loader<K extends DriverKind> = () => Promise<
 type Registry = { [K in DriverKind]?: Loader<K> };
 
 /**
- * kind -> driver (STYLE 1). A new protocol adds one folder and one line here. Drivers load
+ * kind -> driver (docs/architecture.md "Conventions" 1). A new protocol adds one folder and one line here. Drivers load
  * on first use: a gateway with only Modbus devices never loads node-opcua (~40 MB on a Pi).
  */
 export const drivers: Registry = {

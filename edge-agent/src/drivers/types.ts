@@ -23,7 +23,7 @@ export interface ScanFields {
   quantity?: string;
 }
 
-/** One tag's value at one instant (STYLE 6): a failed read is a reading with bad quality. */
+/** One tag's value at one instant (docs/architecture.md "Conventions" 6): a failed read is a reading with bad quality. */
 export interface TagReading {
   tag: string;
   value: ReadingValue;
@@ -78,7 +78,7 @@ export interface DriverContext {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-/** One contract per protocol (STYLE 1): `drivers/<kind>/index.ts` exports this. */
+/** One contract per protocol (docs/architecture.md "Conventions" 1): `drivers/<kind>/index.ts` exports this. */
 export interface DriverModule<C extends DeviceConfig = DeviceConfig> {
   kind: C['driver'];
   configSchema: z.ZodType<C>;

@@ -5,7 +5,7 @@ import { createDriver } from '../../src/drivers/registry';
 import type { Driver, DriverContext, TagReading } from '../../src/drivers/types';
 
 /**
- * The driver contract as a test suite (STYLE 2), run by every driver's tests against a
+ * The driver contract as a test suite (docs/architecture.md "Conventions" 2), run by every driver's tests against a
  * real peer. `peer()` starts (or reuses) the peer and returns a device config pointing at
  * it; `unreachable()` returns a config whose endpoint answers nothing.
  */

@@ -66,7 +66,7 @@ export interface SignalInput {
 }
 
 /**
- * The alert life cycle (DESIGN "Domain"), pure: no clock, no I/O. Conditions come in as
+ * The alert life cycle (docs/production-model.md), pure: no clock, no I/O. Conditions come in as
  * signals per (rule, subject), from the stream or from polled checks; `tick(now)` advances
  * durations and escalations. One alert per (rule, subject) until it clears; it opens when
  * the condition held `forS`, clears when the clear condition (past the hysteresis margin)

@@ -1,5 +1,5 @@
 /**
- * The polled alert rules judged over plain data (STYLE 4): no pool, no clock — `now` comes
+ * The polled alert rules judged over plain data (docs/architecture.md "Conventions" 4): no pool, no clock — `now` comes
  * in. polled.ts loads what a poll needs in a few set-based queries and hands it here; the
  * work-order figures are the shared `orderFigures` every screen reads, so an alert and a
  * board cannot disagree (docs/work-orders.md).

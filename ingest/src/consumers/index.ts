@@ -5,7 +5,7 @@ import type { Consumer } from './types';
 import { workOrdersConsumer } from './work-orders';
 
 /**
- * Every post-commit consumer, one line each (STYLE 5, the shape of
+ * Every post-commit consumer, one line each (docs/architecture.md "Conventions" 5, the shape of
  * edge-agent/src/drivers/registry.ts). Each runs in its own lane (consumers/runner.ts); the
  * order is the start order, and the reverse is the stop order.
  */

@@ -7,7 +7,7 @@ import type { CountDeltaRow, Msg } from '../pipeline/write-series';
 import type { WriteResult } from '../pipeline/writer';
 
 /**
- * One batch the writer committed: what a consumer reacts to (STYLE 5). Everything in it is
+ * One batch the writer committed: what a consumer reacts to (docs/architecture.md "Conventions" 5). Everything in it is
  * durable already; the gateways get their ack once it is published.
  */
 export interface BatchCommitted {

@@ -165,7 +165,7 @@ function startServer(
   });
 }
 
-/** SIGINT is PostgreSQL's fast shutdown; a bounded wait, then SIGKILL (STYLE 9). */
+/** SIGINT is PostgreSQL's fast shutdown; a bounded wait, then SIGKILL (docs/architecture.md "Conventions" 9). */
 function stopServer(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {

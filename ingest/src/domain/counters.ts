@@ -1,6 +1,6 @@
 /**
- * Piece counters arrive as the PLC's absolute totals (DESIGN "Wire contract"); ingest turns
- * them into deltas. Pure functions, no I/O (STYLE 4).
+ * Piece counters arrive as the PLC's absolute totals (docs/decisions.md "Wire format"); ingest turns
+ * them into deltas. Pure functions, no I/O (docs/architecture.md "Conventions" 4).
  */
 export interface CounterTotals {
   good: number;
@@ -86,7 +86,7 @@ export function deriveCounts(
 /**
  * Totals older than the last applied ones (a gateway replaying its disk queue, messages of
  * one counter arriving out of order) placed between the stored totals around them, as if
- * they had come in edge-time order (DESIGN "Time"): the pieces from `before` to them, and
+ * they had come in edge-time order (docs/production-model.md, "Counts that come late or twice"): the pieces from `before` to them, and
  * from them to `after`, whose delta is derived again. Before the first totals ever, they
  * are the new baseline. The pieces of `before` → `after` are the same, now split in two.
  */

@@ -1,7 +1,7 @@
 import type { MachineState, PlantModel, StateRule } from '@takt/protocol';
 
 /**
- * Machine state for machines whose PLC gives no state code (DESIGN "Domain": state from the
+ * Machine state for machines whose PLC gives no state code (docs/production-model.md: state from the
  * PLC *and counts*): from a signal against a limit (spindle speed above 100 rpm: running),
  * or from count activity (pieces coming: running; none for `idleAfterS`: idle). Pure.
  */

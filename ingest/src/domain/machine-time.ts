@@ -32,7 +32,7 @@ export function liveStaleAfterMs(heartbeatMs: number | null | undefined): number
 }
 
 /**
- * Planned busy time split at the machine's first data (DESIGN "Domain": time before it is
+ * Planned busy time split at the machine's first data (docs/production-model.md: time before it is
  * not monitored, not planned busy time). No data ever (`firstDataAt` null): none is monitored.
  */
 export function splitMonitored(

@@ -13,7 +13,7 @@ export interface ModeInterval extends Interval {
 }
 
 /**
- * The mode a machine should be in over [from, to) (DESIGN: mode apart from state). Outside
+ * The mode a machine should be in over [from, to) (docs/production-model.md "Mode and state"). Outside
  * every shift it is `no_shift`, in a shift's break `break`; inside planned shift time the
  * last mode event in force, or `initial` before the first one (`production`, or `no_order`
  * for a machine driven by work orders). No shifts declared: the whole window is shift time.

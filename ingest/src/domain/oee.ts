@@ -1,5 +1,5 @@
 /**
- * OEE by ISO 22400-2. Pure functions over times and counts (STYLE 4). Aggregation sums
+ * OEE by ISO 22400-2. Pure functions over times and counts (docs/architecture.md "Conventions" 4). Aggregation sums
  * times and counts first and divides last: percentages are never averaged.
  */
 export interface ProductCount {

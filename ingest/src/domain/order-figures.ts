@@ -1,7 +1,7 @@
 /**
  * One order's figures as the plant reads them — progress per operation and of the order,
  * ETA over the whole remaining routing, late risk, stall, health — from plain data
- * (STYLE 4). The board, the order page, the customer page and the stall / late alerts all
+ * (docs/architecture.md "Conventions" 4). The board, the order page, the customer page and the stall / late alerts all
  * call `orderFigures`, so they cannot disagree. The rules: docs/work-orders.md
  * ("Progress, ETA, stalled").
  */

@@ -1,5 +1,5 @@
 /**
- * Order-level figures as pure functions (STYLE 4): when operations ran and who worked them
+ * Order-level figures as pure functions (docs/architecture.md "Conventions" 4): when operations ran and who worked them
  * (from the scan history), the health score of an order, and the plant's delivery KPIs.
  */
 import { intersect, measure, normalize, type Interval } from './intervals';

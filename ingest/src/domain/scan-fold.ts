@@ -2,7 +2,7 @@ import type { ModeEvent } from './modes';
 import { applyScan, type Operation, type WorkOrder } from './work-orders';
 
 /**
- * Station scans folded in edge-time order (STYLE 4; docs/decisions.md, "Issue 15 — scans at
+ * Station scans folded in edge-time order (docs/architecture.md "Conventions" 4; docs/decisions.md, "Issue 15 — scans at
  * event time"). The scans are the events; what they did to orders (statuses, history with
  * operators, hand counts, refusals) and to machines' modes is the fold's result, so a scan
  * that arrives late re-folds everything from its time on instead of landing on top.

@@ -1,5 +1,5 @@
 /**
- * Work orders as plain data and pure functions (STYLE 4): what a scan does to an order,
+ * Work orders as plain data and pure functions (docs/architecture.md "Conventions" 4): what a scan does to an order,
  * where the order stands, when it will be done. Storage and the API sit around this.
  */
 export type OperationStatus = 'pending' | 'running' | 'paused' | 'done';

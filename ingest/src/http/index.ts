@@ -18,7 +18,7 @@ import type { IngestPlugin, PluginContext } from './types';
 import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
 
-/** Every HTTP feature, one line each (STYLE 5); each in its own encapsulated context. */
+/** Every HTTP feature, one line each (docs/architecture.md "Conventions" 5); each in its own encapsulated context. */
 export const plugins: readonly IngestPlugin[] = [
   usersPlugin,
   linkTokensPlugin,

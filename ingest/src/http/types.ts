@@ -10,7 +10,7 @@ import type { StorageEngine } from '../storage/engine';
 import type { StorageSettings } from '../storage/settings';
 
 /**
- * What every HTTP plugin gets (STYLE 5): it registers its own routes, each declaring its
+ * What every HTTP plugin gets (docs/architecture.md "Conventions" 5): it registers its own routes, each declaring its
  * access. Work that follows a commit is a consumer (consumers/), not a plugin.
  */
 export interface PluginContext {

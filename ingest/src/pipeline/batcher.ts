@@ -12,8 +12,8 @@ export interface BatcherOptions<T> {
 }
 
 /**
- * Collects items and hands them to `flush` in batches, one flush at a time (DESIGN
- * "Measured": a row per round trip is 3k rows/s, a batch 110k+). A failed flush keeps its
+ * Collects items and hands them to `flush` in batches, one flush at a time (docs/decisions.md
+ * "Measured on these machines": a row per round trip is 3k rows/s, a batch 110k+). A failed flush keeps its
  * items at the head and retries: nothing is dropped while the database is away.
  */
 export class Batcher<T> {

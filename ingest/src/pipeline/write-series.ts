@@ -77,7 +77,7 @@ async function ensureSamplePartitions(
 }
 
 /**
- * The series rows by COPY, in the batch's transaction (DESIGN "Measured": COPY ~170k rows/s
+ * The series rows by COPY, in the batch's transaction (docs/decisions.md "Measured on these machines": COPY ~170k rows/s
  * on one connection, unnest ~110k). The rollup trigger sees them as one statement.
  */
 async function copySamples(client: PoolClient, rows: SampleRow[]): Promise<void> {

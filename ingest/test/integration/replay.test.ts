@@ -24,7 +24,7 @@ import {
 import { createTestDatabase } from '../helpers/test-db';
 
 /*
- * The test that guards all of issue 15 (DESIGN "Time": every effect of a message applies at
+ * The test that guards all of issue 15 (docs/production-model.md, "Counts that come late or twice": every effect of a message applies at
  * its own edge time, so live, late, replayed and shuffled delivery give the same figures).
  * One recorded plant session (helpers/replay-session.ts) goes, each time into a fresh
  * database, (a) live, (b) in one burst after an outage, (c) shuffled, (d) from an edge that

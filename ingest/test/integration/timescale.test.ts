@@ -12,7 +12,7 @@ import { createTestDatabase } from '../helpers/test-db';
 
 /**
  * The TimescaleDB path's SQL, run by TimescaleDB itself: the PGlite build that bundles the
- * extension (an unofficial fork, test-only; PEERS.md). Its background jobs never run, so
+ * extension (an unofficial fork, test-only; README.md "The two commands"). Its background jobs never run, so
  * refreshes and jobs are called by hand. The same historian queries then run on the plain
  * PostgreSQL path over the same rows, and must give the same answers.
  */

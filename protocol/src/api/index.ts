@@ -1,5 +1,5 @@
 /**
- * The HTTP API's contract (issue 16, STYLE 3): every route ingest serves, with its access and
+ * The HTTP API's contract (issue 16, docs/architecture.md "Conventions" 3): every route ingest serves, with its access and
  * the zod schemas of what it takes and answers. Types are inferred from these, never retyped.
  */
 import { alertRoutes } from './alerts';

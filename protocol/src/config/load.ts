@@ -1,4 +1,4 @@
-// eslint-disable-next-line no-restricted-imports -- the one file protocol reads: loadYamlConfig, so a ConfigError names the file (STYLE 7).
+// eslint-disable-next-line no-restricted-imports -- the one file protocol reads: loadYamlConfig, so a ConfigError names the file (docs/architecture.md "Conventions" 7).
 import { readFileSync } from 'node:fs';
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';

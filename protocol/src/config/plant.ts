@@ -43,7 +43,7 @@ export const targetsSchema = z.strictObject({
 export type Targets = z.output<typeof targetsSchema>;
 
 /**
- * The mode a machine should be in (DESIGN "mode and state"), apart from the state it is in.
+ * The mode a machine should be in (docs/production-model.md "Mode and state"), apart from the state it is in.
  * `no_shift` and `break` come from the calendar, `production` / `no_order` from work orders, the others
  * from mode cards scanned at the station.
  */
@@ -129,7 +129,7 @@ const machineSchema = z.strictObject({
 });
 
 /**
- * The plant model (DESIGN "Storage"): version-controlled YAML loaded by ingest at start:
+ * The plant model (docs/decisions.md "Storage (ingest/)"): version-controlled YAML loaded by ingest at start:
  * site, lines, machines, products with ideal cycle times, and the shift calendar. Reason
  * codes, targets and alert rules join it with the rest of the production model.
  * Without shifts every hour is planned time.

@@ -81,7 +81,7 @@ export function variantValue(variant: DataValueLike['value']): ReadingValue | un
   return JSON.stringify(items);
 }
 
-/** Counters wrap at the width of their OPC UA type (DESIGN: rollover handled at the edge). */
+/** Counters wrap at the width of their OPC UA type (docs/decisions.md "Wire format": rollover handled at the edge). */
 export function rolloverOf(tag: OpcuaTagConfig, dataType: number): number | undefined {
   if (!tag.channel.startsWith('count.')) return undefined;
   if (dataType === BUILTIN.UInt16) return 65536;
@@ -90,7 +90,7 @@ export function rolloverOf(tag: OpcuaTagConfig, dataType: number): number | unde
 }
 
 /**
- * One data change of a monitored item as a reading (STYLE 6): Bad status -> bad with no
+ * One data change of a monitored item as a reading (docs/architecture.md "Conventions" 6): Bad status -> bad with no
  * value; Uncertain keeps the value; numbers get the tag's scale and offset.
  * `problem` is set when a Good value could not be turned into a reading.
  */

@@ -108,7 +108,7 @@ class OpcuaDriver implements PushDriver {
     }
   }
 
-  /** Connection down: say so, and send every tag once with bad quality (STYLE 6). */
+  /** Connection down: say so, and send every tag once with bad quality (docs/architecture.md "Conventions" 6). */
   private reportDown(detail: string): void {
     this.ctx.log.warn(
       { device: this.config.id, endpointUrl: this.config.endpointUrl, err: detail },
@@ -181,7 +181,7 @@ class OpcuaDriver implements PushDriver {
     if (link) void this.track(this.closeQuietly(link), 'session');
   }
 
-  /** Bounded close (STYLE 9) that logs what it could not close. */
+  /** Bounded close (docs/architecture.md "Conventions" 9) that logs what it could not close. */
   private async closeQuietly(link: Link): Promise<void> {
     const unclosed = await link.close(this.closeTimeoutMs);
     if (unclosed.length > 0) {

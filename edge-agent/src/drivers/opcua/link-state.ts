@@ -1,7 +1,7 @@
 import { backoffMs } from '../../device-runner';
 
 /**
- * The life cycle of one OPC UA device connection as a reducer (STYLE 4): pure, so the
+ * The life cycle of one OPC UA device connection as a reducer (docs/architecture.md "Conventions" 4): pure, so the
  * driver only carries out the effects it returns.
  *
  *   idle --start--> connecting --opened--> up --lost--> waiting --retry--> connecting
