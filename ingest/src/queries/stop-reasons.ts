@@ -70,19 +70,21 @@ export async function resolveReasonCards(
   machineId: string,
   since: number,
 ): Promise<{ ts: number; code: string; refused: string }[]> {
-  const [machine] = await machinesOf(pool, { machine: machineId });
-  if (!machine) return [];
   const cards = await pool.query<{ time: Date; code: string; reason: string }>(
     `SELECT time, code, reason FROM scans
       WHERE station_id = $1 AND time >= $2 AND lower(action) = 'reason' AND reason IS NOT NULL
       ORDER BY time, gateway_id, seq`,
     [machineId, new Date(since)],
   );
+  // Every batch with states asks; most machines have no card since then, and then no row
+  // of theirs to redo either (a scan-made reason is stamped with its card's time): one query.
+  if (cards.rows.length === 0) return [];
+  const [machine] = await machinesOf(pool, { machine: machineId });
+  if (!machine) return [];
   await pool.query(
     "DELETE FROM stop_reasons WHERE machine_id = $1 AND source = 'scan' AND scanned_at >= $2",
     [machineId, new Date(since)],
   );
-  if (cards.rows.length === 0) return [];
   const plant = await loadPlantModel(pool, machine.site_id);
   const windowMs = (plant?.reasons?.assignWithinHours ?? REASON_WINDOW_MS / 3_600_000) * 3_600_000;
   const tree = reasonIds(plant?.reasons?.downtime ?? []);
