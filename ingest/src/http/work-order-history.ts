@@ -1,8 +1,8 @@
 import { api } from '@takt/protocol';
-import { INGEST_ERRORS, IngestError } from '../errors';
 import { orderHistory } from '../queries/order-history';
 import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
+import { orderNotFound } from './work-orders';
 
 /**
  * `GET /api/work-orders/:id/history`: the order's scans and events, and its counts per
@@ -11,12 +11,7 @@ import type { IngestPlugin } from './types';
 export const workOrderHistoryPlugin: IngestPlugin = (app, { pool }) => {
   app.get('/api/work-orders/:id/history', routeOf(api.orders.history), async (request) => {
     const history = await orderHistory(pool, request.params.id);
-    if (!history)
-      throw new IngestError(
-        'INGEST_ERR_NOT_FOUND',
-        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${request.params.id}"`),
-        404,
-      );
+    if (!history) throw orderNotFound(request.params.id);
     return history;
   });
 };

@@ -12,6 +12,14 @@ import type { IngestPlugin } from './types';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+/** 404 for an order id that is not in Takt (the order routes and its history). */
+export const orderNotFound = (id: string) =>
+  new IngestError(
+    'INGEST_ERR_NOT_FOUND',
+    INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${id}"`),
+    404,
+  );
+
 /**
  * Work orders: created by the API or a CSV import, read with progress and ETA. Station scans
  * and machine counts drive them after each commit (consumers/work-orders.ts).
@@ -77,12 +85,7 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, consumers }) => {
   const findOrder = async (id: string) => {
     await settled(); // reads see every batch already committed
     const record = await loadOrder(pool, id);
-    if (!record)
-      throw new IngestError(
-        'INGEST_ERR_NOT_FOUND',
-        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${id}"`),
-        404,
-      );
+    if (!record) throw orderNotFound(id);
     return record;
   };
 
@@ -94,12 +97,7 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, consumers }) => {
   app.get('/api/work-orders/:id', routeOf(api.orders.get), async (request) => {
     await settled(); // reads see every batch already committed
     const view = await orderView(pool, request.params.id);
-    if (!view)
-      throw new IngestError(
-        'INGEST_ERR_NOT_FOUND',
-        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`work order "${request.params.id}"`),
-        404,
-      );
+    if (!view) throw orderNotFound(request.params.id);
     return view;
   });
 
