@@ -88,13 +88,17 @@ export const MACHINE_ROWS = `SELECT m.id, m.site_id, coalesce(s.time_zone, 'UTC'
        LEFT JOIN products p ON p.id = m.product_id
        LEFT JOIN product_machine_cycles pmc ON pmc.product_id = m.product_id AND pmc.machine_id = m.id`;
 
-/** The machines of a scope (one machine, or a line's) with what OEE needs of each. */
-export async function machinesOf(pool: Pool, scope: Scope): Promise<MachineRow[]> {
+const SCOPE_COLUMN = { site: 'm.site_id', line: 'm.line_id', machine: 'm.id' } as const;
+
+/** The machines of a scope (one machine, a line's or a site's) with what OEE needs of each. */
+export async function machinesOf(
+  pool: Pool,
+  scope: Scope | { site: string },
+): Promise<MachineRow[]> {
+  const [kind, id] = Object.entries(scope)[0] as [keyof typeof SCOPE_COLUMN, string];
   const { rows } = await pool.query<MachineRow>(
-    `${MACHINE_ROWS}
-      WHERE ${'machine' in scope ? 'm.id' : 'm.line_id'} = $1
-      ORDER BY m.id`,
-    ['machine' in scope ? scope.machine : scope.line],
+    `${MACHINE_ROWS} WHERE ${SCOPE_COLUMN[kind]} = $1 ORDER BY m.id`,
+    [id],
   );
   return rows;
 }

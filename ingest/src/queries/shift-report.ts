@@ -3,20 +3,9 @@ import type { Pool } from 'pg';
 import { reportPeriods, type ReportPeriod } from '../domain/report-periods';
 import { loadPlantModel } from '../plant';
 import { machineWindows } from './machine-windows';
-import { combineParts, MACHINE_ROWS, partOf, type MachineRow, type Part } from './oee';
+import { combineParts, machinesOf, partOf, type Part } from './oee';
 
 export type ReportScope = { site: string } | { line: string } | { machine: string };
-
-const COLUMN = { site: 'm.site_id', line: 'm.line_id', machine: 'm.id' } as const;
-
-async function machinesOf(pool: Pool, scope: ReportScope): Promise<MachineRow[]> {
-  const [kind, id] = Object.entries(scope)[0] as [keyof typeof COLUMN, string];
-  const { rows } = await pool.query<MachineRow>(
-    `${MACHINE_ROWS} WHERE ${COLUMN[kind]} = $1 ORDER BY m.id`,
-    [id],
-  );
-  return rows;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const occurrence = (p: ReportPeriod) => ({
