@@ -4,8 +4,12 @@ import type { z } from 'zod';
 export const ROLES = ['admin', 'manager', 'maintenance', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What a route may allow: a user role, a kiosk or customer link token, or anyone. */
-export type Access = Role | 'kiosk' | 'customer' | 'public';
+/**
+ * What a route may allow: a user role, a kiosk, customer or station link token, or anyone.
+ * A station token acts only on routes of its own station (`/api/stations/:id/…` with its id;
+ * docs/decisions.md "Issue 17 — the operator station").
+ */
+export type Access = Role | 'kiosk' | 'customer' | 'station' | 'public';
 
 /** Every signed-in person, whatever the role. */
 export const STAFF: readonly Access[] = ROLES;
@@ -19,6 +23,8 @@ export const CUSTOMER_ONLY: readonly Access[] = ['customer'];
 export const RESPONDERS: readonly Access[] = ['admin', 'manager', 'maintenance'];
 /** Who reads dead letters: the people who fix gateways; not operators, not screens. */
 export const DEAD_LETTER_READERS: readonly Access[] = ['admin', 'maintenance'];
+/** Who acts at a station: its operators (and their supervisors), and the station's own link. */
+export const STATION_ACTORS: readonly Access[] = ['admin', 'manager', 'operator', 'station'];
 /** Any holder of a valid credential. */
 export const ANYONE_SIGNED_IN: readonly Access[] = [...BOARD, 'customer'];
 
