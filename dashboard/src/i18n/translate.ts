@@ -2,12 +2,13 @@ import { boards } from './boards';
 import { common } from './common';
 import { pages } from './pages';
 import { publicPages } from './public';
+import { station } from './station';
 
 /** The catalog and `translate`, free of React, for pure code (route.ts) and unit tests. */
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
 
-const catalog = { ...common, ...boards, ...pages, ...publicPages };
+const catalog = { ...common, ...boards, ...pages, ...publicPages, ...station };
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;
 

@@ -4,12 +4,15 @@
  * customer `/track#<token>`: the token sits in the URL fragment, which browsers never send
  * to a server (so it stays out of logs), and goes out as `Authorization: Bearer`.
  */
-export type LinkCredential = { kind: 'kiosk' | 'customer'; token: string };
+export type LinkCredential = { kind: 'kiosk' | 'customer' | 'station'; token: string };
 
 export function linkCredentialFrom(pathname: string, hash: string): LinkCredential | undefined {
   const fragment = hash.replace(/^#/, '');
   const kiosk = /^kiosk=(tkk_[\w-]+)$/.exec(fragment);
   if (kiosk) return { kind: 'kiosk', token: kiosk[1]! };
+  // A station link: `/station/<id>#station=tkst_…`, on a station page only.
+  const station = /^station=(tkst_[\w-]+)$/.exec(fragment);
+  if (station && pathname.startsWith('/station/')) return { kind: 'station', token: station[1]! };
   if (pathname.startsWith('/track') && /^tkc_[\w-]+$/.test(fragment))
     return { kind: 'customer', token: fragment };
   return undefined;

@@ -6,6 +6,7 @@
  *   /board?show=plant,line:line-a,orders,andon&every=30
  *                                       boards in rotation, `every` seconds each (default 30)
  *   /analytics  /maintenance  /work-orders/<id>  /access  /track#<token>
+ *   /station/<id>                       an operator station (a station link adds `#station=<token>`)
  *
  * Any page takes `lang=en|zh-CN`; a kiosk link adds `#kiosk=<token>`.
  */
@@ -27,6 +28,7 @@ export type Route =
   | { kind: 'work-order'; id: string }
   | { kind: 'access' }
   | { kind: 'track' }
+  | { kind: 'station'; id: string }
   | BadUrl;
 
 /** What is wrong with a URL: a label of the catalog (shown in the screen's language) and its values. */
@@ -92,6 +94,12 @@ export function routeFor(pathname: string, search: string): Route {
     const id = decodeURIComponent(order[1]!);
     if (!ID.test(id)) return badUrl('route.badOrderId', { id });
     return { kind: 'work-order', id };
+  }
+  const station = /^\/station\/([^/]+)$/.exec(path);
+  if (station) {
+    const id = decodeURIComponent(station[1]!);
+    if (!ID.test(id)) return badUrl('route.badStationId', { id });
+    return { kind: 'station', id };
   }
   return badUrl('route.noPage', { path });
 }
