@@ -14,4 +14,5 @@ export * from './config/env';
 export * from './config/json-schema';
 export * from './work-orders';
 export * from './passwords';
+export * from './scan-codes';
 export * from './api';

@@ -19,9 +19,10 @@ import { ROLES, type Access, type Role } from '@takt/protocol';
 export type Principal =
   | { kind: 'user'; userId: number; name: string; role: Role; sessionHash: Buffer }
   | { kind: 'kiosk'; tokenId: number; label: string }
-  | { kind: 'customer'; tokenId: number; label: string; customer: string };
+  | { kind: 'customer'; tokenId: number; label: string; customer: string }
+  | { kind: 'station'; tokenId: number; label: string; station: string };
 
-/** Methods that change nothing: the only ones a link token (kiosk, customer) may use. */
+/** Methods that change nothing: the only ones a kiosk or customer link may use. */
 export const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function principalAccess(p: Principal): Access {
@@ -32,15 +33,24 @@ export type AccessDecision = 'allow' | 'unauthenticated' | 'forbidden';
 
 /**
  * 401 when nobody is signed in, 403 when the one signed in may not: a kiosk or customer
- * token never changes anything, whatever a route declares.
+ * token never changes anything, whatever a route declares; a station link acts only on its
+ * own station's routes, those whose `:id` is its station (docs/decisions.md "Issue 17 — the
+ * operator station").
  */
 export function decideAccess(
   principal: Principal | undefined,
   access: readonly Access[],
   method: string,
+  params?: unknown,
 ): AccessDecision {
   if (access.includes('public')) return 'allow';
   if (!principal) return 'unauthenticated';
+  if (principal.kind === 'station') {
+    // A route without a station (GET /api/auth/me) is open to it only to read.
+    const id = (params as { id?: unknown } | undefined)?.id;
+    const own = id === undefined ? READ_METHODS.has(method) : id === principal.station;
+    return access.includes('station') && own ? 'allow' : 'forbidden';
+  }
   if (principal.kind !== 'user' && !READ_METHODS.has(method)) return 'forbidden';
   return access.includes(principalAccess(principal)) ? 'allow' : 'forbidden';
 }
@@ -57,10 +67,12 @@ export function declarationProblem(
   const where = `${method} ${url}`;
   if (!Array.isArray(access) || access.length === 0)
     return `${where} declares no access: add config: { access: [...] } (docs/decisions.md, "API access (issue 9)")`;
-  const known: readonly string[] = [...ROLES, 'kiosk', 'customer', 'public'];
+  const known: readonly string[] = [...ROLES, 'kiosk', 'customer', 'station', 'public'];
   const unknown = access.filter((a) => typeof a !== 'string' || !known.includes(a));
   if (unknown.length > 0) return `${where} declares unknown access ${JSON.stringify(unknown)}`;
   if (!READ_METHODS.has(method) && access.some((a) => a === 'kiosk' || a === 'customer'))
     return `${where} changes data: kiosk and customer tokens are read-only`;
+  if (access.includes('station') && !url.includes('/:id') && !READ_METHODS.has(method))
+    return `${where} lets station links change data but has no :id (the station) to hold them to`;
   return undefined;
 }

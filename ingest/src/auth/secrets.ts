@@ -12,9 +12,14 @@ export function dummyPasswordHash(): Promise<string> {
 
 /**
  * Token prefixes tell the kind at a glance (and let secret scanners find leaked ones):
- * session, kiosk, customer.
+ * session, kiosk, customer, station.
  */
-export const TOKEN_PREFIX = { session: 'tks_', kiosk: 'tkk_', customer: 'tkc_' } as const;
+export const TOKEN_PREFIX = {
+  session: 'tks_',
+  kiosk: 'tkk_',
+  customer: 'tkc_',
+  station: 'tkst_',
+} as const;
 export type TokenKind = keyof typeof TOKEN_PREFIX;
 
 /** 256 random bits, base64url: unguessable, safe in a URL fragment, a header or a cookie. */

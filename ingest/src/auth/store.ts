@@ -112,11 +112,14 @@ export async function endSession(pool: Pool, sessionHash: Buffer): Promise<void>
   await pool.query('DELETE FROM sessions WHERE token_hash = $1', [sessionHash]);
 }
 
+export type LinkKind = 'kiosk' | 'customer' | 'station';
+
 export interface LinkToken {
   id: number;
-  kind: 'kiosk' | 'customer';
+  kind: LinkKind;
   label: string;
   customer: string | null;
+  station: string | null;
   createdBy: string | null;
   createdAt: string;
   expiresAt: string | null;
@@ -126,9 +129,10 @@ export interface LinkToken {
 
 interface DbToken {
   id: string;
-  kind: 'kiosk' | 'customer';
+  kind: LinkKind;
   label: string;
   customer: string | null;
+  station: string | null;
   created_by: string | null;
   created_at: Date;
   expires_at: Date | null;
@@ -142,6 +146,7 @@ const toToken = (r: DbToken): LinkToken => ({
   kind: r.kind,
   label: r.label,
   customer: r.customer,
+  station: r.station,
   createdBy: r.created_by,
   createdAt: r.created_at.toISOString(),
   expiresAt: iso(r.expires_at),
@@ -149,27 +154,36 @@ const toToken = (r: DbToken): LinkToken => ({
   lastUsedAt: iso(r.last_used_at),
 });
 
-/** A kiosk or customer link: the token is returned this once; only its hash is kept. */
+/** A kiosk, customer or station link: the token is returned this once; only its hash is kept. */
 export async function createLinkToken(
   pool: Pool,
   t: {
-    kind: 'kiosk' | 'customer';
+    kind: LinkKind;
     label: string;
     customer?: string | undefined;
+    station?: string | undefined;
     createdBy: string | null;
     expiresAt?: Date | undefined;
   },
 ): Promise<{ token: string; record: LinkToken }> {
   const token = newToken(t.kind);
   const { rows } = await pool.query<DbToken>(
-    `INSERT INTO access_tokens (kind, token_hash, label, customer, created_by, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-    [t.kind, hashToken(token), t.label, t.customer ?? null, t.createdBy, t.expiresAt ?? null],
+    `INSERT INTO access_tokens (kind, token_hash, label, customer, station, created_by, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+    [
+      t.kind,
+      hashToken(token),
+      t.label,
+      t.customer ?? null,
+      t.station ?? null,
+      t.createdBy,
+      t.expiresAt ?? null,
+    ],
   );
   return { token, record: toToken(rows[0]!) };
 }
 
-export async function listLinkTokens(pool: Pool, kind: 'kiosk' | 'customer'): Promise<LinkToken[]> {
+export async function listLinkTokens(pool: Pool, kind: LinkKind): Promise<LinkToken[]> {
   const { rows } = await pool.query<DbToken>(
     'SELECT * FROM access_tokens WHERE kind = $1 ORDER BY id',
     [kind],
@@ -179,7 +193,7 @@ export async function listLinkTokens(pool: Pool, kind: 'kiosk' | 'customer'): Pr
 
 export async function revokeLinkToken(
   pool: Pool,
-  kind: 'kiosk' | 'customer',
+  kind: LinkKind,
   id: number,
 ): Promise<LinkToken | undefined> {
   const { rows } = await pool.query<DbToken>(
@@ -191,11 +205,7 @@ export async function revokeLinkToken(
 }
 
 /** Revokes every live token of that kind and label (the demo's board link, renewed per run). */
-export async function revokeByLabel(
-  pool: Pool,
-  kind: 'kiosk' | 'customer',
-  label: string,
-): Promise<number> {
+export async function revokeByLabel(pool: Pool, kind: LinkKind, label: string): Promise<number> {
   const { rowCount } = await pool.query(
     `UPDATE access_tokens SET revoked_at = now() WHERE kind = $1 AND label = $2 AND revoked_at IS NULL`,
     [kind, label],
@@ -235,6 +245,8 @@ export async function principalOf(pool: Pool, token: string): Promise<Principal 
   if (!t) return undefined;
   if (t.stale)
     await pool.query('UPDATE access_tokens SET last_used_at = now() WHERE id = $1', [t.id]);
+  if (t.kind === 'station')
+    return { kind: 'station', tokenId: Number(t.id), label: t.label, station: t.station! };
   return t.kind === 'kiosk'
     ? { kind: 'kiosk', tokenId: Number(t.id), label: t.label }
     : { kind: 'customer', tokenId: Number(t.id), label: t.label, customer: t.customer! };

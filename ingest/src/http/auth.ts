@@ -31,6 +31,8 @@ export function describePrincipal(p: Principal) {
       return { kind: 'kiosk' as const, label: p.label };
     case 'customer':
       return { kind: 'customer' as const, label: p.label, customer: p.customer };
+    case 'station':
+      return { kind: 'station' as const, label: p.label, station: p.station };
   }
 }
 
@@ -49,7 +51,7 @@ export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
     // Fail closed: an API route that somehow has no declaration is nobody's.
     const access = request.routeOptions.config.access ?? [];
     request.principal = await resolvePrincipal(pool, presentedToken(request.headers));
-    const decision = decideAccess(request.principal, access, request.method);
+    const decision = decideAccess(request.principal, access, request.method, request.params);
     if (decision === 'allow') return;
     const status = decision === 'unauthenticated' ? 401 : 403;
     if (status === 403)

@@ -19,9 +19,11 @@ export type User = z.infer<typeof userSchema>;
 export const linkTokenSchema = z
   .object({
     id: z.number().int(),
-    kind: z.enum(['kiosk', 'customer']),
+    kind: z.enum(['kiosk', 'customer', 'station']),
     label: z.string(),
     customer: z.string().nullable(),
+    /** A station link's station (docs/decisions.md "Issue 17 — the operator station"). */
+    station: z.string().nullable(),
     createdBy: z.string().nullable(),
     createdAt: timeOut,
     expiresAt: timeOut.nullable(),
@@ -35,6 +37,7 @@ export const whoAmISchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user'), name: z.string(), role: roleSchema }),
   z.object({ kind: z.literal('kiosk'), label: z.string() }),
   z.object({ kind: z.literal('customer'), label: z.string(), customer: z.string() }),
+  z.object({ kind: z.literal('station'), label: z.string(), station: z.string() }),
 ]);
 export type WhoAmI = z.infer<typeof whoAmISchema>;
 
@@ -84,7 +87,8 @@ export const authRoutes = {
   me: defineRoute({
     method: 'GET',
     path: '/api/auth/me',
-    access: ANYONE_SIGNED_IN,
+    // A station link too: the station page asks which station it is bound to.
+    access: [...ANYONE_SIGNED_IN, 'station'],
     summary: 'Who holds this credential',
     response: whoAmISchema,
     errors: { 401: 'nobody signed in' },
@@ -125,7 +129,7 @@ export const authRoutes = {
   }),
 };
 
-const tokenRoutes = (kind: 'kiosk' | 'customer') => {
+const tokenRoutes = (kind: 'kiosk' | 'customer' | 'station') => {
   const base = `/api/${kind}-tokens`;
   return {
     list: defineRoute({
@@ -156,6 +160,12 @@ export const customerTokenBodySchema = z.strictObject({
   expiresAt: isoTimeSchema.optional(),
 });
 
+export const stationTokenBodySchema = z.strictObject({
+  /** A station of the plant (a machine, or one of `stations.list`). */
+  station: z.string().min(1).max(64),
+  label: label.optional(),
+});
+
 export const linkTokenRoutes = {
   kiosk: {
     ...tokenRoutes('kiosk'),
@@ -184,6 +194,21 @@ export const linkTokenRoutes = {
       response: linkTokenSchema.extend(created),
       responseDescription: 'the link, `token` and `path` (/track#<token>)',
       errors: { 400: 'the body is wrong' },
+    }),
+  },
+  station: {
+    ...tokenRoutes('station'),
+    create: defineRoute({
+      method: 'POST',
+      path: '/api/station-tokens',
+      access: MANAGERS,
+      summary:
+        "A station link for a shared tablet: that one station's routes only; the token is in the answer, once",
+      body: stationTokenBodySchema,
+      status: 201,
+      response: linkTokenSchema.extend(created),
+      responseDescription: 'the link, `token` and `path` (/station/<id>#station=<token>)',
+      errors: { 400: 'the body is wrong', 404: 'no such station' },
     }),
   },
 };

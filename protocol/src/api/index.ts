@@ -12,6 +12,7 @@ import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
 import { shiftReportRoutes } from './shift-report';
+import { machineStopReasonCorrection, operatorRoutes, stationRoutes } from './stations';
 import { trackRoutes } from './track';
 
 export * from './contract';
@@ -26,6 +27,7 @@ export * from './oee';
 export * from './orders';
 export * from './shift-report';
 export * from './request';
+export * from './stations';
 export * from './track';
 
 /** The routes by feature, as ingest registers them. */
@@ -42,6 +44,9 @@ export const api = {
   auth: authRoutes,
   linkTokens: linkTokenRoutes,
   track: trackRoutes,
+  stations: stationRoutes,
+  stopReasonCorrection: machineStopReasonCorrection,
+  operators: operatorRoutes,
 };
 
 /** Every route, flat (for docs/openapi.yaml and the checks). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
 import { alertRuleProblems, alertsConfigSchema } from './alerts';
+import { scanPatternSchema } from './devices/serial-scanner';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -129,6 +130,33 @@ const machineSchema = z.strictObject({
 });
 
 /**
+ * Operator stations (docs/work-orders.md "Stations in the browser"). Every machine is a station
+ * of itself; `list` adds stations that are not machines (an assembly bench with a scanner).
+ */
+export const stationsConfigSchema = z.strictObject({
+  /** Ask the station why its machine stopped once a stop is this long (default: the machine's microstop threshold). */
+  promptAfterS: z
+    .number()
+    .min(0)
+    .max(24 * 3600)
+    .optional(),
+  /** What a scanned code means (first match wins); default protocol/src/scan-codes.ts STANDARD_STATION_CODES. */
+  codes: z.array(scanPatternSchema).min(1).optional(),
+  list: z
+    .array(
+      z.strictObject({
+        id: idSchema,
+        name: z.string().min(1).max(128),
+        /** The machine whose stops the station explains, if any. */
+        machine: idSchema.optional(),
+        line: idSchema.optional(),
+      }),
+    )
+    .default([]),
+});
+export type StationsConfig = z.output<typeof stationsConfigSchema>;
+
+/**
  * The plant model (docs/decisions.md "Storage (ingest/)"): version-controlled YAML loaded by ingest at start:
  * site, lines, machines, products with ideal cycle times, and the shift calendar. Reason
  * codes, targets and alert rules join it with the rest of the production model.
@@ -188,6 +216,7 @@ export const plantModelSchema = z
     targets: targetsSchema.default({}),
     /** Alert rules and the channels they notify (protocol/src/config/alerts.ts). */
     alerts: alertsConfigSchema.default({ rules: [], channels: [] }),
+    stations: stationsConfigSchema.optional(),
   })
   .superRefine((plant, ctx) => {
     try {
@@ -237,6 +266,7 @@ export const plantModelSchema = z
         seen.add(machine.id);
       }),
     );
+    stationProblems(plant, seen, ctx);
     const channels = new Set(plant.alerts.channels.map((c) => c.id));
     for (const problem of alertRuleProblems(plant.alerts.rules, channels, seen))
       ctx.addIssue({
@@ -246,4 +276,36 @@ export const plantModelSchema = z
       });
   });
 export type PlantModel = z.output<typeof plantModelSchema>;
+
+/** A listed station names a new id, and a machine and line the plant has. */
+function stationProblems(
+  plant: { lines: { id: string }[]; stations?: StationsConfig | undefined },
+  machines: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const lines = new Set(plant.lines.map((l) => l.id));
+  const ids = new Set(machines);
+  plant.stations?.list.forEach((station, i) => {
+    const path = ['stations', 'list', i];
+    if (ids.has(station.id))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'id'],
+        message: `station "${station.id}" is declared twice (every machine is a station already)`,
+      });
+    ids.add(station.id);
+    if (station.machine !== undefined && !machines.has(station.machine))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'machine'],
+        message: `unknown machine "${station.machine}"`,
+      });
+    if (station.line !== undefined && !lines.has(station.line))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'line'],
+        message: `unknown line "${station.line}"`,
+      });
+  });
+}
 export type Weekday = (typeof WEEKDAYS)[number];

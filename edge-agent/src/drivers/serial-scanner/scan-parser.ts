@@ -1,18 +1,14 @@
-import { SCAN_FIELDS, scanPayloadSchema, type ScanPattern } from '@takt/protocol';
+import { compilePatterns, matchCode, type CompiledPattern, type ScanPattern } from '@takt/protocol';
 import type { ScanFields } from '../types';
+
+// The code matching itself is protocol's (protocol/src/scan-codes.ts): a station's browser
+// sends its codes through ingest, which must read them exactly as a gateway's scanner does.
+export { UNKNOWN_FIELDS, compilePatterns, matchCode, type CompiledPattern } from '@takt/protocol';
 
 /**
  * Pure parsing of scanner lines: bytes in, a scan or a verdict out. No I/O and no clock of
  * its own (the caller passes the time), so every rule is unit-tested without a port.
  */
-
-type ScanField = (typeof SCAN_FIELDS)[number];
-
-export interface CompiledPattern {
-  name: string;
-  regex: RegExp;
-  set: ScanFields;
-}
 
 export interface ScanRules {
   prefix: string;
@@ -29,9 +25,6 @@ export type LineResult =
   | { kind: 'empty' }
   | { kind: 'garbage'; reason: GarbageReason };
 
-/** What a code matching no pattern is published with: recorded, never dropped. */
-export const UNKNOWN_FIELDS: Readonly<ScanFields> = Object.freeze({ action: 'unknown' });
-
 // fatal: invalid UTF-8 throws instead of becoming U+FFFD, so noise is told from a code.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -39,10 +32,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 // prefix/suffix are stripped; they come from line noise or a wrong baud rate.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
-export function compilePatterns(patterns: readonly ScanPattern[]): CompiledPattern[] {
-  return patterns.map((p) => ({ name: p.name, regex: new RegExp(p.regex), set: { ...p.set } }));
-}
 
 /**
  * Scanners emit CR/LF as their suffix and the line splitter consumes them, so a configured
@@ -89,35 +78,6 @@ export function parseLine(bytes: Uint8Array, rules: ScanRules): LineResult {
   if (CONTROL.test(code)) return { kind: 'garbage', reason: 'control-character' };
   const { pattern, fields } = matchCode(code, rules.patterns);
   return { kind: 'scan', code, pattern, fields };
-}
-
-/** The wire schema's limits decide whether a field can be sent (max 32 for action, 64 else). */
-const fitsWire = (field: ScanField, value: string) =>
-  scanPayloadSchema.shape[field].safeParse(value).success;
-
-/**
- * First matching pattern wins. Its `set` gives fixed fields; named groups that took part in
- * the match fill or override them (so `set` is the default of an optional group). A match
- * whose fields the wire would reject (a group longer than the scan schema allows) does not
- * count: the code is then still published, as `unknown` at worst.
- */
-export function matchCode(
-  code: string,
-  patterns: readonly CompiledPattern[],
-): { pattern: string | undefined; fields: ScanFields } {
-  for (const p of patterns) {
-    const match = p.regex.exec(code);
-    if (!match) continue;
-    const fields: ScanFields = { ...p.set };
-    for (const field of SCAN_FIELDS) {
-      const value = match.groups?.[field];
-      if (value !== undefined && value !== '') fields[field] = value;
-    }
-    const entries = Object.entries(fields) as [ScanField, string][];
-    if (entries.every(([field, value]) => fitsWire(field, value)))
-      return { pattern: p.name, fields };
-  }
-  return { pattern: undefined, fields: { ...UNKNOWN_FIELDS } };
 }
 
 /**
