@@ -204,8 +204,38 @@ export class AlertEngine {
     return effect;
   }
 
+  /**
+   * An event that is the alert itself (an andon call, docs/decisions.md "Issue 17 — andon
+   * calls"): opens one at `input.at` unless one of the rule is open about the subject; only
+   * a hand clear ends it. Returns no effect when one is open already.
+   */
+  raise(input: Omit<SignalInput, 'signal'>): AlertEffect[] {
+    const rule = this.rules.get(input.rule);
+    if (!rule) return [];
+    const key = `${rule.id}|${input.subject}`;
+    const open = this.tracks.get(key);
+    if (open?.alert) return [];
+    const track: Track = {
+      rule,
+      subject: input.subject,
+      signal: 'active',
+      since: input.at,
+      value: input.value ?? null,
+      message: input.message ?? '',
+      alert: undefined,
+      armed: true,
+      told: new Set(),
+    };
+    this.tracks.set(key, track);
+    const effects = this.advance(track, input.at);
+    // Held neutral: the clock neither opens it again after a hand clear nor clears it.
+    track.signal = 'neutral';
+    return effects;
+  }
+
   private clearHeld(track: Track, now: number): boolean {
-    return track.signal === 'clear' && now - track.since >= track.rule.clearForS * 1000;
+    const clearForS = 'clearForS' in track.rule ? track.rule.clearForS : 0;
+    return track.signal === 'clear' && now - track.since >= clearForS * 1000;
   }
 
   private advance(track: Track, now: number): AlertEffect[] {

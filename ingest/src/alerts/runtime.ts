@@ -1,8 +1,16 @@
-import { ALERT_EVENTS, type AlertRule, type DecodedMessage, type PlantModel } from '@takt/protocol';
+import {
+  ALERT_EVENTS,
+  type AlertRule,
+  type AndonRule,
+  type DecodedMessage,
+  type PlantModel,
+} from '@takt/protocol';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
 import type { AlertSettings } from '../http/types';
+import { callAnswered } from '../queries/andon';
+import { callMessage } from './andon';
 import { Deliverer } from './delivery/deliverer';
 import type { AlertNotice } from './delivery/formats';
 import { AlertEngine, type AlertEffect } from './engine';
@@ -183,6 +191,30 @@ export class AlertRuntime {
         );
     }
     return this.chain;
+  }
+
+  /**
+   * An andon call (docs/decisions.md "Issue 17 — andon calls"): the rule's alert opens at the
+   * station at the call's (edge) time, unless a call of the rule at the station is answered
+   * already — open, or cleared at or after that time (queries/andon.ts `callAnswered`), so a
+   * replayed scan opens nothing. Resolves once stored.
+   */
+  async call(
+    rule: AndonRule,
+    station: string,
+    at: number,
+    operator?: string,
+  ): Promise<'opened' | 'answered'> {
+    await this.apply([]); // the engine's decisions so far are in the database
+    if (await callAnswered(this.pool, rule.id, station, at)) return 'answered';
+    const effects = this.watcher.engine.raise({
+      rule: rule.id,
+      subject: station,
+      at,
+      message: callMessage(rule, station, operator),
+    });
+    await this.apply(effects);
+    return effects.length > 0 ? 'opened' : 'answered';
   }
 
   /** An admin's new rules: alerts of rules gone clear. */

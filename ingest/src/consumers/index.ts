@@ -1,4 +1,5 @@
 import { alertsConsumer } from './alerts';
+import { andonConsumer } from './andon';
 import { derivedStatesConsumer } from './derived-states';
 import { liveConsumer } from './live';
 import type { Consumer } from './types';
@@ -14,4 +15,5 @@ export const consumers: readonly (() => Consumer)[] = [
   derivedStatesConsumer,
   liveConsumer,
   alertsConsumer,
+  andonConsumer,
 ];

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '../route-contract';
 import { authPlugin } from './auth';
 import { alertsPlugin } from './alerts';
+import { andonPlugin } from './andon';
 import { boardsPlugin } from './boards';
 import { deadLettersPlugin } from './dead-letters';
 import { healthPlugin } from './health';
@@ -35,6 +36,7 @@ export const plugins: readonly IngestPlugin[] = [
   workOrdersPlugin,
   workOrderHistoryPlugin,
   alertsPlugin,
+  andonPlugin,
 ];
 
 /**

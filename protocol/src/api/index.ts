@@ -3,6 +3,7 @@
  * the zod schemas of what it takes and answers. Types are inferred from these, never retyped.
  */
 import { alertRoutes } from './alerts';
+import { andonRoutes } from './andon';
 import { authRoutes, linkTokenRoutes } from './auth';
 import { boardRoutes } from './boards';
 import type { ApiRoute } from './contract';
@@ -18,6 +19,7 @@ import { trackRoutes } from './track';
 export * from './contract';
 export * from './common';
 export * from './alerts';
+export * from './andon';
 export * from './auth';
 export * from './boards';
 export * from './health';
@@ -41,6 +43,7 @@ export const api = {
   history: historyRoutes,
   orders: orderRoutes,
   alerts: alertRoutes,
+  andon: andonRoutes,
   auth: authRoutes,
   linkTokens: linkTokenRoutes,
   track: trackRoutes,

@@ -119,6 +119,34 @@ export const oeeRuleSchema = z.strictObject({
   clearMargin: z.number().min(0).max(1).default(0),
 });
 
+/**
+ * An andon call (docs/decisions.md "Issue 17 — andon calls"): a station asks for help. The alert
+ * opens when a station scans `ANDON:<call>` (a button on the station page sends that code),
+ * for that station, at the scan's time; responders acknowledge and clear it by hand. One call
+ * per station and call type is open at a time. No condition clears it, so no `clearForS`.
+ */
+export const andonRuleSchema = z.strictObject({
+  id: common.id,
+  name: common.name,
+  severity: common.severity,
+  enabled: common.enabled,
+  notify: common.notify,
+  escalate: common.escalate,
+  quietHours: common.quietHours,
+  kind: z.literal('andon'),
+  /** The call type the station scans (`ANDON:<call>`): maintenance, material, quality, supervisor... */
+  call: idSchema,
+  /** The station's button, per language; without it the station shows `name`, else `call`. */
+  label: z
+    .strictObject({
+      en: z.string().min(1).max(64).optional(),
+      'zh-CN': z.string().min(1).max(64).optional(),
+    })
+    .optional(),
+  /** Stations that offer the call; without it: every station. */
+  stations: z.array(idSchema).min(1).optional(),
+});
+
 export const alertRuleSchema = z.discriminatedUnion('kind', [
   thresholdRuleSchema,
   rateRuleSchema,
@@ -128,9 +156,11 @@ export const alertRuleSchema = z.discriminatedUnion('kind', [
   workOrderStalledRuleSchema,
   workOrderLateRuleSchema,
   oeeRuleSchema,
+  andonRuleSchema,
 ]);
 export type AlertRule = z.output<typeof alertRuleSchema>;
 export type AlertRuleKind = AlertRule['kind'];
+export type AndonRule = z.output<typeof andonRuleSchema>;
 
 export const WEBHOOK_FORMATS = ['generic', 'dingtalk', 'wecom', 'slack', 'teams'] as const;
 
@@ -183,20 +213,25 @@ export interface AlertRuleProblem {
 }
 
 /**
- * Cross-references of the rules: machines of the plant, declared channels, unique ids.
- * Paths are relative to the rule list (the plant model and `PUT /api/alert-rules` prefix them).
+ * Cross-references of the rules: machines (and stations) of the plant, declared channels,
+ * unique ids, one andon rule per call. Paths are relative to the rule list (the plant model
+ * and `PUT /api/alert-rules` prefix them). `stationIds`: where andon calls may be made
+ * (every machine is a station; pass the plant's other stations too).
  */
 export function alertRuleProblems(
   rules: readonly AlertRule[],
   channelIds: ReadonlySet<string>,
   machineIds: ReadonlySet<string>,
+  stationIds: ReadonlySet<string> = machineIds,
 ): AlertRuleProblem[] {
   const problems: AlertRuleProblem[] = [];
   const seen = new Set<string>();
+  const calls = new Map<string, string>();
   rules.forEach((rule, i) => {
     if (seen.has(rule.id))
       problems.push({ path: [i, 'id'], message: `rule "${rule.id}" is declared twice` });
     seen.add(rule.id);
+    if (rule.kind === 'andon') andonProblems(rule, i, calls, stationIds, problems);
     if ('machines' in rule)
       rule.machines.forEach((m, j) => {
         if (!machineIds.has(m))
@@ -217,4 +252,28 @@ export function alertRuleProblems(
       });
   });
   return problems;
+}
+
+/** An andon rule: its call is made by one rule only, at stations the plant has. */
+function andonProblems(
+  rule: AndonRule,
+  i: number,
+  calls: Map<string, string>,
+  stationIds: ReadonlySet<string>,
+  problems: AlertRuleProblem[],
+) {
+  const other = calls.get(rule.call);
+  if (other !== undefined)
+    problems.push({
+      path: [i, 'call'],
+      message: `call "${rule.call}" is already made by rule "${other}" (one rule per call)`,
+    });
+  else calls.set(rule.call, rule.id);
+  rule.stations?.forEach((s, j) => {
+    if (!stationIds.has(s))
+      problems.push({
+        path: [i, 'stations', j],
+        message: `unknown station "${s}" (a machine, or a station the plant declares)`,
+      });
+  });
 }
