@@ -15,6 +15,9 @@ const AccessPage = lazy(() =>
 const TrackPage = lazy(() =>
   import('./components/TrackPage').then((m) => ({ default: m.TrackPage })),
 );
+const StationPage = lazy(() =>
+  import('./station/StationPage').then((m) => ({ default: m.StationPage })),
+);
 
 /** How often a page asks whether its session or link still holds. */
 const RECHECK_MS = 60_000;
@@ -23,7 +26,8 @@ const UNREACHABLE_RETRY_MS = 5_000;
 type Who =
   | { kind: 'user'; name: string; role: string }
   | { kind: 'kiosk'; label: string }
-  | { kind: 'customer' };
+  | { kind: 'customer' }
+  | { kind: 'station'; station: string };
 
 /**
  * Which page: a customer link shows its orders; a kiosk link or a signed-in user the board
@@ -68,8 +72,21 @@ function Screen() {
   if (who === 'unreachable') return <PlainMessage text={t('error.unreachable')} />;
   if (who === null) {
     if (credential?.kind === 'kiosk') return <PlainMessage text={t('error.badKiosk')} />;
+    if (credential?.kind === 'station') return <PlainMessage text={t('station.badLink')} />;
     return <LoginPage onSignedIn={() => void check()} />;
   }
+  // The operator station: its own screen, no socket and no board header (docs/dashboard.md
+  // "Station"); a station link opens only its own station.
+  if (route.kind === 'station') {
+    if (who.kind === 'station' && who.station !== route.id)
+      return (
+        <PlainMessage text={t('station.otherStation', { station: who.station, id: route.id })} />
+      );
+    if (who.kind === 'kiosk' || who.kind === 'customer')
+      return <PlainMessage text={t('station.forbidden')} />;
+    return <StationPage id={route.id} />;
+  }
+  if (who.kind === 'station') return <PlainMessage text={t('error.forbidden')} />;
   const signOut = async () => {
     await apiFetch('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
     setWho(null);

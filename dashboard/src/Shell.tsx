@@ -40,6 +40,7 @@ function PageFor({ route }: { route: Route }) {
     case 'access': // a kiosk screen or a role without links: Root shows the page to managers
       return <PlainMessage text={t('error.forbidden')} />;
     case 'track': // Root shows it, before any sign-in
+    case 'station': // Root shows it, without the board header
       return null;
   }
 }

@@ -4,6 +4,10 @@ import type { Catalog } from './catalog';
 export const station = {
   'route.badStationId': ['"{id}" is not a station id', '"{id}" 不是工位编号'],
   'station.title': ['Station {name}', '工位 {name}'],
+  'station.badLink': [
+    'This station link is not valid (any more): ask for a new one.',
+    '此工位链接无效（或已失效）：请索取新链接。',
+  ],
   'station.loading': ['Loading the station…', '正在加载工位…'],
   'station.notFound': ['There is no station {id}.', '没有工位 {id}。'],
   'station.otherStation': [
