@@ -1,3 +1,4 @@
+import type { RefusalCode } from '@takt/protocol';
 import type { ModeEvent } from './modes';
 import { applyScan, type Operation, type WorkOrder } from './work-orders';
 
@@ -158,26 +159,77 @@ export function foldScans(
 const operatorOf = (state: FoldState, scan: StationScan) =>
   scan.operator ?? state.operators.get(scan.station) ?? null;
 
-function refuse(out: FoldResult, scan: StationScan, order: string, op: string | null, why: string) {
+/**
+ * A refused scan, recorded in the order's history and changing nothing: `reason` is the
+ * English text, `refusal` a stable code a station translates (protocol/src/api/stations.ts).
+ */
+function refuse(
+  out: FoldResult,
+  scan: StationScan,
+  target: { order: string; op: string | null },
+  refusal: RefusalCode,
+  why: string,
+) {
   out.events.push({
     kind: 'refused',
-    order,
+    order: target.order,
     ts: scan.ts,
-    operation: op,
+    operation: target.op,
     machine: null,
-    detail: { code: scan.code, station: scan.station, reason: why },
+    detail: {
+      code: scan.code,
+      station: scan.station,
+      action: scan.action,
+      operator: operatorOf(out, scan),
+      reason: why,
+      refusal,
+    },
   });
+}
+
+/** Why a start, pause or complete does not fit its operation's status. */
+const statusRefusal = (op: Operation): RefusalCode =>
+  op.status === 'done' ? 'already-done' : op.status === 'pending' ? 'not-started' : 'not-allowed';
+
+/** A scan names an operation: it must exist and belong to the station that scanned it. */
+function operationProblem(
+  order: WorkOrder,
+  op: Operation | undefined,
+  target: Target,
+  station: string,
+): { refusal: RefusalCode; why: string } | undefined {
+  if (!op)
+    return {
+      refusal: 'unknown-operation',
+      why: `order ${order.id} has no operation ${target.operation ?? 'at ' + station}`,
+    };
+  if (op.machine !== station)
+    return {
+      refusal: 'other-station',
+      why: `operation ${op.id} of order ${order.id} runs at ${op.machine}, not at ${station}`,
+    };
+  return undefined;
 }
 
 /** start / pause / complete (docs/work-orders.md, "Scans"). */
 function stationAction(out: FoldResult, scan: StationScan, target: Target, ctx: FoldContext) {
   const order = out.orders.get(target.order);
-  if (!order)
-    return refuse(out, scan, target.order, target.operation, `unknown order ${target.order}`);
-  const operation = target.operation ?? opOf(order, target, scan.station)?.id ?? '';
+  const at = { order: target.order, op: target.operation };
+  if (!order) return refuse(out, scan, at, 'unknown-order', `unknown order ${target.order}`);
+  const named = opOf(order, target, scan.station);
+  const problem = operationProblem(order, named, target, scan.station);
+  if (problem) return refuse(out, scan, at, problem.refusal, problem.why);
+  const operation = named!.id;
   const action = scan.action as (typeof ORDER_ACTIONS)[number];
   const outcome = applyScan(order, { operation, action, ts: scan.ts });
-  if (!outcome.ok) return refuse(out, scan, order.id, operation, outcome.reason);
+  if (!outcome.ok)
+    return refuse(
+      out,
+      scan,
+      { order: order.id, op: operation },
+      statusRefusal(named!),
+      outcome.reason,
+    );
   out.orders.set(order.id, outcome.order);
   const op = outcome.order.operations.find((o) => o.id === operation)!;
   if (action === 'start') pauseOthers(out, scan, order.id, op);
@@ -237,41 +289,56 @@ function pauseOthers(out: FoldResult, scan: StationScan, orderId: string, starte
 function pieces(out: FoldResult, scan: StationScan, target: Target, ctx: FoldContext) {
   const order = out.orders.get(target.order);
   if (!order)
-    return refuse(out, scan, target.order, target.operation, `unknown order ${target.order}`);
-  const op = opOf(order, target, scan.station);
-  if (!op)
     return refuse(
       out,
       scan,
-      order.id,
-      target.operation,
-      `order ${order.id} has no operation ${target.operation ?? 'at ' + scan.station}`,
+      { order: target.order, op: target.operation },
+      'unknown-order',
+      `unknown order ${target.order}`,
     );
+  const named = opOf(order, target, scan.station);
+  const problem = operationProblem(order, named, target, scan.station);
+  if (problem)
+    return refuse(
+      out,
+      scan,
+      { order: order.id, op: target.operation },
+      problem.refusal,
+      problem.why,
+    );
+  const op = named!;
+  const at = { order: order.id, op: op.id };
   if (op.status === 'pending')
     return refuse(
       out,
       scan,
-      order.id,
-      op.id,
+      at,
+      'not-started',
       `operation ${op.id} of order ${order.id} has not started`,
     );
   const counted = ctx.counting.has(op.machine);
   if (scan.action === 'reject') {
     const known = ctx.rejectReasons(op.machine);
     if (known.length > 0 && !known.includes(scan.reason ?? ''))
+      return scan.reason
+        ? refuse(out, scan, at, 'unknown-reject-reason', `unknown reject reason "${scan.reason}"`)
+        : refuse(out, scan, at, 'reject-needs-reason', 'a reject report needs a reason');
+    // At a hand-reporting station the fold knows every piece made, and a reject report may
+    // not exceed the good ones (a counting machine's pieces come from its counter, not here).
+    if (!counted && scan.quantity > op.good)
       return refuse(
         out,
         scan,
-        order.id,
-        op.id,
-        scan.reason ? `unknown reject reason "${scan.reason}"` : 'a reject report needs a reason',
+        at,
+        'reject-exceeds-made',
+        `${scan.quantity} rejected, but operation ${op.id} of order ${order.id} has made ${op.good} good`,
       );
   } else if (counted)
     return refuse(
       out,
       scan,
-      order.id,
-      op.id,
+      at,
+      'counting-machine',
       `${op.machine} counts its pieces itself: report rejects only`,
     );
   const good = scan.action === 'good' ? scan.quantity : counted ? -scan.quantity : 0;
@@ -291,6 +358,7 @@ function pieces(out: FoldResult, scan: StationScan, target: Target, ctx: FoldCon
     detail: {
       source: 'scan',
       code: scan.code,
+      station: scan.station,
       reason: scan.reason,
       operator: operatorOf(out, scan),
     },

@@ -132,6 +132,76 @@ describe('scans folded at their edge time', () => {
     ]);
     expect(out.unplaced.map((s) => s.code)).toEqual(['ACT:PAUSE']);
   });
+
+  // A hand-reporting bench (no counter) with one operation, and one on the press.
+  const benchOrders = () =>
+    new Map<string, WorkOrder>([
+      [
+        'WO-3',
+        {
+          id: 'WO-3',
+          quantity: 10,
+          dueAt: null,
+          operations: [op('OP10', 'bench'), op('OP20', 'press')],
+        },
+      ],
+    ]);
+  const at = (minute: number, code: string, action: string, more: Partial<StationScan> = {}) =>
+    scan(minute, code, action, { station: 'bench', ...more });
+  const refusals = (out: ReturnType<typeof foldScans>) =>
+    out.events.filter((e) => e.kind === 'refused').map((e) => [e.detail.code, e.detail.refusal]);
+
+  it('gives each refusal a stable code and changes nothing with it', () => {
+    const start = { orders: benchOrders(), operators: new Map<string, string>() };
+    const out = foldScans(
+      start,
+      [
+        at(480, 'ACT:COMPLETE', 'complete', { workOrder: 'WO-3', operation: 'OP10' }),
+        at(481, 'QTY:2', 'good', { workOrder: 'WO-3', operation: 'OP10', quantity: 2 }),
+        at(482, 'WO-3|OP20', 'start', { workOrder: 'WO-3', operation: 'OP20' }),
+        at(483, 'WO-9|OP10', 'start', { workOrder: 'WO-9', operation: 'OP10' }),
+        at(484, 'WO-3|OP99', 'start', { workOrder: 'WO-3', operation: 'OP99' }),
+        at(485, 'WO-3|OP10', 'start', { workOrder: 'WO-3', operation: 'OP10' }),
+        at(486, 'QTY:5', 'good', { quantity: 5 }),
+        at(487, 'REJ:6:burr', 'reject', { quantity: 6, reason: 'burr' }),
+        at(488, 'REJ:1', 'reject', { quantity: 1 }),
+        at(489, 'REJ:1:burr', 'reject', { quantity: 1, reason: 'burr' }),
+        at(490, 'ACT:COMPLETE', 'complete'),
+        at(491, 'ACT:COMPLETE', 'complete', { workOrder: 'WO-3', operation: 'OP10' }),
+      ],
+      ctx,
+    );
+    expect(refusals(out)).toEqual([
+      ['ACT:COMPLETE', 'not-started'],
+      ['QTY:2', 'not-started'],
+      ['WO-3|OP20', 'other-station'],
+      ['WO-9|OP10', 'unknown-order'],
+      ['WO-3|OP99', 'unknown-operation'],
+      ['REJ:6:burr', 'reject-exceeds-made'],
+      ['REJ:1', 'reject-needs-reason'],
+      ['ACT:COMPLETE', 'already-done'],
+    ]);
+    // What was refused changed nothing: 5 good, 1 rejected, the press's operation untouched.
+    const [bench, press] = out.orders.get('WO-3')!.operations;
+    expect(bench).toMatchObject({ status: 'done', good: 5, rejected: 1 });
+    expect(press).toMatchObject({ status: 'pending', good: 0, rejected: 0 });
+    expect(start.orders.get('WO-3')!.operations[0]!.status).toBe('pending');
+    // The English text stays beside the code.
+    expect(out.events.find((e) => e.detail.refusal === 'other-station')!.detail.reason).toBe(
+      'operation OP20 of order WO-3 runs at press, not at bench',
+    );
+  });
+
+  it('the same codes in their right order apply: start, 5 good, complete', () => {
+    const scans = [
+      at(485, 'WO-3|OP10', 'start', { workOrder: 'WO-3', operation: 'OP10' }),
+      at(486, 'QTY:5', 'good', { quantity: 5 }),
+      at(487, 'ACT:COMPLETE', 'complete'),
+    ];
+    const inOrder = foldScans({ orders: benchOrders(), operators: new Map() }, scans, ctx);
+    expect(refusals(inOrder)).toEqual([]);
+    expect(inOrder.orders.get('WO-3')!.operations[0]).toMatchObject({ status: 'done', good: 5 });
+  });
 });
 
 describe('the stop a reason card explains', () => {
