@@ -33,7 +33,10 @@ function isStation(plant: PlantModel | undefined, rules: readonly AndonRule[], i
  * and response times per call type. Calls are opened by the andon consumer
  * (consumers/andon.ts) and acknowledged and cleared with the alert routes (http/alerts.ts).
  */
-export const andonPlugin: IngestPlugin = (app, { pool, plant, alerts, alertRuntime, consumers }) => {
+export const andonPlugin: IngestPlugin = (
+  app,
+  { pool, plant, alerts, alertRuntime, consumers },
+) => {
   const andonRules = () =>
     alertRuntime.watcher.engine.ruleList.filter((r): r is AndonRule => r.kind === 'andon');
 

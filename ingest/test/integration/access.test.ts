@@ -43,6 +43,8 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'POST /api/alerts/:id/clear': ['admin', 'manager', 'maintenance'],
   'GET /api/alert-rules': ['admin', 'manager', 'maintenance'],
   'PUT /api/alert-rules': ['admin'],
+  'GET /api/stations/:id/andon': ['admin', 'manager', 'operator', 'station', 'maintenance'],
+  'GET /api/andon/response-times': ['admin', 'manager', 'maintenance'],
   'GET /api/history': B,
   'GET /api/history.csv': S,
   'GET /api/ingest/metrics': ['admin', 'manager', 'maintenance'],

@@ -61,7 +61,8 @@ describe('andon rule schema and checks', () => {
     expect(problems).toEqual([
       {
         path: [1, 'call'],
-        message: 'call "maintenance" is already made by rule "andon-maintenance" (one rule per call)',
+        message:
+          'call "maintenance" is already made by rule "andon-maintenance" (one rule per call)',
       },
       { path: [2, 'stations', 0], message: expect.stringContaining('unknown station "nowhere"') },
     ]);
@@ -176,7 +177,10 @@ describe('stationCalls', () => {
     const [called] = stationCalls(rulesHere, open, now);
     expect(called).toMatchObject({ state: 'called', waitingMs: 300_000 });
     const acked = new Map([
-      [maintenance.id, call({ status: 'acknowledged', acknowledgedAt: s(60), acknowledgedBy: 'ann' })],
+      [
+        maintenance.id,
+        call({ status: 'acknowledged', acknowledgedAt: s(60), acknowledgedBy: 'ann' }),
+      ],
     ]);
     expect(stationCalls(rulesHere, acked, now)[0]).toMatchObject({
       state: 'acknowledged',
@@ -217,7 +221,13 @@ describe('response times', () => {
       call({ id: 3, openedAt: s(2000), status: 'acknowledged', acknowledgedAt: s(2030) }),
       call({ id: 4, openedAt: s(3000) }),
       // Removed with its rule: no answer.
-      call({ id: 5, openedAt: s(4000), status: 'cleared', clearedAt: s(4001), clearedBy: 'rule-removed' }),
+      call({
+        id: 5,
+        openedAt: s(4000),
+        status: 'cleared',
+        clearedAt: s(4001),
+        clearedBy: 'rule-removed',
+      }),
       // A station clock ahead of ingest's: no negative time.
       call({ id: 6, openedAt: s(5000), status: 'acknowledged', acknowledgedAt: s(4990) }),
     ];
