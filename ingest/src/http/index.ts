@@ -13,7 +13,9 @@ import { ingestMetricsPlugin } from './ingest-metrics';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
+import { operatorsPlugin } from './operators';
 import { shiftReportPlugin } from './shift-report';
+import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
 import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
@@ -35,6 +37,8 @@ export const plugins: readonly IngestPlugin[] = [
   workOrdersPlugin,
   workOrderHistoryPlugin,
   alertsPlugin,
+  stationsPlugin,
+  operatorsPlugin,
 ];
 
 /**
