@@ -17,6 +17,10 @@ export const INGEST_ERRORS = {
   INGEST_ERR_ACCESS_UNDECLARED: (problem: string) => problem,
   INGEST_ERR_CONFLICT: (reason: string) => reason,
   INGEST_ERR_STORAGE_ENGINE: (reason: string) => `storage engine: ${reason}`,
+  INGEST_ERR_PIN: () => 'no operator has this PIN',
+  INGEST_ERR_PIN_LIMIT: (seconds: number) =>
+    `too many wrong PINs at this station: try again in ${seconds} s`,
+  INGEST_ERR_BUSY: (reason: string) => `not stored yet (${reason}): send it again`,
 } as const;
 
 export type IngestErrorCode = keyof typeof INGEST_ERRORS;

@@ -7,6 +7,7 @@ import { within } from './consumers/runner';
 import { migrate } from './db/migrate';
 import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
+import { CommitWaiters, isWebGateway } from './pipeline/commit-waiters';
 import { WriterMetrics } from './pipeline/metrics';
 import type { IngestItem } from './pipeline/items';
 import { ClockWatch } from './pipeline/clock-watch';
@@ -140,6 +141,8 @@ interface Parts {
   alertRuntime: AlertRuntime;
   runner: ConsumerRunner;
   batcher: Batcher<IngestItem>;
+  /** HTTP scans (a station's browser) in the pipeline, answered after their COMMIT. */
+  waiters: CommitWaiters;
   subscriber: ReturnType<typeof startSubscriber>;
   port: number;
 }
@@ -308,6 +311,12 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
     },
     commitLog: { instance: settings.instance },
   };
+  const maxQueued = opts.maxQueued ?? 20_000;
+  // Made now, before the routes: until the pipeline starts a station's scans are refused (busy).
+  parts.waiters = new CommitWaiters(
+    () => parts.batcher && ((item) => parts.batcher.push(item)),
+    () => parts.batcher.size < maxQueued,
+  );
   const flush = async (items: IngestItem[]) => {
     const started = performance.now();
     const result = await writeBatchIsolating(pool, items, writeOptions).catch((error: unknown) => {
@@ -324,7 +333,8 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
     parts.runner.publish(batchCommitted(result, Date.now()));
     // Only now, after COMMIT, may the gateways forget these messages.
     for (const { site, gatewayId, ranges } of committedRanges(items))
-      parts.subscriber.ack(site, gatewayId, ranges, Date.now());
+      if (!isWebGateway(gatewayId)) parts.subscriber.ack(site, gatewayId, ranges, Date.now());
+    parts.waiters.committed(items);
   };
   return {
     name: 'pipeline',
@@ -337,7 +347,6 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
         flush,
       });
       writer.queueDepth = () => parts.batcher.size;
-      const maxQueued = opts.maxQueued ?? 20_000;
       parts.subscriber = startSubscriber({
         ...opts.mqtt,
         log,

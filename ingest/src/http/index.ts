@@ -14,7 +14,9 @@ import { ingestMetricsPlugin } from './ingest-metrics';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
+import { operatorsPlugin } from './operators';
 import { shiftReportPlugin } from './shift-report';
+import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
 import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
@@ -37,6 +39,8 @@ export const plugins: readonly IngestPlugin[] = [
   workOrderHistoryPlugin,
   alertsPlugin,
   andonPlugin,
+  stationsPlugin,
+  operatorsPlugin,
 ];
 
 /**

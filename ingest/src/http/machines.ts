@@ -2,8 +2,11 @@ import { api } from '@takt/protocol';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { machineExists, machineSnapshots, sampleSeries } from '../queries/machines';
 import { machinesOf, machineWindow } from '../queries/oee';
+import { loadPlantModel } from '../plant';
+import { correctStopReason } from '../queries/station-stops';
 import { assignStopReason } from '../queries/stop-reasons';
 import { routeOf } from '../route-contract';
+import { stopReasonError } from './stations';
 import type { IngestPlugin } from './types';
 
 const notFound = (id: string) =>
@@ -52,6 +55,26 @@ export const machinesPlugin: IngestPlugin = (app, { pool }) => {
       const code = outcome.status === 404 ? 'INGEST_ERR_NOT_FOUND' : 'INGEST_ERR_BAD_REQUEST';
       throw new IngestError(code, outcome.reason, outcome.status);
     }
+    return outcome;
+  });
+
+  // A supervisor's correction (docs/decisions.md "Issue 17 — the operator station"): logged.
+  app.put('/api/machines/:id/stop-reason', routeOf(api.stopReasonCorrection), async (request) => {
+    const { id } = request.params;
+    const [machine] = await machinesOf(pool, { machine: id });
+    if (!machine) throw notFound(id);
+    const p = request.principal;
+    const outcome = await correctStopReason(
+      pool,
+      {
+        machine: id,
+        by: p?.kind === 'user' ? p.name : 'unknown',
+        stopStartMs: Date.parse(request.body.stopStart),
+        reason: request.body.reason,
+      },
+      await loadPlantModel(pool, machine.site_id),
+    );
+    if (!outcome.ok) throw stopReasonError(outcome);
     return outcome;
   });
 };

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
 import type { AlertRuntime } from '../alerts/runtime';
 import type { ConsumerStats } from '../consumers/runner';
+import type { CommitWaiters } from '../pipeline/commit-waiters';
 import type { WriterMetrics } from '../pipeline/metrics';
 import type { StorageEngine } from '../storage/engine';
 import type { StorageSettings } from '../storage/settings';
@@ -33,6 +34,8 @@ export interface PluginContext {
   alerts: AlertSettings;
   /** The writer's rows/s, batch latency and queue depth. */
   writer: WriterMetrics;
+  /** Puts a station's scans into the pipeline and waits for their COMMIT (http/stations.ts). */
+  waiters: CommitWaiters;
   /** The storage engine in use and its settings (retention, compression). */
   storage: { engine: StorageEngine; settings: StorageSettings };
 }

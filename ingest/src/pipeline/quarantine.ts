@@ -1,6 +1,7 @@
 import { topics, type DecodedMessage, type MachineMessageKind } from '@takt/protocol';
 import { limitsFor, timestampProblem, type TimeHorizon } from '../domain/time-horizon';
 import type { DeadLetter } from './dead-letters';
+import { isWebGateway } from './commit-waiters';
 
 /** What the writer needs to judge timestamps (issue 6): the horizon and the raw retention. */
 export interface QuarantineSettings {
@@ -16,6 +17,9 @@ export interface Received {
 
 /** The topic a decoded message came on (its dead letter's topic). */
 export function topicOf(message: DecodedMessage): string {
+  // A station's browser has no topic: the route it posted to stands in for one.
+  if (isWebGateway(message.gatewayId) && message.kind !== 'status')
+    return `http:/api/stations/${message.machineId}/scans (${message.gatewayId})`;
   return message.kind === 'status'
     ? topics.status(message.site, message.gatewayId)
     : topics.machine(

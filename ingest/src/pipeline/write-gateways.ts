@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { clockOffset } from '../domain/time-horizon';
+import { isWebGateway } from './commit-waiters';
 import { groupBy, toDate, type Msg } from './write-series';
 import type { DecodedMessage } from '@takt/protocol';
 
@@ -60,6 +61,7 @@ export async function recordClockOffsets(
 ): Promise<void> {
   const latest = new Map<string, { site: string; offsetMs: number; at: number }>();
   for (const { message, receivedAtMs, retained } of sightings) {
+    if (isWebGateway(message.gatewayId)) continue; // a station's browser is not a gateway row
     const offsetMs = clockOffset(message.kind, message.payload.ts, receivedAtMs, retained);
     if (offsetMs === undefined) continue;
     const seen = latest.get(message.gatewayId);

@@ -6,7 +6,9 @@ import { createSession, createUser, ROLES, startIngest, type RunningIngest } fro
 import { createLinkToken } from '../../src/auth/store';
 import { createTestDatabase } from './test-db';
 
-export const WHO = ['anonymous', ...ROLES, 'kiosk', 'customer'] as const;
+export const WHO = ['anonymous', ...ROLES, 'kiosk', 'customer', 'station'] as const;
+/** The station the fixture's station link is bound to (a machine of the golden plant). */
+export const LINKED_STATION = 'golden-1';
 export type Who = (typeof WHO)[number];
 
 export interface AccessFixture {
@@ -18,6 +20,8 @@ export interface AccessFixture {
   /** A kiosk token, and a customer token of the customer "Acme". */
   kiosk: string;
   acme: string;
+  /** A station link bound to LINKED_STATION. */
+  station: string;
   /** Headers that sign a request in as `who` (a fresh session for each user call). */
   headersOf(who: Who): Promise<Record<string, string>>;
   call(
@@ -77,6 +81,14 @@ export async function startAccessFixture(): Promise<AccessFixture> {
       createdBy: null,
     })
   ).token;
+  const station = (
+    await createLinkToken(ingest.pool, {
+      kind: 'station',
+      label: 'bench tablet',
+      station: LINKED_STATION,
+      createdBy: null,
+    })
+  ).token;
   const call: AccessFixture['call'] = (method, path, headers = {}, body) =>
     fetch(`${ingest.url}${path}`, {
       method,
@@ -89,10 +101,12 @@ export async function startAccessFixture(): Promise<AccessFixture> {
     password,
     kiosk,
     acme,
+    station,
     async headersOf(who) {
       if (who === 'anonymous') return {} as Record<string, string>;
       if (who === 'kiosk') return { authorization: `Bearer ${kiosk}` };
       if (who === 'customer') return { authorization: `Bearer ${acme}` };
+      if (who === 'station') return { authorization: `Bearer ${station}` };
       // A fresh session per call: the logout route ends the one it is called with.
       const { token } = await createSession(ingest.pool, userIds[who]!, 60_000);
       return { authorization: `Bearer ${token}` };

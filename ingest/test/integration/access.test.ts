@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeLinkToken, ROLES, type Access, type RunningIngest } from '../../src';
 import { createHttpApp } from '../../src/app';
 import { createLinkToken } from '../../src/auth/store';
-import { startAccessFixture, WHO, type AccessFixture, type Who } from '../helpers/access-fixture';
+import {
+  LINKED_STATION,
+  startAccessFixture,
+  WHO,
+  type AccessFixture,
+  type Who,
+} from '../helpers/access-fixture';
 
 /**
  * Who may call what: every route ingest registers, against what it should allow. A route
@@ -13,15 +19,17 @@ import { startAccessFixture, WHO, type AccessFixture, type Who } from '../helper
 const B = [...ROLES, 'kiosk'] as const; // board reads
 const S = ROLES; // staff
 const M = ['admin', 'manager'] as const;
+const ST = ['admin', 'manager', 'operator', 'station'] as const; // who acts at a station
 const EXPECTED: Record<string, readonly Access[]> = {
   'GET /api/health': ['public'],
   'POST /api/auth/login': ['public'],
   'POST /api/auth/logout': S,
-  'GET /api/auth/me': [...B, 'customer'],
+  'GET /api/auth/me': [...B, 'customer', 'station'],
   'GET /api/machines': B,
   'GET /api/machines/:id/samples': B,
   'GET /api/machines/:id/timeline': B,
-  'POST /api/machines/:id/stop-reason': S,
+  'POST /api/machines/:id/stop-reason': ['admin', 'manager', 'maintenance'],
+  'PUT /api/machines/:id/stop-reason': M,
   'GET /api/oee': B,
   'GET /api/oee/shifts': B,
   'GET /api/oee/shift-report': B,
@@ -58,6 +66,16 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'GET /api/customer-tokens': M,
   'POST /api/customer-tokens': M,
   'DELETE /api/customer-tokens/:id': M,
+  'GET /api/station-tokens': M,
+  'POST /api/station-tokens': M,
+  'DELETE /api/station-tokens/:id': M,
+  'GET /api/stations/:id': ST,
+  'POST /api/stations/:id/scans': ST,
+  'POST /api/stations/:id/stop-reason': ST,
+  'POST /api/stations/:id/pin': ST,
+  'GET /api/operators': ['admin'],
+  'POST /api/operators': ['admin'],
+  'DELETE /api/operators/:badge': ['admin'],
   'GET /api/track/orders': ['customer'],
   'GET /api/track/orders/:id': ['customer'],
 };
@@ -89,8 +107,10 @@ describe('API access (issue 9)', () => {
     const wanted: string[] = [];
     for (const [route, allowed] of Object.entries(EXPECTED)) {
       const [method, url] = route.split(' ') as [string, string];
-      const path = url.replace(':id', '999999').replace(':name', 'nobody');
       for (const who of WHO) {
+        // A station link is tried on its own station: elsewhere it is refused whatever the route.
+        const id = who === 'station' ? LINKED_STATION : '999999';
+        const path = url.replace(':id', id).replace(':name', 'nobody');
         const response = await call(
           method,
           path,
@@ -170,6 +190,86 @@ describe('API access (issue 9)', () => {
       (await call('GET', '/api/track/orders', { authorization: `Bearer ${old.token}` })).status,
     ).toBe(401);
     await revokeLinkToken(ingest.pool, 'kiosk', tv.record.id); // twice: still revoked, no error
+  });
+});
+
+describe('station links and operators (docs/decisions.md "Issue 17 — the operator station")', () => {
+  const scanBody = (seq: number) => ({
+    device: 'tablet-access-1',
+    scans: [{ seq, ts: Date.now(), code: 'E1234' }],
+  });
+
+  it('lets a station link act on its own station only', async () => {
+    const station = await headersOf('station');
+    const me = await call('GET', '/api/auth/me', station);
+    expect(await me.json()).toEqual({
+      kind: 'station',
+      label: 'bench tablet',
+      station: LINKED_STATION,
+    });
+    expect((await call('GET', `/api/stations/${LINKED_STATION}`, station)).status).toBe(200);
+    const own = await call('POST', `/api/stations/${LINKED_STATION}/scans`, station, scanBody(1));
+    expect(own.status).toBe(200);
+    expect(await own.json()).toEqual({ acked: [[1, 1]] });
+    // Another station, even with a body that would do, and every route not of a station.
+    expect((await call('GET', '/api/stations/golden-2', station)).status).toBe(403);
+    expect((await call('POST', '/api/stations/golden-2/scans', station, scanBody(2))).status).toBe(
+      403,
+    );
+    expect((await call('GET', '/api/machines', station)).status).toBe(403);
+    expect((await call('GET', `/api/machines/${LINKED_STATION}/timeline`, station)).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await call('POST', `/api/machines/${LINKED_STATION}/stop-reason`, station, {
+          reason: 'jam',
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it('lets an operator change data only at stations, and read as before', async () => {
+    const operator = await headersOf('operator');
+    expect((await call('GET', '/api/machines', operator)).status).toBe(200);
+    expect(
+      (await call('POST', '/api/machines/golden-1/stop-reason', operator, { reason: 'jam' }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await call('PUT', '/api/machines/golden-1/stop-reason', operator, {
+          stopStart: new Date().toISOString(),
+          reason: 'jam',
+        })
+      ).status,
+    ).toBe(403);
+    const scans = await call('POST', '/api/stations/golden-2/scans', operator, scanBody(3));
+    expect(scans.status).toBe(200);
+  });
+
+  it('makes a station link on the Links page, for a known station only, and revokes it', async () => {
+    const manager = await headersOf('manager');
+    const unknown = await call('POST', '/api/station-tokens', manager, { station: 'nowhere' });
+    expect(unknown.status).toBe(404);
+    const made = await call('POST', '/api/station-tokens', manager, { station: 'golden-2' });
+    expect(made.status).toBe(201);
+    const link = (await made.json()) as {
+      id: number;
+      token: string;
+      path: string;
+      station: string;
+    };
+    expect(link.station).toBe('golden-2');
+    expect(link.path).toBe(`/station/golden-2#station=${link.token}`);
+    const bearer = { authorization: `Bearer ${link.token}` };
+    expect((await call('GET', '/api/stations/golden-2', bearer)).status).toBe(200);
+    const listed = (await (await call('GET', '/api/station-tokens', manager)).json()) as {
+      id: number;
+    }[];
+    expect(listed.map((t) => t.id)).toContain(link.id);
+    expect((await call('DELETE', `/api/station-tokens/${link.id}`, manager)).status).toBe(200);
+    expect((await call('GET', '/api/stations/golden-2', bearer)).status).toBe(401);
   });
 });
 

@@ -145,6 +145,8 @@ export type Operator = z.infer<typeof operatorSchema>;
 export const badgeSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ - (1–64)');
 export const pinSchema = z.string().regex(/^\d{4,8}$/, '4–8 digits');
 
+export const stationPinBodySchema = z.strictObject({ pin: pinSchema });
+
 const notFound = { 404: 'no such station' };
 
 export const stationRoutes = {
@@ -194,7 +196,7 @@ export const stationRoutes = {
     summary: 'The operator with this PIN (the station then scans their badge)',
     description: 'At most 5 wrong PINs per station in 15 minutes, then 429 with Retry-After.',
     params: stringIdParams,
-    body: z.strictObject({ pin: pinSchema }),
+    body: stationPinBodySchema,
     validateInHandler: true,
     response: z.object({ badge: z.string(), name: z.string() }),
     errors: {
