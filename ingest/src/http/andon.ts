@@ -37,6 +37,17 @@ export const andonPlugin: IngestPlugin = (
   app,
   { pool, plant, alerts, alertRuntime, consumers },
 ) => {
+  /** A line's stations: its machines. */
+  const lineStations = (id: string) => {
+    const found = plant?.lines.find((l) => l.id === id);
+    if (!found)
+      throw new IngestError(
+        'INGEST_ERR_NOT_FOUND',
+        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`line ${id}`),
+        404,
+      );
+    return found.machines.map((m) => m.id);
+  };
   const andonRules = () =>
     alertRuntime.watcher.engine.ruleList.filter((r): r is AndonRule => r.kind === 'andon');
 
@@ -77,8 +88,10 @@ export const andonPlugin: IngestPlugin = (
   });
 
   app.get('/api/andon/response-times', routeOf(api.andon.responseTimes), async (request) => {
-    const { from, to, station } = request.query;
+    const { from, to, station, line } = request.query;
     const [fromMs, toMs] = [Date.parse(from), Date.parse(to)];
+    const stations =
+      station !== undefined ? [station] : line !== undefined ? lineStations(line) : undefined;
     await alertRuntime.apply([]);
     const rules = station === undefined ? andonRules() : andonRulesAt(andonRules(), station);
     const calls = await callsOpened(
@@ -86,12 +99,13 @@ export const andonPlugin: IngestPlugin = (
       rules.map((r) => r.id),
       fromMs,
       toMs,
-      station,
+      stations,
     );
     return {
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
       station: station ?? null,
+      line: line ?? null,
       calls: responseTimes(rules, calls).map((r) => ({
         ...ruleFields(r.rule),
         count: r.count,
