@@ -4,6 +4,7 @@ import { authPlugin } from './auth';
 import { alertsPlugin } from './alerts';
 import { boardsPlugin } from './boards';
 import { deadLettersPlugin } from './dead-letters';
+import { gatewaysPlugin } from './gateways';
 import { healthPlugin } from './health';
 import { linkTokensPlugin } from './link-tokens';
 import { trackPlugin } from './track';
@@ -26,6 +27,7 @@ export const plugins: readonly IngestPlugin[] = [
   healthPlugin,
   ingestMetricsPlugin,
   deadLettersPlugin,
+  gatewaysPlugin,
   machinesPlugin,
   plantPlugin,
   oeePlugin,

@@ -6,6 +6,7 @@ import { alertRoutes } from './alerts';
 import { authRoutes, linkTokenRoutes } from './auth';
 import { boardRoutes } from './boards';
 import type { ApiRoute } from './contract';
+import { gatewayRoutes } from './gateways';
 import { healthRoutes } from './health';
 import { historyRoutes } from './history';
 import { machineRoutes, plantRoutes } from './machines';
@@ -19,6 +20,7 @@ export * from './common';
 export * from './alerts';
 export * from './auth';
 export * from './boards';
+export * from './gateways';
 export * from './health';
 export * from './history';
 export * from './machines';
@@ -31,6 +33,7 @@ export * from './track';
 /** The routes by feature, as ingest registers them. */
 export const api = {
   health: healthRoutes,
+  gateways: gatewayRoutes,
   machines: machineRoutes,
   plant: plantRoutes,
   oee: oeeRoutes,
