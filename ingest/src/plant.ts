@@ -1,6 +1,7 @@
 import type { PlantModel } from '@takt/protocol';
 import type { Pool } from 'pg';
 import { withTransaction } from './db/transaction';
+import { declareBindings } from './pipeline/write-bindings';
 
 /** Upsert the plant model's sites, lines and machines (machines first seen on the wire keep working). */
 export async function applyPlantModel(pool: Pool, plant: PlantModel): Promise<void> {
@@ -56,6 +57,7 @@ export async function applyPlantModel(pool: Pool, plant: PlantModel): Promise<vo
         machines.map((m) => m.orderDriven),
       ],
     );
+    await declareBindings(client, plant);
     // The calendar is the model's: shifts no longer declared are gone.
     await client.query('DELETE FROM shifts WHERE site_id = $1', [plant.site.id]);
     await client.query(

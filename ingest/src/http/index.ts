@@ -5,6 +5,7 @@ import { alertsPlugin } from './alerts';
 import { andonPlugin } from './andon';
 import { boardsPlugin } from './boards';
 import { deadLettersPlugin } from './dead-letters';
+import { gatewaysPlugin } from './gateways';
 import { healthPlugin } from './health';
 import { linkTokensPlugin } from './link-tokens';
 import { trackPlugin } from './track';
@@ -29,6 +30,7 @@ export const plugins: readonly IngestPlugin[] = [
   healthPlugin,
   ingestMetricsPlugin,
   deadLettersPlugin,
+  gatewaysPlugin,
   machinesPlugin,
   plantPlugin,
   oeePlugin,

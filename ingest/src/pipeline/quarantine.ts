@@ -30,7 +30,8 @@ export function topicOf(message: DecodedMessage): string {
       );
 }
 
-function deadLetter(message: DecodedMessage, payload: unknown, reason: string): DeadLetter {
+/** A decoded message kept as a dead letter, on the topic it came on. */
+export function deadLetter(message: DecodedMessage, payload: unknown, reason: string): DeadLetter {
   return { topic: topicOf(message), payload: Buffer.from(JSON.stringify(payload)), reason };
 }
 

@@ -5,6 +5,7 @@ import { limitsFor, partitionWindow } from '../domain/time-horizon';
 import { insertDeadLetters, type DeadLetter } from './dead-letters';
 import type { IngestItem } from './items';
 import { quarantine, topicOf, type QuarantineSettings } from './quarantine';
+import { checkBindings } from './write-bindings';
 import { recordClockOffsets, upsertGateways } from './write-gateways';
 import {
   groupBy,
@@ -86,7 +87,8 @@ function received(items: readonly IngestItem[], nowMs: number): ReceivedItem[] {
  * One batch -> PostgreSQL in one transaction, every table written with a single unnest
  * statement (never a row per round trip). Messages already seen (gateway, seq) are dropped;
  * with `options.quarantine`, those stamped outside the horizon become dead letters (their
- * seq is recorded, so a re-send is a duplicate and the gateway gets its ack).
+ * seq is recorded, so a re-send is a duplicate and the gateway gets its ack), and so do
+ * messages for a machine bound to another gateway (pipeline/write-bindings.ts).
  */
 export async function writeBatch(
   pool: Pool,
@@ -106,14 +108,18 @@ export async function writeBatch(
     const fresh = await dedupe(client, withSeq);
     result.duplicates = withSeq.length - fresh.length;
     const statuses = all.map((r) => r.message).filter((m) => m.kind === 'status');
-    const { kept, quarantined } = q
+    const { kept: plausible, quarantined } = q
       ? quarantine(
           [...statuses, ...fresh].map((m) => byMessage.get(m)!),
           q,
         )
       : { kept: [...statuses, ...fresh], quarantined: [] };
-    result.deadLetters += quarantined.length;
-    await insertDeadLetters(client, [...dead, ...quarantined]);
+    // After the dedupe and the horizon: a refused message's seq is recorded and acked like a
+    // quarantined one, and only a message that will be stored binds a machine on first sight
+    // (docs/decisions.md "Issue 18 — machines bound to gateways; OPC UA trust").
+    const { kept, refused } = await checkBindings(client, plausible);
+    result.deadLetters += quarantined.length + refused.length;
+    await insertDeadLetters(client, [...dead, ...quarantined, ...refused]);
     await upsertGateways(
       client,
       kept.filter((m): m is Msg<'status'> => m.kind === 'status'),

@@ -7,6 +7,7 @@ import { andonRoutes } from './andon';
 import { authRoutes, linkTokenRoutes } from './auth';
 import { boardRoutes } from './boards';
 import type { ApiRoute } from './contract';
+import { gatewayRoutes } from './gateways';
 import { healthRoutes } from './health';
 import { historyRoutes } from './history';
 import { machineRoutes, plantRoutes } from './machines';
@@ -22,6 +23,7 @@ export * from './alerts';
 export * from './andon';
 export * from './auth';
 export * from './boards';
+export * from './gateways';
 export * from './health';
 export * from './history';
 export * from './machines';
@@ -35,6 +37,7 @@ export * from './track';
 /** The routes by feature, as ingest registers them. */
 export const api = {
   health: healthRoutes,
+  gateways: gatewayRoutes,
   machines: machineRoutes,
   plant: plantRoutes,
   oee: oeeRoutes,

@@ -127,6 +127,12 @@ const machineSchema = z.strictObject({
   /** Derive its state in ingest (no PLC state code): from a signal or from count activity. */
   stateFrom: stateRuleSchema.optional(),
   targets: targetsSchema.optional(),
+  /**
+   * The gateway that speaks for this machine: ingest sends any other gateway's messages for it
+   * to dead letters. Absent, the first gateway whose message for it is stored claims it
+   * (docs/decisions.md "Issue 18 — machines bound to gateways; OPC UA trust").
+   */
+  gateway: idSchema.optional(),
 });
 
 /**
