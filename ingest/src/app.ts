@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import { declarationProblem, type Access } from './auth/access';
+import type { TrustProxy } from './auth/address-list';
 import { REDACT_PATHS, redactUrl, securityHeaders } from './auth/headers';
 import { INGEST_ERRORS, IngestError } from './errors';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './route-contract';
@@ -19,8 +20,11 @@ declare module 'fastify' {
 }
 
 export interface HttpOptions {
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
-  trustProxy?: boolean | undefined;
+  /**
+   * Behind a reverse proxy: take the client address from X-Forwarded-For, through that many
+   * hops or those proxies' addresses only (auth/address-list.ts `parseTrustProxy`).
+   */
+  trustProxy?: TrustProxy | undefined;
   /** Served over TLS (directly or by a proxy): HSTS and Secure cookies. */
   secure?: boolean | undefined;
   /** Level of the HTTP server's own log lines (default warn). */
@@ -32,6 +36,19 @@ export interface HttpApp {
   io: SocketServer;
   /** Every route registered (docs/openapi.yaml is checked against it). */
   routes: { method: string; url: string; access: readonly Access[] | undefined }[];
+}
+
+/**
+ * Never `true` (every hop): a client could name its own address in X-Forwarded-For. A hop
+ * count trusts the nearest `hops` peers, whatever their address (fastify 5 treats a number as
+ * "trust none", so it is written here as proxy-addr's trust function).
+ */
+function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string[] | ((a: string, i: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
 }
 
 /** Fastify with JSON errors for the API, the dashboard's static files, and socket.io on the same port. */
@@ -57,7 +74,7 @@ export function createHttpApp(
   );
   const app = Fastify({
     loggerInstance: httpLog as FastifyBaseLogger,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);

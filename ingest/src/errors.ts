@@ -12,8 +12,8 @@ export const INGEST_ERRORS = {
     'sign in first (session cookie, or Authorization: Bearer <token>)',
   INGEST_ERR_FORBIDDEN: (who: string) => `${who} may not do this`,
   INGEST_ERR_LOGIN: () => 'wrong user name or password',
-  INGEST_ERR_LOGIN_LIMIT: (seconds: number) =>
-    `too many failed logins from this address: try again in ${seconds} s`,
+  INGEST_ERR_LOGIN_LIMIT: (seconds: number, from = 'from this address') =>
+    `too many failed logins ${from}: try again in ${seconds} s`,
   INGEST_ERR_ACCESS_UNDECLARED: (problem: string) => problem,
   INGEST_ERR_CONFLICT: (reason: string) => reason,
   INGEST_ERR_STORAGE_ENGINE: (reason: string) => `storage engine: ${reason}`,

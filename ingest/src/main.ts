@@ -1,5 +1,6 @@
 import { envPort } from '@takt/protocol';
 import { pino } from 'pino';
+import { parseTrustProxy } from './auth/address-list';
 import { REDACT_PATHS } from './auth/headers';
 import { startIngest } from './service';
 import { horizonFromEnv, storageSettingsFromEnv } from './storage/settings';
@@ -9,8 +10,11 @@ import { horizonFromEnv, storageSettingsFromEnv } from './storage/settings';
  * TAKT_MQTT_URL (mqtt://127.0.0.1:1883), TAKT_MQTT_USERNAME, TAKT_MQTT_PASSWORD,
  * TAKT_MQTT_CLIENT_ID (takt-ingest), TAKT_MQTT_TOPICS (comma-separated; takt/v1/#),
  * TAKT_HTTP_HOST (127.0.0.1), TAKT_HTTP_PORT (8080), TAKT_PLANT_FILE, TAKT_DASHBOARD_DIR,
- * TAKT_HTTPS (false), TAKT_TRUST_PROXY (false), TAKT_SESSION_HOURS (12),
- * TAKT_LOGIN_MAX_FAILURES (5), TAKT_LOGIN_WINDOW_S (900),
+ * TAKT_HTTPS (false), TAKT_TRUST_PROXY (false; a hop count or the proxies' addresses, never
+ * `true`), TAKT_PUBLIC_URL (socket.io's allowed Origin; unset: the request's own host),
+ * TAKT_SESSION_HOURS (12), TAKT_LOGIN_MAX_FAILURES (5 per address),
+ * TAKT_LOGIN_ACCOUNT_MAX_FAILURES (10 per user name), TAKT_LOGIN_WINDOW_S (900),
+ * TAKT_WEBHOOK_ALLOW (private webhook targets allowed; read by alerts/delivery/target-guard.ts),
  * TAKT_INGEST_MAX_QUEUED (20000 messages held in memory at most; backpressure past it);
  * storage: TAKT_STORAGE_ENGINE, TAKT_RETENTION_RAW_DAYS, TAKT_RETENTION_1M_DAYS,
  * TAKT_RETENTION_1H_DAYS, TAKT_COMPRESS_AFTER_DAYS, TAKT_RETENTION_DEAD_LETTERS_DAYS;
@@ -38,6 +42,16 @@ function envNumber(name: string, fallback: number, min: number, max: number): nu
   return n;
 }
 
+function envUrl(name: string): string | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
+    throw new Error(
+      `${name} must be the dashboard's address, e.g. https://takt.plant.example, not "${value}"`,
+    );
+  return value;
+}
+
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl)
@@ -60,12 +74,14 @@ async function main(): Promise<void> {
     },
     plantFile: process.env.TAKT_PLANT_FILE,
     dashboardDir: process.env.TAKT_DASHBOARD_DIR,
-    trustProxy: envFlag('TAKT_TRUST_PROXY'),
+    trustProxy: parseTrustProxy('TAKT_TRUST_PROXY', process.env.TAKT_TRUST_PROXY),
     auth: {
       secure: envFlag('TAKT_HTTPS'),
       sessionTtlMs: envNumber('TAKT_SESSION_HOURS', 12, 0.1, 24 * 90) * 3_600_000,
       loginMaxFailures: envNumber('TAKT_LOGIN_MAX_FAILURES', 5, 1, 1000),
       loginWindowMs: envNumber('TAKT_LOGIN_WINDOW_S', 900, 1, 86_400) * 1000,
+      loginAccountMaxFailures: envNumber('TAKT_LOGIN_ACCOUNT_MAX_FAILURES', 10, 1, 1000),
+      publicUrl: envUrl('TAKT_PUBLIC_URL'),
     },
     ...(process.env.TAKT_INGEST_MAX_QUEUED
       ? { maxQueued: Number(process.env.TAKT_INGEST_MAX_QUEUED) }

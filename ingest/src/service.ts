@@ -3,6 +3,7 @@ import { loadYamlConfig, plantModelSchema } from '@takt/protocol';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { createHttpApp, type HttpApp } from './app';
+import type { TrustProxy } from './auth/address-list';
 import { within } from './consumers/runner';
 import { migrate } from './db/migrate';
 import { INGEST_ERRORS, IngestError } from './errors';
@@ -66,7 +67,7 @@ export interface IngestOptions {
   /** Sign-in settings; see AuthSettings for the defaults. */
   auth?: Partial<AuthSettings>;
   /** Behind a reverse proxy: the client address (for the login limit) from X-Forwarded-For. */
-  trustProxy?: boolean | undefined;
+  trustProxy?: TrustProxy | undefined;
   /** Level of the HTTP server's own log lines (default warn). */
   httpLogLevel?: string | undefined;
   /** Retries of a failed consumer, and the seam tests inject failures through. */
@@ -173,6 +174,7 @@ function settingsOf(opts: IngestOptions): Settings {
       sessionTtlMs: 12 * 3_600_000,
       loginMaxFailures: 5,
       loginWindowMs: 15 * 60_000,
+      loginAccountMaxFailures: 10,
       secure: false,
       ...opts.auth,
     },

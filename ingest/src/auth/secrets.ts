@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { hashPassword, verifyPassword } from '@takt/protocol';
+import { hashPassword, needsRehash, verifyPassword } from '@takt/protocol';
 
 /** Passwords in the broker's format (protocol/src/passwords.ts): one hash format for both. */
-export { hashPassword, verifyPassword };
+export { hashPassword, needsRehash, verifyPassword };
 
 /** A hash to compare against when the user does not exist: the same time either way. */
 let dummyHash: Promise<string> | undefined;

@@ -7,9 +7,9 @@ import {
   resolvePrincipal,
   sessionCookie,
 } from '../auth/credentials';
-import { dropSockets, sessionHolder } from '../auth/sockets';
+import { dropSockets, guardSockets, sessionHolder } from '../auth/sockets';
 import { LoginLimiter } from '../auth/login-limiter';
-import { dummyPasswordHash, verifyPassword } from '../auth/secrets';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../auth/secrets';
 import { createSession, endSession, findUserForLogin } from '../auth/store';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { routeOf } from '../route-contract';
@@ -39,10 +39,23 @@ export function describePrincipal(p: Principal) {
 /**
  * Sessions and the access check (issue 9): one onRequest hook holds every `/api/*` request
  * to its route's `config.access`; socket.io handshakes go through the same credentials.
- * Login is rate limited per client address.
+ * Login is rate limited per client address and per user name.
  */
 export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
   const limiter = new LoginLimiter(settings.loginMaxFailures, settings.loginWindowMs);
+  const accounts = new LoginLimiter(settings.loginAccountMaxFailures, settings.loginWindowMs);
+  const tooMany = (reply: FastifyReply, waitMs: number, from: string) => {
+    const seconds = Math.ceil(waitMs / 1000);
+    // An answer the contract lists among its errors, not its main one: sent untyped.
+    return reply
+      .code(429)
+      .header('retry-after', String(seconds))
+      .send({
+        error: 'Too Many Requests',
+        code: 'INGEST_ERR_LOGIN_LIMIT',
+        message: INGEST_ERRORS.INGEST_ERR_LOGIN_LIMIT(seconds, from),
+      });
+  };
   app.decorateRequest('principal', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -73,49 +86,39 @@ export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
     });
   });
 
-  io.use((socket, next) => {
-    const auth = socket.handshake.auth as { token?: unknown };
-    const token =
-      typeof auth.token === 'string' ? auth.token : presentedToken(socket.handshake.headers);
-    resolvePrincipal(pool, token).then(
-      (principal) => {
-        if (!principal) return next(new Error('unauthorized'));
-        socket.data.principal = principal;
-        next();
-      },
-      (error: Error) => {
-        log.error({ err: error.message }, 'socket.io sign-in check failed');
-        next(new Error('unavailable'));
-      },
-    );
-  });
+  guardSockets(io, { pool, log, publicUrl: settings.publicUrl });
 
   app.post('/api/auth/login', routeOf(api.auth.login), async (request, reply) => {
     const address = request.ip;
     const waitMs = limiter.retryAfterMs(address);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      // An answer the contract lists among its errors, not its main one: sent untyped.
-      return (reply as FastifyReply)
-        .code(429)
-        .header('retry-after', String(seconds))
-        .send({
-          error: 'Too Many Requests',
-          code: 'INGEST_ERR_LOGIN_LIMIT',
-          message: INGEST_ERRORS.INGEST_ERR_LOGIN_LIMIT(seconds),
-        });
-    }
+    if (waitMs > 0) return tooMany(reply as FastifyReply, waitMs, 'from this address');
     // The body is checked here, after the limit (protocol/src/api/auth.ts, validateInHandler).
     const body = loginBodySchema.safeParse(request.body);
     if (!body.success) throw badRequest(body.error);
     const { username, password, bearer } = body.data;
+    // Per user name too: many addresses (a botnet, forged X-Forwarded-For) share this count.
+    const accountWaitMs = accounts.retryAfterMs(username);
+    if (accountWaitMs > 0) {
+      log.warn({ username, address }, 'login refused: too many failures for this user name');
+      return tooMany(reply as FastifyReply, accountWaitMs, 'for this user name');
+    }
     const user = await findUserForLogin(pool, username);
     // Same scrypt work whether the user exists or not: timing tells nothing.
     const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
     if (!user || !ok) {
       limiter.fail(address);
+      accounts.fail(username);
       log.info({ username, address }, 'login failed');
       throw new IngestError('INGEST_ERR_LOGIN', INGEST_ERRORS.INGEST_ERR_LOGIN(), 401);
+    }
+    if (needsRehash(user.password_hash)) {
+      // A hash of an older cost (protocol/src/passwords.ts) is replaced now that the password is known.
+      await pool.query('UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3', [
+        user.id,
+        await hashPassword(password),
+        user.password_hash,
+      ]);
+      log.info({ username }, 'password hash upgraded to the current scrypt cost');
     }
     const session = await createSession(pool, Number(user.id), settings.sessionTtlMs);
     log.info({ username, role: user.role, address }, 'signed in');

@@ -44,6 +44,13 @@ export const linkTokensPlugin: IngestPlugin = (app, { pool, io, log }) => {
     routeOf(api.linkTokens.customer.create),
     async (request, reply) => {
       const { customer, label, expiresAt } = request.body;
+      // A link that would be dead on arrival is a mistake (a date typed wrong), not a request.
+      if (expiresAt !== undefined && Date.parse(expiresAt) <= Date.now())
+        throw new IngestError(
+          'INGEST_ERR_BAD_REQUEST',
+          `expiresAt: ${expiresAt} is not in the future`,
+          400,
+        );
       const created = await createLinkToken(pool, {
         kind: 'customer',
         label: label ?? customer,

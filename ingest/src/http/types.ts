@@ -47,6 +47,13 @@ export interface AuthSettings {
   /** Failed logins allowed per client address within loginWindowMs (default 5 in 15 min). */
   loginMaxFailures: number;
   loginWindowMs: number;
+  /** Failed logins allowed per user name from any addresses within loginWindowMs (default 10). */
+  loginAccountMaxFailures: number;
+  /**
+   * The address browsers open the dashboard at (TAKT_PUBLIC_URL): socket.io refuses another
+   * Origin. Unset: the Origin must name the host the request was sent to.
+   */
+  publicUrl?: string | undefined;
   /** Served over TLS: Secure cookies and HSTS. */
   secure: boolean;
 }

@@ -63,7 +63,7 @@ export async function startAccessFixture(): Promise<AccessFixture> {
     mqtt: { url: `mqtt://127.0.0.1:${broker.port}`, clientId: `ingest-access-${Math.random()}` },
     http: { host: '127.0.0.1', port: 0 },
     plantFile: join(import.meta.dirname, '../fixtures/golden-plant.yaml'),
-    trustProxy: true, // the tests play several client addresses with X-Forwarded-For
+    trustProxy: ['127.0.0.1'], // the tests play several client addresses with X-Forwarded-For
     httpLogLevel: 'trace',
     log,
   });
