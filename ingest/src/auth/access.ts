@@ -57,7 +57,7 @@ export function declarationProblem(
   const where = `${method} ${url}`;
   if (!Array.isArray(access) || access.length === 0)
     return `${where} declares no access: add config: { access: [...] } (docs/decisions.md, "API access (issue 9)")`;
-  const known: readonly string[] = [...ROLES, 'kiosk', 'customer', 'public'];
+  const known: readonly string[] = [...ROLES, 'kiosk', 'customer', 'station', 'public'];
   const unknown = access.filter((a) => typeof a !== 'string' || !known.includes(a));
   if (unknown.length > 0) return `${where} declares unknown access ${JSON.stringify(unknown)}`;
   if (!READ_METHODS.has(method) && access.some((a) => a === 'kiosk' || a === 'customer'))

@@ -13,6 +13,7 @@ import { ingestMetricsPlugin } from './ingest-metrics';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
+import { printPlugin } from './print';
 import { shiftReportPlugin } from './shift-report';
 import type { IngestPlugin, PluginContext } from './types';
 import { workOrderHistoryPlugin } from './work-order-history';
@@ -35,6 +36,7 @@ export const plugins: readonly IngestPlugin[] = [
   workOrdersPlugin,
   workOrderHistoryPlugin,
   alertsPlugin,
+  printPlugin,
 ];
 
 /**

@@ -11,6 +11,7 @@ import { historyRoutes } from './history';
 import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
+import { printRoutes } from './print';
 import { shiftReportRoutes } from './shift-report';
 import { trackRoutes } from './track';
 
@@ -24,6 +25,7 @@ export * from './history';
 export * from './machines';
 export * from './oee';
 export * from './orders';
+export * from './print';
 export * from './shift-report';
 export * from './request';
 export * from './track';
@@ -42,6 +44,7 @@ export const api = {
   auth: authRoutes,
   linkTokens: linkTokenRoutes,
   track: trackRoutes,
+  print: printRoutes,
 };
 
 /** Every route, flat (for docs/openapi.yaml and the checks). */
