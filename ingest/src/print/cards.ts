@@ -37,7 +37,7 @@ function pageHead(sheet: Sheet, data: CardSheet) {
   sheet.font(11);
   const { station } = data;
   const title = `${sheet.bilingual('Station cards', '工位卡片', ' · ')} — ${station.name} (${station.id}) — ${data.site}`;
-  sheet.doc.text(sheet.printable(title), MARGIN, MARGIN, { width: WIDTH, lineBreak: false });
+  sheet.text(title, MARGIN, MARGIN, WIDTH);
 }
 
 async function card(sheet: Sheet, item: CardSheet['cards'][number], x: number, y: number) {
@@ -55,9 +55,9 @@ async function card(sheet: Sheet, item: CardSheet['cards'][number], x: number, y
   doc.fillColor('#555').text(sheet.bilingual(kindEn, kindZh), x + PAD, y + PAD, { width: inner });
   doc.fillColor('black');
   sheet.font(15);
-  doc.text(sheet.printable(item.label), x + PAD, y + PAD + 12, { width: inner, lineBreak: false });
+  sheet.text(item.label, x + PAD, y + PAD + 12, inner);
   if (item.labelZh && sheet.printable(item.labelZh) === item.labelZh)
-    doc.text(item.labelZh, x + PAD, y + PAD + 31, { width: inner, lineBreak: false });
+    sheet.text(item.labelZh, x + PAD, y + PAD + 31, inner);
   const barcode = await code128(item.code, 14);
   const width = Math.min(barcode.width * ZOOM, inner);
   const height = placeBarcode(
@@ -71,7 +71,8 @@ async function card(sheet: Sheet, item: CardSheet['cards'][number], x: number, y
   doc.text(sheet.printable(item.code), x + PAD, y + PAD + 54 + height, {
     width: inner,
     align: 'center',
-    lineBreak: false,
+    height: doc.currentLineHeight(true),
+    ellipsis: true,
   });
 }
 

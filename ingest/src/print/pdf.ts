@@ -49,6 +49,11 @@ export interface Sheet {
   bilingual: (en: string, zh: string | undefined, between?: string) => string;
   /** Sets the regular face at a size. */
   font: (size: number) => void;
+  /**
+   * Text in the current font, in `lines` lines at most within `width`: a longer name (they run
+   * to 128 letters) ends in `…` instead of running into the next box.
+   */
+  text: (text: string, x: number, y: number, width: number, lines?: number) => void;
 }
 
 export function newSheet(font: PrintFont, title: string): Sheet {
@@ -59,11 +64,20 @@ export function newSheet(font: PrintFont, title: string): Sheet {
   });
   if (font.file) doc.registerFont('body', font.file, CJK_FONT_FACE);
   const face = font.file ? 'body' : 'Helvetica';
+  const printable = font.file
+    ? (text: string) => text
+    : (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
   return {
     doc,
-    printable: font.file ? (text) => text : (text) => text.replace(/[^\x20-\x7e]/g, '?'),
+    printable,
     bilingual: (en, zh, between = ' ') => (font.file && zh ? `${en}${between}${zh}` : en),
     font: (size) => void doc.font(face).fontSize(size),
+    text: (text, x, y, width, lines = 1) =>
+      void doc.text(printable(text), x, y, {
+        width,
+        height: doc.currentLineHeight(true) * lines,
+        ellipsis: true,
+      }),
   };
 }
 

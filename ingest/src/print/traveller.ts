@@ -12,6 +12,7 @@ import {
   newSheet,
   placeBarcode,
   plantTime,
+  type Barcode,
   type PrintFont,
   type Sheet,
 } from './pdf';
@@ -48,22 +49,22 @@ const COLUMNS = [
   ['Date', '日期', 50],
 ] as const;
 
-function header(sheet: Sheet, data: TravellerData, orderCode: Awaited<ReturnType<typeof code128>>) {
+function header(sheet: Sheet, data: TravellerData, orderCode: Barcode) {
   const { doc } = sheet;
   sheet.font(9);
-  doc
-    .fillColor('#555')
-    .text(
-      sheet.printable(
-        `${sheet.bilingual('Work order traveller', '工单流转卡', ' · ')} — ${data.site}`,
-      ),
-      MARGIN,
-      MARGIN,
-      { width: WIDTH },
-    );
+  doc.fillColor('#555');
+  sheet.text(
+    `${sheet.bilingual('Work order traveller', '工单流转卡', ' · ')} — ${data.site}`,
+    MARGIN,
+    MARGIN,
+    WIDTH,
+  );
   doc.fillColor('black');
+  // The id in one line, smaller for a long one; at 10 pt it may take two (ids run to 64 letters).
   sheet.font(22);
-  doc.text(sheet.printable(data.order.id), MARGIN, MARGIN + 16, { width: WIDTH / 2 });
+  const room = WIDTH / 2 - 10;
+  sheet.font(Math.max(10, Math.min(22, (22 * room) / doc.widthOfString(data.order.id))));
+  sheet.text(data.order.id, MARGIN, MARGIN + 16, room, 2);
   const codeWidth = Math.min(orderCode.width, WIDTH / 2);
   placeBarcode(doc, orderCode, MARGIN + WIDTH - codeWidth, MARGIN + 12, WIDTH / 2);
   return MARGIN + 12 + Math.max(orderCode.height, 30) + 10;
@@ -91,7 +92,8 @@ function details(sheet: Sheet, data: TravellerData, top: number): number {
     sheet.font(9);
     doc.fillColor('#555').text(sheet.bilingual(en, zh), MARGIN, y + 2, { width: 110 });
     sheet.font(12);
-    doc.fillColor('black').text(sheet.printable(value), MARGIN + 115, y, { width: WIDTH - 115 });
+    doc.fillColor('black');
+    sheet.text(value, MARGIN + 115, y, WIDTH - 115);
     y += 20;
   }
   return y + 8;
@@ -119,18 +121,16 @@ async function operationRow(
 ) {
   const { doc } = sheet;
   const code = travellerCode(data.order.id, op.id);
-  sheet.font(12);
-  doc.text(sheet.printable(op.id), MARGIN + 3, top + 6, { width: COLUMNS[0][2] - 6 });
+  sheet.font(op.id.length > 5 ? 8 : 12);
+  sheet.text(op.id, MARGIN + 3, top + 6, COLUMNS[0][2] - 6, 5);
   sheet.font(10);
   const station = op.machineName === op.machine ? op.machine : `${op.machineName}\n${op.machine}`;
-  doc.text(sheet.printable(station), MARGIN + COLUMNS[0][2] + 3, top + 6, {
-    width: COLUMNS[1][2] - 6,
-  });
+  sheet.text(station, MARGIN + COLUMNS[0][2] + 3, top + 6, COLUMNS[1][2] - 6, 4);
   const codeX = MARGIN + COLUMNS[0][2] + COLUMNS[1][2];
   const barcode = await code128(code, 10);
   const height = placeBarcode(doc, barcode, codeX + 3, top + 4, COLUMNS[2][2] - 6);
   sheet.font(8);
-  doc.text(sheet.printable(code), codeX + 3, top + 6 + height, { width: COLUMNS[2][2] - 6 });
+  sheet.text(code, codeX + 3, top + 6 + height, COLUMNS[2][2] - 6);
   let x = MARGIN;
   for (const [, , width] of COLUMNS) {
     doc.rect(x, top, width, ROW_HEIGHT).stroke();
