@@ -158,6 +158,8 @@ export const pages = {
   'wo.created': ['created', '创建'],
   'wo.scanAction': ['scan: {action}', '扫描：{action}'],
   'wo.station': ['station {station}', '工位 {station}'],
+  'wo.printTraveller': ['Print traveller (PDF)', '打印流转卡（PDF）'],
+  'print.stationCards': ['Print station cards (PDF)', '打印工位卡片（PDF）'],
   'opStatus.pending': ['pending', '待开始'],
   'opStatus.running': ['running', '进行中'],
   'opStatus.paused': ['paused', '暂停'],

@@ -5,6 +5,7 @@ import { useT } from '../i18n';
 import { apiGet } from '../lib/api';
 import type { GanttInput } from '../lib/gantt';
 import { plantDateTime } from '../lib/plant-time';
+import { travellerUrl } from '../lib/print-links';
 import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
 import { GanttChart } from './GanttChart';
@@ -121,7 +122,12 @@ function OrderDetail({
           />
         </section>
         <section className="panel panel--wide">
-          <h3>{t('wo.operations')}</h3>
+          <div className="panel__head">
+            <h3>{t('wo.operations')}</h3>
+            <a href={travellerUrl(view.id)} target="_blank" rel="noopener">
+              {t('wo.printTraveller')}
+            </a>
+          </div>
           <table className="report">
             <thead>
               <tr>

@@ -16,6 +16,7 @@ import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
 import { operatorsPlugin } from './operators';
+import { printPlugin } from './print';
 import { shiftReportPlugin } from './shift-report';
 import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
@@ -43,6 +44,7 @@ export const plugins: readonly IngestPlugin[] = [
   andonPlugin,
   stationsPlugin,
   operatorsPlugin,
+  printPlugin,
 ];
 
 /**

@@ -58,6 +58,8 @@ export interface ApiRoute<
   responseDescription?: string;
   /** Other media types the main answer comes in (`text/csv`), or instead of JSON. */
   csv?: 'also' | 'only';
+  /** The main answer is a PDF file (`application/pdf`) instead of JSON. */
+  pdf?: true;
   /** A request body that is not JSON (the work-order import). */
   rawBody?: Record<string, { type: 'string'; format?: 'binary' }>;
   /** The request schemas are checked inside the handler, not before it (login: its limit first). */

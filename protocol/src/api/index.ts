@@ -13,6 +13,7 @@ import { historyRoutes } from './history';
 import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
+import { printRoutes } from './print';
 import { shiftReportRoutes } from './shift-report';
 import { machineStopReasonCorrection, operatorRoutes, stationRoutes } from './stations';
 import { trackRoutes } from './track';
@@ -29,6 +30,7 @@ export * from './history';
 export * from './machines';
 export * from './oee';
 export * from './orders';
+export * from './print';
 export * from './shift-report';
 export * from './request';
 export * from './stations';
@@ -53,6 +55,7 @@ export const api = {
   stations: stationRoutes,
   stopReasonCorrection: machineStopReasonCorrection,
   operators: operatorRoutes,
+  print: printRoutes,
 };
 
 /** Every route, flat (for docs/openapi.yaml and the checks). */
