@@ -10,6 +10,7 @@ import { benchAlerts } from '../bench/alerts';
 import { benchDashboard } from '../bench/dashboard';
 import { benchEdge } from '../bench/edge';
 import { benchIngest } from '../bench/ingest';
+import { benchRuntime } from '../bench/runtime';
 
 const argv = process.argv.slice(2);
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -17,6 +18,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   edge: benchEdge,
   broker: benchBroker,
   alerts: benchAlerts,
+  // The broker under tsx against its bundle: start time and RSS (docs/deployment.md "Images").
+  runtime: benchRuntime,
   // A browser on a 200-machine board for 10 minutes (`--minutes N` to shorten).
   dashboard: () => benchDashboard(argv),
 };

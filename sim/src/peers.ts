@@ -61,6 +61,11 @@ export const PEERS = {
     usedFor: "checking the Pi's systemd unit",
     check: () => runs('systemd-analyze', ['--version']),
   },
+  'docker-compose': {
+    packages: ['docker-compose'],
+    usedFor: 'rendering docker-compose.yml as the engine would (no engine needed)',
+    check: () => runs('docker-compose', ['version']),
+  },
   openssl: {
     packages: ['openssl'],
     usedFor: 'a throwaway CA for the TLS tests',
