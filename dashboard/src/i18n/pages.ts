@@ -81,7 +81,7 @@ export const pages = {
   'analytics.andonAckP90': ['To acknowledge, 90 %', '响应时间（90 %）'],
   'analytics.andonClearP50': ['To clear, median', '解决时间（中位数）'],
   'analytics.andonClearP90': ['To clear, 90 %', '解决时间（90 %）'],
-  'analytics.andonCalls': ['{count} calls', '{count} 次呼叫'],
+  'analytics.andonCalls': ['calls: {count}', '呼叫：{count} 次'],
   'analytics.noAndon': ['No andon call in this window.', '此时间段内没有安灯呼叫。'],
   'analytics.andonHidden': [
     'Response times are shown to managers and maintenance.',

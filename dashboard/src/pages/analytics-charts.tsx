@@ -223,8 +223,9 @@ export function AndonTimesChart({ rows, refused }: { rows: AndonTimeRow[]; refus
         trigger: 'axis',
         valueFormatter: (v: unknown) => (v == null ? '—' : `${String(v)} ${t('pages.minutes')}`),
       },
+      // Four legend entries wrap to two lines on a third of a screen: room for them.
       legend: { top: 0, textStyle: AXIS },
-      grid: { left: 60, right: 20, top: 40, bottom: 50 },
+      grid: { left: 60, right: 20, top: 72, bottom: 50 },
       xAxis: {
         type: 'category',
         data: rows.map((r) => `${r.label}\n${t('analytics.andonCalls', { count: r.count })}`),

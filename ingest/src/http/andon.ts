@@ -14,18 +14,19 @@ const ruleFields = (rule: AndonRule) => ({
   label: rule.label ?? {},
 });
 
+/** The plant model's stations that are not machines (`stations.list`), where it has them. */
+const listedStations = (plant: PlantModel | undefined) =>
+  (plant as { stations?: { list?: { id: string; line?: string }[] } } | undefined)?.stations
+    ?.list ?? [];
+
 /**
  * Stations: every machine, the plant's other stations (`stations.list` where the plant model
  * has one), and any station an andon rule in force names.
  */
 function isStation(plant: PlantModel | undefined, rules: readonly AndonRule[], id: string) {
   const machines = plant?.lines.some((l) => l.machines.some((m) => m.id === id)) ?? false;
-  const listed = (plant as { stations?: { list?: { id: string }[] } } | undefined)?.stations?.list;
-  return (
-    machines ||
-    (listed?.some((s) => s.id === id) ?? false) ||
-    rules.some((r) => r.stations?.includes(id))
-  );
+  const listed = listedStations(plant);
+  return machines || listed.some((s) => s.id === id) || rules.some((r) => r.stations?.includes(id));
 }
 
 /**
@@ -37,7 +38,7 @@ export const andonPlugin: IngestPlugin = (
   app,
   { pool, plant, alerts, alertRuntime, consumers },
 ) => {
-  /** A line's stations: its machines. */
+  /** A line's stations: its machines and the stations listed on it. */
   const lineStations = (id: string) => {
     const found = plant?.lines.find((l) => l.id === id);
     if (!found)
@@ -46,7 +47,8 @@ export const andonPlugin: IngestPlugin = (
         INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`line ${id}`),
         404,
       );
-    return found.machines.map((m) => m.id);
+    const listed = listedStations(plant).filter((s) => s.line === id);
+    return [...found.machines.map((m) => m.id), ...listed.map((s) => s.id)];
   };
   const andonRules = () =>
     alertRuntime.watcher.engine.ruleList.filter((r): r is AndonRule => r.kind === 'andon');
