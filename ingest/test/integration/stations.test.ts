@@ -415,4 +415,29 @@ describe('a station in the browser (issue 17)', () => {
       200,
     );
   });
+
+  it('judges a station scan by the time horizon as a gateway, and refuses bad posts clearly', async () => {
+    const link = await stationLink('bench-2');
+    const ahead = [{ seq: 1, ts: Date.now() + 3 * 60 * MIN, code: 'QTY:1' }];
+    // Stamped 3 h ahead (the horizon allows 1 h): kept as a dead letter, and acked all the same.
+    expect(await post('bench-2', link, 'tablet-ahead', ahead)).toEqual({
+      status: 200,
+      body: { acked: [[1, 1]] },
+    });
+    const dead = await ingest.pool.query<{ topic: string }>(
+      "SELECT topic FROM dead_letters WHERE topic LIKE 'http:%'",
+    );
+    expect(dead.rows).toEqual([{ topic: 'http:/api/stations/bench-2/scans (web:tablet-ahead)' }]);
+    const stored = await ingest.pool.query(
+      "SELECT 1 FROM scans WHERE gateway_id = 'web:tablet-ahead'",
+    );
+    expect(stored.rowCount).toBe(0);
+    const short = await post('bench-2', link, 'tab', codes([[1, 0, 'E1234']]));
+    expect(short.status).toBe(400);
+    expect((short.body as { message: string }).message).toMatch(/^device: /);
+    const none = await post('bench-2', link, 'tablet-ahead', []);
+    expect(none.status).toBe(400);
+    const admin = await signedIn(ingest.pool, 'admin');
+    expect((await post('nowhere', admin, 'tablet-ahead', codes([[2, 0, 'E1']]))).status).toBe(404);
+  });
 });
