@@ -50,7 +50,7 @@ export const STANDARD_STATION_CODES: readonly ScanPattern[] = Object.freeze([
     regex: '^REJ:(?<quantity>[1-9]\\d{0,5}):(?<reason>[a-z0-9_-]{1,32})$',
     set: { action: 'reject' },
   },
-  // The call is the id of an alert rule of kind `andon` (protocol/src/ids.ts ID_PATTERN).
+  // The call is the `call` of an alert rule of kind `andon` (protocol/src/config/alerts.ts).
   {
     name: 'andon-call',
     regex: '^ANDON:(?<reason>[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$',

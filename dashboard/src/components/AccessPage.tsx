@@ -6,6 +6,7 @@ import { apiFetch } from '../lib/credentials';
 import { plantDateTime } from '../lib/plant-time';
 import { TEST_IDS } from '../testids';
 import { LangSwitch } from './BoardHeader';
+import { stationCardsUrl } from '../lib/print-links';
 
 type Kind = 'kiosk' | 'customer' | 'station';
 
@@ -106,7 +107,17 @@ function LinkSection({ kind, timeZone }: { kind: Kind; timeZone: string }) {
               data-testid={TEST_IDS.linkRow}
               data-revoked={token.revokedAt !== null}
             >
-              <td>{token.station ?? token.customer ?? token.label}</td>
+              <td>
+                {token.station ?? token.customer ?? token.label}
+                {token.station && (
+                  <>
+                    {' · '}
+                    <a href={stationCardsUrl(token.station)} target="_blank" rel="noreferrer">
+                      {t('print.stationCards')}
+                    </a>
+                  </>
+                )}
+              </td>
               <td>{t('access.created', { time: when(token.createdAt) })}</td>
               <td>{t('access.lastUsed', { time: when(token.lastUsedAt) })}</td>
               <td>

@@ -6,6 +6,7 @@ import {
   type StationView,
 } from '@takt/protocol';
 import type { Pool } from 'pg';
+import { andonRulesAt } from '../alerts/andon';
 import { isStop } from '../domain/machine-time';
 import { FOLDED_ACTIONS, MODE_ACTIONS } from '../domain/scan-fold';
 import { shiftOccurrences } from '../domain/shifts';
@@ -310,10 +311,12 @@ async function reasonUses(pool: Pool, machine: string | null): Promise<Record<st
   return Object.fromEntries(rows.map((r) => [r.reason, Number(r.n)]));
 }
 
-/** The andon calls: alert rules of kind `andon` (read by kind, whatever else a rule holds). */
-export function andonCalls(plant: Plant): { id: string; name: string }[] {
-  const rules = plant.alerts.rules as readonly { kind: string; id: string; name?: string }[];
-  return rules.filter((r) => r.kind === 'andon').map((r) => ({ id: r.id, name: r.name ?? r.id }));
+/**
+ * The andon calls offered at the station: `id` is the rule's `call`, what the station's
+ * `ANDON:<call>` code carries (ingest/src/alerts/andon.ts `andonCallOf` reads it back).
+ */
+export function andonCalls(plant: Plant, station: string): { id: string; name: string }[] {
+  return andonRulesAt(plant, station).map((r) => ({ id: r.call, name: r.name ?? r.call }));
 }
 
 /** GET /api/stations/:id: everything a station's screen shows. */
@@ -342,6 +345,6 @@ export async function stationView(
       uses,
       reject: station.plant.reasons.reject,
     },
-    andonCalls: andonCalls(station.plant),
+    andonCalls: andonCalls(station.plant, station.id),
   };
 }

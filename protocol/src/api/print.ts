@@ -16,7 +16,9 @@ export const printRoutes = {
   traveller: defineRoute({
     method: 'GET',
     path: '/api/work-orders/:id/traveller.pdf',
-    access: PRINT_READERS,
+    // Staff only: a station link reaches only routes whose :id is its station, and this :id is
+    // an order (docs/decisions.md "Issue 17 — the operator station").
+    access: STAFF,
     summary: "An order's printable traveller (A4): details and one WO|OP barcode per operation",
     params: stringIdParams,
     response: pdfFile,

@@ -274,7 +274,8 @@ export const plantModelSchema = z
     );
     stationProblems(plant, seen, ctx);
     const channels = new Set(plant.alerts.channels.map((c) => c.id));
-    for (const problem of alertRuleProblems(plant.alerts.rules, channels, seen))
+    const stations = new Set([...seen, ...(plant.stations?.list ?? []).map((s) => s.id)]);
+    for (const problem of alertRuleProblems(plant.alerts.rules, channels, seen, stations))
       ctx.addIssue({
         code: 'custom',
         path: ['alerts', 'rules', ...problem.path],
