@@ -99,6 +99,10 @@ describe('GET /api/stations/:id/cards.pdf', () => {
       'R20',
       'REJ:1:burr',
       'REJ:1:dimension',
+      'ANDON:maintenance',
+      'ANDON:material',
+      'ANDON:quality',
+      'ANDON:supervisor',
     ]);
     const text = pdf.text.join(' ');
     expect(text).toContain('Press 01');
