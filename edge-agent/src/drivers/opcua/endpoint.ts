@@ -1,20 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  OPCUA_SECURITY_MODES,
-  OPCUA_SECURITY_POLICIES,
-  unsecured,
-  type OpcuaDeviceConfig,
-} from '@takt/protocol';
-import { MessageSecurityMode, OPCUAClient, type OPCUACertificateManager } from 'node-opcua';
+import type { OpcuaDeviceConfig } from '@takt/protocol';
+import { OPCUAClient, type OPCUACertificateManager } from 'node-opcua';
 import { EDGE_ERRORS, EdgeError } from '../../errors';
+import { chooseEndpoint, type Mode, type OfferedEndpoint, type Policy } from './choose-endpoint';
 import type { DriverContext } from '../types';
 import { pkiFolder } from './pki';
 import { judgeServerCertificate } from './trust';
-
-type Mode = (typeof OPCUA_SECURITY_MODES)[number];
-type Policy = (typeof OPCUA_SECURITY_POLICIES)[number];
 
 /** What the driver connects with: the mode, the policy and the certificate it trusted. */
 export interface SecureEndpoint {
@@ -22,62 +15,6 @@ export interface SecureEndpoint {
   securityPolicy: Policy;
   /** The server certificate judged trusted; absent with security None. */
   serverCertificate?: Buffer | undefined;
-}
-
-/** An endpoint as GetEndpoints describes it (OPC UA Part 4, 7.10). */
-export interface OfferedEndpoint {
-  securityMode: MessageSecurityMode;
-  securityPolicyUri: string | null;
-  serverCertificate: Buffer | null;
-}
-
-// Stronger first. Modes: Part 4, 7.15; policies: Part 7 security profiles (Aes256_Sha256_RsaPss
-// and Basic256Sha256 use 256-bit keys; Aes128_Sha256_RsaOaep 128-bit).
-const MODE_RANK: Record<Mode, number> = { SignAndEncrypt: 3, Sign: 2, None: 1 };
-const POLICY_RANK: Record<Policy, number> = {
-  Aes256_Sha256_RsaPss: 4,
-  Basic256Sha256: 3,
-  Aes128_Sha256_RsaOaep: 2,
-  None: 1,
-};
-
-const modeOf = (e: OfferedEndpoint) => MessageSecurityMode[e.securityMode] as Mode;
-const policyOf = (e: OfferedEndpoint) =>
-  (e.securityPolicyUri ?? '').split('#').pop() as Policy | undefined;
-const describe = (offered: readonly OfferedEndpoint[]) =>
-  offered.map((e) => `${modeOf(e)}/${policyOf(e)}`).join(', ') || 'none';
-
-/**
- * The endpoint to use: the config's mode and policy where it names them, else the most secure
- * the server offers of those Takt knows. Never None unless the config says None: a man in the
- * middle who answers GetEndpoints with None only is refused, not obeyed. Pure.
- */
-export function chooseEndpoint(
-  config: Pick<OpcuaDeviceConfig, 'securityMode' | 'securityPolicy' | 'endpointUrl'>,
-  offered: readonly OfferedEndpoint[],
-): OfferedEndpoint & { mode: Mode; policy: Policy } {
-  const usable = offered
-    .map((e) => ({ ...e, mode: modeOf(e), policy: policyOf(e)! }))
-    .filter((e) => e.mode in MODE_RANK && e.policy in POLICY_RANK)
-    .filter((e) => config.securityMode === undefined || e.mode === config.securityMode)
-    .filter((e) => config.securityPolicy === undefined || e.policy === config.securityPolicy)
-    .filter((e) => unsecured(config) || e.mode !== 'None')
-    .sort(
-      (a, b) =>
-        MODE_RANK[b.mode] - MODE_RANK[a.mode] || POLICY_RANK[b.policy] - POLICY_RANK[a.policy],
-    );
-  const best = usable[0];
-  if (best) return best;
-  if (config.securityMode === undefined && config.securityPolicy === undefined)
-    throw new EdgeError(
-      'EDGE_ERR_OPCUA_NO_SECURE_ENDPOINT',
-      EDGE_ERRORS.EDGE_ERR_OPCUA_NO_SECURE_ENDPOINT(config.endpointUrl, describe(offered)),
-    );
-  const wanted = `${config.securityMode ?? 'any mode'}/${config.securityPolicy ?? 'any policy'}`;
-  throw new EdgeError(
-    'EDGE_ERR_OPCUA_NO_ENDPOINT',
-    EDGE_ERRORS.EDGE_ERR_OPCUA_NO_ENDPOINT(config.endpointUrl, wanted, describe(offered)),
-  );
 }
 
 /** GetEndpoints over an unsecured channel (OPC UA Part 4, 5.4.4): what the server offers. */
