@@ -76,6 +76,14 @@ async function connect(
   return { driver, lines, readings, stateDir };
 }
 
+async function waitFor(what: string, condition: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const said = (lines: Array<Record<string, unknown>>, msg: string) =>
   lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith(msg));
 
@@ -115,9 +123,9 @@ describe('OPC UA server certificates are judged by the device config (issue 18)'
       expect(said(lines, 'OPC UA device connected')?.security).toBe(
         'SignAndEncrypt/Basic256Sha256',
       );
-      await expect
-        .poll(() => readings.some((r) => r.quality === 'good' && r.value === 7))
-        .toBe(true);
+      await waitFor("the server's value", () =>
+        readings.some((r) => r.quality === 'good' && r.value === 7),
+      );
       await driver.stop(2000);
     }
   });

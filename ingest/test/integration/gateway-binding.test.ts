@@ -245,13 +245,19 @@ describe('a gateway speaks only for its own machines (issue 18)', () => {
     });
     try {
       await evil.subscribeAsync(topics.ack(SITE, 'gw-evil'), { qos: 1 });
+      const next = evilSeq + 1;
+      // An ack of an earlier test's seqs may still come in: wait for the one naming ours.
       const acked = new Promise<number[][]>((resolve) =>
-        evil.on('message', (_t, payload) => resolve(JSON.parse(payload.toString()).ranges)),
+        evil.on('message', (_t, payload) => {
+          const ranges = JSON.parse(payload.toString()).ranges as number[][];
+          if (ranges.some(([from, to]) => from! <= next && next <= to!)) resolve(ranges);
+        }),
       );
       const seq = await evilPub('cnc-01', 'metrics', {
         ts: Date.now(),
         readings: [{ tag: 'temperature', value: 99, ts: Date.now(), quality: 'good' }],
       });
+      expect(seq).toBe(next);
       expect(await acked).toEqual([[seq, seq]]);
       const dead = await deadLettersOf('gw-evil');
       expect(dead.at(-1)!.reason).toBe('machine cnc-01 belongs to gateway gw-demo-1, not gw-evil');
