@@ -120,6 +120,7 @@ export function opcuaScenario(endpointUrl: string): Scenario {
         id: 'ua',
         driver: 'opcua',
         endpointUrl,
+        securityMode: 'None', // the sim on loopback
         publishingIntervalMs: 1000,
         tags: Array.from({ length: OPCUA_MACHINES }, (_, i) =>
           SIM_OPCUA_VARIABLES.map((v) => ({

@@ -12,6 +12,17 @@ export const EDGE_ERRORS = {
     `put it in the environment variable ${envName}`,
   EDGE_ERR_OPCUA_CONNECT_TIMEOUT: (endpointUrl: string, ms: number) =>
     `no OPC UA session with ${endpointUrl} within ${ms} ms`,
+  EDGE_ERR_OPCUA_UNTRUSTED: (endpointUrl: string, sha256: string, sha1: string, why: string) =>
+    `the OPC UA server at ${endpointUrl} presented a certificate that is not trusted ` +
+    `(SHA-256 ${sha256}, SHA-1 ${sha1}): ${why}. Check it on the machine, then pin it under ` +
+    `the device's trust.thumbprints`,
+  EDGE_ERR_OPCUA_NO_SECURE_ENDPOINT: (endpointUrl: string, offered: string) =>
+    `the OPC UA server at ${endpointUrl} offers no secured endpoint Takt can use (offered: ` +
+    `${offered}); write securityMode: None in the device config only if that is acceptable`,
+  EDGE_ERR_OPCUA_NO_ENDPOINT: (endpointUrl: string, wanted: string, offered: string) =>
+    `the OPC UA server at ${endpointUrl} offers no endpoint ${wanted} (offered: ${offered})`,
+  EDGE_ERR_OPCUA_TRUSTED_FOLDER: (folder: string, reason: string) =>
+    `cannot read the OPC UA trusted certificates in ${folder}: ${reason}`,
   EDGE_ERR_OPCUA_WATCHDOG: (ms: number) =>
     `the OPC UA server sent neither data nor keep-alive for ${ms} ms: the connection is dead`,
 } as const;

@@ -1,20 +1,20 @@
 import { api } from '@takt/protocol';
 import { INGEST_ERRORS, IngestError } from '../errors';
-import { readBindings, releaseBinding } from '../queries/gateway-bindings';
+import { readBindings, releaseBindings } from '../queries/gateway-bindings';
 import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
 
 /**
  * `GET /api/gateways/bindings` and `DELETE /api/gateways/bindings/:machine`: which gateway
- * speaks for each machine, and releasing a first-seen binding when a machine moves to a new
- * gateway (docs/decisions.md "Issue 18 — machines bound to gateways; OPC UA trust").
+ * speaks for each machine and station, and releasing first-seen bindings when a machine moves
+ * to a new gateway (docs/decisions.md "Issue 18 — machines bound to gateways; OPC UA trust").
  */
 export const gatewaysPlugin: IngestPlugin = (app, { pool, log }) => {
   app.get('/api/gateways/bindings', routeOf(api.gateways.bindings), async () => readBindings(pool));
 
   app.delete('/api/gateways/bindings/:machine', routeOf(api.gateways.release), async (request) => {
     const { machine } = request.params;
-    const released = await releaseBinding(pool, machine);
+    const released = await releaseBindings(pool, machine, request.query.role);
     if (released.outcome === 'none')
       throw new IngestError(
         'INGEST_ERR_NOT_FOUND',
@@ -25,12 +25,13 @@ export const gatewaysPlugin: IngestPlugin = (app, { pool, log }) => {
       throw new IngestError(
         'INGEST_ERR_CONFLICT',
         INGEST_ERRORS.INGEST_ERR_CONFLICT(
-          `the plant model binds ${machine} to gateway ${released.binding.gateway}: change its \`gateway\` there`,
+          `the plant model binds ${machine} to gateway ${released.bindings[0]!.gateway}: change its \`gateway\` there`,
         ),
         409,
       );
     const by = request.principal?.kind === 'user' ? request.principal.name : null;
-    log.info({ machine, gateway: released.binding.gateway, by }, 'gateway binding released');
-    return released.binding;
+    for (const b of released.bindings)
+      log.info({ machine, role: b.role, gateway: b.gateway, by }, 'gateway binding released');
+    return released.bindings;
   });
 };

@@ -245,13 +245,19 @@ describe('a gateway speaks only for its own machines (issue 18)', () => {
     });
     try {
       await evil.subscribeAsync(topics.ack(SITE, 'gw-evil'), { qos: 1 });
+      const next = evilSeq + 1;
+      // An ack of an earlier test's seqs may still come in: wait for the one naming ours.
       const acked = new Promise<number[][]>((resolve) =>
-        evil.on('message', (_t, payload) => resolve(JSON.parse(payload.toString()).ranges)),
+        evil.on('message', (_t, payload) => {
+          const ranges = JSON.parse(payload.toString()).ranges as number[][];
+          if (ranges.some(([from, to]) => from! <= next && next <= to!)) resolve(ranges);
+        }),
       );
       const seq = await evilPub('cnc-01', 'metrics', {
         ts: Date.now(),
         readings: [{ tag: 'temperature', value: 99, ts: Date.now(), quality: 'good' }],
       });
+      expect(seq).toBe(next);
       expect(await acked).toEqual([[seq, seq]]);
       const dead = await deadLettersOf('gw-evil');
       expect(dead.at(-1)!.reason).toBe('machine cnc-01 belongs to gateway gw-demo-1, not gw-evil');
@@ -271,12 +277,23 @@ describe('a gateway speaks only for its own machines (issue 18)', () => {
     );
     const listed = await api('GET', '/api/gateways/bindings');
     expect(listed.status).toBe(200);
-    const byMachine = new Map(
-      (listed.body as { machine: string; since: string }[]).map((b) => [b.machine, b]),
+    const byKey = new Map(
+      (listed.body as { machine: string; role: string; since: string }[]).map((b) => [
+        `${b.role}/${b.machine}`,
+        b,
+      ]),
     );
-    expect(byMachine.get('press-01')).toMatchObject({ gateway: 'gw-demo-1', source: 'declared' });
-    expect(byMachine.get('press-09')).toMatchObject({ gateway: 'gw-evil', source: 'first-seen' });
-    expect(Date.parse(byMachine.get('press-09')!.since)).toBeGreaterThan(Date.now() - 60_000);
+    for (const role of ['machine', 'station'])
+      expect(byKey.get(`${role}/press-01`)).toMatchObject({
+        gateway: 'gw-demo-1',
+        source: 'declared',
+      });
+    expect(byKey.get('machine/press-09')).toMatchObject({
+      gateway: 'gw-evil',
+      source: 'first-seen',
+    });
+    expect(byKey.has('station/press-09')).toBe(false); // no scan came for it
+    expect(Date.parse(byKey.get('machine/press-09')!.since)).toBeGreaterThan(Date.now() - 60_000);
 
     // gw-demo-1 now comes second for press-09.
     await committed(
@@ -294,25 +311,26 @@ describe('a gateway speaks only for its own machines (issue 18)', () => {
     expect(declared.body.message).toMatch(/plant model binds press-01 to gateway gw-demo-1/);
     expect((await api('DELETE', '/api/gateways/bindings/no-such-machine')).status).toBe(404);
     expect((await api('DELETE', '/api/gateways/bindings/bad%20id')).status).toBe(400);
+    expect((await api('DELETE', '/api/gateways/bindings/press-09?role=plc')).status).toBe(400);
 
     // The machine moved to gw-demo-1's Pi: release, and gw-demo-1's next message binds it.
     const released = await api('DELETE', '/api/gateways/bindings/press-09');
     expect(released.status).toBe(200);
-    expect(released.body).toMatchObject({
-      machine: 'press-09',
-      gateway: 'gw-evil',
-      source: 'first-seen',
-    });
+    expect(released.body).toMatchObject([
+      { machine: 'press-09', role: 'machine', gateway: 'gw-evil', source: 'first-seen' },
+    ]);
     await committed(
       'gw-demo-1',
       await demoPub('press-09', 'state', { ts: Date.now(), state: 'running' }),
     );
     expect((await machineRow('press-09')).state).toBe('running');
     const after = await api('GET', '/api/gateways/bindings');
-    expect(after.body.find((b: { machine: string }) => b.machine === 'press-09')).toMatchObject({
-      gateway: 'gw-demo-1',
-      source: 'first-seen',
-    });
+    expect(after.body.filter((b: { machine: string }) => b.machine === 'press-09')).toMatchObject([
+      {
+        gateway: 'gw-demo-1',
+        source: 'first-seen',
+      },
+    ]);
     await committed(
       'gw-evil',
       await evilPub('press-09', 'state', { ts: Date.now(), state: 'down' }),

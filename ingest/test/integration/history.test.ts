@@ -206,7 +206,7 @@ async function writeTexts(
       kind: 'message' as const,
       message: {
         site: 's1',
-        gatewayId: 'gw-text',
+        gatewayId: 'gw1', // m1's gateway: another one's messages for m1 would be dead letters (issue 18)
         machineId: machine,
         kind: 'metrics' as const,
         payload: { v: 1 as const, seq: ts + i, ts, readings: [{ tag, ts, value, quality }] },

@@ -50,7 +50,10 @@ describe('ingest split by subtree', () => {
           ts: Date.now(),
           readings: [{ tag: 't', value: seq, ts: Date.now(), quality: 'good' }],
         });
-        await gw.publishAsync(topics.machine(site, gateway, 'm1', 'metrics'), payload, { qos: 1 });
+        // Machine ids are plant-wide: each gateway has its own (docs/decisions.md "Issue 18 — machines bound to gateways; OPC UA trust").
+        await gw.publishAsync(topics.machine(site, gateway, `m-${gateway}`, 'metrics'), payload, {
+          qos: 1,
+        });
       }
     }
     await gw.endAsync();

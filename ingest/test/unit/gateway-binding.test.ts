@@ -29,8 +29,9 @@ const status = (gatewayId: string): DecodedMessage => ({
   payload: { v: 1, ts: TS, status: 'online' },
 });
 const bound: Bindings = new Map([
-  ['press-01', 'gw-demo-1'],
-  ['press-02', 'gw-demo-1'],
+  ['machine/press-01', 'gw-demo-1'],
+  ['machine/press-02', 'gw-demo-1'],
+  ['station/press-02', 'gw-demo-1'],
 ]);
 
 describe('gateway bindings (issue 18)', () => {
@@ -66,22 +67,27 @@ describe('gateway bindings (issue 18)', () => {
     expect(refused[0]!.reason).toBe('machine cnc-09 is bound to no gateway');
   });
 
-  it('lets the first message of a batch claim an unbound machine, and only unbound ones', () => {
+  it('lets the first message of a batch claim an unbound machine or station, and only those', () => {
     const messages = [
       state('gw-a', 'cnc-09'),
       state('gw-b', 'cnc-09', 2),
       state('gw-b', 'press-01', 3),
-      scan('gw-b', 'bench-1'),
+      scan('gw-b', 'press-01'),
       scan('web:3f9a', 'bench-2'),
     ];
-    expect(subjectsOf(messages)).toEqual(['bench-1', 'cnc-09', 'press-01']);
+    expect(subjectsOf(messages)).toEqual([
+      { id: 'cnc-09', role: 'machine' },
+      { id: 'press-01', role: 'machine' },
+      { id: 'press-01', role: 'station' },
+    ]);
     const claims = firstSightClaims(messages, bound);
-    expect([...claims]).toEqual([
-      ['cnc-09', 'gw-a'],
-      ['bench-1', 'gw-b'],
+    // press-01's data is bound, the station of that id is not: its scanner may be elsewhere.
+    expect([...claims.values()]).toEqual([
+      { id: 'cnc-09', role: 'machine', gateway: 'gw-a' },
+      { id: 'press-01', role: 'station', gateway: 'gw-b' },
     ]);
     // After the claims are stored, gw-b's cnc-09 message in the same batch is foreign.
-    const after = new Map([...bound, ...claims]);
+    const after = new Map([...bound, ...[...claims].map(([k, c]) => [k, c.gateway] as const)]);
     const { kept, refused } = judgeBindings(messages, after);
     expect(kept).toEqual([messages[0], messages[3], messages[4]]);
     expect(refused.map((d) => d.reason)).toEqual([

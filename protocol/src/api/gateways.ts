@@ -9,6 +9,11 @@ import { idSchema, timeOut } from './common';
 export const gatewayBindingSchema = z
   .object({
     machine: z.string().describe('a machine or a station (the topic level after the gateway)'),
+    role: z
+      .enum(['machine', 'station'])
+      .describe(
+        '`machine`: its metrics, state and counts; `station`: the scans of the station of that id',
+      ),
     gateway: z.string(),
     since: timeOut,
     source: z
@@ -35,12 +40,19 @@ export const gatewayRoutes = {
     method: 'DELETE',
     path: '/api/gateways/bindings/:machine',
     access: ADMIN,
-    summary: 'Release a first-seen binding (the machine moved to another gateway)',
+    summary: "Release a machine's first-seen bindings (it moved to another gateway)",
     description:
-      'The next gateway whose message for the machine is stored is bound to it. A binding the plant model declares is changed in the plant model, not here (409).',
+      "The next gateway whose message for the machine (or its station) is stored is bound to it. Without `role`, both the machine's and its station's first-seen bindings go. A binding the plant model declares is changed in the plant model, not here (409).",
     params: z.strictObject({ machine: idSchema }),
-    response: gatewayBindingSchema,
-    responseDescription: 'the released binding',
-    errors: { 404: 'the machine is bound to no gateway', 409: 'the plant model declares it' },
+    query: z.strictObject({
+      role: z.enum(['machine', 'station']).optional().describe('only this binding'),
+    }),
+    response: z.array(gatewayBindingSchema),
+    responseDescription: 'the released bindings',
+    errors: {
+      400: 'a bad machine id or role',
+      404: 'the machine is bound to no gateway',
+      409: 'the plant model declares its binding',
+    },
   }),
 };

@@ -128,11 +128,14 @@ const machineSchema = z.strictObject({
   stateFrom: stateRuleSchema.optional(),
   targets: targetsSchema.optional(),
   /**
-   * The gateway that speaks for this machine: ingest sends any other gateway's messages for it
-   * to dead letters. Absent, the first gateway whose message for it is stored claims it
+   * The gateway that speaks for this machine (its metrics, state and counts, and the scans of
+   * the station of the same id): ingest sends any other gateway's messages for it to dead
+   * letters. Absent, the first gateway whose message for it is stored claims it
    * (docs/decisions.md "Issue 18 — machines bound to gateways; OPC UA trust").
    */
   gateway: idSchema.optional(),
+  /** The gateway of the scanner at this machine's station, where it is not `gateway`. */
+  stationGateway: idSchema.optional(),
 });
 
 /**

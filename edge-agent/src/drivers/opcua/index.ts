@@ -90,7 +90,7 @@ class OpcuaDriver implements PushDriver {
           {
             device: this.config.id,
             endpointUrl: this.config.endpointUrl,
-            securityMode: this.config.securityMode,
+            security: this.link?.security,
           },
           'OPC UA device connected',
         );

@@ -12,6 +12,7 @@ import {
 } from 'node-opcua';
 import type { DriverContext, TagReading } from '../types';
 import { toReading } from './convert';
+import { secureEndpoint, type SecureEndpoint } from './endpoint';
 import { EDGE_ERRORS, EdgeError } from '../../errors';
 import { monitorTags } from './monitored-items';
 
@@ -22,6 +23,8 @@ import { monitorTags } from './monitored-items';
  * subscription.
  */
 export interface Link {
+  /** The security mode and policy in use, e.g. `SignAndEncrypt/Basic256Sha256`. */
+  readonly security: string;
   /** Ends session and channel; resolves with the parts that did not close in time. */
   close(timeoutMs: number): Promise<string[]>;
 }
@@ -43,14 +46,21 @@ const KEEPALIVE_TARGET_MS = 5000;
 /** Keep-alive periods without any publish response after which the link is dead. */
 const WATCHDOG_KEEPALIVES = 3;
 
-function createClient(config: OpcuaDeviceConfig, pki: OPCUACertificateManager) {
+function createClient(
+  config: OpcuaDeviceConfig,
+  pki: OPCUACertificateManager,
+  endpoint: SecureEndpoint,
+) {
   return OPCUAClient.create({
     applicationName: 'TaktEdgeAgent',
     clientName: `takt-${config.id}`,
     // a server behind NAT or named by another host name advertises other endpoint URLs
     endpointMustExist: false,
-    securityMode: MessageSecurityMode[config.securityMode],
-    securityPolicy: SecurityPolicy[config.securityPolicy],
+    securityMode: MessageSecurityMode[endpoint.securityMode],
+    securityPolicy: SecurityPolicy[endpoint.securityPolicy],
+    // The certificate secureEndpoint judged (endpoint.ts): node-opcua then encrypts to it and
+    // fetches and checks none of its own, so only the server holding its key gets a channel.
+    serverCertificate: endpoint.serverCertificate,
     clientCertificateManager: pki,
     // one attempt per call, no built-in reconnection: the driver reconnects with a new client
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
@@ -111,10 +121,15 @@ class OpenLink implements Link {
   private readonly warned = new Set<string>();
   readonly batch: Batch;
 
-  constructor(
-    private readonly options: LinkOptions,
-    private readonly client: OPCUAClient,
-  ) {
+  /** Made once the endpoint is chosen and its certificate trusted. */
+  client: OPCUAClient | undefined;
+  security = 'unknown';
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  constructor(private readonly options: LinkOptions) {
     this.batch = new Batch((readings) => {
       if (!this.ended) options.readings(readings);
     });
@@ -192,7 +207,7 @@ class OpenLink implements Link {
     }
     // Always called, even when the session did not answer: the client then gives up on its
     // requests after `connectTimeoutMs` and destroys the socket, in the background if need be.
-    if (!(await within(this.client.disconnect(), deadline - Date.now()))) {
+    if (this.client && !(await within(this.client.disconnect(), deadline - Date.now()))) {
       unclosed.push('secure channel');
     }
     return unclosed;
@@ -217,8 +232,13 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
 }
 
 /** Connect, activate the session, subscribe and monitor every tag. */
-async function establish(link: OpenLink, client: OPCUAClient, options: LinkOptions): Promise<void> {
+async function establish(link: OpenLink, options: LinkOptions): Promise<void> {
   const { config, ctx } = options;
+  const endpoint = await secureEndpoint(config, ctx, options.pki);
+  if (link.closed || options.signal.aborted) throw new Error('stopped');
+  const client = createClient(config, options.pki, endpoint);
+  link.client = client;
+  link.security = `${endpoint.securityMode}/${endpoint.securityPolicy}`;
   await client.connect(config.endpointUrl);
   const session = await client.createSession(identity(options));
   link.session = session;
@@ -236,13 +256,13 @@ async function establish(link: OpenLink, client: OPCUAClient, options: LinkOptio
 
 /**
  * Opens a link within `config.connectTimeoutMs`, or throws (unreachable, refused login,
- * untrusted certificate, timeout, aborted); what was half opened is closed again.
+ * untrusted certificate, no secured endpoint, timeout, aborted); what was half opened is
+ * closed again.
  */
 export async function openLink(options: LinkOptions): Promise<Link> {
   const { config } = options;
   if (options.signal.aborted) throw new Error('stopped');
-  const client = createClient(config, options.pki);
-  const link = new OpenLink(options, client);
+  const link = new OpenLink(options);
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const giveUp = new Promise<never>((_, reject) => {
@@ -259,7 +279,7 @@ export async function openLink(options: LinkOptions): Promise<Link> {
     onAbort = () => reject(new Error('stopped'));
     options.signal.addEventListener('abort', onAbort, { once: true });
   });
-  const attempt = establish(link, client, options);
+  const attempt = establish(link, options);
   attempt.catch(() => undefined); // when it loses the race, its late failure is expected
   try {
     await Promise.race([attempt, giveUp]);

@@ -12,14 +12,14 @@ export function pkiFolder(stateDir: string): string {
  * first connection and reused from then on, so that a server that trusted it once keeps
  * trusting it.
  *
- * Unknown server certificates are trusted on first use and recorded in `trusted/certs`;
- * an engineer who moves one to `rejected/certs` blocks that server. The config has no
- * switch for strict trust yet.
+ * Server certificates are not judged here: `endpoint.ts` judges each device's by its own
+ * `trust` setting (pins, a trusted folder, or trust on first use when the config says so)
+ * and hands the trusted one to the client, so this store never accepts an unknown one.
  */
 export async function openPki(stateDir: string): Promise<OPCUACertificateManager> {
   const manager = new OPCUACertificateManager({
     rootFolder: pkiFolder(stateDir),
-    automaticallyAcceptUnknownCertificate: true,
+    automaticallyAcceptUnknownCertificate: false,
     keySize: 2048,
   });
   await manager.initialize();

@@ -23,13 +23,53 @@ export const opcuaTagSchema = z.strictObject({
 });
 export type OpcuaTagConfig = z.output<typeof opcuaTagSchema>;
 
+/**
+ * A pinned server certificate: its SHA-1 (40 hex digits) or SHA-256 (64) thumbprint, colons
+ * and a `sha1:` / `sha256:` prefix allowed; kept as lower-case hex without colons.
+ */
+export const opcuaThumbprintSchema = z
+  .string()
+  .transform((s) =>
+    s
+      .trim()
+      .toLowerCase()
+      .replace(/^sha(1|256):/, '')
+      .replaceAll(':', ''),
+  )
+  .refine(
+    (s) => /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(s),
+    'a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint, colons allowed',
+  );
+
+/**
+ * Which server certificates the device accepts (docs/config-reference.md "OPC UA"): pinned
+ * thumbprints, certificates (or the CAs that signed them) in a folder, or, only when said,
+ * the first one seen, recorded and pinned from then on.
+ */
+export const opcuaTrustSchema = z.strictObject({
+  thumbprints: z.array(opcuaThumbprintSchema).min(1).optional(),
+  /** PEM or DER files: server certificates, or CA certificates that signed them. */
+  trustedFolder: z.string().min(1).optional(),
+  /** Accept the first certificate seen (logged with its thumbprint) and pin it. */
+  trustOnFirstUse: z.boolean().default(false),
+});
+export type OpcuaTrustConfig = z.output<typeof opcuaTrustSchema>;
+
+/** `securityMode: None` or `securityPolicy: None` written in the config: no certificate is judged. */
+export const unsecured = (device: { securityMode?: string; securityPolicy?: string }) =>
+  device.securityMode === 'None' || device.securityPolicy === 'None';
+
 export const opcuaDeviceSchema = z
   .strictObject({
     ...deviceBaseShape,
     driver: z.literal('opcua'),
     endpointUrl: z.string().regex(/^opc\.tcp:\/\//, 'must start with opc.tcp://'),
-    securityMode: z.enum(OPCUA_SECURITY_MODES).default('None'),
-    securityPolicy: z.enum(OPCUA_SECURITY_POLICIES).default('None'),
+    /** Absent: the most secure mode the server offers (never None unless written here). */
+    securityMode: z.enum(OPCUA_SECURITY_MODES).optional(),
+    /** Absent: the most secure policy the server offers with the mode. */
+    securityPolicy: z.enum(OPCUA_SECURITY_POLICIES).optional(),
+    /** Which server certificates to accept; required unless `securityMode: None`. */
+    trust: opcuaTrustSchema.optional(),
     /** Username login; the password is read from the environment variable named here. */
     username: z.string().min(1).optional(),
     passwordEnv: z
@@ -43,7 +83,23 @@ export const opcuaDeviceSchema = z
   })
   .superRefine((device, ctx) => {
     checkTags(device, ctx);
-    if ((device.securityMode === 'None') !== (device.securityPolicy === 'None')) {
+    const trust = device.trust;
+    if (
+      !unsecured(device) &&
+      !(trust && (trust.thumbprints || trust.trustedFolder || trust.trustOnFirstUse))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trust'],
+        message:
+          'a secured connection needs trust: thumbprints, a trustedFolder, or trustOnFirstUse: true (or write securityMode: None)',
+      });
+    }
+    if (
+      device.securityMode !== undefined &&
+      device.securityPolicy !== undefined &&
+      (device.securityMode === 'None') !== (device.securityPolicy === 'None')
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['securityPolicy'],
