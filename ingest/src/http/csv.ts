@@ -16,7 +16,7 @@ export const defuseText = (text: string): string => (FORMULA_START.test(text) ? 
 /**
  * The one CSV writer of every export (docs/decisions.md "Issue 18 — imports off the event
  * loop, one CSV writer, errors without internals"): RFC 4180 by csv-stringify (quotes
- * where a cell holds a comma, a quote or a line break; CRLF line ends), header first.
+ * where a cell holds a comma, a quote, a CR or an LF; CRLF line ends), header first.
  * Text cells are defused; numbers are written as numbers, so -3.5 stays a negative number
  * a spreadsheet can sum (a number cannot be a formula). A value that is a number must
  * therefore reach here as a number, not as its text.
@@ -24,6 +24,8 @@ export const defuseText = (text: string): string => (FORMULA_START.test(text) ? 
 export function toCsv(header: readonly string[], rows: Iterable<readonly CsvCell[]>): string {
   return stringify([header, ...rows], {
     record_delimiter: 'windows',
+    // A lone CR or LF inside a cell is quoted too (csv-stringify quotes only the CRLF it writes).
+    quoted_match: /[\r\n]/,
     cast: { string: defuseText, number: (n) => String(n) },
   });
 }
