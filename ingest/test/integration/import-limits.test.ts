@@ -106,7 +106,7 @@ describe('work-order imports within limits (issue 18)', () => {
     const notABook = await post(Buffer.from('order_id,product'), XLSX);
     expect(notABook.status).toBe(400);
     expect(notABook.body.message).toBe('not an .xlsx workbook: it is not a zip archive');
-  });
+  }, 60_000); // 80 MB deflated in the test, three workers started
 
   it('refuses a CSV with more rows than an import reads', async () => {
     const line = 'WO-1,part-a,10,2026-12-01T12:00:00Z,,,OP10@golden-1';
