@@ -9,6 +9,7 @@ import { benchBroker } from '../bench/broker';
 import { benchAlerts } from '../bench/alerts';
 import { benchDashboard } from '../bench/dashboard';
 import { benchEdge } from '../bench/edge';
+import { benchImports } from '../bench/imports';
 import { benchIngest } from '../bench/ingest';
 import { benchRuntime } from '../bench/runtime';
 
@@ -20,6 +21,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   alerts: benchAlerts,
   // The broker under tsx against its bundle: start time and RSS (docs/deployment.md "Images").
   runtime: benchRuntime,
+  // Issue 18: the time to refuse a 6 kB workbook declaring 4 million cells.
+  imports: benchImports,
   // A browser on a 200-machine board for 10 minutes (`--minutes N` to shorten).
   dashboard: () => benchDashboard(argv),
 };

@@ -14,7 +14,13 @@ import { build } from 'esbuild';
 
 const ENTRIES = {
   broker: { broker: 'src/main.ts', accounts: 'src/cli/accounts.ts' },
-  ingest: { ingest: 'src/main.ts', admin: 'src/cli/admin.ts' },
+  // The import worker is an entry of its own: ingest starts it as a file beside its bundle
+  // (ingest/src/work-orders/import-reader.ts).
+  ingest: {
+    ingest: 'src/main.ts',
+    admin: 'src/cli/admin.ts',
+    'import-worker': 'src/work-orders/import-worker.ts',
+  },
   sim: { sim: 'src/main.ts' },
 };
 
@@ -81,6 +87,8 @@ await build({
   target: 'node20',
   external,
   plugins: [sourceUrls],
+  // Tells bundled code it runs as a bundle (import.meta.url names the source, see above).
+  define: { 'process.env.TAKT_BUNDLE': '"1"' },
   sourcemap: true,
   logLevel: 'warning',
 });

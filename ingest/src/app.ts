@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import { declarationProblem, type Access } from './auth/access';
@@ -49,6 +55,47 @@ function fastifyTrustProxy(
   if (trust === false) return false;
   if (typeof trust === 'number') return (_address, hop) => hop < trust;
   return [...trust];
+}
+
+/**
+ * An error as the API answers it. Ours (IngestError) and fastify's own 4xx (a body too
+ * large, bad JSON) say what is wrong; anything else — a database error, a bug — is a 500
+ * that names no internals, only an id under which the log holds the details
+ * (docs/decisions.md "Issue 18 — imports off the event loop, one CSV writer, errors without
+ * internals").
+ */
+function answerError(
+  error: Error & { statusCode?: number; code?: unknown },
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const told =
+    error instanceof IngestError
+      ? error.statusCode
+      : error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
+  const status = STATUS_CODES[told] ? told : 500;
+  if (status < 500) {
+    const code = typeof error.code === 'string' ? error.code : 'INGEST_ERR_BAD_REQUEST';
+    void reply.code(status).send({ error: STATUS_CODES[status], code, message: error.message });
+    return;
+  }
+  const id = randomUUID();
+  request.log.error(
+    {
+      errorId: id,
+      url: redactUrl(request.url),
+      err: { type: error.name, message: error.message, code: error.code, stack: error.stack },
+    },
+    'request failed',
+  );
+  void reply.code(status).send({
+    error: STATUS_CODES[status],
+    code: error instanceof IngestError ? error.code : 'INGEST_ERR_INTERNAL',
+    message: INGEST_ERRORS.INGEST_ERR_INTERNAL(id),
+    id,
+  });
 }
 
 /** Fastify with JSON errors for the API, the dashboard's static files, and socket.io on the same port. */
@@ -100,16 +147,7 @@ export function createHttpApp(
     }
   });
   app.addHook('onRequest', securityHeaders(options.secure ?? false));
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error instanceof IngestError ? error.statusCode : (error.statusCode ?? 500);
-    if (status >= 500)
-      request.log.error({ err: error.message, url: redactUrl(request.url) }, 'request failed');
-    void reply.code(status).send({
-      error: STATUS_CODES[status] ?? 'Error',
-      code: error.code ?? 'INGEST_ERR_INTERNAL',
-      message: status >= 500 ? 'internal error; see the ingest log' : error.message,
-    });
-  });
+  app.setErrorHandler(answerError);
   const hasDashboard = dashboardDir !== undefined && existsSync(`${dashboardDir}/index.html`);
   if (hasDashboard) void app.register(fastifyStatic, { root: dashboardDir, wildcard: false });
   app.setNotFoundHandler((request, reply) => {

@@ -21,6 +21,12 @@ export const INGEST_ERRORS = {
   INGEST_ERR_PIN_LIMIT: (seconds: number) =>
     `too many wrong PINs at this station: try again in ${seconds} s`,
   INGEST_ERR_BUSY: (reason: string) => `not stored yet (${reason}): send it again`,
+  INGEST_ERR_IMPORT_LIMIT: (reason: string) => reason,
+  INGEST_ERR_IMPORT_BUSY: () =>
+    'two imports are being read already: send this file again when one of them has answered',
+  INGEST_ERR_IMPORT_WORKER: (problem: string) => problem,
+  INGEST_ERR_INTERNAL: (id: string) =>
+    `internal error; the ingest log has the details under error id ${id}`,
 } as const;
 
 export type IngestErrorCode = keyof typeof INGEST_ERRORS;

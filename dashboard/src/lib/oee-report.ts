@@ -125,7 +125,17 @@ export function shiftReportCells(
     ]);
 }
 
-const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+/**
+ * Text that a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading `'`, as
+ * ingest's CSV writer does (ingest/src/http/csv.ts); cells that are numbers (the page's
+ * figures, written as text here) stay numbers.
+ */
+const defused = (s: string) =>
+  /^[=+\-@\t\r]/.test(s) && !Number.isFinite(Number(s)) ? `'${s}` : s;
+const csvCell = (cell: string) => {
+  const s = defused(cell);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
 
 /** RFC 4180 CSV (CRLF line ends), with a BOM so Excel reads the Chinese headers as UTF-8. */
 export function toCsv(header: readonly string[], cells: readonly (readonly string[])[]): string {

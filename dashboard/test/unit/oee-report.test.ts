@@ -135,4 +135,9 @@ describe('shift report', () => {
     const csv = toCsv(['a', 'b,c'], [['1', 'say "hi"']]);
     expect(csv).toBe('\uFEFFa,"b,c"\r\n1,"say ""hi"""\r\n');
   });
+
+  it('defuses text a spreadsheet would run as a formula, not negative numbers', () => {
+    const csv = toCsv(['shift'], [['=HYPERLINK("http://x","y")'], ['@SUM(A1)'], ['-3.5']]);
+    expect(csv).toBe(`\uFEFFshift\r\n"'=HYPERLINK(""http://x"",""y"")"\r\n'@SUM(A1)\r\n-3.5\r\n`);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { toCsv } from '../http/csv';
 
 const HEADER = [
   'time',
@@ -12,14 +13,6 @@ const HEADER = [
   'comment',
   'detail',
 ];
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; formulas defused. */
-function field(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  // A cell starting with = + - @ is a formula in Excel: prefix it (OWASP CSV injection).
-  if (/^[=+\-@]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** Every event of every alert in [from, to), oldest first: the history, for a spreadsheet. */
 export async function alertHistoryCsv(
@@ -44,12 +37,12 @@ export async function alertHistoryCsv(
       LIMIT 1000000`,
     [from === null ? null : new Date(from), to === null ? null : new Date(to)],
   );
-  const lines = [HEADER.join(',')];
-  for (const r of rows) {
-    const d = r.detail ?? {};
-    const extra = d.error ? `${d.channel}: ${d.error}` : '';
-    lines.push(
-      [
+  return toCsv(
+    HEADER,
+    rows.map((r) => {
+      const d = r.detail ?? {};
+      const extra = d.error ? `${d.channel}: ${d.error}` : '';
+      return [
         r.time.toISOString(),
         r.kind,
         r.alert_id,
@@ -60,10 +53,7 @@ export async function alertHistoryCsv(
         d.message,
         d.comment,
         extra,
-      ]
-        .map(field)
-        .join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
+      ];
+    }),
+  );
 }

@@ -9,13 +9,15 @@ import type { IngestPlugin } from './types';
  * dead letters of the last 24 h. The route is public (load balancers sign in as nobody), so
  * each gateway's id, clock offset and dead letters (issues 6 and 9) are added only for the
  * people who fix gateways — the dead-letter readers — when the caller is signed in as one
- * (docs/decisions.md "Issue 16 — /api/health").
+ * (docs/decisions.md "Issue 16 — /api/health"); so is the database's error when it does not
+ * answer (docs/decisions.md "Issue 18 — imports off the event loop, one CSV writer, errors
+ * without internals").
  */
-export const healthPlugin: IngestPlugin = (app, { pool, status, writer, storage }) => {
+export const healthPlugin: IngestPlugin = (app, { pool, status, writer, storage, log }) => {
   app.get('/api/health', { config: { access: PUBLIC } }, async (request, reply) => {
+    const staff = decideAccess(request.principal, DEAD_LETTER_READERS, 'GET') === 'allow';
     try {
       const { gateways, deadLetters24h } = await gatewayHealth(pool);
-      const staff = decideAccess(request.principal, DEAD_LETTER_READERS, 'GET') === 'allow';
       return {
         status: 'ok',
         mqtt: status.subscribed ? 'subscribed' : 'connecting',
@@ -25,7 +27,10 @@ export const healthPlugin: IngestPlugin = (app, { pool, status, writer, storage 
         ...(staff ? { gateways } : {}),
       };
     } catch (error) {
-      return reply.code(503).send({ status: 'degraded', database: (error as Error).message });
+      // The database's own words (table names, addresses) are for the staff who fix it.
+      const reason = (error as Error).message;
+      log.warn({ err: reason }, 'health: the database does not answer');
+      return reply.code(503).send({ status: 'degraded', ...(staff ? { database: reason } : {}) });
     }
   });
 };

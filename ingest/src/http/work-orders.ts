@@ -2,8 +2,8 @@ import { api } from '@takt/protocol';
 import type { FastifyReply } from 'fastify';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { WORK_ORDERS_CONSUMER } from '../consumers/work-orders';
-import { parseWorkOrderCsv, parseWorkOrderRows } from '../work-orders/csv';
-import { SpreadsheetError, xlsxRows } from '../work-orders/xlsx';
+import { createImportReader, importWorkerProblem } from '../work-orders/import-reader';
+import { IMPORT_LIMITS } from '../work-orders/read-import';
 import { kpis, listOrders, orderOee } from '../queries/orders';
 import { createOrders, loadOrder } from '../work-orders/store';
 import { orderView } from '../work-orders/view';
@@ -48,27 +48,40 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, consumers }) => {
     (_req, body, done) => done(null, body),
   );
 
-  app.post('/api/work-orders/import', routeOf(api.orders.import), async (request, reply) => {
-    const zone = await pool.query<{ time_zone: string }>(
-      'SELECT time_zone FROM sites ORDER BY id LIMIT 1',
+  const reader = createImportReader(IMPORT_LIMITS);
+  const workerProblem = importWorkerProblem();
+  if (workerProblem)
+    throw new IngestError(
+      'INGEST_ERR_IMPORT_WORKER',
+      INGEST_ERRORS.INGEST_ERR_IMPORT_WORKER(workerProblem),
     );
-    const timeZone = zone.rows[0]?.time_zone ?? 'UTC';
-    let parsed: ReturnType<typeof parseWorkOrderRows>;
-    if (typeof request.body === 'string') parsed = parseWorkOrderCsv(request.body, timeZone);
-    else if (Buffer.isBuffer(request.body)) {
-      try {
-        parsed = parseWorkOrderRows(await xlsxRows(request.body), timeZone);
-      } catch (error) {
-        if (!(error instanceof SpreadsheetError)) throw error;
-        throw new IngestError('INGEST_ERR_BAD_REQUEST', error.message, 400);
-      }
-    } else
+  app.addHook('onClose', () => reader.stop());
+
+  app.post('/api/work-orders/import', routeOf(api.orders.import), async (request, reply) => {
+    const { body } = request as { body: unknown };
+    const kind = typeof body === 'string' ? 'csv' : Buffer.isBuffer(body) ? 'xlsx' : undefined;
+    if (!kind)
       throw new IngestError(
         'INGEST_ERR_BAD_REQUEST',
         `send the file as text/csv or ${XLSX_TYPE} (.xlsx)`,
         415,
       );
-    const { orders, errors } = parsed;
+    const zone = await pool.query<{ time_zone: string }>(
+      'SELECT time_zone FROM sites ORDER BY id LIMIT 1',
+    );
+    const timeZone = zone.rows[0]?.time_zone ?? 'UTC';
+    // Read in a worker thread with a time limit (work-orders/import-reader.ts).
+    const reading = reader.read({ kind, data: body as string | Buffer, timeZone });
+    if (!reading)
+      throw new IngestError('INGEST_ERR_IMPORT_BUSY', INGEST_ERRORS.INGEST_ERR_IMPORT_BUSY(), 429);
+    const outcome = await reading;
+    if (!outcome.ok)
+      throw new IngestError(
+        outcome.status === 413 ? 'INGEST_ERR_IMPORT_LIMIT' : 'INGEST_ERR_BAD_REQUEST',
+        outcome.message,
+        outcome.status,
+      );
+    const { orders, errors } = outcome;
     const all = errors.length > 0 ? errors : await createOrders(pool, orders, (i) => i + 2);
     if (all.length > 0) {
       // An answer the contract lists among its errors, not its main one: sent untyped.

@@ -1,3 +1,4 @@
+import { toCsv, type CsvCell } from '../http/csv';
 import { HISTORY_LIMITS, bucketLabel, type HistoryPlan } from './history-plan';
 
 /** Anything that runs a query: a pg Pool or client, or PGlite in the TimescaleDB tests. */
@@ -147,19 +148,11 @@ export async function machineTags(
   return rows.map((r) => ({ tag: r.tag, numeric: r.value_kind !== 'string' }));
 }
 
-const csvCell = (v: unknown) => {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
 /** One row per point: time (ISO 8601, UTC), machine, tag, then the answer's columns. */
 export function historyCsv(result: HistoryResult): string {
-  const lines = [['time', 'machine', 'tag', ...result.columns.slice(1)].join(',')];
+  const rows: CsvCell[][] = [];
   for (const { tag, points } of result.series)
     for (const [t, ...rest] of points)
-      lines.push(
-        [new Date(t as number).toISOString(), result.machine, tag, ...rest].map(csvCell).join(','),
-      );
-  return lines.join('\n') + '\n';
+      rows.push([new Date(t as number).toISOString(), result.machine, tag, ...rest]);
+  return toCsv(['time', 'machine', 'tag', ...result.columns.slice(1)], rows);
 }

@@ -153,7 +153,7 @@ describe('GET /api/history', () => {
         '2026-10-01T00:00:20.000Z,m1,temp,2,0',
         '2026-10-01T00:00:00.000Z,m1,mode,"auto, ""fast""",0',
         '',
-      ].join('\n'),
+      ].join('\r\n'), // RFC 4180 line ends (ingest/src/http/csv.ts)
     );
     const same = await get(`${q}&format=csv`);
     expect(same.body).toBe(csv.body);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoTimeSchema } from '../live';
 import { ADMIN, ANYONE_SIGNED_IN, MANAGERS, PUBLIC, ROLES, STAFF, defineRoute } from './contract';
-import { numericIdParams, timeOut } from './common';
+import { numericIdParams, pathIdSchema, timeOut } from './common';
 
 export const roleSchema = z.enum(ROLES);
 
@@ -117,7 +117,7 @@ export const authRoutes = {
     summary: 'Change a role, disable or enable, or reset the password (returned once)',
     description:
       "Disabling or a reset ends the user's sessions. The last admin cannot be demoted or disabled.",
-    params: z.strictObject({ name: z.string() }),
+    params: z.strictObject({ name: pathIdSchema }),
     body: z.strictObject({
       role: roleSchema.optional(),
       disabled: z.boolean().optional(),

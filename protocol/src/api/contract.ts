@@ -30,7 +30,9 @@ export const ANYONE_SIGNED_IN: readonly Access[] = [...BOARD, 'customer'];
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** An answer other than the main one, documented (the body is the API error unless said). */
-export type OtherAnswers = Partial<Record<400 | 401 | 404 | 409 | 415 | 422 | 429 | 503, string>>;
+export type OtherAnswers = Partial<
+  Record<400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 503, string>
+>;
 
 /**
  * One HTTP route of ingest: where, who, what it takes and what it answers. ingest validates

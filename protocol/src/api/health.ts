@@ -70,7 +70,9 @@ export const healthRoutes = {
         .optional()
         .describe('each gateway: only for a signed-in admin or maintenance user'),
     }),
-    errors: { 503: 'the database does not answer: { status: degraded, database }' },
+    errors: {
+      503: 'the database does not answer: { status: degraded }, and `database` (its error) only for a signed-in admin or maintenance user',
+    },
   }),
   metrics: defineRoute({
     method: 'GET',

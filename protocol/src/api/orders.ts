@@ -122,8 +122,10 @@ export const orderRoutes = {
     response: z.object({ imported: z.number().int(), ids: z.array(z.string()) }),
     errors: {
       400: 'not a readable .xlsx workbook',
+      413: 'over a limit (docs/work-orders.md "Import limits"): rows, columns, unzipped size, or the time to read it',
       415: 'neither text/csv nor .xlsx',
       422: 'nothing imported: { code: INGEST_ERR_IMPORT, errors: [{ line, message }] }',
+      429: 'two imports are being read already',
     },
   }),
   get: defineRoute({
