@@ -1,14 +1,7 @@
 import type { DecodedMessage } from '@takt/protocol';
 import type { DeadLetter } from './dead-letters';
+import { isWebGateway } from './commit-waiters';
 import { deadLetter } from './quarantine';
-
-/**
- * Scans a station's browser sends through ingest's own route carry the gateway id
- * `web:<device>` (docs/decisions.md "Issue 17 — the operator station"). That route has
- * authorised them already, and `:` cannot occur in an MQTT gateway id (protocol/src/ids.ts
- * `ID_PATTERN`), so no gateway can pass itself off as a browser.
- */
-export const STATION_BROWSER_PREFIX = 'web:';
 
 /**
  * What a binding is of: a machine's data (metrics, state, count) or the scans of a station.
@@ -34,7 +27,9 @@ export type Bindings = ReadonlyMap<string, string>;
  */
 export function boundSubject(message: DecodedMessage): Subject | undefined {
   if (message.kind === 'status') return undefined;
-  if (message.gatewayId.startsWith(STATION_BROWSER_PREFIX)) return undefined;
+  // A station's browser (`web:<device>`, pipeline/commit-waiters.ts): ingest's own route has
+  // authorised it, and `:` cannot occur in an MQTT gateway id (protocol/src/ids.ts ID_PATTERN).
+  if (isWebGateway(message.gatewayId)) return undefined;
   return { id: message.machineId, role: message.kind === 'scan' ? 'station' : 'machine' };
 }
 
