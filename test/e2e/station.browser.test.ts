@@ -142,6 +142,13 @@ describe('operator station (issue 17)', () => {
       .locator('[data-testid="station-order"][data-status="running"]')
       .waitFor({ timeout: 15_000 });
     expect((await view()).order).toMatchObject({ workOrder: 'WO-7001', status: 'running' });
+    // Nothing wider than the phone: no sideways scrolling at 390 px.
+    expect(
+      await page.evaluate(() => {
+        const station = document.querySelector('.station')!;
+        return station.scrollWidth - station.clientWidth;
+      }),
+    ).toBe(0);
     await screenshot(page, 'station-phone');
   });
 
@@ -189,6 +196,9 @@ describe('operator station (issue 17)', () => {
     await page.locator('[data-testid="station-stop-group"][data-reason="mechanical"]').click();
     await page.locator('[data-testid="station-stop-reason"][data-reason="10"]').click();
     await prompt.waitFor({ state: 'detached', timeout: 15_000 });
+    await page
+      .locator('[data-testid="station-event"][data-kind="reason"]', { hasText: 'Hydraulics' })
+      .waitFor({ timeout: 15_000 });
     let last: unknown;
     const reasons = await waitFor('the reason in the downtime Pareto', async () => {
       const to = new Date(Date.now() + 1_000).toISOString();
