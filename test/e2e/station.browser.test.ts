@@ -109,13 +109,12 @@ afterAll(async () => {
 
 /** A keyboard-wedge scanner: the code's keys a few µs apart, then Enter, with no text box focused. */
 async function wedgeScan(code: string) {
-  await page.evaluate((text) => {
-    (document.activeElement as HTMLElement | null)?.blur();
-    for (const key of [...text, 'Enter'])
-      document.body.dispatchEvent(
-        new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }),
-      );
-  }, code);
+  // A string: this file is compiled without the DOM's types.
+  await page.evaluate(`(() => {
+    document.activeElement?.blur();
+    for (const key of ${JSON.stringify([...code, 'Enter'])})
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+  })()`);
 }
 
 describe('operator station (issue 17)', () => {
@@ -144,10 +143,9 @@ describe('operator station (issue 17)', () => {
     expect((await view()).order).toMatchObject({ workOrder: 'WO-7001', status: 'running' });
     // Nothing wider than the phone: no sideways scrolling at 390 px.
     expect(
-      await page.evaluate(() => {
-        const station = document.querySelector('.station')!;
-        return station.scrollWidth - station.clientWidth;
-      }),
+      await page.evaluate(
+        "(() => { const s = document.querySelector('.station'); return s.scrollWidth - s.clientWidth; })()",
+      ),
     ).toBe(0);
     await screenshot(page, 'station-phone');
   });
@@ -312,7 +310,7 @@ describe('operator station (issue 17)', () => {
       `${local}/station/${STATION}?tablet=1${stationPath.slice(stationPath.indexOf('#'))}`,
     );
     await screen.locator('[data-testid="station-page"]').waitFor({ timeout: 20_000 });
-    expect(await screen.evaluate(() => window.isSecureContext)).toBe(true);
+    expect(await screen.evaluate('window.isSecureContext')).toBe(true);
     await screenshot(screen, 'station-tablet');
     await screen.locator('[data-testid="station-camera-toggle"]').click();
     await screen
