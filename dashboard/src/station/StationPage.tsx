@@ -31,6 +31,12 @@ export function StationPage({ id }: { id: string }) {
   const [later, setLater] = useState<ReadonlySet<string>>(new Set());
 
   useEffect(() => listenForWedge(window, queue), [queue]);
+  // Sending stopped on a 401/403: a poll that answers again means the credential is back.
+  const { resume } = outbox;
+  const unauthorized = outbox.status.unauthorized;
+  useEffect(() => {
+    if (unauthorized && data.error === null && data.fetchedAtMs > 0) resume();
+  }, [unauthorized, data.error, data.fetchedAtMs, resume]);
   // A tapped button keeps no focus: a scanner's Enter must never press it again.
   const dropFocus = useCallback((event: React.MouseEvent) => {
     const target = event.target as HTMLElement;
