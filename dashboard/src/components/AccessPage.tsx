@@ -1,12 +1,26 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { LinkToken } from '@takt/protocol/api';
+import type { LinkToken, Operator } from '@takt/protocol/api';
 import { useT } from '../i18n';
+import type { MessageKey } from '../i18n/translate';
 import { apiFetch } from '../lib/credentials';
 import { plantDateTime } from '../lib/plant-time';
 import { TEST_IDS } from '../testids';
 import { LangSwitch } from './BoardHeader';
 
-type Kind = 'kiosk' | 'customer';
+type Kind = 'kiosk' | 'customer' | 'station';
+
+const TITLE: Record<Kind, MessageKey> = {
+  kiosk: 'access.kiosk',
+  customer: 'access.customer',
+  station: 'access.station',
+};
+const PLACEHOLDER: Record<Kind, MessageKey> = {
+  kiosk: 'access.kioskPlaceholder',
+  customer: 'access.customerPlaceholder',
+  station: 'access.stationPlaceholder',
+};
+const bodyOf = (kind: Kind, name: string) =>
+  kind === 'kiosk' ? { label: name } : kind === 'customer' ? { customer: name } : { station: name };
 
 /** Plant's time zone when the page knows it; staff read the plant's clock (docs/dashboard.md). */
 function usePlantZone(): string {
@@ -43,7 +57,7 @@ function LinkSection({ kind, timeZone }: { kind: Kind; timeZone: string }) {
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
-    const body = kind === 'kiosk' ? { label: name } : { customer: name };
+    const body = bodyOf(kind, name);
     const response = await apiFetch(`/api/${kind}-tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -65,13 +79,11 @@ function LinkSection({ kind, timeZone }: { kind: Kind; timeZone: string }) {
 
   return (
     <section className="access__section" data-testid={TEST_IDS.linkSection} data-kind={kind}>
-      <h2>{t(kind === 'kiosk' ? 'access.kiosk' : 'access.customer')}</h2>
+      <h2>{t(TITLE[kind])}</h2>
       <form className="access__create" onSubmit={(e) => void create(e)}>
         <input
           name="name"
-          placeholder={t(
-            kind === 'kiosk' ? 'access.kioskPlaceholder' : 'access.customerPlaceholder',
-          )}
+          placeholder={t(PLACEHOLDER[kind])}
           value={name}
           onChange={(e) => setName(e.target.value)}
           required
@@ -94,7 +106,7 @@ function LinkSection({ kind, timeZone }: { kind: Kind; timeZone: string }) {
               data-testid={TEST_IDS.linkRow}
               data-revoked={token.revokedAt !== null}
             >
-              <td>{token.customer ?? token.label}</td>
+              <td>{token.station ?? token.customer ?? token.label}</td>
               <td>{t('access.created', { time: when(token.createdAt) })}</td>
               <td>{t('access.lastUsed', { time: when(token.lastUsedAt) })}</td>
               <td>
@@ -114,7 +126,88 @@ function LinkSection({ kind, timeZone }: { kind: Kind; timeZone: string }) {
   );
 }
 
-/** `/access`, for admins and managers: the links that open boards and order pages. */
+/**
+ * Operators who sign in at a shared station with a PIN (admins only: a manager's list is
+ * refused, and then the section stays hidden). The PIN is sent once and never shown again.
+ */
+function OperatorsSection() {
+  const { t } = useT();
+  const [operators, setOperators] = useState<Operator[] | null>(null);
+  const [form, setForm] = useState({ badge: '', name: '', pin: '' });
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    const response = await apiFetch('/api/operators');
+    setOperators(response.ok ? ((await response.json()) as Operator[]) : null);
+  }, []);
+  useEffect(() => void load(), [load]);
+  if (operators === null) return null;
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    const response = await apiFetch('/api/operators', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(form),
+    });
+    if (!response.ok) {
+      const answer = (await response.json()) as { message?: string };
+      return setError(t('access.failed', { reason: answer.message ?? `HTTP ${response.status}` }));
+    }
+    setForm({ badge: '', name: '', pin: '' });
+    setError(null);
+    await load();
+  };
+  const remove = async (badge: string) => {
+    await apiFetch(`/api/operators/${encodeURIComponent(badge)}`, { method: 'DELETE' });
+    await load();
+  };
+  const field = (key: keyof typeof form, label: MessageKey, more: object = {}) => (
+    <input
+      name={key}
+      placeholder={t(label)}
+      value={form[key]}
+      onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+      required
+      {...more}
+    />
+  );
+
+  return (
+    <section className="access__section" data-testid="operators-section">
+      <h2>{t('access.operators')}</h2>
+      <form className="access__create" onSubmit={(e) => void save(e)}>
+        {field('badge', 'access.badge')}
+        {field('name', 'access.operatorName')}
+        {field('pin', 'access.pin', {
+          type: 'password',
+          inputMode: 'numeric',
+          pattern: '\\d{4,8}',
+        })}
+        <button className="login__submit" type="submit">
+          {t('access.saveOperator')}
+        </button>
+      </form>
+      {error && <p className="login__error">{error}</p>}
+      <table className="track__table">
+        <tbody>
+          {operators.map((o) => (
+            <tr key={o.badge}>
+              <td>{o.badge}</td>
+              <td>{o.name}</td>
+              <td>
+                <button type="button" onClick={() => void remove(o.badge)}>
+                  {t('access.removeOperator')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** `/access`, for admins and managers: the links that open boards, order pages and stations. */
 export function AccessPage() {
   const { t } = useT();
   const timeZone = usePlantZone();
@@ -131,6 +224,8 @@ export function AccessPage() {
       </header>
       <LinkSection kind="kiosk" timeZone={timeZone} />
       <LinkSection kind="customer" timeZone={timeZone} />
+      <LinkSection kind="station" timeZone={timeZone} />
+      <OperatorsSection />
     </main>
   );
 }

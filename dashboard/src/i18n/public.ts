@@ -55,4 +55,12 @@ export const publicPages = {
   'access.revoked': ['revoked {time}', '已撤销 {time}'],
   'access.revoke': ['Revoke', '撤销'],
   'access.failed': ['The server refused: {reason}', '服务器拒绝：{reason}'],
+  'access.station': ['Station links (shared tablets)', '工位链接（共用平板）'],
+  'access.stationPlaceholder': ['station, e.g. press-01', '工位，例如 press-01'],
+  'access.operators': ['Operators (PIN sign-in at stations)', '操作员（工位 PIN 登录）'],
+  'access.badge': ['badge number', '工牌号'],
+  'access.operatorName': ['name', '姓名'],
+  'access.pin': ['PIN (4–8 digits)', 'PIN（4–8 位数字）'],
+  'access.saveOperator': ['Save operator', '保存操作员'],
+  'access.removeOperator': ['Remove', '删除'],
 } as const satisfies Catalog;

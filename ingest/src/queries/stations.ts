@@ -248,7 +248,8 @@ async function reasonEvents(pool: Pool, station: Station): Promise<StationEvent[
     who: string | null;
   }>(
     `(SELECT assigned_at AS at, 'reason' AS kind, stop_start, reason, NULL AS before, given_by AS who
-        FROM stop_reasons WHERE station_id = $1 ORDER BY assigned_at DESC LIMIT ${EVENTS})
+        FROM stop_reasons WHERE station_id = $1 AND source = 'station'
+        ORDER BY assigned_at DESC LIMIT ${EVENTS})
      UNION ALL
      (SELECT corrected_at, 'correction', stop_start, after, before, corrected_by
         FROM stop_reason_corrections WHERE machine_id = $2 ORDER BY corrected_at DESC LIMIT ${EVENTS})`,

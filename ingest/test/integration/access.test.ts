@@ -244,8 +244,16 @@ describe('station links and operators (docs/decisions.md "Issue 17 — the opera
         })
       ).status,
     ).toBe(403);
-    const scans = await call('POST', '/api/stations/golden-2/scans', operator, scanBody(3));
+    const scans = await call('POST', '/api/stations/golden-2/scans', operator, {
+      device: 'tablet-access-2',
+      scans: [{ seq: 1, ts: Date.now(), code: 'QTY:1' }],
+    });
     expect(scans.status).toBe(200);
+    // A scan that names nobody is the signed-in operator's.
+    const { rows } = await ingest.pool.query(
+      "SELECT operator FROM scans WHERE gateway_id = 'web:tablet-access-2'",
+    );
+    expect(rows).toEqual([{ operator: 'u-operator' }]);
   });
 
   it('makes a station link on the Links page, for a known station only, and revokes it', async () => {

@@ -30,6 +30,26 @@ describe('decideAccess', () => {
   });
 });
 
+describe('a station link (docs/decisions.md "Issue 17 — the operator station")', () => {
+  const station: Principal = { kind: 'station', tokenId: 4, label: 'tablet', station: 'press-01' };
+  const actors = ['admin', 'manager', 'operator', 'station'] as const;
+
+  it('acts on its own station, writes included, and nowhere else', () => {
+    expect(decideAccess(station, actors, 'GET', { id: 'press-01' })).toBe('allow');
+    expect(decideAccess(station, actors, 'POST', { id: 'press-01' })).toBe('allow');
+    expect(decideAccess(station, actors, 'POST', { id: 'press-02' })).toBe('forbidden');
+    expect(decideAccess(station, ['admin', 'kiosk'], 'GET', { id: 'press-01' })).toBe('forbidden');
+    // A route without a station (GET /api/auth/me) only to read.
+    expect(decideAccess(station, [...actors], 'GET', {})).toBe('allow');
+    expect(decideAccess(station, [...actors], 'POST', {})).toBe('forbidden');
+  });
+
+  it('refuses a route that lets station links change data without naming the station', () => {
+    expect(declarationProblem('POST', '/api/stations/:id/scans', ['station'])).toBeUndefined();
+    expect(declarationProblem('POST', '/api/anything', ['station'])).toMatch(/has no :id/);
+  });
+});
+
 describe('declarationProblem', () => {
   it('names the route and what is wrong', () => {
     expect(declarationProblem('GET', '/api/x', undefined)).toMatch(
