@@ -76,6 +76,17 @@ export const pages = {
     'Drag or scroll on the chart to zoom; detail is read again for the window.',
     '在图上拖动或滚动以缩放；会重新读取该时间段的明细。',
   ],
+  'analytics.andon': ['Andon response times', '安灯响应时间'],
+  'analytics.andonAckP50': ['To acknowledge, median', '响应时间（中位数）'],
+  'analytics.andonAckP90': ['To acknowledge, 90 %', '响应时间（90 %）'],
+  'analytics.andonClearP50': ['To clear, median', '解决时间（中位数）'],
+  'analytics.andonClearP90': ['To clear, 90 %', '解决时间（90 %）'],
+  'analytics.andonCalls': ['calls: {count}', '呼叫：{count} 次'],
+  'analytics.noAndon': ['No andon call in this window.', '此时间段内没有安灯呼叫。'],
+  'analytics.andonHidden': [
+    'Response times are shown to managers and maintenance.',
+    '响应时间仅对管理人员和维修人员显示。',
+  ],
   'analytics.orders': ['Open work orders', '未完成工单'],
   'analytics.noOrders': ['No open work orders.', '没有未完成的工单。'],
 

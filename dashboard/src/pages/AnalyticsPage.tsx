@@ -7,7 +7,9 @@ import type { PlantModel } from '../plant/plant-model';
 import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
 import {
+  andonTimeRows,
   loadAnalytics,
+  loadAndonTimes,
   machineName,
   parseScope,
   reasonName,
@@ -15,19 +17,20 @@ import {
   scopeValue,
   type ScopeChoice,
 } from './analytics-data';
-import { LossesChart, OeeTrendChart, ParetoChart } from './analytics-charts';
+import { AndonTimesChart, LossesChart, OeeTrendChart, ParetoChart } from './analytics-charts';
 import { labelOf } from './labels';
 import { OrdersList } from './OrdersList';
 import { ShiftReport } from './ShiftReport';
 import { TagTrend } from './TagTrend';
-import { useLoad } from './use-api';
+import { ApiError, useLoad } from './use-api';
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
 
 /**
  * `/analytics`: for a scope (plant, line, machine) and a window (today, this shift, last 7
- * or 30 days): OEE with A / P / Q and its trend, the downtime Pareto, the six big losses, the
- * shift report with CSV export, and a tag trend from the historian with zoom.
+ * or 30 days): OEE with A / P / Q and its trend, the downtime Pareto, the six big losses,
+ * andon response times, the shift report with CSV export, and a tag trend from the
+ * historian with zoom.
  */
 export function AnalyticsPage() {
   const { t } = useT();
@@ -45,7 +48,7 @@ export function AnalyticsPage() {
 }
 
 function Analytics({ plant }: { plant: PlantModel }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const timeZone = plant.site.timeZone;
   const [scope, setScope] = useState<ScopeChoice>({ kind: 'plant' });
   const [kind, setKind] = useState<WindowKind>('today');
@@ -58,6 +61,12 @@ function Analytics({ plant }: { plant: PlantModel }) {
   const key = `${scopeValue(scope)}|${win.fromMs}|${win.toMs}`;
   const loaded = useLoad(key, () => loadAnalytics(plant, scope, win));
   const data = loaded.data;
+  // Apart: only responders may read it, and its refusal must not blank the page.
+  const andon = useLoad(key, () => loadAndonTimes(scope, win));
+  const andonRows = useMemo(
+    () => (andon.data ? andonTimeRows(andon.data, lang) : []),
+    [andon.data, lang],
+  );
 
   // Added up by ingest (`/api/oee/shift-report`), the same figures as `/api/oee`.
   const total = data?.report.total ?? null;
@@ -169,6 +178,10 @@ function Analytics({ plant }: { plant: PlantModel }) {
         <OeeTrendChart points={points} bucket={win.bucket} />
         <ParetoChart rows={pareto} />
         <LossesChart losses={losses} notMonitoredMs={notMonitoredMs} />
+        <AndonTimesChart
+          rows={andonRows}
+          refused={andon.error instanceof ApiError && andon.error.status === 403}
+        />
         <ShiftReport
           rows={data?.report.rows ?? []}
           machines={machines}

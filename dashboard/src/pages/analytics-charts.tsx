@@ -1,9 +1,10 @@
-/** The analytics page's charts: OEE trend, downtime Pareto, six big losses (ECharts options). */
+/** The analytics page's charts: OEE trend, downtime Pareto, six big losses, andon response times (ECharts options). */
 import { useMemo } from 'react';
 import { useT } from '../i18n';
 import { formatDuration } from '../lib/format';
 import { LOSS_KEYS, type ParetoRow, type SixBigLosses, type TrendPoint } from '../lib/oee-report';
 import { TEST_IDS } from '../testids';
+import type { AndonTimeRow } from './analytics-data';
 import { EChart, type ChartOption } from './EChart';
 import { CHART_COLORS, THEME } from '../charts/colors';
 
@@ -196,6 +197,66 @@ export function LossesChart({
           ),
         }}
       />
+    </section>
+  );
+}
+
+/** The andon chart's test id (data-andon holds its rows). */
+export const ANDON_CHART_TEST_ID = 'andon-response-times';
+
+const ANDON_SERIES = [
+  ['analytics.andonAckP50', 'ackP50Min', '#60a5fa'],
+  ['analytics.andonAckP90', 'ackP90Min', '#1d4ed8'],
+  ['analytics.andonClearP50', 'clearP50Min', '#4ade80'],
+  ['analytics.andonClearP90', 'clearP90Min', '#15803d'],
+] as const;
+
+/**
+ * Andon response times per call type (`/api/andon/response-times`): median and 90 % of the
+ * time to acknowledge and to clear, in minutes. `refused`: the reader may not see them.
+ */
+export function AndonTimesChart({ rows, refused }: { rows: AndonTimeRow[]; refused: boolean }) {
+  const { t } = useT();
+  const option = useMemo(
+    (): ChartOption => ({
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v: unknown) => (v == null ? '—' : `${String(v)} ${t('pages.minutes')}`),
+      },
+      // Four legend entries wrap to two lines on a third of a screen: room for them.
+      legend: { top: 0, textStyle: AXIS },
+      grid: { left: 60, right: 20, top: 72, bottom: 50 },
+      xAxis: {
+        type: 'category',
+        data: rows.map((r) => `${r.label}\n${t('analytics.andonCalls', { count: r.count })}`),
+        axisLabel: { ...AXIS, interval: 0 },
+      },
+      yAxis: {
+        type: 'value',
+        name: t('pages.minutes'),
+        nameTextStyle: AXIS,
+        axisLabel: AXIS,
+        splitLine: GRID_LINES,
+      },
+      series: ANDON_SERIES.map(([key, field, color]) => ({
+        type: 'bar',
+        name: t(key),
+        data: rows.map((r) => r[field]),
+        itemStyle: { color },
+        barMaxWidth: 28,
+      })),
+    }),
+    [rows, t],
+  );
+  return (
+    <section className="panel">
+      <h3>{t('analytics.andon')}</h3>
+      {refused ? (
+        <p className="panel__empty">{t('analytics.andonHidden')}</p>
+      ) : rows.length === 0 ? (
+        <p className="panel__empty">{t('analytics.noAndon')}</p>
+      ) : null}
+      <EChart option={option} testId={ANDON_CHART_TEST_ID} data={{ andon: JSON.stringify(rows) }} />
     </section>
   );
 }

@@ -1,10 +1,12 @@
 /**
  * What the analytics page reads for a scope and window: the shift report
  * (`/api/oee/shift-report`: per shift × machine, per shift, per plant day and in total, added
- * up by ingest; per plant day when the plant has no shift calendar) and downtime by reason
- * (`/api/downtime` per line or machine; the plant's lines are merged in lib/oee-report.ts).
+ * up by ingest; per plant day when the plant has no shift calendar), downtime by reason
+ * (`/api/downtime` per line or machine; the plant's lines are merged in lib/oee-report.ts)
+ * and andon response times (`/api/andon/response-times`, read apart: responders only).
  */
-import { api, type ShiftReport } from '@takt/protocol/api';
+import { api, type AndonResponseTimes, type ShiftReport } from '@takt/protocol/api';
+import type { Lang } from '../i18n/translate';
 import type { AnalyticsWindow } from '../lib/analytics-window';
 import { apiGet } from '../lib/api';
 import type { DowntimeEntry } from '../lib/oee-report';
@@ -79,4 +81,49 @@ export async function loadAnalytics(
     downtime(plant, scope, w),
   ]);
   return { report, downtime: down, machines };
+}
+
+/** Andon response times of the scope's stations (a machine is a station), per call type. */
+export function loadAndonTimes(
+  scope: ScopeChoice,
+  w: AnalyticsWindow,
+): Promise<AndonResponseTimes> {
+  const where =
+    scope.kind === 'plant'
+      ? {}
+      : scope.kind === 'line'
+        ? { line: scope.id }
+        : { station: scope.id };
+  return apiGet(api.andon.responseTimes, {
+    query: { ...where, from: iso(w.fromMs), to: iso(w.toMs) },
+  });
+}
+
+/** One bar group of the "Andon response times" chart: minutes, null where no call was answered. */
+export interface AndonTimeRow {
+  call: string;
+  /** The rule's label in the screen's language, else its name, else the call. */
+  label: string;
+  count: number;
+  ackP50Min: number | null;
+  ackP90Min: number | null;
+  clearP50Min: number | null;
+  clearP90Min: number | null;
+}
+
+const toMinutes = (ms: number | null) => (ms === null ? null : Math.round(ms / 6_000) / 10);
+
+/** The answer -> chart rows, in the rules' order; call types without any call are left out. */
+export function andonTimeRows(answer: AndonResponseTimes, lang: Lang): AndonTimeRow[] {
+  return answer.calls
+    .filter((c) => c.count > 0)
+    .map((c) => ({
+      call: c.call,
+      label: c.label[lang] ?? c.name ?? c.call,
+      count: c.count,
+      ackP50Min: toMinutes(c.acknowledge.p50Ms),
+      ackP90Min: toMinutes(c.acknowledge.p90Ms),
+      clearP50Min: toMinutes(c.clear.p50Ms),
+      clearP90Min: toMinutes(c.clear.p90Ms),
+    }));
 }

@@ -50,7 +50,8 @@ export function openDelayMs(rule: AlertRule): number {
     case 'machine-down':
       return rule.forMin * 60_000;
     default:
-      // no-data, work orders and OEE carry their duration in the condition itself.
+      // no-data, work orders and OEE carry their duration in the condition itself; an andon
+      // call opens at once.
       return 0;
   }
 }

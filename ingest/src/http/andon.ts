@@ -14,18 +14,19 @@ const ruleFields = (rule: AndonRule) => ({
   label: rule.label ?? {},
 });
 
+/** The plant model's stations that are not machines (`stations.list`), where it has them. */
+const listedStations = (plant: PlantModel | undefined) =>
+  (plant as { stations?: { list?: { id: string; line?: string }[] } } | undefined)?.stations
+    ?.list ?? [];
+
 /**
  * Stations: every machine, the plant's other stations (`stations.list` where the plant model
  * has one), and any station an andon rule in force names.
  */
 function isStation(plant: PlantModel | undefined, rules: readonly AndonRule[], id: string) {
   const machines = plant?.lines.some((l) => l.machines.some((m) => m.id === id)) ?? false;
-  const listed = (plant as { stations?: { list?: { id: string }[] } } | undefined)?.stations?.list;
-  return (
-    machines ||
-    (listed?.some((s) => s.id === id) ?? false) ||
-    rules.some((r) => r.stations?.includes(id))
-  );
+  const listed = listedStations(plant);
+  return machines || listed.some((s) => s.id === id) || rules.some((r) => r.stations?.includes(id));
 }
 
 /**
@@ -37,6 +38,18 @@ export const andonPlugin: IngestPlugin = (
   app,
   { pool, plant, alerts, alertRuntime, consumers },
 ) => {
+  /** A line's stations: its machines and the stations listed on it. */
+  const lineStations = (id: string) => {
+    const found = plant?.lines.find((l) => l.id === id);
+    if (!found)
+      throw new IngestError(
+        'INGEST_ERR_NOT_FOUND',
+        INGEST_ERRORS.INGEST_ERR_NOT_FOUND(`line ${id}`),
+        404,
+      );
+    const listed = listedStations(plant).filter((s) => s.line === id);
+    return [...found.machines.map((m) => m.id), ...listed.map((s) => s.id)];
+  };
   const andonRules = () =>
     alertRuntime.watcher.engine.ruleList.filter((r): r is AndonRule => r.kind === 'andon');
 
@@ -77,8 +90,10 @@ export const andonPlugin: IngestPlugin = (
   });
 
   app.get('/api/andon/response-times', routeOf(api.andon.responseTimes), async (request) => {
-    const { from, to, station } = request.query;
+    const { from, to, station, line } = request.query;
     const [fromMs, toMs] = [Date.parse(from), Date.parse(to)];
+    const stations =
+      station !== undefined ? [station] : line !== undefined ? lineStations(line) : undefined;
     await alertRuntime.apply([]);
     const rules = station === undefined ? andonRules() : andonRulesAt(andonRules(), station);
     const calls = await callsOpened(
@@ -86,12 +101,13 @@ export const andonPlugin: IngestPlugin = (
       rules.map((r) => r.id),
       fromMs,
       toMs,
-      station,
+      stations,
     );
     return {
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
       station: station ?? null,
+      line: line ?? null,
       calls: responseTimes(rules, calls).map((r) => ({
         ...ruleFields(r.rule),
         count: r.count,

@@ -72,21 +72,21 @@ export async function latestCalls(
   return new Map(rows.map((r) => [r.rule_id, callOf(r)]));
 }
 
-/** Calls of these rules opened in [from, to), at one station or all. */
+/** Calls of these rules opened in [from, to), at these stations or (undefined) all. */
 export async function callsOpened(
   pool: Pool,
   rules: readonly string[],
   from: number,
   to: number,
-  station: string | undefined,
+  stations: readonly string[] | undefined,
 ): Promise<CallAlert[]> {
   if (rules.length === 0) return [];
   const { rows } = await pool.query<CallRow>(
     `SELECT ${CALL_COLUMNS} FROM alerts
       WHERE rule_id = ANY($1::text[]) AND opened_at >= $2 AND opened_at < $3
-        AND ($4::text IS NULL OR subject = $4)
+        AND ($4::text[] IS NULL OR subject = ANY($4::text[]))
       ORDER BY opened_at, id`,
-    [rules, new Date(from), new Date(to), station ?? null],
+    [rules, new Date(from), new Date(to), stations ?? null],
   );
   return rows.map(callOf);
 }

@@ -307,6 +307,19 @@ describe('andon calls', () => {
       '/api/andon/response-times?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z',
     );
     expect(bad.status).toBe(400);
+    const window = 'from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z';
+    expect((await call(ingest, mia, `/api/andon/response-times?${window}&line=nope`)).status).toBe(
+      404,
+    );
+    const both = await call(ingest, mia, `/api/andon/response-times?${window}&line=l&station=x`);
+    expect(both.status).toBe(400);
+    // A line's stations: both presses' calls (one at press-01, two at press-02 so far).
+    const now = Date.now();
+    const span = `from=${new Date(now - 3_600_000).toISOString()}&to=${new Date(now + 60_000).toISOString()}`;
+    const line = await call(ingest, mia, `/api/andon/response-times?${span}&line=l`);
+    expect(line.status).toBe(200);
+    const counts = (line.body as { calls: { call: string; count: number }[] }).calls;
+    expect(counts.find((c) => c.call === 'maintenance')?.count).toBe(3);
   });
 });
 

@@ -49,13 +49,19 @@ export const stationCallsSchema = z.object({
 });
 export type StationCalls = z.infer<typeof stationCallsSchema>;
 
-/** `?from=&to=[&station=]`: calls opened in the window (at most 92 days). */
+/** `?from=&to=[&station=|&line=]`: calls opened in the window (at most 92 days), at one station, a line's or all. */
 export const andonResponseQuerySchema = windowChecked(
-  z.strictObject({
-    from: isoTimeSchema,
-    to: isoTimeSchema,
-    station: idSchema.optional(),
-  }),
+  z
+    .strictObject({
+      from: isoTimeSchema,
+      to: isoTimeSchema,
+      station: idSchema.optional().describe('at most one of station or line'),
+      line: idSchema.optional().describe("the stations of the line's machines"),
+    })
+    .refine((q) => q.station === undefined || q.line === undefined, {
+      message: 'give station or line, not both',
+      path: ['line'],
+    }),
   92,
 );
 
@@ -72,6 +78,7 @@ export const andonResponseTimesSchema = z.object({
   from: timeOut,
   to: timeOut,
   station: z.string().nullable(),
+  line: z.string().nullable(),
   /** Per call type (every andon rule in force), in the rules' order. */
   calls: z.array(
     z.object({
@@ -107,9 +114,9 @@ export const andonRoutes = {
     path: '/api/andon/response-times',
     access: RESPONDERS,
     summary: 'Andon response times per call type: to acknowledge and to clear (p50, p90, max)',
-    description: 'over the calls opened in [from, to), at one station or all',
+    description: "over the calls opened in [from, to), at one station, a line's machines or all",
     query: andonResponseQuerySchema,
     response: andonResponseTimesSchema,
-    errors: { 400: 'the query is wrong' },
+    errors: { 400: 'the query is wrong', 404: 'no such line' },
   }),
 };
