@@ -278,6 +278,45 @@ describe('operator station (issue 17)', () => {
     expect((await countQty()) - before).toBe(3);
   });
 
+  it('applies an action once when its answer is lost, and keeps it across a reload', async () => {
+    const countQty3 = async () => {
+      const { rows } = await stack.ingest.pool.query<{ n: string }>(
+        "SELECT count(*) AS n FROM scans WHERE station_id = $1 AND code = 'QTY:3'",
+        [STATION],
+      );
+      return Number(rows[0]!.n);
+    };
+    const goodBefore = (await view()).order!.good;
+    // The scans reach ingest, but every answer is lost on the way back.
+    const scans = `${stack.ingest.url}/api/stations/${STATION}/scans`;
+    let posts = 0;
+    await page.route(scans, async (route) => {
+      posts += 1;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.locator('[data-testid="station-quantity"]').fill('3');
+    for (let i = 0; i < 2; i++) await page.locator('[data-testid="station-add-good"]').click();
+    await waitFor('two stored scans and a retry', async () =>
+      (await countQty3()) === 2 && posts >= 3 ? true : undefined,
+    );
+    await page.locator('[data-testid="station-outbox"][data-waiting="2"]').waitFor();
+    // A reload while they wait: the same two are still there, sent again, stored once.
+    await page.reload();
+    await page
+      .locator('[data-testid="station-outbox"][data-waiting="2"]')
+      .waitFor({ timeout: 20_000 });
+    await page.unroute(scans);
+    await page
+      .locator('[data-testid="station-outbox"][data-waiting="0"]')
+      .waitFor({ timeout: 40_000 });
+    await page
+      .locator(`[data-testid="station-good"][data-good="${goodBefore + 6}"]`)
+      .waitFor({ timeout: 15_000 });
+    expect(await countQty3()).toBe(2);
+    expect((await view()).order!.good).toBe(goodBefore + 6);
+  }, 90_000);
+
   it('reads a traveller from the camera on a tablet at http://localhost', async () => {
     const tablet = await browser.newContext({
       viewport: TABLET,
