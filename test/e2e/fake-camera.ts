@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import bwipjs from 'bwip-js';
+import bwipjs from 'bwip-js/node';
 
 interface Gray {
   width: number;

@@ -71,6 +71,10 @@ export const station = {
     'The camera is off: browsers give it only to secure pages (https:// or localhost), and this page came over plain http. Ask for the station’s https address (docs/dashboard.md, “HTTPS for station cameras”); scanners and typed codes work as they are.',
     '摄像头不可用：浏览器只允许安全页面（https:// 或 localhost）使用摄像头，而本页通过普通 http 打开。请向管理员索取工位的 https 地址（docs/dashboard.md“工位摄像头的 HTTPS”）；扫码枪和手动输入照常可用。',
   ],
+  'station.cameraPolicy': [
+    'The camera is off: the server’s Permissions-Policy header forbids it on this page (it must allow camera=(self)).',
+    '摄像头不可用：服务器的 Permissions-Policy 响应头禁止本页使用摄像头（需允许 camera=(self)）。',
+  ],
   'station.cameraNone': ['This device has no camera.', '此设备没有摄像头。'],
   'station.cameraDenied': [
     'The camera was refused: allow it in the browser’s site settings.',

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../i18n';
-import { cameraBlock, makeDecoder } from './camera';
+import { cameraBlock, makeDecoder, policyAllowsCamera } from './camera';
 
 /** A frame every 200 ms; the same code again within 3 s is the same scan (a held label). */
 const FRAME_MS = 200;
@@ -22,6 +22,7 @@ export function CameraScan({ onScan }: { onScan: (code: string) => void }) {
   const block = cameraBlock({
     isSecureContext: window.isSecureContext,
     hasMediaDevices: Boolean(navigator.mediaDevices?.getUserMedia),
+    policyAllows: policyAllowsCamera(document),
   });
   const [state, setState] = useState<CameraState>({ kind: 'closed' });
   const [open, setOpen] = useState(false);
@@ -29,6 +30,12 @@ export function CameraScan({ onScan }: { onScan: (code: string) => void }) {
     return (
       <p className="station__camera-off" data-testid="station-camera-off" data-reason="insecure">
         {t('station.cameraInsecure')}
+      </p>
+    );
+  if (block === 'policy')
+    return (
+      <p className="station__camera-off" data-testid="station-camera-off" data-reason="policy">
+        {t('station.cameraPolicy')}
       </p>
     );
   if (block === 'no-camera')

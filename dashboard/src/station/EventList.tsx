@@ -20,9 +20,12 @@ const ACTIONS = new Set([
 export function EventList({
   events,
   refused,
+  reasonNames,
 }: {
   events: readonly StationEvent[];
   refused: OutboxStatus['refused'];
+  /** Stop and reject reason ids -> the plant's names. */
+  reasonNames: ReadonlyMap<string, string>;
 }) {
   const { t } = useT();
   const text = (e: StationEvent): string => {
@@ -40,7 +43,9 @@ export function EventList({
       case 'count':
         return t('station.event.count', { good: e.good ?? 0, rejected: e.rejected ?? 0, subject });
       case 'reason':
-        return t('station.event.reason', { reason: e.reason ?? '' });
+        return t('station.event.reason', {
+          reason: reasonNames.get(e.reason ?? '') ?? e.reason ?? '',
+        });
       case 'correction':
         return t('station.event.correction', { message: e.message ?? '' });
       default: {

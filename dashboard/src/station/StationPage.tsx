@@ -1,3 +1,5 @@
+import type { ReasonNode } from '@takt/protocol';
+import type { StationView } from '@takt/protocol/api';
 import { useCallback, useEffect, useState } from 'react';
 import { PlainMessage } from '../components/PlainMessage';
 import { useT } from '../i18n';
@@ -29,6 +31,12 @@ export function StationPage({ id }: { id: string }) {
   const [later, setLater] = useState<ReadonlySet<string>>(new Set());
 
   useEffect(() => listenForWedge(window, queue), [queue]);
+  // Sending stopped on a 401/403: a poll that answers again means the credential is back.
+  const { resume } = outbox;
+  const unauthorized = outbox.status.unauthorized;
+  useEffect(() => {
+    if (unauthorized && data.error === null && data.fetchedAtMs > 0) resume();
+  }, [unauthorized, data.error, data.fetchedAtMs, resume]);
   // A tapped button keeps no focus: a scanner's Enter must never press it again.
   const dropFocus = useCallback((event: React.MouseEvent) => {
     const target = event.target as HTMLElement;
@@ -97,7 +105,7 @@ export function StationPage({ id }: { id: string }) {
           <CameraScan onScan={queue} />
         </section>
         <AndonPanel calls={data.calls} fetchedAtMs={data.fetchedAtMs} queue={queue} />
-        <EventList events={view.events} refused={status.refused} />
+        <EventList events={view.events} refused={status.refused} reasonNames={reasonNames(view)} />
       </main>
       {stop && (
         <StopPrompt
@@ -111,6 +119,18 @@ export function StationPage({ id }: { id: string }) {
       )}
     </div>
   );
+}
+
+/** Every downtime and reject reason of the plant by id, for the event list. */
+function reasonNames(view: StationView): Map<string, string> {
+  const names = new Map<string, string>(view.reasons.reject.map((r) => [r.id, r.name]));
+  const walk = (nodes: readonly ReasonNode[]) =>
+    nodes.forEach((n) => {
+      names.set(n.id, n.name);
+      if (n.children) walk(n.children);
+    });
+  walk(view.reasons.downtime);
+  return names;
 }
 
 function OutboxBadge({

@@ -6,16 +6,26 @@
  */
 
 /** Why the camera cannot be offered, before anyone asks for it. */
-export type CameraBlock = 'insecure' | 'no-camera' | undefined;
+export type CameraBlock = 'insecure' | 'policy' | 'no-camera' | undefined;
 
 /** Browsers give `getUserMedia` only to secure pages (https, or http on localhost). */
 export function cameraBlock(env: {
   isSecureContext: boolean;
   hasMediaDevices: boolean;
+  /** The server's Permissions-Policy allows the camera (true where the browser cannot tell). */
+  policyAllows?: boolean;
 }): CameraBlock {
   if (!env.isSecureContext) return 'insecure';
+  if (env.policyAllows === false) return 'policy';
   if (!env.hasMediaDevices) return 'no-camera';
   return undefined;
+}
+
+/** Whether the page's Permissions-Policy lets it open the camera (Chromium tells; others: true). */
+export function policyAllowsCamera(doc: Document): boolean {
+  const policy = (doc as { featurePolicy?: { allowsFeature(name: string): boolean } })
+    .featurePolicy;
+  return policy ? policy.allowsFeature('camera') : true;
 }
 
 /** One frame in, the code it shows (or undefined). */

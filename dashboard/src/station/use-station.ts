@@ -111,5 +111,7 @@ export function useOutbox(station: string, onSent: () => void) {
     },
     [station],
   );
-  return { status, queue, failed };
+  /** The credential works again (a poll answered): actions kept after a 401 may go. */
+  const resume = useCallback(() => void outbox.current?.then((b) => b.resume()), []);
+  return { status, queue, failed, resume };
 }

@@ -50,6 +50,9 @@ describe('the camera', () => {
     expect(cameraBlock({ isSecureContext: false, hasMediaDevices: true })).toBe('insecure');
     expect(cameraBlock({ isSecureContext: true, hasMediaDevices: false })).toBe('no-camera');
     expect(cameraBlock({ isSecureContext: true, hasMediaDevices: true })).toBeUndefined();
+    expect(cameraBlock({ isSecureContext: true, hasMediaDevices: true, policyAllows: false })).toBe(
+      'policy',
+    );
   });
 
   it('turns RGBA into 8-bit luminance', () => {
