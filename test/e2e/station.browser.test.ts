@@ -325,25 +325,13 @@ describe('operator station (issue 17)', () => {
       permissions: ['camera'],
     });
     const screen = await tablet.newPage();
-    // ingest/src/auth/headers.ts sends `Permissions-Policy: camera=()` on every page, which
-    // forbids the camera even on a secure page: with it the station says so (checked here
-    // first). The rest of this test lets the station page have the camera, as the header
-    // must for /station/ (camera=(self)), by rewriting that one header in the browser.
+    // Only the station's pages may use the camera (ingest/src/auth/headers.ts); the boards not.
     const local = stack.ingest.url.replace('127.0.0.1', 'localhost');
     const served = await fetch(`${local}/station/${STATION}`);
-    const policy = served.headers.get('permissions-policy') ?? '';
-    if (/camera=\(\)/.test(policy)) {
-      await screen.goto(`${local}${stationPath}`);
-      await screen
-        .locator('[data-testid="station-camera-off"][data-reason="policy"]')
-        .waitFor({ timeout: 20_000 });
-      await screen.route(`${local}/station/**`, async (route) => {
-        const response = await route.fetch();
-        const headers = { ...response.headers() };
-        headers['permissions-policy'] = policy.replace('camera=()', 'camera=(self)');
-        await route.fulfill({ response, headers });
-      });
-    }
+    expect(served.headers.get('permissions-policy')).toContain('camera=(self)');
+    const board = await fetch(`${local}/board`);
+    expect(board.headers.get('permissions-policy')).toContain('camera=()');
+    await screen.goto(`${local}${stationPath}`);
     // `?tablet=1`: a new document (the same URL again would only move to its fragment).
     await screen.goto(
       `${local}/station/${STATION}?tablet=1${stationPath.slice(stationPath.indexOf('#'))}`,

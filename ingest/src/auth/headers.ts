@@ -28,9 +28,15 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };
 
+const STATION_POLICY = 'camera=(self), microphone=(), geolocation=(), payment=()';
+
 export function securityHeaders(hsts: boolean) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.headers(SECURITY_HEADERS);
+    // The operator station reads barcodes with the camera (docs/dashboard.md "Station"):
+    // only its own pages may ask for it; every other page keeps it off.
+    if (request.url.startsWith('/station/'))
+      void reply.header('permissions-policy', STATION_POLICY);
     if (hsts) void reply.header('strict-transport-security', 'max-age=31536000');
     // API answers may hold orders and names: never cached by a browser or a proxy.
     if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
@@ -39,7 +45,7 @@ export function securityHeaders(hsts: boolean) {
 
 /** Paths that carry a secret, in logs: never the token itself. */
 export function redactUrl(url: string): string {
-  return url.replace(/tk[skc]_[A-Za-z0-9_-]+/g, 'tk*_[redacted]');
+  return url.replace(/tk(?:st|[skc])_[A-Za-z0-9_-]+/g, 'tk*_[redacted]');
 }
 
 /** pino redact paths: credentials in headers, bodies and anything named like a secret. */
