@@ -134,6 +134,14 @@ export type AlertRuleKind = AlertRule['kind'];
 
 export const WEBHOOK_FORMATS = ['generic', 'dingtalk', 'wecom', 'slack', 'teams'] as const;
 
+/** A key that must not be given, with the message that says what to write instead. */
+const refused = (message: string) =>
+  z
+    .unknown()
+    .refine((v) => v === undefined, { error: message })
+    .optional()
+    .describe(`not allowed: ${message}`);
+
 /**
  * Secrets (signing keys, SMTP user and password, webhook URLs: a Slack, Teams or DingTalk URL
  * is itself the credential) come from the environment, never the YAML; a key that would hold
@@ -144,12 +152,9 @@ export const webhookChannelSchema = z.strictObject({
   id: idSchema,
   type: z.literal('webhook'),
   format: z.enum(WEBHOOK_FORMATS).default('generic'),
-  url: z
-    .never({
-      error:
-        'a webhook URL is a secret: put it in an environment variable and name that variable with urlEnv (e.g. urlEnv: TAKT_CHAT_URL)',
-    })
-    .optional(),
+  url: refused(
+    'a webhook URL is a secret: put it in an environment variable and name that variable with urlEnv (e.g. urlEnv: TAKT_CHAT_URL)',
+  ),
   /** The variable holding the URL (DingTalk and WeCom URLs hold the robot's token). */
   urlEnv: envName,
   /** HMAC key: generic -> X-Takt-Signature header; dingtalk -> timestamp + sign in the query. */
@@ -166,12 +171,9 @@ export const emailChannelSchema = z.strictObject({
     port: z.number().int().min(1).max(65535).default(587),
     /** TLS from the start (port 465); otherwise STARTTLS, required when a user is set. */
     secure: z.boolean().default(false),
-    user: z
-      .never({
-        error:
-          'the SMTP user name comes from the environment: name its variable with userEnv (and the password with passwordEnv)',
-      })
-      .optional(),
+    user: refused(
+      'the SMTP user name comes from the environment: name its variable with userEnv (and the password with passwordEnv)',
+    ),
     /** The variables holding the SMTP user name and password. */
     userEnv: envName.optional(),
     passwordEnv: envName.optional(),
