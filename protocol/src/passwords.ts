@@ -3,13 +3,18 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 /**
  * The one password-hash format of Takt: `scrypt$N$r$p$<salt b64>$<hash b64>`, stored in the
  * broker's users file and in ingest's users table. scrypt is in node:crypto (no native add-on
- * to build on a Pi). The cost is OWASP's scrypt minimum (N=2^17, r=8, p=1: 128 MiB and a few
- * hundred ms per hash, paid once per CONNECT or login); the parameters travel in the string,
- * so hashes made with the older N=2^14 still verify and are replaced at the next login
- * (`needsRehash`, docs/decisions.md "Issue 18 — logins, sockets, channels and delivery").
+ * to build on a Pi). The parameters travel in the string, so any cost verifies; two are used
+ * (docs/decisions.md "Issue 18 — logins, sockets, channels and delivery"):
+ * - PASSWORD_COST, OWASP's scrypt minimum (N=2^17, r=8, p=1: 128 MiB, ~0.3 s), for passwords
+ *   people choose: ingest's users (ingest/src/auth/secrets.ts), re-hashed at the next login
+ *   when older (`needsRehash`).
+ * - SECRET_COST (N=2^14), the default, for generated secrets: the broker's MQTT accounts hold
+ *   144 random bits (nothing to guess, so a slower hash buys nothing) and every CONNECT pays
+ *   it, a whole plant's gateways at once after a broker restart.
  */
 const KEY_LENGTH = 32;
 export const PASSWORD_COST = { N: 2 ** 17, r: 8, p: 1 } as const;
+export const SECRET_COST = { N: 2 ** 14, r: 8, p: 1 } as const;
 /** A stored hash asking for more than this is refused, not computed (a hostile users file). */
 const MAX_N = 2 ** 20;
 const MAX_R = 32;
@@ -27,7 +32,7 @@ function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Pr
 
 export async function hashPassword(
   password: string,
-  cost: { N: number; r: number; p: number } = PASSWORD_COST,
+  cost: { N: number; r: number; p: number } = SECRET_COST,
 ): Promise<string> {
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, cost);
@@ -68,9 +73,12 @@ export async function verifyPassword(password: string, encoded: string): Promise
   return key.length === parsed.hash.length && timingSafeEqual(key, parsed.hash);
 }
 
-/** True when a hash was made with less than today's cost: re-hash it after a right password. */
-export function needsRehash(encoded: string): boolean {
+/** True when a hash was made with less than `cost`: re-hash it after a right password. */
+export function needsRehash(
+  encoded: string,
+  cost: { N: number; r: number; p: number } = PASSWORD_COST,
+): boolean {
   const parsed = parseHash(encoded);
   if (!parsed) return false;
-  return parsed.N < PASSWORD_COST.N || parsed.r < PASSWORD_COST.r || parsed.p < PASSWORD_COST.p;
+  return parsed.N < cost.N || parsed.r < cost.r || parsed.p < cost.p;
 }

@@ -9,7 +9,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser';
 import { parse, stringify } from 'yaml';
-import { startSmtpReceiver, startWebhookReceiver } from '../../ingest/test/helpers/receivers';
+import {
+  LOOPBACK_WEBHOOKS,
+  startSmtpReceiver,
+  startWebhookReceiver,
+} from '../../ingest/test/helpers/receivers';
 import { testLog } from '../helpers/logger';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
@@ -51,7 +55,7 @@ beforeAll(async () => {
         id: 'hook',
         type: 'webhook',
         format: 'generic',
-        url: hook.url,
+        urlEnv: 'TEST_HOOK_URL',
         secretEnv: 'TEST_HOOK_SECRET',
       },
       {
@@ -88,7 +92,7 @@ beforeAll(async () => {
       tickMs: 200,
       pollMs: 300,
       delivery: { attempts: 3, baseDelayMs: 100, timeoutMs: 3000 },
-      env: { TEST_HOOK_SECRET: SECRET },
+      env: { ...LOOPBACK_WEBHOOKS, TEST_HOOK_URL: hook.url, TEST_HOOK_SECRET: SECRET },
     },
   });
   // The wall board's andon, in Debian's chromium (as board.browser.test.ts runs it).

@@ -34,7 +34,9 @@ export async function ruleProblems(
     for (const channel of plant?.alerts.channels ?? []) {
       if (!ids.has(channel.id)) continue;
       const names =
-        channel.type === 'email' ? [channel.smtp.passwordEnv] : [channel.secretEnv, channel.urlEnv];
+        channel.type === 'email'
+          ? [channel.smtp.userEnv, channel.smtp.passwordEnv]
+          : [channel.secretEnv, channel.urlEnv];
       for (const name of names)
         if (name && !env[name])
           problems.push({

@@ -271,7 +271,9 @@ function warnAboutSecrets(
   for (const channel of plant?.alerts.channels ?? []) {
     if (!ids.includes(channel.id)) continue;
     const names =
-      channel.type === 'email' ? [channel.smtp.passwordEnv] : [channel.secretEnv, channel.urlEnv];
+      channel.type === 'email'
+        ? [channel.smtp.userEnv, channel.smtp.passwordEnv]
+        : [channel.secretEnv, channel.urlEnv];
     for (const name of names)
       if (name && !env[name])
         log.warn(

@@ -1,8 +1,25 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { hashPassword, needsRehash, verifyPassword } from '@takt/protocol';
+import {
+  hashPassword as hashAtCost,
+  needsRehash as belowCost,
+  PASSWORD_COST,
+  verifyPassword,
+} from '@takt/protocol';
 
-/** Passwords in the broker's format (protocol/src/passwords.ts): one hash format for both. */
-export { hashPassword, needsRehash, verifyPassword };
+/**
+ * Users' passwords in the broker's format (protocol/src/passwords.ts), at PASSWORD_COST
+ * (OWASP's scrypt minimum): people choose them, so each guess must be dear.
+ */
+export function hashPassword(
+  password: string,
+  cost: { N: number; r: number; p: number } = PASSWORD_COST,
+): Promise<string> {
+  return hashAtCost(password, cost);
+}
+
+/** A stored hash made at less than PASSWORD_COST: replaced at the next right login. */
+export const needsRehash = (encoded: string): boolean => belowCost(encoded, PASSWORD_COST);
+export { verifyPassword };
 
 /** A hash to compare against when the user does not exist: the same time either way. */
 let dummyHash: Promise<string> | undefined;

@@ -84,23 +84,23 @@ export function guardSockets(io: SocketServer, opts: SocketGuardOptions): void {
   const { pool, log, publicUrl } = opts;
   const recheckMs = opts.recheckMs ?? 60_000;
   io.use((socket, next) => {
-    const { headers, auth } = socket.handshake as {
-      headers: Socket['handshake']['headers'];
-      auth: { token?: unknown };
-    };
+    const { headers } = socket.handshake;
+    const auth = socket.handshake.auth as { token?: unknown };
     const problem = originProblem(headers.origin, headers.host, publicUrl);
     if (problem) {
       log.info({ origin: headers.origin }, 'socket.io connection from another origin refused');
       return next(new Error(problem));
     }
     const token = typeof auth.token === 'string' ? auth.token : presentedToken(headers);
-    resolvePrincipal(pool, token).then(
-      async (principal) => {
-        if (!principal || !token) return next(new Error('unauthorized'));
-        socket.data.principal = principal;
-        watch(socket, token, await expiryOf(pool, token));
-        next();
-      },
+    const admit = async (): Promise<Error | undefined> => {
+      const principal = await resolvePrincipal(pool, token);
+      if (!principal || !token) return new Error('unauthorized');
+      socket.data.principal = principal;
+      watch(socket, token, await expiryOf(pool, token));
+      return undefined;
+    };
+    admit().then(
+      (refusal) => next(refusal),
       (error: Error) => {
         log.error({ err: error.message }, 'socket.io sign-in check failed');
         next(new Error('unavailable'));

@@ -1,5 +1,5 @@
 import { BOARD, principalAccess, type Principal } from '../auth/access';
-import { ALERT_EVENTS, alertRuleProblems, api } from '@takt/protocol';
+import { ALERT_EVENTS, alertRuleProblems, api, RESPONDERS } from '@takt/protocol';
 import { alertHistoryCsv } from '../alerts/export';
 import { ruleProblems } from '../alerts/problems';
 import { alertJson, loadAlerts, loadRules, replaceRules, type StoredAlert } from '../alerts/store';
@@ -22,6 +22,9 @@ function notFound(id: number) {
 function alertOut(alert: StoredAlert) {
   return { ...alertJson(alert), openedAt: new Date(alert.openedAt).toISOString() };
 }
+
+const isResponder = (p: Principal | undefined) =>
+  p !== undefined && RESPONDERS.includes(principalAccess(p));
 
 function conflict(message: string) {
   return new IngestError('INGEST_ERR_BAD_REQUEST', message, 409);
@@ -100,11 +103,19 @@ export const alertsPlugin: IngestPlugin = (
          FROM alert_deliveries WHERE alert_id = $1 ORDER BY id`,
       [id],
     );
+    // Deliveries carry the receivers' replies (last_error) and say where notices go: for
+    // responders only, as the channels are (docs/decisions.md "Issue 18 — logins, sockets,
+    // channels and delivery"); others see that a delivery failed, not why.
+    const responder = isResponder(request.principal);
     // Times as the ISO strings JSON.stringify made of the Dates (the same bytes).
     return {
       ...alertOut(alert),
-      events: events.rows.map((e) => ({ ...e, time: e.time.toISOString() })),
-      deliveries: deliveries.rows.map((d) => ({
+      events: events.rows.map((e) => ({
+        ...e,
+        time: e.time.toISOString(),
+        detail: e.kind === 'delivery-failed' && !responder ? null : e.detail,
+      })),
+      deliveries: (responder ? deliveries.rows : []).map((d) => ({
         ...d,
         createdAt: d.createdAt.toISOString(),
         finishedAt: d.finishedAt?.toISOString() ?? null,

@@ -86,7 +86,12 @@ export const authPlugin: IngestPlugin = (app, { pool, io, log, settings }) => {
     });
   });
 
-  guardSockets(io, { pool, log, publicUrl: settings.publicUrl });
+  guardSockets(io, {
+    pool,
+    log,
+    publicUrl: settings.publicUrl,
+    ...(settings.socketRecheckMs ? { recheckMs: settings.socketRecheckMs } : {}),
+  });
 
   app.post('/api/auth/login', routeOf(api.auth.login), async (request, reply) => {
     const address = request.ip;

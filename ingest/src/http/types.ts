@@ -54,6 +54,8 @@ export interface AuthSettings {
    * Origin. Unset: the Origin must name the host the request was sent to.
    */
   publicUrl?: string | undefined;
+  /** How often a live socket's credential is checked again (default 60 s; tests shorten it). */
+  socketRecheckMs?: number | undefined;
   /** Served over TLS: Secure cookies and HSTS. */
   secure: boolean;
 }

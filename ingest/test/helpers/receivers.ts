@@ -2,6 +2,12 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
+/**
+ * The receivers listen on loopback, which ingest's webhooks refuse unless TAKT_WEBHOOK_ALLOW
+ * lists it (alerts/delivery/webhook-target.ts): tests that deliver to them pass this env.
+ */
+export const LOOPBACK_WEBHOOKS = { TAKT_WEBHOOK_ALLOW: '127.0.0.1' } as const;
+
 export interface ReceivedRequest {
   url: string;
   headers: IncomingHttpHeaders;
@@ -9,9 +15,12 @@ export interface ReceivedRequest {
   json: unknown;
 }
 
-/** A webhook receiver on loopback: records every POST; `failFirst` answers 500 to that many. */
+/**
+ * A webhook receiver on loopback: records every POST; `failFirst` answers 500 to that many;
+ * `redirectTo` answers every POST (recorded) with 307 to that URL.
+ */
 export async function startWebhookReceiver(
-  options: { failFirst?: number; answer?: string; port?: number } = {},
+  options: { failFirst?: number; answer?: string; port?: number; redirectTo?: string } = {},
 ) {
   const received: ReceivedRequest[] = [];
   let failures = options.failFirst ?? 0;
@@ -32,6 +41,10 @@ export async function startWebhookReceiver(
         json = undefined;
       }
       received.push({ url: req.url ?? '', headers: req.headers, body, json });
+      if (options.redirectTo) {
+        res.writeHead(307, { location: options.redirectTo }).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end(options.answer ?? '{}');
     });
   });

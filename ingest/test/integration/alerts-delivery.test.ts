@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startIngest, type RunningIngest } from '../../src';
-import { startSmtpReceiver, startWebhookReceiver } from '../helpers/receivers';
+import { LOOPBACK_WEBHOOKS, startSmtpReceiver, startWebhookReceiver } from '../helpers/receivers';
 import { signedIn } from '../helpers/auth';
 import { createTestDatabase } from '../helpers/test-db';
 
@@ -95,7 +95,7 @@ beforeAll(async () => {
     lines: [{ id: 'l', name: 'L', machines: [{ id: 'press-01', name: 'Press 01' }] }],
     alerts: {
       channels: [
-        { id: 'flaky', type: 'webhook', url: hooks.flaky.url },
+        { id: 'flaky', type: 'webhook', urlEnv: 'FLAKY_URL' },
         {
           id: 'ding',
           type: 'webhook',
@@ -103,17 +103,24 @@ beforeAll(async () => {
           urlEnv: 'DING_URL',
           secretEnv: 'DING_SECRET',
         },
-        { id: 'wecom', type: 'webhook', format: 'wecom', url: hooks.wecom!.url },
-        { id: 'slack', type: 'webhook', format: 'slack', url: hooks.slack.url },
-        { id: 'teams', type: 'webhook', format: 'teams', url: hooks.teams.url },
-        { id: 'pager', type: 'webhook', url: pager.url },
-        { id: 'dead', type: 'webhook', url: `http://127.0.0.1:${await closedPort()}/hook` },
+        { id: 'wecom', type: 'webhook', format: 'wecom', urlEnv: 'WECOM_URL' },
+        { id: 'slack', type: 'webhook', format: 'slack', urlEnv: 'SLACK_URL' },
+        { id: 'teams', type: 'webhook', format: 'teams', urlEnv: 'TEAMS_URL' },
+        { id: 'pager', type: 'webhook', urlEnv: 'PAGER_URL' },
+        { id: 'dead', type: 'webhook', urlEnv: 'DEAD_URL' },
         {
           id: 'mail',
           type: 'email',
           from: 'takt@x.example',
           to: ['maint@x.example'],
-          smtp: { host: '127.0.0.1', port: smtp.port, user: 'takt', passwordEnv: 'SMTP_PASS' },
+          smtp: {
+            host: '127.0.0.1',
+            port: smtp.port,
+            userEnv: 'SMTP_USER',
+            passwordEnv: 'SMTP_PASS',
+            // The test server has no TLS: the clear-text sign-in is allowed explicitly.
+            allowPlainAuth: true,
+          },
         },
       ],
       rules: [
@@ -149,8 +156,16 @@ beforeAll(async () => {
       tickMs: 100,
       delivery: { attempts: 3, baseDelayMs: 50, timeoutMs: 2000 },
       env: {
+        ...LOOPBACK_WEBHOOKS,
         DING_URL: `${hooks.ding!.url}?access_token=tok123`,
         DING_SECRET: 'SECxyz',
+        FLAKY_URL: hooks.flaky.url,
+        WECOM_URL: hooks.wecom!.url,
+        SLACK_URL: hooks.slack.url,
+        TEAMS_URL: hooks.teams.url,
+        PAGER_URL: pager.url,
+        DEAD_URL: `http://127.0.0.1:${await closedPort()}/hook`,
+        SMTP_USER: 'takt',
         SMTP_PASS: 'mail-pass',
       },
     },

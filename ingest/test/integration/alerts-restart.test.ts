@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startIngest, type RunningIngest } from '../../src';
-import { startWebhookReceiver } from '../helpers/receivers';
+import { LOOPBACK_WEBHOOKS, startWebhookReceiver } from '../helpers/receivers';
 import { signedIn } from '../helpers/auth';
 import { createTestDatabase } from '../helpers/test-db';
 
@@ -16,6 +16,8 @@ const log = pino({ level: 'silent' });
 let broker: RunningBroker;
 let databaseUrl: string;
 let seq = 1;
+/** The webhook URLs of the plant files (secrets come from the environment). */
+const hookEnv: Record<string, string> = {};
 const dir = mkdtempSync(join(tmpdir(), 'takt-alert-restart-'));
 
 function plantFile(rules: unknown[], channels: unknown[] = []): string {
@@ -41,7 +43,11 @@ async function start(file: string, name: string, db = databaseUrl): Promise<Runn
     plantFile: file,
     batch: { maxItems: 100, maxDelayMs: 10 },
     // Retries far apart: a stop falls between two of them.
-    alerts: { tickMs: 50, delivery: { attempts: 3, baseDelayMs: 60_000, timeoutMs: 1000 } },
+    alerts: {
+      tickMs: 50,
+      delivery: { attempts: 3, baseDelayMs: 60_000, timeoutMs: 1000 },
+      env: { ...LOOPBACK_WEBHOOKS, ...hookEnv },
+    },
     log,
   });
   await ingest.subscribed;
@@ -134,7 +140,11 @@ describe('alerts across an ingest restart', () => {
     const probe = await startWebhookReceiver();
     const url = probe.url;
     await probe.stop();
-    const file = plantFile([{ ...hot, notify: ['hook'] }], [{ id: 'hook', type: 'webhook', url }]);
+    hookEnv.HOOK_URL = url;
+    const file = plantFile(
+      [{ ...hot, notify: ['hook'] }],
+      [{ id: 'hook', type: 'webhook', urlEnv: 'HOOK_URL' }],
+    );
     let ingest = await start(file, 'ingest-d', db);
     await send(80);
     const [alert] = await until('the alert', async () => {

@@ -53,7 +53,7 @@ describe('sign-in', () => {
       code: 'INGEST_ERR_LOGIN_LIMIT',
     });
     expect((await login('10.0.0.67', 'u-admin', password)).status).toBe(200);
-  });
+  }, 120_000); // seven logins at scrypt N=2^17 (protocol/src/passwords.ts): seconds on a busy machine
 
   it('says the same for an unknown user as for a wrong password', async () => {
     const unknown = await login('10.0.0.3', 'no-such-user', password);

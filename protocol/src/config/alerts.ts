@@ -164,22 +164,32 @@ export type AndonRule = z.output<typeof andonRuleSchema>;
 
 export const WEBHOOK_FORMATS = ['generic', 'dingtalk', 'wecom', 'slack', 'teams'] as const;
 
-/** Secrets (signing keys, SMTP passwords, URLs with tokens) come from the environment, never the YAML. */
-export const webhookChannelSchema = z
-  .strictObject({
-    id: idSchema,
-    type: z.literal('webhook'),
-    format: z.enum(WEBHOOK_FORMATS).default('generic'),
-    url: z.url({ protocol: /^https?$/ }).optional(),
-    /** The URL from this variable instead (DingTalk and WeCom URLs hold the robot's token). */
-    urlEnv: envName.optional(),
-    /** HMAC key: generic -> X-Takt-Signature header; dingtalk -> timestamp + sign in the query. */
-    secretEnv: envName.optional(),
-  })
-  .refine((c) => (c.url === undefined) !== (c.urlEnv === undefined), {
-    message: 'give exactly one of url or urlEnv',
-    path: ['url'],
-  });
+/** A key that must not be given, with the message that says what to write instead. */
+const refused = (message: string) =>
+  z
+    .unknown()
+    .refine((v) => v === undefined, { error: message })
+    .optional()
+    .describe(`not allowed: ${message}`);
+
+/**
+ * Secrets (signing keys, SMTP user and password, webhook URLs: a Slack, Teams or DingTalk URL
+ * is itself the credential) come from the environment, never the YAML; a key that would hold
+ * one inline is refused with the form to use instead. Channels are shown to responders only
+ * (docs/decisions.md "Issue 18 — logins, sockets, channels and delivery").
+ */
+export const webhookChannelSchema = z.strictObject({
+  id: idSchema,
+  type: z.literal('webhook'),
+  format: z.enum(WEBHOOK_FORMATS).default('generic'),
+  url: refused(
+    'a webhook URL is a secret: put it in an environment variable and name that variable with urlEnv (e.g. urlEnv: TAKT_CHAT_URL)',
+  ),
+  /** The variable holding the URL (DingTalk and WeCom URLs hold the robot's token). */
+  urlEnv: envName,
+  /** HMAC key: generic -> X-Takt-Signature header; dingtalk -> timestamp + sign in the query. */
+  secretEnv: envName.optional(),
+});
 
 export const emailChannelSchema = z.strictObject({
   id: idSchema,
@@ -189,14 +199,26 @@ export const emailChannelSchema = z.strictObject({
   smtp: z.strictObject({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).default(587),
-    /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+    /** TLS from the start (port 465); otherwise STARTTLS, required when a user is set. */
     secure: z.boolean().default(false),
-    user: z.string().min(1).optional(),
+    user: refused(
+      'the SMTP user name comes from the environment: name its variable with userEnv (and the password with passwordEnv)',
+    ),
+    /** The variables holding the SMTP user name and password. */
+    userEnv: envName.optional(),
     passwordEnv: envName.optional(),
+    /**
+     * Sign in without TLS when the server offers no STARTTLS (the password crosses the network
+     * in clear): off unless set here, and logged at every start of the channel.
+     */
+    allowPlainAuth: z.boolean().default(false),
   }),
 });
 
-export const alertChannelSchema = z.union([webhookChannelSchema, emailChannelSchema]);
+export const alertChannelSchema = z.discriminatedUnion('type', [
+  webhookChannelSchema,
+  emailChannelSchema,
+]);
 export type AlertChannel = z.output<typeof alertChannelSchema>;
 export type WebhookChannel = z.output<typeof webhookChannelSchema>;
 export type EmailChannel = z.output<typeof emailChannelSchema>;

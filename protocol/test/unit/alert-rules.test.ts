@@ -55,7 +55,7 @@ describe('alert rules in the plant model', () => {
     ).toThrow(/plant.yaml:6: alerts.rules.1.forS: must not be negative/);
   });
 
-  it('refuses a band upside down, a threshold without a limit, a URL and its variable both, and a duplicate id', () => {
+  it('refuses a band upside down, a threshold without a limit, a webhook without urlEnv, and a duplicate id', () => {
     expect(() =>
       plant(`  rules:
     - { id: a, kind: threshold, machines: [press-01], tag: t, above: 10, below: 20 }
@@ -68,9 +68,9 @@ describe('alert rules in the plant model', () => {
     ).toThrow(/give above, below or both/);
     expect(() =>
       plant(`  channels:
-    - { id: c, type: webhook, url: 'https://x.example/h', urlEnv: X_URL }
+    - { id: c, type: webhook }
 `),
-    ).toThrow(/exactly one of url or urlEnv/);
+    ).toThrow(/alerts.channels.0.urlEnv/);
     expect(() =>
       plant(`  rules:
     - { id: a, kind: gateway-offline }

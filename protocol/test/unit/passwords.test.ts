@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, needsRehash, PASSWORD_COST, verifyPassword } from '../../src';
+import { hashPassword, needsRehash, PASSWORD_COST, SECRET_COST, verifyPassword } from '../../src';
 
 describe('password hashes (protocol/src/passwords.ts)', () => {
   it("hashes at OWASP's scrypt cost, the parameters in the string", async () => {
     expect(PASSWORD_COST).toEqual({ N: 2 ** 17, r: 8, p: 1 });
-    const hash = await hashPassword('Correct-Horse-9');
+    const hash = await hashPassword('Correct-Horse-9', PASSWORD_COST);
     expect(hash).toMatch(/^scrypt\$131072\$8\$1\$[\w+/=]+\$[\w+/=]+$/);
     expect(await verifyPassword('Correct-Horse-9', hash)).toBe(true);
     expect(await verifyPassword('Correct-Horse-8', hash)).toBe(false);
@@ -16,6 +16,9 @@ describe('password hashes (protocol/src/passwords.ts)', () => {
     expect(old.startsWith('scrypt$16384$8$1$')).toBe(true);
     expect(await verifyPassword('pw', old)).toBe(true);
     expect(needsRehash(old)).toBe(true);
+    // Generated secrets (the broker's accounts) keep the lower cost by default.
+    expect(SECRET_COST.N).toBe(2 ** 14);
+    expect(needsRehash(old, SECRET_COST)).toBe(false);
   });
 
   it('refuses, without computing, a stored hash asking for absurd parameters', async () => {

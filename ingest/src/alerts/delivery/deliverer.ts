@@ -2,6 +2,7 @@ import type { AlertChannel, EmailChannel, WebhookChannel } from '@takt/protocol'
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { postWebhook, webhookAllowList, type WebhookAnswer } from './webhook-target';
 import {
   acceptedResponse,
   noticeText,
@@ -48,6 +49,8 @@ export class Deliverer {
   private stopping = false;
   /** Ends every backoff wait at once on stop. */
   private readonly abort = new AbortController();
+  /** Private webhook targets allowed (TAKT_WEBHOOK_ALLOW); a wrong entry fails the start. */
+  private readonly allow: ReturnType<typeof webhookAllowList>;
 
   constructor(
     private readonly pool: Pool,
@@ -56,6 +59,7 @@ export class Deliverer {
     private readonly opts: DeliveryOptions,
   ) {
     this.channels = new Map(channels.map((c) => [c.id, c]));
+    this.allow = webhookAllowList(opts.env);
   }
 
   deliver(alertId: number, channelIds: readonly string[], notice: AlertNotice): void {
@@ -192,50 +196,73 @@ export class Deliverer {
   }
 
   private async post(channel: WebhookChannel, notice: AlertNotice, deliveryId: number) {
-    const url = channel.url ?? fromEnv(this.opts.env, channel.urlEnv)!;
+    const url = fromEnv(this.opts.env, channel.urlEnv)!;
     const secret = fromEnv(this.opts.env, channel.secretEnv);
     const request = webhookRequest(channel, url, secret, notice, this.opts.now(), deliveryId);
-    let response: Response;
+    // The URL without its query: DingTalk and WeCom keep their token there.
+    const where = new URL(url).origin;
+    let answer: WebhookAnswer;
     try {
-      response = await fetch(request.url, {
-        method: 'POST',
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      // The URL without its query: DingTalk and WeCom keep their token there.
-      const where = new URL(url).origin;
-      throw new Error(
-        `${where} unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      answer = await postWebhook(
+        new URL(request.url),
+        request.headers,
+        request.body,
+        this.opts.timeoutMs,
+        this.allow,
       );
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      throw new Error(`${where} unreachable: ${e.code ?? e.message}`);
     }
-    const refused = acceptedResponse(channel, response.status, await response.text());
+    if (answer.status >= 300 && answer.status < 400)
+      throw new Error(
+        `${where} answered HTTP ${answer.status} (a redirect${answer.location ? ` to ${new URL(answer.location, url).origin}` : ''}): redirects are not followed; give the final URL`,
+      );
+    const refused = acceptedResponse(channel, answer.status, answer.body);
     if (refused) throw new Error(refused);
   }
 
   private async sendMail(channel: EmailChannel, notice: AlertNotice) {
+    const { smtp } = channel;
     let mailer = this.mailers.get(channel.id);
     if (!mailer) {
-      const pass = fromEnv(this.opts.env, channel.smtp.passwordEnv);
+      const user = fromEnv(this.opts.env, smtp.userEnv);
+      const pass = fromEnv(this.opts.env, smtp.passwordEnv);
+      // Credentials only over TLS: from the start (secure) or by STARTTLS, which is then
+      // required rather than taken when offered; allowPlainAuth is the explicit, logged way out.
+      const requireTLS = user !== undefined && !smtp.secure && !smtp.allowPlainAuth;
+      if (user !== undefined && !smtp.secure && smtp.allowPlainAuth)
+        this.log.warn(
+          { channel: channel.id, host: smtp.host },
+          'SMTP credentials may be sent without TLS (allowPlainAuth: true)',
+        );
       mailer = nodemailer.createTransport({
-        host: channel.smtp.host,
-        port: channel.smtp.port,
-        secure: channel.smtp.secure,
-        ...(channel.smtp.user ? { auth: { user: channel.smtp.user, pass } } : {}),
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.secure,
+        requireTLS,
+        ...(user !== undefined ? { auth: { user, pass } } : {}),
         connectionTimeout: this.opts.timeoutMs,
         greetingTimeout: this.opts.timeoutMs,
         socketTimeout: this.opts.timeoutMs,
       });
       this.mailers.set(channel.id, mailer);
     }
-    await mailer.sendMail({
-      from: channel.from,
-      to: channel.to,
-      subject: noticeTitle(notice),
-      text: noticeText(notice),
-      headers: { 'X-Takt-Alert': String(notice.alert.id), 'X-Takt-Event': notice.event },
-    });
+    try {
+      await mailer.sendMail({
+        from: channel.from,
+        to: channel.to,
+        subject: noticeTitle(notice),
+        text: noticeText(notice),
+        headers: { 'X-Takt-Alert': String(notice.alert.id), 'X-Takt-Event': notice.event },
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ETLS')
+        throw new Error(
+          `${smtp.host}:${smtp.port} offers no STARTTLS, and the SMTP password is sent only over TLS: ` +
+            "use the server's TLS port with smtp.secure: true, or set smtp.allowPlainAuth: true to send it in clear",
+        );
+      throw error;
+    }
   }
 }

@@ -54,8 +54,34 @@ export function noticeText(n: AlertNotice): string {
 
 const hmac = (secret: string, text: string) => createHmac('sha256', secret).update(text);
 
+/**
+ * Slack mrkdwn: the three characters Slack's message formatting asks senders to escape, so
+ * text from people (an acknowledgement comment, a machine name) cannot write `<!channel>`,
+ * `<@U123>` or a `<url|link>`.
+ */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Markdown of DingTalk and WeCom robots: one line (no heading, list or quote can start), a
+ * backslash before what makes emphasis, code and links, and `<` `>` as entities (WeCom's
+ * `<@userid>` mention and `<font>` tag, HTML).
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/[\\`*_~[\]()]/g, '\\$&')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
 const markdown = (n: AlertNotice) =>
-  [`### ${noticeTitle(n)}`, ...noticeFacts(n).map(([k, v]) => `- **${k}**: ${v}`)].join('\n');
+  [
+    `### ${escapeMarkdown(noticeTitle(n))}`,
+    ...noticeFacts(n).map(([k, v]) => `- **${k}**: ${escapeMarkdown(v)}`),
+  ].join('\n');
 
 /**
  * The HTTP request for a webhook channel, in its format. Signing: `generic` sends
@@ -96,14 +122,15 @@ export function webhookRequest(
       };
     case 'slack': {
       // Slack incoming webhook: `text` is the notification fallback, blocks the message.
+      // Every text from data is escaped: `text` and mrkdwn are parsed for mentions.
       const facts = noticeFacts(notice)
-        .map(([k, v]) => `*${k}*: ${v}`)
+        .map(([k, v]) => `*${k}*: ${escapeSlack(v)}`)
         .join('\n');
       const blocks = [
         { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
         { type: 'section', text: { type: 'mrkdwn', text: facts } },
       ];
-      return { url, headers, body: JSON.stringify({ text: title, blocks }) };
+      return { url, headers, body: JSON.stringify({ text: escapeSlack(title), blocks }) };
     }
     case 'teams': {
       // Teams (Workflows / incoming webhook): a message with one Adaptive Card attachment.
