@@ -1,4 +1,4 @@
-import type { DeviceConfig, MachineState, Quality, ReadingValue } from '@takt/protocol';
+import type { DeviceConfig, MachineState, Quality, ReadingValue, ScanFields } from '@takt/protocol';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 
@@ -12,16 +12,8 @@ export interface TagBase {
   states?: Readonly<Record<string, MachineState>> | undefined;
 }
 
-/** Fields a barcode pattern fills (see protocol's serial-scanner config). */
-export interface ScanFields {
-  workOrder?: string;
-  operation?: string;
-  action?: string;
-  reason?: string;
-  operator?: string;
-  /** Pieces reported by hand, as digits. */
-  quantity?: string;
-}
+/** Fields a barcode pattern fills: one type with ingest's station codes (protocol/src/scan-codes.ts). */
+export type { ScanFields } from '@takt/protocol';
 
 /** One tag's value at one instant (docs/architecture.md "Conventions" 6): a failed read is a reading with bad quality. */
 export interface TagReading {
