@@ -4,6 +4,7 @@
  * Pure: the plant in, the list out.
  */
 import type { PlantModel, ReasonNode } from '@takt/protocol';
+import { andonRulesAt } from '../alerts/andon';
 
 /** What a station's scanner reads on a traveller: `<order id>|<operation id>`. */
 export const travellerCode = (order: string, operation: string): string => `${order}|${operation}`;
@@ -99,24 +100,6 @@ export interface CardSheet {
 const leaves = (nodes: readonly ReasonNode[]): ReasonNode[] =>
   nodes.flatMap((n) => (n.children?.length ? leaves(n.children) : [n]));
 
-interface AndonRule {
-  id: string;
-  name: string;
-  call: string;
-  raw: Loose;
-}
-
-/** Rules of kind `andon` for this station: all of them unless a rule names its stations. */
-function andonRules(plant: PlantModel, station: string): AndonRule[] {
-  return (plant.alerts.rules as unknown[]).flatMap((rule) => {
-    if (!isLoose(rule) || rule.kind !== 'andon') return [];
-    const scope = [rule.stations, rule.machines].find(Array.isArray) as unknown[] | undefined;
-    if (scope && !scope.includes(station)) return [];
-    const id = text(rule.id) ?? '';
-    return [{ id, name: text(rule.name) ?? id, call: text(rule.call) ?? id, raw: rule }];
-  });
-}
-
 /** The cards of one station: actions, then leaf stop reasons, reject reasons, andon calls. */
 export function cardSheet(plant: PlantModel, station: Station): CardSheet {
   const cards: Card[] = [...ACTION_CARDS];
@@ -133,11 +116,11 @@ export function cardSheet(plant: PlantModel, station: Station): CardSheet {
       label: reason.name,
       labelZh: zhOf(reason),
     });
-  for (const rule of andonRules(plant, station.id))
+  for (const rule of andonRulesAt(plant, station.id))
     add('andon', rule.call, {
       code: `ANDON:${rule.call}`,
-      label: rule.name,
-      labelZh: zhOf(rule.raw) ?? ANDON_ZH[rule.call],
+      label: rule.label?.en ?? rule.name ?? rule.call,
+      labelZh: rule.label?.['zh-CN'] ?? ANDON_ZH[rule.call],
     });
   return { station, site: plant.site.name, cards, withoutCard };
 }

@@ -15,7 +15,7 @@ import {
   type RunningIngest,
 } from '../../src';
 import { signedIn } from '../helpers/auth';
-import { startWebhookReceiver } from '../helpers/receivers';
+import { LOOPBACK_WEBHOOKS, startWebhookReceiver } from '../helpers/receivers';
 import { createTestDatabase } from '../helpers/test-db';
 
 /*
@@ -46,7 +46,7 @@ beforeAll(async () => {
       },
     ],
     alerts: {
-      channels: [{ id: 'chat', type: 'webhook', url: hook.url }],
+      channels: [{ id: 'chat', type: 'webhook', urlEnv: 'CHAT_URL' }],
       rules: [
         {
           id: 'andon-maintenance',
@@ -81,7 +81,8 @@ function start(
     http: { host: '127.0.0.1', port: 0 },
     plantFile,
     batch: { maxItems: 100, maxDelayMs: 20 },
-    alerts: { tickMs: 100 },
+    // The receiver is on loopback: allow-listed (docs/config-reference.md "TAKT_WEBHOOK_ALLOW").
+    alerts: { tickMs: 100, env: { ...LOOPBACK_WEBHOOKS, CHAT_URL: hook.url } },
     ...(consumers ? { consumers } : {}),
     log,
   });

@@ -36,26 +36,31 @@ function scan(code: string): Record<string, string> | undefined {
   return undefined;
 }
 
-/** The demo plant with what other parts of issue 17 add: an andon rule and a listed station. */
-const withAndon = {
+/** The demo plant with other andon calls than its own (one for cnc-01 only) and a listed station. */
+const withAndon: PlantModel = plantModelSchema.parse({
   ...demoPlant,
   alerts: {
     ...demoPlant.alerts,
     rules: [
-      ...demoPlant.alerts.rules,
-      { id: 'andon-maint', name: 'Call maintenance', kind: 'andon', call: 'maintenance' },
+      ...demoPlant.alerts.rules.filter((r) => r.kind !== 'andon'),
+      {
+        id: 'andon-maint',
+        name: 'Call maintenance',
+        kind: 'andon',
+        call: 'maintenance',
+        label: { 'zh-CN': '呼叫维修' },
+      },
       {
         id: 'andon-line-b',
         name: 'Line B lead',
         kind: 'andon',
         call: 'lead',
-        machines: ['cnc-01'],
+        stations: ['cnc-01'],
       },
-      { id: 'andon-bad', name: 'Bad call', kind: 'andon', call: 'has space' },
     ],
   },
   stations: { list: [{ id: 'assembly-01', name: 'Assembly 01' }] },
-} as unknown as PlantModel;
+});
 
 describe('printed codes (docs/work-orders.md "Travellers and cards")', () => {
   it('a traveller code is what the station scanner reads as that order and operation', () => {
@@ -86,14 +91,10 @@ describe('printed codes (docs/work-orders.md "Travellers and cards")', () => {
       'REJ:1:dimension',
       'ANDON:maintenance',
     ]);
-    // Leaves whose ids no reason card can carry, and a call the andon pattern refuses.
-    expect(sheet.withoutCard.map((w) => w.code)).toEqual([
-      'Rdie-change',
-      'Rother',
-      'ANDON:has space',
-    ]);
+    // Leaves whose ids no reason card can carry.
+    expect(sheet.withoutCard.map((w) => w.code)).toEqual(['Rdie-change', 'Rother']);
     expect(sheet.cards.find((c) => c.code === 'ANDON:maintenance')?.labelZh).toBe('呼叫维修');
-    // A rule that names its machines is printed at those only.
+    // A rule that names its stations is printed at those only.
     const cnc = cardSheet(withAndon, { id: 'cnc-01', name: 'CNC 01' });
     expect(cnc.cards.filter((c) => c.kind === 'andon').map((c) => c.code)).toEqual([
       'ANDON:maintenance',
