@@ -4,6 +4,7 @@ import {
   matchCode,
   scanPayloadSchema,
   stationPinBodySchema,
+  stringIdParams,
   toSeqRanges,
   type DecodedMessage,
   type ScanPayload,
@@ -147,7 +148,10 @@ export const stationsPlugin: IngestPlugin = (app, { pool, log, waiters, consumer
   });
 
   app.post('/api/stations/:id/pin', routeOf(api.stations.pin), async (request, reply) => {
-    const found = await station(request.params.id);
+    // The contract's schemas are checked here (validateInHandler): the path id first.
+    const params = stringIdParams.safeParse(request.params);
+    if (!params.success) throw badRequest(params.error);
+    const found = await station(params.data.id);
     const waitMs = pins.retryAfterMs(found.id);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);

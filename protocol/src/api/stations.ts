@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { epochMsSchema } from '../payloads';
 import { reasonNodeSchema } from '../config/plant';
 import { ADMIN, MANAGERS, STATION_ACTORS, defineRoute } from './contract';
-import { idSchema, isoTimeSchema, stringIdParams, timeOut } from './common';
+import { idSchema, isoTimeSchema, pathIdSchema, stringIdParams, timeOut } from './common';
 
 /**
  * The operator station's routes (docs/work-orders.md "Stations in the browser";
@@ -250,7 +250,7 @@ export const operatorRoutes = {
     path: '/api/operators/:badge',
     access: ADMIN,
     summary: 'Remove an operator',
-    params: z.strictObject({ badge: z.string() }),
+    params: z.strictObject({ badge: pathIdSchema }),
     response: operatorSchema,
     responseDescription: 'the removed operator',
     errors: { 404: 'no such operator' },
