@@ -23,8 +23,15 @@ function demoOrders(now: number): WorkOrderInput[] {
     operations: machines.map((machine, i) => ({ id: `OP${(i + 1) * 10}`, machine })),
   });
   return [
-    order('WO-24117', '恒立汽配 Hengli Auto Parts', 'bracket-b12', 600, 5, ['press-01']),
-    order('WO-24118', '恒立汽配 Hengli Auto Parts', 'bracket-b12', 400, 30, ['press-02']),
+    // Pressed, then assembled at the assembly-01 station (its scanner and /station/assembly-01).
+    order('WO-24117', '恒立汽配 Hengli Auto Parts', 'bracket-b12', 600, 5, [
+      'press-01',
+      'assembly-01',
+    ]),
+    order('WO-24118', '恒立汽配 Hengli Auto Parts', 'bracket-b12', 400, 30, [
+      'press-02',
+      'assembly-01',
+    ]),
     order('WO-24119', '苏州精密 Suzhou Precision', 'housing-h7', 150, 3, ['cnc-01']),
     order('WO-24120', '苏州精密 Suzhou Precision', 'housing-h7', 90, 20, ['cnc-02']),
     order('WO-24121', '宁波机电 Ningbo Mechatronics', 'bracket-b12', 250, 52, [
