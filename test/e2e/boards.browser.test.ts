@@ -329,9 +329,13 @@ describe('a plant of 200 machines', () => {
     await expect.poll(() => tiles.count(), { timeout: 20_000 }).toBe(count);
     const board = page.locator('[data-testid="plant-board"]');
     expect(await board.getAttribute('data-detail')).toBe('minimal');
-    // Nothing scrolls, and the last tile is inside the screen.
-    const fits = await board.evaluate((el) => el.scrollHeight <= el.clientHeight + 1);
-    expect(fits).toBe(true);
+    // Nothing scrolls, and the last tile is inside the screen, once the board has laid out the
+    // tiles that just arrived (a wait for the layout, not for a time).
+    await expect
+      .poll(() => board.evaluate((el) => el.scrollHeight <= el.clientHeight + 1), {
+        timeout: 10_000,
+      })
+      .toBe(true);
     const bottom = await tiles.evaluateAll((els) =>
       Math.max(...els.map((e) => e.getBoundingClientRect().bottom)),
     );
