@@ -16,3 +16,4 @@ export * from './work-orders';
 export * from './passwords';
 export * from './scan-codes';
 export * from './api';
+export * from './messages';
