@@ -17,7 +17,12 @@ export const ALERT_STATUSES = ['open', 'acknowledged', 'cleared'] as const;
 export const alertListQuerySchema = z.strictObject({
   status: z.enum(ALERT_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
+  /** The language of `message`; without it the request's Accept-Language, else English. */
+  lang: z.string().max(35).optional(),
 });
+
+/** `GET /api/alerts/:id?lang=`: the language of `message` (else Accept-Language, else English). */
+export const alertLangQuerySchema = z.strictObject({ lang: z.string().max(35).optional() });
 
 /** `POST /api/alerts/:id/ack` and `/clear`: who (until API roles arrive, the body says) and why. */
 export const alertActionSchema = z.strictObject({
@@ -49,7 +54,12 @@ export const alertItemSchema = z.object({
   status: z.enum(ALERT_STATUSES),
   openedAt: iso,
   value: z.number().nullable(),
+  /** Rendered in the language asked (`lang=`, then Accept-Language) and the plant's time zone. */
   message: z.string(),
+  /** The message's key in SERVER_MESSAGES (protocol/src/messages/), to render it again. */
+  messageKey: z.string(),
+  /** Its parameters: text, numbers, `{time}`, `{durationS}`, `{percent}`, `{message}`. */
+  messageParams: z.record(z.string(), z.unknown()),
   acknowledgedAt: iso.nullable(),
   acknowledgedBy: z.string().nullable(),
   ackComment: z.string().nullable(),

@@ -1,5 +1,8 @@
-import type { AlertRule, AlertSeverity } from '@takt/protocol';
+import type { AlertRule, AlertSeverity, Message } from '@takt/protocol';
 import { inQuietHours, openDelayMs, type Signal } from './conditions';
+
+/** A signal without words (a clear): the alert it could open says nothing. */
+const NO_MESSAGE: Message = { key: 'legacy.text', params: { text: '' } };
 
 export type AlertStatus = 'open' | 'acknowledged' | 'cleared';
 
@@ -14,7 +17,8 @@ export interface AlertRecord {
   openedAt: number;
   /** The value and words that opened it (or its last update). */
   value: number | null;
-  message: string;
+  /** What it says, as a message (rendered in the reader's language where it is read). */
+  message: Message;
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
   ackComment: string | null;
@@ -46,7 +50,7 @@ interface Track {
   since: number;
   value: number | null;
   /** Words for the alert, made only when one opens (readings come far more often than alerts). */
-  message: string | (() => string);
+  message: Message | (() => Message);
   alert: AlertRecord | undefined;
   /** False after a hand clear while the condition was still there: re-arms when it clears. */
   armed: boolean;
@@ -62,7 +66,7 @@ export interface SignalInput {
   signal: Signal;
   at: number;
   value?: number | null;
-  message?: string | (() => string);
+  message?: Message | (() => Message);
 }
 
 /**
@@ -151,7 +155,7 @@ export class AlertEngine {
         signal: input.signal,
         since: input.at,
         value: input.value ?? null,
-        message: input.message ?? '',
+        message: input.message ?? NO_MESSAGE,
         alert: undefined,
         armed: true,
         told: new Set(),
@@ -221,7 +225,7 @@ export class AlertEngine {
       signal: 'active',
       since: input.at,
       value: input.value ?? null,
-      message: input.message ?? '',
+      message: input.message ?? NO_MESSAGE,
       alert: undefined,
       armed: true,
       told: new Set(),
@@ -251,7 +255,7 @@ export class AlertEngine {
           status: 'open',
           openedAt: now,
           value: track.value,
-          message: typeof track.message === 'string' ? track.message : track.message(),
+          message: typeof track.message === 'function' ? track.message() : track.message,
           acknowledgedAt: null,
           acknowledgedBy: null,
           ackComment: null,

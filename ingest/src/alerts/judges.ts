@@ -4,7 +4,7 @@
  * work-order figures are the shared `orderFigures` every screen reads, so an alert and a
  * board cannot disagree (docs/work-orders.md).
  */
-import type { AlertRule, ShiftConfig } from '@takt/protocol';
+import type { AlertRule, Message, ShiftConfig } from '@takt/protocol';
 import {
   orderFigures,
   RATE_WINDOW_MS,
@@ -46,12 +46,20 @@ export function judgeOrder(rule: OrderRule, facts: OrderFacts, now: number) {
   });
   if (rule.kind === 'work-order-stalled') {
     const { stalled } = figures;
-    const message = `work order ${id} ${stalled ? `has made no good piece for ${rule.forH} h` : 'is moving'}`;
+    const message: Message = stalled
+      ? {
+          key: 'alert.order-stalled',
+          params: { order: id, duration: { durationS: rule.forH * 3600 } },
+        }
+      : { key: 'alert.order-moving', params: { order: id } };
     return { active: stalled, message };
   }
   const { lateRisk, eta } = figures;
-  const when = eta === null ? 'no ETA' : `ETA ${new Date(eta).toISOString()}`;
-  const message = `work order ${id} ${lateRisk ? 'may miss' : 'is on time for'} its due date (${when})`;
+  const key = lateRisk ? 'alert.order-late' : 'alert.order-on-time';
+  const message: Message =
+    eta === null
+      ? { key: `${key}-no-eta`, params: { order: id } }
+      : { key, params: { order: id, eta: { time: new Date(eta).toISOString() } } };
   return { active: lateRisk, message };
 }
 

@@ -3,6 +3,7 @@ import {
   type AlertRule,
   type AndonRule,
   type DecodedMessage,
+  type MessageLang,
   type PlantModel,
 } from '@takt/protocol';
 import type { Pool } from 'pg';
@@ -24,6 +25,7 @@ import {
   type StoredAlert,
 } from './store';
 import { AlertWatcher } from './stream';
+import { alertText, type AlertText } from './text';
 
 /**
  * The alerts at run time: the pure watcher and engine fed by batches and a clock, every
@@ -217,6 +219,19 @@ export class AlertRuntime {
     return effects.length > 0 ? 'opened' : 'answered';
   }
 
+  /** How alert text renders in `lang` (the plant's time zone, its andon labels). */
+  text(lang: MessageLang): AlertText {
+    const rules = [...(this.plant?.alerts.rules ?? []), ...this.watcher.engine.ruleList];
+    return alertText(lang, this.plant?.site.timeZone ?? 'UTC', rules);
+  }
+
+  /** The plant's own words an alert of `rule` names (its andon label), for a notice. */
+  private labelsOf(rule: string) {
+    const key = `andon.label.${rule}`;
+    const label = this.text('en').catalog[key];
+    return label ? { [key]: label } : {};
+  }
+
   /** An admin's new rules: alerts of rules gone clear. */
   setRules(rules: readonly AlertRule[]): Promise<void> {
     return this.apply(this.watcher.engine.setRules(rules, this.settings.now()));
@@ -228,12 +243,16 @@ export class AlertRuntime {
 
   private async applyOne(effect: AlertEffect): Promise<void> {
     const { key } = effect.alert;
-    const id = await storeEffect(this.pool, effect, this.ids.get(key));
+    const id = await storeEffect(this.pool, effect, this.text('en'), this.ids.get(key));
     if (effect.kind === 'cleared') this.ids.delete(key);
     else this.ids.set(key, id);
     const [stored] = await loadAlerts(this.pool, { id });
     if (!stored) return;
-    this.io.to('plant').emit(ALERT_EVENTS.update, { event: effect.kind, alert: alertJson(stored) });
+    // One event for every screen: in English, with the key and parameters each screen
+    // renders in its own language.
+    this.io
+      .to('plant')
+      .emit(ALERT_EVENTS.update, { event: effect.kind, alert: alertJson(stored, this.text('en')) });
     this.log.info(
       { alert: id, rule: stored.rule, subject: stored.subject, event: effect.kind },
       'alert',
@@ -248,8 +267,10 @@ export class AlertRuntime {
       event,
       site: this.plant?.site.name ?? '',
       ruleName: rule?.name ?? alert.rule,
-      alert: alertJson(alert),
+      alert: alertJson(alert, this.text('en')),
       at: new Date(at).toISOString(),
+      timeZone: this.plant?.site.timeZone ?? 'UTC',
+      labels: this.labelsOf(alert.rule),
     };
   }
 

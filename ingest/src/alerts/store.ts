@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { alertRuleSchema, type AlertRule } from '@takt/protocol';
+import { alertRuleSchema, type AlertRule, type Message } from '@takt/protocol';
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '../db/transaction';
 import type { AlertEffect, AlertRecord, AlertStatus } from './engine';
+import { renderAlertText, type AlertText } from './text';
 
 /** An alert as stored: the engine's record plus its database id. */
 export interface StoredAlert extends AlertRecord {
@@ -10,7 +11,7 @@ export interface StoredAlert extends AlertRecord {
   deliveryFailed: boolean;
 }
 
-const COLUMNS = `id, rule_id, subject, severity, status, opened_at, value, message, acknowledged_at,
+const COLUMNS = `id, rule_id, subject, severity, status, opened_at, value, message_key, message_params, acknowledged_at,
   acknowledged_by, ack_comment, cleared_at, cleared_by, escalated_at, delivery_failed`;
 
 interface AlertRow {
@@ -21,7 +22,8 @@ interface AlertRow {
   status: AlertStatus;
   opened_at: Date;
   value: number | null;
-  message: string;
+  message_key: string;
+  message_params: Message['params'] | null;
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
   ack_comment: string | null;
@@ -43,7 +45,7 @@ function fromRow(r: AlertRow): StoredAlert {
     status: r.status,
     openedAt: r.opened_at.getTime(),
     value: r.value,
-    message: r.message,
+    message: { key: r.message_key, params: r.message_params ?? {} },
     acknowledgedAt: ms(r.acknowledged_at),
     acknowledgedBy: r.acknowledged_by,
     ackComment: r.ack_comment,
@@ -54,8 +56,11 @@ function fromRow(r: AlertRow): StoredAlert {
   };
 }
 
-/** The API's view: ISO times (people and browsers read it). */
-export function alertJson(a: StoredAlert) {
+/**
+ * The API's view: ISO times (browsers read them), and the message rendered for the reader
+ * (`text`) with its key and parameters, so a screen can render it again in its language.
+ */
+export function alertJson(a: StoredAlert, text: AlertText) {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   return {
     id: a.id,
@@ -65,7 +70,9 @@ export function alertJson(a: StoredAlert) {
     status: a.status,
     openedAt: iso(a.openedAt),
     value: a.value,
-    message: a.message,
+    message: renderAlertText(a.message, text),
+    messageKey: a.message.key,
+    messageParams: a.message.params ?? {},
     acknowledgedAt: iso(a.acknowledgedAt),
     acknowledgedBy: a.acknowledgedBy,
     ackComment: a.ackComment,
@@ -90,24 +97,47 @@ export async function loadAlerts(
 }
 
 /** Store what the engine decided, with its history event; returns the alert's id. */
-export async function storeEffect(pool: Pool, effect: AlertEffect, id?: number): Promise<number> {
+export async function storeEffect(
+  pool: Pool,
+  effect: AlertEffect,
+  english: AlertText,
+  id?: number,
+): Promise<number> {
+  const text = renderAlertText(effect.alert.message, english);
   return withTransaction(pool, async (client) => {
-    const stored = await writeAlert(client, effect, id);
-    await writeEvent(client, effect, stored);
+    const stored = await writeAlert(client, effect, text, id);
+    await writeEvent(client, effect, text, stored);
     return stored;
   });
 }
 
 /** The alert row: a new one when opened, else its status and who did what; returns its id. */
-async function writeAlert(client: PoolClient, effect: AlertEffect, id?: number): Promise<number> {
+async function writeAlert(
+  client: PoolClient,
+  effect: AlertEffect,
+  text: string,
+  id?: number,
+): Promise<number> {
   const a = effect.alert;
   if (effect.kind === 'opened') {
     const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO alerts (rule_id, subject, severity, status, opened_at, value, message)
-       VALUES ($1, $2, $3, 'open', $4, $5, $6)
-       ON CONFLICT (rule_id, subject) WHERE status <> 'cleared' DO UPDATE SET message = EXCLUDED.message
+      `INSERT INTO alerts (rule_id, subject, severity, status, opened_at, value, message,
+                           message_key, message_params)
+       VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $8)
+       ON CONFLICT (rule_id, subject) WHERE status <> 'cleared'
+         DO UPDATE SET message = EXCLUDED.message, message_key = EXCLUDED.message_key,
+                       message_params = EXCLUDED.message_params
        RETURNING id`,
-      [a.rule, a.subject, a.severity, new Date(a.openedAt), a.value, a.message],
+      [
+        a.rule,
+        a.subject,
+        a.severity,
+        new Date(a.openedAt),
+        a.value,
+        text,
+        a.message.key,
+        JSON.stringify(a.message.params ?? {}),
+      ],
     );
     return Number(rows[0]!.id);
   }
@@ -131,7 +161,12 @@ async function writeAlert(client: PoolClient, effect: AlertEffect, id?: number):
 }
 
 /** The alert's history event for this effect. */
-async function writeEvent(client: PoolClient, effect: AlertEffect, id: number): Promise<void> {
+async function writeEvent(
+  client: PoolClient,
+  effect: AlertEffect,
+  text: string,
+  id: number,
+): Promise<void> {
   const a = effect.alert;
   const by =
     effect.kind === 'acknowledged'
@@ -147,7 +182,9 @@ async function writeEvent(client: PoolClient, effect: AlertEffect, id: number): 
       effect.kind,
       by,
       JSON.stringify({
-        message: a.message,
+        message: text,
+        messageKey: a.message.key,
+        messageParams: a.message.params ?? {},
         value: a.value,
         notify: effect.notify,
         quiet: effect.quiet,

@@ -1,4 +1,4 @@
-import type { AlertRule, MachineState } from '@takt/protocol';
+import { word, type AlertRule, type MachineState, type Message } from '@takt/protocol';
 import {
   belowTargetSignal,
   formatValue,
@@ -102,15 +102,15 @@ export class AlertWatcher {
     this.last.set(key, { value: v, ts });
     const rules = this.lookup().byTag.get(key) ?? [];
     if (rules.length === 0) return effects;
-    const shown = () => `${formatValue(v)}${unit ? ` ${unit}` : ''}`;
+    const shown = `${formatValue(v)}${unit ? ` ${unit}` : ''}`;
     for (const rule of rules) {
       if (rule.kind !== 'threshold') continue;
-      const limit = () =>
+      const limit = (): Message =>
         rule.above !== undefined && rule.below !== undefined
-          ? `outside ${rule.below}..${rule.above}`
+          ? { key: 'alert.limit.outside', params: { low: rule.below, high: rule.above } }
           : rule.above !== undefined
-            ? `above ${rule.above}`
-            : `below ${rule.below}`;
+            ? { key: 'alert.limit.above', params: { limit: rule.above } }
+            : { key: 'alert.limit.below', params: { limit: rule.below ?? 0 } };
       effects.push(
         ...this.engine.signal({
           rule: rule.id,
@@ -118,7 +118,10 @@ export class AlertWatcher {
           signal: thresholdSignal(rule, v),
           at: ts,
           value: v,
-          message: () => `${machine} ${tag} ${shown()} (limit: ${limit()})`,
+          message: () => ({
+            key: 'alert.threshold',
+            params: { machine, tag, value: shown, limit: { message: limit() } },
+          }),
         }),
       );
     }
@@ -133,8 +136,10 @@ export class AlertWatcher {
             signal: rateSignal(rule, perMinute),
             at: ts,
             value: perMinute,
-            message: () =>
-              `${machine} ${tag} changes ${formatValue(perMinute)}/min (limit ${rule.perMinute}/min)`,
+            message: () => ({
+              key: 'alert.rate',
+              params: { machine, tag, rate: formatValue(perMinute), limit: rule.perMinute },
+            }),
           }),
         );
       }
@@ -166,7 +171,19 @@ export class AlertWatcher {
           subject: machine,
           signal: down ? 'active' : 'clear',
           at: ts,
-          message: `${machine} is ${state}${down ? ` for more than ${rule.forMin} min` : ''}`,
+          message: down
+            ? {
+                key: 'alert.machine-down',
+                params: {
+                  machine,
+                  state: word(`machine-state.${state}`),
+                  duration: { durationS: rule.forMin * 60 },
+                },
+              }
+            : {
+                key: 'alert.machine-state',
+                params: { machine, state: word(`machine-state.${state}`) },
+              },
         }),
       );
     }
@@ -183,7 +200,10 @@ export class AlertWatcher {
           subject: gateway,
           signal: online ? 'clear' : 'active',
           at: ts,
-          message: `gateway ${gateway} is ${online ? 'online' : 'offline'}`,
+          message: {
+            key: online ? 'alert.gateway-online' : 'alert.gateway-offline',
+            params: { gateway },
+          },
         }),
       );
     }
@@ -207,7 +227,10 @@ export class AlertWatcher {
             signal: 'active',
             at: now,
             value: Math.round(silentMs / 1000),
-            message: `no data from ${what} for ${Math.round(silentMs / 1000)} s`,
+            message: {
+              key: 'alert.no-data',
+              params: { what, duration: { durationS: Math.round(silentMs / 1000) } },
+            },
           }),
         );
       }
@@ -242,7 +265,15 @@ export class AlertWatcher {
         signal,
         at: now,
         value,
-        message: `${machine} ${rule.metric} ${value === null ? 'n/a' : `${formatValue(value * 100)} %`} (target ${formatValue(rule.below * 100)} %)`,
+        message: {
+          key: 'alert.oee-below',
+          params: {
+            machine,
+            metric: word(`oee-metric.${rule.metric}`),
+            value: value === null ? word('alert.value-na') : { percent: value * 100 },
+            target: { percent: rule.below * 100 },
+          },
+        },
       },
       window,
     );

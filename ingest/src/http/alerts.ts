@@ -3,6 +3,7 @@ import { ALERT_EVENTS, alertRuleProblems, api, RESPONDERS } from '@takt/protocol
 import { alertHistoryCsv } from '../alerts/export';
 import { ruleProblems } from '../alerts/problems';
 import { alertJson, loadAlerts, loadRules, replaceRules, type StoredAlert } from '../alerts/store';
+import { requestLang, type AlertText } from '../alerts/text';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
@@ -19,8 +20,8 @@ function notFound(id: number) {
  * `alertJson` (alerts/store.ts) types `openedAt` as nullable through its shared `iso`; an
  * alert is always opened, so it is written here as the string it is (same value, same place).
  */
-function alertOut(alert: StoredAlert) {
-  return { ...alertJson(alert), openedAt: new Date(alert.openedAt).toISOString() };
+function alertOut(alert: StoredAlert, text: AlertText) {
+  return { ...alertJson(alert, text), openedAt: new Date(alert.openedAt).toISOString() };
 }
 
 const isResponder = (p: Principal | undefined) =>
@@ -49,7 +50,9 @@ export const alertsPlugin: IngestPlugin = (
     ]).then(
       ([open, acked]) =>
         socket.emit(ALERT_EVENTS.snapshot, {
-          alerts: [...open, ...acked].map(alertJson),
+          alerts: [...open, ...acked].map((a) =>
+            alertJson(a, runtime.text(requestLang(socket.handshake))),
+          ),
           serverTime: new Date().toISOString(),
         }),
       (error: Error) => log.error({ err: error.message }, 'alert snapshot for a screen failed'),
@@ -59,7 +62,10 @@ export const alertsPlugin: IngestPlugin = (
   app.get('/api/alerts', routeOf(api.alerts.list), async (request) => {
     const { status, limit } = request.query;
     await runtime.apply([]); // every decision made so far is stored
-    return (await loadAlerts(pool, { ...(status ? { status } : {}), limit })).map(alertOut);
+    const text = runtime.text(requestLang(request));
+    return (await loadAlerts(pool, { ...(status ? { status } : {}), limit })).map((a) =>
+      alertOut(a, text),
+    );
   });
 
   app.get('/api/alerts/export', routeOf(api.alerts.export), async (request, reply) => {
@@ -109,7 +115,7 @@ export const alertsPlugin: IngestPlugin = (
     const responder = isResponder(request.principal);
     // Times as the ISO strings JSON.stringify made of the Dates (the same bytes).
     return {
-      ...alertOut(alert),
+      ...alertOut(alert, runtime.text(requestLang(request))),
       events: events.rows.map((e) => ({
         ...e,
         time: e.time.toISOString(),
@@ -148,7 +154,7 @@ export const alertsPlugin: IngestPlugin = (
       if (comment) effect.comment = comment;
       await runtime.apply([effect]);
       const [after] = await loadAlerts(pool, { id });
-      return alertOut(after!);
+      return alertOut(after!, runtime.text(requestLang(request)));
     });
   act('ack');
   act('clear');

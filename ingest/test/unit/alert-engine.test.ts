@@ -1,4 +1,10 @@
-import { alertRuleSchema, shiftSchema, type AlertRule } from '@takt/protocol';
+import {
+  alertRuleSchema,
+  renderMessage,
+  SERVER_MESSAGES,
+  shiftSchema,
+  type AlertRule,
+} from '@takt/protocol';
 import { describe, expect, it } from 'vitest';
 import { AlertEngine, type AlertEffect } from '../../src/alerts/engine';
 import { AlertWatcher } from '../../src/alerts/stream';
@@ -185,7 +191,10 @@ describe('alert engine: stale data, rates, states, gateways', () => {
     expect(w.tick(s(29))).toEqual([]);
     const silent = w.tick(s(30));
     expect(kinds(silent)).toEqual(['opened']);
-    expect(silent[0]!.alert.message).toContain('no data from press-01 temperature');
+    const said = (lang: 'en' | 'zh-CN') =>
+      renderMessage(SERVER_MESSAGES, silent[0]!.alert.message, lang, { timeZone: 'UTC' });
+    expect(said('en')).toBe('no data from press-01 temperature for 30 s');
+    expect(said('zh-CN')).toBe('press-01 temperature 已 30 秒 没有数据');
     const back = w.sample({ machine: 'press-01', tag: 'temperature', value: 41, ts: s(31) });
     expect(kinds(back)).toEqual(['cleared']);
     // A replayed reading older than the newest (store-and-forward) is not the current value.

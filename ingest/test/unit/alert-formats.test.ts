@@ -22,6 +22,8 @@ const notice: AlertNotice = {
     openedAt: '2026-01-05T08:00:00.000Z',
     value: 91,
     message: 'press-01 temperature 91 & rising <!everyone>',
+    messageKey: 'legacy.text',
+    messageParams: { text: 'press-01 temperature 91 & rising <!everyone>' },
     acknowledgedAt: '2026-01-05T08:01:00.000Z',
     acknowledgedBy: 'maria',
     ackComment: comment,
@@ -68,7 +70,8 @@ describe('chat formats escape what people wrote (issue 18, finding 13)', () => {
     const ding = (bodyOf('dingtalk') as { markdown: { text: string } }).markdown.text;
     const wecom = (bodyOf('wecom') as { markdown: { content: string } }).markdown.content;
     for (const text of [ding, wecom]) {
-      const ackLine = text.split('\n').find((l) => l.startsWith('- **Acknowledged**'))!;
+      // DingTalk and WeCom speak zh-CN unless the channel says otherwise.
+      const ackLine = text.split('\n').find((l) => l.startsWith('- **已确认**'))!;
       expect(ackLine).toContain('\\[here\\]\\(https://evil.example\\)');
       expect(ackLine).toContain('\\*now\\*');
       expect(ackLine).toContain('&lt;@U0123&gt;');
@@ -76,5 +79,49 @@ describe('chat formats escape what people wrote (issue 18, finding 13)', () => {
       // The notice's own markup is still there.
       expect(text.startsWith('### ')).toBe(true);
     }
+  });
+});
+
+describe("notices in the channel's language (issue 19)", () => {
+  const late: AlertNotice = {
+    ...notice,
+    event: 'cleared',
+    timeZone: 'Asia/Shanghai',
+    alert: {
+      ...notice.alert,
+      message: 'work order WO-24119 may miss its due date (ETA 12-08 04:17)',
+      messageKey: 'alert.order-late',
+      messageParams: { order: 'WO-24119', eta: { time: '2026-12-07T20:17:28.430Z' } },
+      clearedAt: '2026-12-07T21:00:00.000Z',
+      clearedBy: 'condition',
+    },
+  };
+  const request = (format: WebhookChannel['format'], lang?: 'en' | 'zh-CN') =>
+    webhookRequest(
+      { id: 'c', type: 'webhook', format, urlEnv: 'X', ...(lang ? { lang } : {}) },
+      'https://hooks.example/x',
+      undefined,
+      late,
+      0,
+      1,
+    ).body;
+
+  it('DingTalk and WeCom default to zh-CN, in the plant time zone, with no ISO time', () => {
+    for (const body of [request('dingtalk'), request('wecom')]) {
+      expect(body).toContain('工单 WO-24119 可能无法按期交付（预计完成 12-08 04:17）');
+      expect(body).toContain('已解除');
+      expect(body).toContain('12-08 05:00，由 condition');
+      expect(body).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+    }
+  });
+
+  it('Slack and Teams default to English; a channel lang overrides the default', () => {
+    for (const body of [request('slack'), request('teams')]) {
+      expect(body).toContain('work order WO-24119 may miss its due date (ETA 12-08 04:17)');
+      expect(body).toContain('[WARNING] Cleared');
+      expect(body).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+    }
+    expect(request('dingtalk', 'en')).toContain('[WARNING] Cleared: work order WO-24119');
+    expect(request('slack', 'zh-CN')).toContain('[警告] 已解除: 工单 WO-24119');
   });
 });

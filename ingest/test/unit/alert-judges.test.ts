@@ -1,4 +1,11 @@
-import { alertRuleSchema, shiftSchema, type AlertRule } from '@takt/protocol';
+import {
+  alertRuleSchema,
+  renderMessage,
+  SERVER_MESSAGES,
+  shiftSchema,
+  type AlertRule,
+  type Message,
+} from '@takt/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   judgeOrder,
@@ -62,24 +69,33 @@ const woB = facts(
   [act({ lastGoodAt: NOW - 3.5 * H, idealCycleMs: 1800 })],
 );
 
+/** The verdict with its message rendered (UTC, this year) in `lang`. */
+const said = (v: { active: boolean; message: Message }, lang: 'en' | 'zh-CN' = 'en') => ({
+  active: v.active,
+  message: renderMessage(SERVER_MESSAGES, v.message, lang, { timeZone: 'UTC', now: NOW }),
+});
+
 describe('judgeOrder', () => {
   it('finds the late risk from the ETA over the remaining pieces', () => {
-    expect(judgeOrder(late, woA, NOW)).toEqual({
+    expect(said(judgeOrder(late, woA, NOW))).toEqual({
       active: true,
-      message: 'work order WO-A may miss its due date (ETA 2026-11-23T14:00:00.000Z)',
+      message: 'work order WO-A may miss its due date (ETA 11-23 14:00)',
     });
-    expect(judgeOrder(late, woB, NOW)).toEqual({
+    expect(said(judgeOrder(late, woA, NOW), 'zh-CN').message).toBe(
+      '工单 WO-A 可能无法按期交付（预计完成 11-23 14:00）',
+    );
+    expect(said(judgeOrder(late, woB, NOW))).toEqual({
       active: false,
-      message: 'work order WO-B is on time for its due date (ETA 2026-11-23T12:27:00.000Z)',
+      message: 'work order WO-B is on time for its due date (ETA 11-23 12:27)',
     });
   });
 
   it("judges a stall with the rule's own window, not the screens' 2 h", () => {
-    expect(judgeOrder(stall, woA, NOW)).toEqual({
+    expect(said(judgeOrder(stall, woA, NOW))).toEqual({
       active: false,
       message: 'work order WO-A is moving',
     });
-    expect(judgeOrder(stall, woB, NOW)).toEqual({
+    expect(said(judgeOrder(stall, woB, NOW))).toEqual({
       active: true,
       message: 'work order WO-B has made no good piece for 3 h',
     });
@@ -101,7 +117,7 @@ describe('judgeOrder', () => {
 
   it('has no ETA for an order without rate or ideal cycle: late once past due', () => {
     const blind = facts('WO-D', NOW + H, [op({ good: 1 })], [act({})]);
-    expect(judgeOrder(late, blind, NOW)).toEqual({
+    expect(said(judgeOrder(late, blind, NOW))).toEqual({
       active: false,
       message: 'work order WO-D is on time for its due date (no ETA)',
     });

@@ -4,6 +4,8 @@ import {
   alertRuleSchema,
   andonRuleSchema,
   plantModelSchema,
+  renderMessage,
+  SERVER_MESSAGES,
   type AlertRule,
   type AndonRule,
 } from '@takt/protocol';
@@ -11,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
   andonCallOf,
+  andonLabels,
   andonRulesAt,
   callMessage,
   CLEARED_RECENTLY_MS,
@@ -121,11 +124,19 @@ describe('andonCallOf', () => {
     expect(andonRulesAt(rules, 'cnc-01')).toEqual([maintenance]);
   });
 
-  it('words the alert with the label, the station and who called', () => {
-    expect(callMessage(maintenance, 'press-01', '1042')).toBe(
+  it("words the alert with the label in the reader's language, the station and who called", () => {
+    const catalog = { ...SERVER_MESSAGES, ...andonLabels(rules) };
+    const say = (m: ReturnType<typeof callMessage>, lang: 'en' | 'zh-CN') =>
+      renderMessage(catalog, m, lang, { timeZone: 'UTC' });
+    expect(say(callMessage(maintenance, 'press-01', '1042'), 'en')).toBe(
       'Maintenance called at press-01 (operator 1042)',
     );
-    expect(callMessage(material, 'press-01')).toBe('material called at press-01');
+    expect(say(callMessage(maintenance, 'press-01', '1042'), 'zh-CN')).toBe(
+      'press-01 呼叫：设备维修（操作员 1042）',
+    );
+    // No label: the call's own word from the shared catalog.
+    expect(say(callMessage(material, 'press-01'), 'en')).toBe('Material called at press-01');
+    expect(say(callMessage(material, 'press-01'), 'zh-CN')).toBe('press-01 呼叫：物料');
   });
 });
 
@@ -134,7 +145,12 @@ describe('alert engine: raise (andon)', () => {
 
   it('opens at the call time, once per station while open, again after a hand clear', () => {
     const e = engine();
-    const opened = e.raise({ rule: maintenance.id, subject: 'press-01', at: s(0), message: 'm' });
+    const opened = e.raise({
+      rule: maintenance.id,
+      subject: 'press-01',
+      at: s(0),
+      message: { key: 'legacy.text', params: { text: 'm' } },
+    });
     expect(opened.map((x) => x.kind)).toEqual(['opened']);
     expect(opened[0]!.alert).toMatchObject({ openedAt: s(0), status: 'open', subject: 'press-01' });
     expect(opened[0]!.notify).toEqual(['chat']);

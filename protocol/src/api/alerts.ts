@@ -3,6 +3,7 @@ import {
   alertActionSchema,
   alertExportQuerySchema,
   alertItemSchema,
+  alertLangQuerySchema,
   alertListQuerySchema,
   alertRulesBodySchema,
 } from '../alerts';
@@ -59,6 +60,7 @@ export const alertRoutes = {
     access: BOARD,
     summary: 'One alert with its events and every delivery attempt per channel',
     params: numericIdParams,
+    query: alertLangQuerySchema,
     response: alertItemSchema.extend({
       events: z.array(
         z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
+import { MESSAGE_LANGS, type MessageLang } from '../messages/render';
 import { machineStateSchema } from '../payloads';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
@@ -189,6 +190,8 @@ export const webhookChannelSchema = z.strictObject({
   urlEnv: envName,
   /** HMAC key: generic -> X-Takt-Signature header; dingtalk -> timestamp + sign in the query. */
   secretEnv: envName.optional(),
+  /** The language of its notices: without it zh-CN for dingtalk and wecom, else en. */
+  lang: z.enum(MESSAGE_LANGS).optional(),
 });
 
 export const emailChannelSchema = z.strictObject({
@@ -213,7 +216,17 @@ export const emailChannelSchema = z.strictObject({
      */
     allowPlainAuth: z.boolean().default(false),
   }),
+  /** The language of its mails: en without it. */
+  lang: z.enum(MESSAGE_LANGS).optional(),
 });
+
+/** The language a channel's notices are written in (docs/config-reference.md). */
+export function channelLang(channel: AlertChannel): MessageLang {
+  if (channel.lang) return channel.lang;
+  return channel.type === 'webhook' && (channel.format === 'dingtalk' || channel.format === 'wecom')
+    ? 'zh-CN'
+    : 'en';
+}
 
 export const alertChannelSchema = z.discriminatedUnion('type', [
   webhookChannelSchema,

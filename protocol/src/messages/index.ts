@@ -1,9 +1,13 @@
+import { ALERT_MESSAGES } from './alerts';
 import type { MessageCatalog } from './render';
 
 export * from './render';
+export * from './alerts';
 
 /**
  * Every catalog of server-made text, merged: each area keeps its own file beside this one
  * and adds it here (alerts, orders, imports, stations…).
  */
-export const SERVER_MESSAGES: MessageCatalog = {};
+export const SERVER_MESSAGES: MessageCatalog = {
+  ...ALERT_MESSAGES,
+};

@@ -1,5 +1,13 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookChannel } from '@takt/protocol';
+import {
+  channelLang,
+  renderMessage,
+  SERVER_MESSAGES,
+  type Message,
+  type MessageCatalog,
+  type MessageLang,
+  type WebhookChannel,
+} from '@takt/protocol';
 import type { AlertEffectKind } from '../engine';
 import type { alertJson } from '../store';
 
@@ -11,7 +19,27 @@ export interface AlertNotice {
   alert: ReturnType<typeof alertJson>;
   /** When it happened, ISO. */
   at: string;
+  /** The plant's time zone, for the times in the text (UTC without one). */
+  timeZone?: string;
+  /** The plant's own words the alert's message names (an andon rule's label). */
+  labels?: MessageCatalog;
 }
+
+// --- Text in the channel's language (docs/decisions.md "Issue 19 — alerts in the reader's
+// language"): the alert's message, words and times rendered with the shared catalog.
+function say(n: AlertNotice, lang: MessageLang, message: Message): string {
+  const catalog = n.labels ? { ...SERVER_MESSAGES, ...n.labels } : SERVER_MESSAGES;
+  return renderMessage(catalog, message, lang, { timeZone: n.timeZone ?? 'UTC' });
+}
+const alertMessage = (n: AlertNotice, lang: MessageLang) =>
+  say(n, lang, {
+    key: n.alert.messageKey,
+    params: n.alert.messageParams as NonNullable<Message['params']>,
+  });
+const sayTime = (n: AlertNotice, lang: MessageLang, iso: string | null) =>
+  iso === null ? '' : say(n, lang, { key: 'legacy.text', params: { text: { time: iso } } });
+const words = (n: AlertNotice, lang: MessageLang, key: string) => say(n, lang, { key });
+// --- end of text in the channel's language.
 
 export interface HttpRequest {
   url: string;
@@ -19,37 +47,42 @@ export interface HttpRequest {
   body: string;
 }
 
-const EVENT_WORDS: Record<AlertNotice['event'], string> = {
-  opened: 'Alert',
-  escalated: 'Not acknowledged',
-  cleared: 'Cleared',
-};
-
-export function noticeTitle(n: AlertNotice): string {
-  return `[${n.alert.severity.toUpperCase()}] ${EVENT_WORDS[n.event]}: ${n.alert.message}`;
+export function noticeTitle(n: AlertNotice, lang: MessageLang = 'en'): string {
+  const severity = words(n, lang, `notice.severity.${n.alert.severity}`);
+  return `[${severity}] ${words(n, lang, `notice.${n.event}`)}: ${alertMessage(n, lang)}`;
 }
 
 /** Name / value lines of a notice, in the order a person reads them. */
-export function noticeFacts(n: AlertNotice): [string, string][] {
+export function noticeFacts(n: AlertNotice, lang: MessageLang = 'en'): [string, string][] {
+  const w = (key: string) => words(n, lang, key);
   const facts: [string, string][] = [
-    ['Rule', n.ruleName],
-    ['Subject', n.alert.subject],
-    ['Site', n.site],
-    ['Opened', n.alert.openedAt ?? ''],
+    [w('notice.rule'), n.ruleName],
+    [w('notice.subject'), n.alert.subject],
+    [w('notice.site'), n.site],
+    [w('notice.opened-at'), sayTime(n, lang, n.alert.openedAt)],
   ];
   if (n.alert.acknowledgedBy)
     facts.push([
-      'Acknowledged',
+      w('notice.acknowledged'),
       `${n.alert.acknowledgedBy}${n.alert.ackComment ? `: ${n.alert.ackComment}` : ''}`,
     ]);
   if (n.event === 'cleared')
-    facts.push(['Cleared', `${n.alert.clearedAt} by ${n.alert.clearedBy}`]);
-  facts.push(['Alert id', String(n.alert.id)]);
+    facts.push([
+      w('notice.cleared-at'),
+      say(n, lang, {
+        key: 'notice.cleared-by',
+        params: {
+          time: n.alert.clearedAt === null ? '' : { time: n.alert.clearedAt },
+          by: n.alert.clearedBy ?? '',
+        },
+      }),
+    ]);
+  facts.push([w('notice.alert-id'), String(n.alert.id)]);
   return facts;
 }
 
-export function noticeText(n: AlertNotice): string {
-  return [noticeTitle(n), ...noticeFacts(n).map(([k, v]) => `${k}: ${v}`)].join('\n');
+export function noticeText(n: AlertNotice, lang: MessageLang = 'en'): string {
+  return [noticeTitle(n, lang), ...noticeFacts(n, lang).map(([k, v]) => `${k}: ${v}`)].join('\n');
 }
 
 const hmac = (secret: string, text: string) => createHmac('sha256', secret).update(text);
@@ -77,10 +110,10 @@ export function escapeMarkdown(text: string): string {
     .replace(/>/g, '&gt;');
 }
 
-const markdown = (n: AlertNotice) =>
+const markdown = (n: AlertNotice, lang: MessageLang) =>
   [
-    `### ${escapeMarkdown(noticeTitle(n))}`,
-    ...noticeFacts(n).map(([k, v]) => `- **${k}**: ${escapeMarkdown(v)}`),
+    `### ${escapeMarkdown(noticeTitle(n, lang))}`,
+    ...noticeFacts(n, lang).map(([k, v]) => `- **${k}**: ${escapeMarkdown(v)}`),
   ].join('\n');
 
 /**
@@ -98,13 +131,14 @@ export function webhookRequest(
   deliveryId: number,
 ): HttpRequest {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const title = noticeTitle(notice);
+  const lang = channelLang(channel);
+  const title = noticeTitle(notice, lang);
   switch (channel.format) {
     case 'dingtalk': {
       // DingTalk custom robot: msgtype markdown { title, text }.
       const body = JSON.stringify({
         msgtype: 'markdown',
-        markdown: { title, text: markdown(notice) },
+        markdown: { title, text: markdown(notice, lang) },
       });
       if (!secret) return { url, headers, body };
       const sign = hmac(secret, `${now}\n${secret}`).digest('base64');
@@ -118,12 +152,15 @@ export function webhookRequest(
       return {
         url,
         headers,
-        body: JSON.stringify({ msgtype: 'markdown', markdown: { content: markdown(notice) } }),
+        body: JSON.stringify({
+          msgtype: 'markdown',
+          markdown: { content: markdown(notice, lang) },
+        }),
       };
     case 'slack': {
       // Slack incoming webhook: `text` is the notification fallback, blocks the message.
       // Every text from data is escaped: `text` and mrkdwn are parsed for mentions.
-      const facts = noticeFacts(notice)
+      const facts = noticeFacts(notice, lang)
         .map(([k, v]) => `*${k}*: ${escapeSlack(v)}`)
         .join('\n');
       const blocks = [
@@ -142,7 +179,7 @@ export function webhookRequest(
           { type: 'TextBlock', text: title, weight: 'Bolder', size: 'Medium', wrap: true },
           {
             type: 'FactSet',
-            facts: noticeFacts(notice).map(([k, v]) => ({ title: k, value: v })),
+            facts: noticeFacts(notice, lang).map(([k, v]) => ({ title: k, value: v })),
           },
         ],
       };
