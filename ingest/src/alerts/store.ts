@@ -11,7 +11,7 @@ export interface StoredAlert extends AlertRecord {
   deliveryFailed: boolean;
 }
 
-const COLUMNS = `id, rule_id, subject, severity, status, opened_at, value, message_key, message_params, acknowledged_at,
+const COLUMNS = `id, rule_id, subject, severity, status, opened_at, value, message, message_key, message_params, acknowledged_at,
   acknowledged_by, ack_comment, cleared_at, cleared_by, escalated_at, delivery_failed`;
 
 interface AlertRow {
@@ -22,6 +22,7 @@ interface AlertRow {
   status: AlertStatus;
   opened_at: Date;
   value: number | null;
+  message: string;
   message_key: string;
   message_params: Message['params'] | null;
   acknowledged_at: Date | null;
@@ -31,6 +32,14 @@ interface AlertRow {
   cleared_by: string | null;
   escalated_at: Date | null;
   delivery_failed: boolean;
+}
+
+/** The stored message; a row written with text only (no parameters) says its text. */
+function messageOf(r: AlertRow): Message {
+  const params = r.message_params ?? {};
+  if (r.message_key === 'legacy.text' && params.text === undefined)
+    return { key: 'legacy.text', params: { text: r.message } };
+  return { key: r.message_key, params };
 }
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
@@ -45,7 +54,7 @@ function fromRow(r: AlertRow): StoredAlert {
     status: r.status,
     openedAt: r.opened_at.getTime(),
     value: r.value,
-    message: { key: r.message_key, params: r.message_params ?? {} },
+    message: messageOf(r),
     acknowledgedAt: ms(r.acknowledged_at),
     acknowledgedBy: r.acknowledged_by,
     ackComment: r.ack_comment,
