@@ -210,7 +210,8 @@ describe('alert delivery to chat tools and e-mail', () => {
     expect(query.get('sign')).toBe(expected);
     expect(ding.json).toMatchObject({
       msgtype: 'markdown',
-      markdown: { title: expect.stringContaining('[CRITICAL] Alert: press-01 temperature 91') },
+      // DingTalk's default language is zh-CN (docs/config-reference.md, channel `lang`).
+      markdown: { title: expect.stringContaining('[严重] 告警: press-01 temperature 为 91') },
     });
     expect(hooks.wecom!.received[0]!.json).toMatchObject({
       msgtype: 'markdown',

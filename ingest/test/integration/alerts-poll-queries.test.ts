@@ -146,8 +146,8 @@ describe('polled alert checks (issue 16)', () => {
         .map((m) => `opened oee ${machine(m)}`)
         .sort(),
     );
-    expect(orders.find((e) => e.alert.subject === order(0))?.alert.message).toMatch(
-      /has made no good piece for 2 h|may miss its due date/,
+    expect(orders.find((e) => e.alert.subject === order(0))?.alert.message.key).toMatch(
+      /^alert\.order-(stalled|late)/,
     );
   });
 });
