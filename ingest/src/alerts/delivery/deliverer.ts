@@ -1,4 +1,9 @@
-import type { AlertChannel, EmailChannel, WebhookChannel } from '@takt/protocol';
+import {
+  channelLang,
+  type AlertChannel,
+  type EmailChannel,
+  type WebhookChannel,
+} from '@takt/protocol';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -252,8 +257,8 @@ export class Deliverer {
       await mailer.sendMail({
         from: channel.from,
         to: channel.to,
-        subject: noticeTitle(notice),
-        text: noticeText(notice),
+        subject: noticeTitle(notice, channelLang(channel)),
+        text: noticeText(notice, channelLang(channel)),
         headers: { 'X-Takt-Alert': String(notice.alert.id), 'X-Takt-Event': notice.event },
       });
     } catch (error) {
