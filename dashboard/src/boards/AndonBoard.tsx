@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AlertItem } from '@takt/protocol/alerts';
 import { isFlashing, noteArrivals, type Arrivals } from '../lib/alert-arrivals';
 import { andonOrder } from '../lib/alerts-state';
+import { alertCatalog, alertText } from '../lib/alert-text';
 import { formatDuration } from '../lib/format';
 import { plantClock } from '../lib/plant-time';
 import { useLive } from '../live/LiveContext';
@@ -24,7 +25,7 @@ function AlertCard({
   flashing: boolean;
 }) {
   const { t, lang } = useT();
-  const { timeZone } = usePlant();
+  const { timeZone, plant } = usePlant();
   const opened = Date.parse(alert.openedAt);
   return (
     <li
@@ -40,7 +41,9 @@ function AlertCard({
         {t(`severity.${alert.severity}`)}
         {flashing ? <span className="andon-card__new">{t('andon.new')}</span> : null}
       </span>
-      <span className="andon-card__message">{alert.message}</span>
+      <span className="andon-card__message">
+        {alertText(alert, lang, timeZone, alertCatalog(plant))}
+      </span>
       <span className="andon-card__subject">{alert.subject}</span>
       <span className="andon-card__open">
         <span className="andon-card__since">{plantClock(opened, timeZone)}</span>

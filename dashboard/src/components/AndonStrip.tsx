@@ -1,5 +1,6 @@
 import type { AlertsState } from '../lib/alerts-state';
 import { andonOrder } from '../lib/alerts-state';
+import { alertCatalog, alertText } from '../lib/alert-text';
 import { plantClock } from '../lib/plant-time';
 import { usePlant } from '../plant/PlantContext';
 import { useT } from '../i18n';
@@ -13,9 +14,10 @@ const MAX_SHOWN = 4;
  * none, so a quiet plant keeps its whole screen for the machines.
  */
 export function AndonStrip({ alerts }: { alerts: AlertsState }) {
-  const { t } = useT();
-  const { timeZone } = usePlant();
+  const { t, lang } = useT();
+  const { timeZone, plant } = usePlant();
   if (alerts.size === 0) return null;
+  const catalog = alertCatalog(plant);
   const ordered = andonOrder(alerts);
   const hidden = ordered.length - MAX_SHOWN;
   return (
@@ -29,7 +31,7 @@ export function AndonStrip({ alerts }: { alerts: AlertsState }) {
           data-rule={a.rule}
           data-status={a.status}
         >
-          <span className="andon__message">{a.message}</span>
+          <span className="andon__message">{alertText(a, lang, timeZone, catalog)}</span>
           <span className="andon__meta">
             {plantClock(Date.parse(a.openedAt), timeZone)}
             {a.acknowledgedBy ? ` · ${t('andon.ackBy', { name: a.acknowledgedBy })}` : ''}

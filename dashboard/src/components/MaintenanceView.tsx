@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AlertItem } from '@takt/protocol/alerts';
 import { useT } from '../i18n';
 import { andonOrder, type AlertsState } from '../lib/alerts-state';
+import { alertCatalog, alertText } from '../lib/alert-text';
 import { apiFetch } from '../lib/credentials';
 import { plantDateTime } from '../lib/plant-time';
 import { usePlant } from '../plant/PlantContext';
@@ -24,8 +25,8 @@ async function act(id: number, action: 'ack' | 'clear', comment: string) {
 }
 
 function AlertRow({ alert }: { alert: AlertItem }) {
-  const { t } = useT();
-  const { timeZone } = usePlant();
+  const { t, lang } = useT();
+  const { timeZone, plant } = usePlant();
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const run = (action: 'ack' | 'clear') => {
@@ -40,7 +41,7 @@ function AlertRow({ alert }: { alert: AlertItem }) {
       data-alert-id={alert.id}
       data-status={alert.status}
     >
-      <div className="maint__message">{alert.message}</div>
+      <div className="maint__message">{alertText(alert, lang, timeZone, alertCatalog(plant))}</div>
       <div className="maint__meta">
         {t(`severity.${alert.severity}`)} · {alert.subject} ·{' '}
         {t('maint.since', { time: plantDateTime(Date.parse(alert.openedAt), timeZone) })}

@@ -10,6 +10,8 @@ const alert = (id: number, over: Record<string, unknown> = {}) => ({
   openedAt: `2026-11-23T08:0${id}:00.000Z`,
   value: 91,
   message: `alert ${id}`,
+  messageKey: 'legacy.text',
+  messageParams: { text: `alert ${id}` },
   acknowledgedAt: null,
   acknowledgedBy: null,
   ackComment: null,

@@ -4,12 +4,10 @@
  * station's calls, and the response times of calls. No pool, no clock: `now` comes in.
  */
 import {
-  SERVER_MESSAGES,
   word,
   type AlertRule,
   type AndonRule,
   type Message,
-  type MessageCatalog,
   type PlantModel,
 } from '@takt/protocol';
 
@@ -57,29 +55,13 @@ export function andonCallOf(source: RuleSource, scan: CallScan): AndonCall {
 
 /**
  * The alert's words: what is called (the rule's label in the reader's language, see
- * `andonLabels`), the station, who called.
+ * `andonLabels` in protocol/src/messages/alerts.ts), the station, who called.
  */
 export function callMessage(rule: AndonRule, station: string, operator?: string): Message {
   const what = word(`andon.label.${rule.id}`);
   return operator
     ? { key: 'alert.andon-call-by', params: { what, station, operator } }
     : { key: 'alert.andon-call', params: { what, station } };
-}
-
-/**
- * The plant's own words: each andon rule's label per language (`andon.label.<rule>`), else
- * its name, else the call's word in SERVER_MESSAGES, else the call id.
- */
-export function andonLabels(rules: readonly AlertRule[]): MessageCatalog {
-  const out: Record<string, readonly [string, string]> = {};
-  for (const rule of rules) {
-    if (rule.kind !== 'andon') continue;
-    const known = SERVER_MESSAGES[`andon.call.${rule.call}`];
-    const en = rule.label?.en ?? rule.name ?? known?.[0] ?? rule.call;
-    const zh = rule.label?.['zh-CN'] ?? known?.[1] ?? en;
-    out[`andon.label.${rule.id}`] = [en, zh];
-  }
-  return out;
 }
 
 export const CALL_STATES = ['idle', 'called', 'acknowledged', 'cleared-recently'] as const;

@@ -1,4 +1,5 @@
 import {
+  andonLabels,
   pickLang,
   renderMessage,
   SERVER_MESSAGES,
@@ -7,7 +8,6 @@ import {
   type MessageCatalog,
   type MessageLang,
 } from '@takt/protocol';
-import { andonLabels } from './andon';
 
 /**
  * How alert text is rendered for one reader (docs/decisions.md "Issue 19 — alerts in the

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   alertRuleProblems,
   alertRuleSchema,
+  andonLabels,
   andonRuleSchema,
   plantModelSchema,
   renderMessage,
@@ -13,7 +14,6 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
   andonCallOf,
-  andonLabels,
   andonRulesAt,
   callMessage,
   CLEARED_RECENTLY_MS,

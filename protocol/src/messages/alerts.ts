@@ -1,4 +1,5 @@
-import { defineMessages, type Message } from './render';
+import type { AlertRule } from '../config/alerts';
+import { defineMessages, type Message, type MessageCatalog } from './render';
 
 /**
  * Alert texts (docs/decisions.md, "Issue 19 — alerts in the reader's language"): what the
@@ -96,3 +97,20 @@ export const ALERT_MESSAGES = defineMessages({
 
 /** A nested message without parameters (a state, a metric, a call): `{ message: { key } }`. */
 export const word = (key: string): { message: Message } => ({ message: { key } });
+
+/**
+ * The plant's own words: each andon rule's label per language (`andon.label.<rule>`), else
+ * its name, else the call's word above, else the call id. Added to the catalog by whoever
+ * renders an andon alert (the server from its rules, a screen from the plant model).
+ */
+export function andonLabels(rules: readonly AlertRule[]): MessageCatalog {
+  const out: Record<string, readonly [string, string]> = {};
+  for (const rule of rules) {
+    if (rule.kind !== 'andon') continue;
+    const known = (ALERT_MESSAGES as MessageCatalog)[`andon.call.${rule.call}`];
+    const en = rule.label?.en ?? rule.name ?? known?.[0] ?? rule.call;
+    const zh = rule.label?.['zh-CN'] ?? known?.[1] ?? en;
+    out[`andon.label.${rule.id}`] = [en, zh];
+  }
+  return out;
+}
