@@ -38,6 +38,11 @@ export const TEST_IDS = {
   // Boards (issue 8): add board ids below this line.
   lineBoard: 'line-board',
   ordersBoard: 'orders-board',
+  kpisBoard: 'kpis-board',
+  kpiPanel: 'kpi-panel',
+  kpiValue: 'kpi-value',
+  kpiArrow: 'kpi-arrow',
+  kpiMean: 'kpi-mean',
   andonBoard: 'andon-board',
   tileBand: 'tile-band',
   tileTarget: 'tile-target',
