@@ -18,13 +18,19 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-/** One completed order a week for nine weeks: lead times, lateness and scrap vary by week. */
+/**
+ * One completed order a week for nine weeks, each inside its plant week (the test may run in
+ * the first minutes of one): lead times, lateness and scrap vary by week.
+ */
 async function storeHistory() {
   const pool = stack.ingest.pool;
-  const now = Date.now();
+  const { weeks } = (await (await stack.api('/api/kpis/weekly?weeks=9')).json()) as KpiWeekly;
+  const thisWeek = Date.parse(weeks.at(-1)!.from);
+  // Each week's events at the same fractions of the time this week has run so far.
+  const span = Math.min(Date.now() - thisWeek, 7 * DAY);
   for (let w = 0; w < 9; w++) {
-    // Week 8 is this week: its order completed a minute ago; earlier ones a week apart.
-    const completed = now - 60_000 - (8 - w) * 7 * DAY;
+    const at = (fraction: number) => Date.parse(weeks[w]!.from) + span * fraction;
+    const completed = at(0.9);
     const lead = (20 + w * 3) * H;
     const created = completed - lead;
     const due = w === 1 || w === 4 ? completed - H : completed + 5 * H; // two of nine late
@@ -36,19 +42,19 @@ async function storeHistory() {
     await pool.query(
       `INSERT INTO work_order_operations (work_order_id, position, id, machine_id, status, good, rejected, started_at, completed_at)
        VALUES ($1, 0, 'OP10', 'press-01', 'done', $2, $3, $4, $5)`,
-      [id, 480 - w, 20 + w, new Date(completed - 4 * H), new Date(completed)],
+      [id, 480 - w, 20 + w, new Date(at(0.2)), new Date(completed)],
     );
     const events: [number, string, number | null, number | null, unknown][] = [
-      [completed - 4 * H, 'scan', null, null, { action: 'start', operator: `op-${w % 2}` }],
-      [completed - 2 * H, 'count', 480 - w, 12, null],
-      [completed - 1.5 * H, 'count', 0, 8 + w, { source: 'scan', reason: 'burr' }],
+      [at(0.2), 'scan', null, null, { action: 'start', operator: `op-${w % 2}` }],
+      [at(0.5), 'count', 480 - w, 12, null],
+      [at(0.6), 'count', 0, 8 + w, { source: 'scan', reason: 'burr' }],
       [completed, 'scan', null, null, { action: 'complete' }],
     ];
-    for (const [at, kind, good, rejected, detail] of events)
+    for (const [time, kind, good, rejected, detail] of events)
       await pool.query(
         `INSERT INTO work_order_events (work_order_id, time, kind, operation_id, machine_id, good, rejected, detail)
          VALUES ($1, $2, $3, 'OP10', 'press-01', $4, $5, $6)`,
-        [id, new Date(at), kind, good, rejected, detail],
+        [id, new Date(time), kind, good, rejected, detail],
       );
   }
 }
