@@ -1,7 +1,6 @@
 import type { KpiName, KpiWeekly } from '@takt/protocol/api';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrowOf, KPI_PANELS, kpiText } from '../../dashboard/src/boards/kpi-figures';
 import { launchBrowser, screenshot, signedInContext } from '../helpers/browser';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -12,6 +11,31 @@ import { startStack, type Stack } from '../helpers/stack';
  * as GET /api/kpis/weekly gives them, in English and Chinese, without scrolling.
  */
 const H = 3_600_000;
+
+/** The board's panels, in reading order. */
+const KPI_PANELS: readonly KpiName[] = [
+  'onTimeRate',
+  'leadTimeMeanMs',
+  'leadTimeCv',
+  'scrapRate',
+  'outputPerOperatorHour',
+  'oee',
+];
+
+/** How the board should write a figure (docs/dashboard.md "Boards", KPIs), written out again here. */
+function kpiText(name: KpiName, value: number | null, lang: 'en' | 'zh-CN'): string {
+  if (value === null) return '–';
+  if (name === 'onTimeRate' || name === 'oee') return `${Math.round(value * 100)} %`;
+  if (name === 'scrapRate') return `${(value * 100).toFixed(1)} %`;
+  if (name === 'leadTimeCv') return value.toFixed(2);
+  if (name === 'outputPerOperatorHour') return value.toFixed(1);
+  const hours = value / H;
+  const [h, d] = lang === 'en' ? ['h', 'd'] : ['小时', '天'];
+  return hours < 48 ? `${Math.round(hours)} ${h}` : `${(hours / 24).toFixed(1)} ${d}`;
+}
+
+const arrowOf = (delta: number | null, better: boolean | null) =>
+  delta === null ? '' : better === null ? '=' : delta > 0 ? '▲' : '▼';
 const DAY = 24 * H;
 let stack: Stack;
 let browser: Browser;
@@ -199,4 +223,51 @@ describe('KPI board', () => {
       .waitFor({ timeout: 20_000 });
     expect(await page.locator('.rotation').textContent()).toContain('KPIs');
   });
+});
+
+describe('quality on analytics and scrap per order', () => {
+  it('shows the reject-reason Pareto and narrows it to a customer', async () => {
+    await page.goto(`${stack.ingest.url}/analytics?lang=en`);
+    await page.locator('button[data-window="30d"]').click();
+    const pareto = page.locator('[data-testid="reject-pareto"]');
+    const read = async () => ({
+      reasons: JSON.parse((await pareto.getAttribute('data-reasons')) ?? '[]') as (string | null)[],
+      pieces: JSON.parse((await pareto.getAttribute('data-pieces')) ?? '[]') as number[],
+      cumulative: JSON.parse((await pareto.getAttribute('data-cumulative')) ?? '[]') as number[],
+    });
+    await expect.poll(async () => (await read()).reasons.length, { timeout: 20_000 }).toBe(2);
+    const bars = await read();
+    // The stations' "burr" reports and the machine counter's rejects (no reason), biggest first.
+    expect(new Set(bars.reasons)).toEqual(new Set(['burr', null]));
+    expect(bars.pieces[0]).toBeGreaterThanOrEqual(bars.pieces[1]!);
+    expect(bars.cumulative.at(-1)).toBe(100);
+    expect(await pareto.locator('canvas').count()).toBe(1);
+    expect(await page.locator('[data-testid="delivery-table"] tr[data-group="Acme"]').count()).toBe(
+      1,
+    );
+    // A customer with no orders: nothing rejected.
+    const url = `/api/quality?from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date().toISOString()}&customer=Nobody`;
+    const none = (await (await stack.api(url)).json()) as { pareto: unknown[] };
+    expect(none.pareto).toEqual([]);
+    await page.locator('[data-testid="quality-customer"]').selectOption('Acme');
+    await expect.poll(async () => (await read()).reasons.length, { timeout: 20_000 }).toBe(2);
+    await page.locator('[data-testid="quality"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'page-analytics-quality');
+  }, 90_000);
+
+  it('shows scrap per operation with its reasons on the order page', async () => {
+    await page.goto(`${stack.ingest.url}/work-orders/WO-KPI-8?lang=en`);
+    const scrap = page.locator('[data-testid="order-scrap"]');
+    await expect.poll(() => scrap.getAttribute('data-rejected'), { timeout: 20_000 }).toBe('28');
+    // 12 from the machine counter, 16 reported as burr; 472 good.
+    const row = scrap.locator('tr[data-operation="OP10"]');
+    expect(await row.locator('td').allTextContents()).toEqual([
+      'OP10',
+      'press-01',
+      '472',
+      '28',
+      '5.6 %',
+      'burr 16 · Machine counter (no reason) 12',
+    ]);
+  }, 60_000);
 });
