@@ -199,7 +199,7 @@ describe('KPI board', () => {
     });
     expect(doc.fits).toBe(true);
     await screenshot(page, 'board-kpis');
-  });
+  }, 90_000);
 
   it('shows the same figures in Chinese with lang=zh-CN', async () => {
     const { screen } = await boardMatchesApi('zh-CN');
@@ -214,7 +214,7 @@ describe('KPI board', () => {
     const board = page.locator('[data-testid="kpis-board"]');
     expect(await board.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(true);
     await screenshot(page, 'board-kpis-zh');
-  });
+  }, 90_000);
 
   it('takes its place in the rotation list', async () => {
     await page.goto(`${stack.ingest.url}/board?show=orders,kpis&every=5&lang=en`);
@@ -222,7 +222,7 @@ describe('KPI board', () => {
       .locator('[data-testid="kpis-board"][data-loaded="true"]')
       .waitFor({ timeout: 20_000 });
     expect(await page.locator('.rotation').textContent()).toContain('KPIs');
-  });
+  }, 60_000);
 });
 
 describe('quality on analytics and scrap per order', () => {
