@@ -14,6 +14,7 @@ export * from './pipeline/writer';
 export * from './queries/machines';
 export * from './domain/work-orders';
 export * from './domain/order-kpis';
+export * from './domain/kpi-weeks';
 export * from './auth/access';
 export * from './auth/store';
 export { SESSION_COOKIE } from './auth/credentials';

@@ -3,6 +3,7 @@ import type { BoardSpec } from '../lib/route';
 import { useT } from '../i18n';
 import { TEST_IDS } from '../testids';
 import { AndonBoard } from './AndonBoard';
+import { KpisBoard } from './KpisBoard';
 import { LineBoard } from './LineBoard';
 import { OrdersBoard } from './OrdersBoard';
 import { PlantBoardView } from './PlantBoardView';
@@ -17,6 +18,8 @@ function Board({ spec }: { spec: BoardSpec }) {
       return <OrdersBoard />;
     case 'andon':
       return <AndonBoard />;
+    case 'kpis':
+      return <KpisBoard />;
   }
 }
 

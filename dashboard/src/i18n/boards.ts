@@ -6,6 +6,7 @@ export const boards = {
   'board.line': ['Line', '产线'],
   'board.orders': ['Orders', '工单'],
   'board.andon': ['Andon', '安灯'],
+  'board.kpis': ['KPIs', '关键指标'],
   'board.unknownLine': [
     'There is no line "{line}" in this plant. Lines: {lines}.',
     '本工厂没有产线 "{line}"。产线有：{lines}。',
@@ -70,4 +71,13 @@ export const boards = {
   'severity.critical': ['Critical', '严重'],
   'severity.warning': ['Warning', '警告'],
   'severity.info': ['Info', '提示'],
+  'kpi.title': ['KPIs · week of {start}', '关键指标 · 本周（{start} 起）'],
+  'kpi.loading': ['Loading KPIs…', '正在加载关键指标…'],
+  'kpi.mean': ['{weeks}-week mean {value}', '前 {weeks} 周均值 {value}'],
+  'kpi.onTimeRate': ['On-time delivery', '准时交付率'],
+  'kpi.leadTimeMeanMs': ['Lead time', '交付周期'],
+  'kpi.leadTimeCv': ['Lead time CV', '交付周期变异系数'],
+  'kpi.scrapRate': ['Scrap rate', '报废率'],
+  'kpi.outputPerOperatorHour': ['Good pieces per operator-hour', '人均每小时良品'],
+  'kpi.oee': ['OEE', 'OEE'],
 } as const satisfies Catalog;

@@ -3,7 +3,7 @@
  * whatever this returns, and a URL it cannot read becomes a plain message, never a blank page.
  *
  *   /                                   the plant board
- *   /board?show=plant,line:line-a,orders,andon&every=30
+ *   /board?show=plant,line:line-a,orders,andon,kpis&every=30
  *                                       boards in rotation, `every` seconds each (default 30)
  *   /analytics  /maintenance  /work-orders/<id>  /access  /track#<token>
  *   /station/<id>                       an operator station (a station link adds `#station=<token>`)
@@ -12,10 +12,11 @@
  */
 import { translate, type MessageKey, type Vars } from '../i18n/translate';
 
-export const BOARD_NAMES = ['plant', 'line', 'orders', 'andon'] as const;
+export const BOARD_NAMES = ['plant', 'line', 'orders', 'andon', 'kpis'] as const;
 export type BoardName = (typeof BOARD_NAMES)[number];
 
-export type BoardSpec = { board: 'plant' | 'orders' | 'andon' } | { board: 'line'; line: string };
+export type BoardSpec =
+  { board: 'plant' | 'orders' | 'andon' | 'kpis' } | { board: 'line'; line: string };
 
 export const DEFAULT_ROTATION_S = 30;
 export const MIN_ROTATION_S = 5;
@@ -52,7 +53,7 @@ function parseBoard(item: string): BoardSpec | BadUrl {
     if (!arg || rest.length > 0 || !ID.test(arg)) return badUrl('route.noLine', { item });
     return { board: 'line', line: arg };
   }
-  if (name === 'plant' || name === 'orders' || name === 'andon') {
+  if (name === 'plant' || name === 'orders' || name === 'andon' || name === 'kpis') {
     if (arg !== undefined) return badUrl('route.noArgument', { board: name, arg });
     return { board: name };
   }

@@ -20,6 +20,7 @@ import {
 import { AndonTimesChart, LossesChart, OeeTrendChart, ParetoChart } from './analytics-charts';
 import { labelOf } from './labels';
 import { OrdersList } from './OrdersList';
+import { QualityPanels } from './QualityPanels';
 import { ShiftReport } from './ShiftReport';
 import { TagTrend } from './TagTrend';
 import { ApiError, useLoad } from './use-api';
@@ -200,6 +201,7 @@ function Analytics({ plant }: { plant: PlantModel }) {
         ) : null}
         <OrdersList />
       </div>
+      <QualityPanels plant={plant} fromMs={win.fromMs} toMs={win.toMs} />
     </>
   );
 }

@@ -11,6 +11,7 @@ import { TEST_IDS } from '../testids';
 import { GanttChart } from './GanttChart';
 import { labelOf } from './labels';
 import { ApiError, useLoad } from './use-api';
+import { OrderScrap } from './OrderScrap';
 
 type OrderView = ApiResponse<typeof api.orders.get>;
 type OrderOee = ApiResponse<typeof api.orders.oee>;
@@ -121,6 +122,7 @@ function OrderDetail({
             timeZone={timeZone}
           />
         </section>
+        <OrderScrap id={view.id} />
         <section className="panel panel--wide">
           <div className="panel__head">
             <h3>{t('wo.operations')}</h3>

@@ -12,6 +12,7 @@ import { trackPlugin } from './track';
 import { usersPlugin } from './users';
 import { historyPlugin } from './history';
 import { ingestMetricsPlugin } from './ingest-metrics';
+import { kpisPlugin } from './kpis';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
@@ -45,6 +46,7 @@ export const plugins: readonly IngestPlugin[] = [
   stationsPlugin,
   operatorsPlugin,
   printPlugin,
+  kpisPlugin,
 ];
 
 /**

@@ -10,6 +10,7 @@ import type { ApiRoute } from './contract';
 import { gatewayRoutes } from './gateways';
 import { healthRoutes } from './health';
 import { historyRoutes } from './history';
+import { kpiRoutes } from './kpis';
 import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
@@ -27,6 +28,7 @@ export * from './boards';
 export * from './gateways';
 export * from './health';
 export * from './history';
+export * from './kpis';
 export * from './machines';
 export * from './oee';
 export * from './orders';
@@ -56,6 +58,7 @@ export const api = {
   stopReasonCorrection: machineStopReasonCorrection,
   operators: operatorRoutes,
   print: printRoutes,
+  kpis: kpiRoutes,
 };
 
 /** Every route, flat (for docs/openapi.yaml and the checks). */
