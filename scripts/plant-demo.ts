@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     });
     console.log(
       `history: ${HISTORY_DAYS} days, ${filled.messages} messages, ${filled.orders} orders, ` +
-        `${filled.alertsAcknowledged} alerts acknowledged in ${(filled.ms / 1000).toFixed(1)} s`,
+        `${filled.alertsAcknowledged} alerts acknowledged in ${(filled.ms / 1000).toFixed(1)} s; waited for ${JSON.stringify(filled.waitedMs)} ms`,
     );
   }
   run('edge', 'edge-agent/src/main.ts', [ports.gateway], {

@@ -33,12 +33,19 @@ export interface FillResult {
   orders: number;
   alertsAcknowledged: number;
   ms: number;
+  /** Time spent waiting for each consumer of ingest to catch up (the fill's bottleneck). */
+  waitedMs: Record<string, number>;
 }
 
 /** Messages in flight between the publisher and ingest's acknowledgement. */
-const WINDOW = 4000;
-/** Times the fill stops for ingest to catch up and acknowledges the alerts then open. */
-const CHECKPOINTS = 12;
+const WINDOW = 1500;
+/**
+ * Every this many messages the fill waits for ingest's consumers too, and acknowledges the
+ * alerts then open. The work-orders consumer derives each commit again from the commit's
+ * earliest time up to the newest stored row, so a writer far ahead of it makes its work grow
+ * with the square of the gap (ingest/src/work-orders/apply.ts).
+ */
+const CHECKPOINT_EVERY = 1500;
 const STALL_MS = 60_000;
 
 function wirePayload(m: HistoryMessage, seq: number): string {
@@ -132,6 +139,7 @@ export async function fillHistory(o: FillOptions): Promise<FillResult> {
   });
   const bar = (o.progress ?? progressBar)('history', total);
   let alertsAcknowledged = 0;
+  const waitedMs: Record<string, number> = {};
   const waitFor = async (target: number) => {
     let seen = ackedCount;
     let since = Date.now();
@@ -150,7 +158,6 @@ export async function fillHistory(o: FillOptions): Promise<FillResult> {
   };
   try {
     await client.subscribeAsync(topics.ack(o.gateway.site, o.gateway.id), { qos: 1 });
-    const checkpoint = Math.ceil(total / CHECKPOINTS);
     for (let i = 0; i < total; i++) {
       const m = history.messages[i]!;
       void client
@@ -161,12 +168,12 @@ export async function fillHistory(o: FillOptions): Promise<FillResult> {
         )
         .catch(() => undefined); // a lost publish shows as a missing ack: the stall check names it
       if (i + 1 - ackedCount > WINDOW) await waitFor(i + 1 - WINDOW);
-      if ((i + 1) % checkpoint === 0) {
+      if ((i + 1) % CHECKPOINT_EVERY === 0 || i + 1 === total) {
         await waitFor(i + 1);
-        alertsAcknowledged += await acknowledgeSome(o);
+        await consumersIdle(o, waitedMs);
+        if ((i + 1) % (CHECKPOINT_EVERY * 4) === 0) alertsAcknowledged += await acknowledgeSome(o);
       }
     }
-    await waitFor(total);
   } finally {
     await client.endAsync();
   }
@@ -176,7 +183,28 @@ export async function fillHistory(o: FillOptions): Promise<FillResult> {
     orders: history.orders.length,
     alertsAcknowledged,
     ms: Date.now() - started,
+    waitedMs,
   };
+}
+
+/** Waits until ingest's post-commit consumers have no commit waiting (GET /api/ingest/metrics). */
+async function consumersIdle(o: FillOptions, waited: Record<string, number>): Promise<void> {
+  const deadline = Date.now() + STALL_MS;
+  for (let last = Date.now(); ; last = Date.now()) {
+    const response = await api(o, 'GET', '/api/ingest/metrics');
+    if (!response.ok) throw new Error(`GET /api/ingest/metrics: HTTP ${response.status}`);
+    const { consumers } = (await response.json()) as {
+      consumers: Record<string, { pending: number }>;
+    };
+    const busy = Object.entries(consumers).filter(([, c]) => c.pending > 0);
+    if (busy.length === 0) return;
+    for (const [name] of busy) waited[name] = (waited[name] ?? 0) + Date.now() - last;
+    if (Date.now() > deadline)
+      throw new Error(
+        `ingest's consumers still busy after ${STALL_MS / 1000} s: ${JSON.stringify(consumers)}`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** A responder acknowledges every other open alert (the rest stay for the boards to show). */
