@@ -38,14 +38,14 @@ export interface FillResult {
 }
 
 /** Messages in flight between the publisher and ingest's acknowledgement. */
-const WINDOW = 1500;
+const WINDOW = 3000;
 /**
  * Every this many messages the fill waits for ingest's consumers too, and acknowledges the
  * alerts then open. The work-orders consumer derives each commit again from the commit's
  * earliest time up to the newest stored row, so a writer far ahead of it makes its work grow
  * with the square of the gap (ingest/src/work-orders/apply.ts).
  */
-const CHECKPOINT_EVERY = 1500;
+const CHECKPOINT_EVERY = 3000;
 const STALL_MS = 60_000;
 
 function wirePayload(m: HistoryMessage, seq: number): string {

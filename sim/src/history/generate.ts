@@ -14,7 +14,7 @@ export interface HistoryOptions {
   metricsEveryMs?: number;
   /** Unchanged states are re-sent this often (default 2 min, inside ingest's 3 min hold). */
   heartbeatMs?: number;
-  /** Counters are sent this often while a machine makes pieces, and at every stop. */
+  /** Counters are sent this often while a machine makes pieces (default 5 min), and at every stop. */
   countEveryMs?: number;
   /** Order ids are `<orderPrefix><n>`, numbered from 1 in start order. */
   orderPrefix?: string;
@@ -80,7 +80,7 @@ export function generateHistory(o: HistoryOptions): History {
         ? { overheat: { aboveC: rule.above!, clearMarginC: rule.clearMargin } }
         : {}),
       heartbeatMs: o.heartbeatMs ?? 120_000,
-      countEveryMs: o.countEveryMs ?? 60_000,
+      countEveryMs: o.countEveryMs ?? 300_000,
       metricsEveryMs: o.metricsEveryMs ?? 60_000,
       nextOrderId: () => {
         const id = `tmp-${i}-${pendingIds.length}`;

@@ -111,17 +111,23 @@ export function walkMachine(o: WalkOptions): {
     const rejectRate = o.machine.rejectRate * o.rng.between(0.4, 1.6);
     let t = from;
     let lastBeat = from;
+    let lastCount = from;
+    const step = Math.min(o.countEveryMs, o.heartbeatMs);
     while (t < seg.to) {
-      const next = Math.min(seg.to, t + (speed > 0 ? o.countEveryMs : o.heartbeatMs));
+      const next = Math.min(seg.to, t + step);
       metrics(next, speed > 0);
       if (speed > 0) {
         const pieces = ((next - t) * speed) / o.machine.cycleTimeMs;
         good += pieces;
         reject += pieces * rejectRate;
-        count(next);
+        if (next - lastCount >= o.countEveryMs || next === seg.to) {
+          count(next);
+          lastCount = next;
+        }
         if (active && !active.paused) {
           active.made += pieces * (1 - rejectRate);
           if (active.made >= active.order.input.quantity) {
+            count(next);
             completeOrder(next);
             return next;
           }
