@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashPassword, type BrokerUser } from '@takt/broker';
 import { demoAccess } from './demo-access';
+import { consoleFormatter } from './demo-console';
 import { seedDemoOrders } from './demo-orders';
 import {
   envPort,
@@ -40,6 +41,7 @@ const HISTORY_DAYS = 7;
 // The demo gateway's broker account is bound to its site and id (the broker's ACL).
 const demoGateway = loadYamlConfig(resolve(root, demoGatewayFile), gatewayConfigSchema);
 const children: { name: string; proc: ChildProcess }[] = [];
+const format = consoleFormatter();
 let stopping = false;
 
 function run(
@@ -58,7 +60,7 @@ function run(
   const prefix = `[${name}]`.padEnd(12);
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) {
-      if (!line.startsWith('READY ')) console.log(prefix, line); // never print the database URL
+      if (!line.startsWith('READY ')) console.log(prefix, format(line)); // never print the database URL
     }
   };
   proc.stdout!.on('data', forward);
