@@ -5,12 +5,21 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashPassword, type BrokerUser } from '@takt/broker';
 import { demoAccess } from './demo-access';
+import { consoleFormatter } from './demo-console';
 import { seedDemoOrders } from './demo-orders';
-import { envPort, gatewayConfigSchema, loadYamlConfig } from '@takt/protocol';
+import {
+  envPort,
+  gatewayConfigSchema,
+  loadYamlConfig,
+  plantModelSchema,
+  scenarioSchema,
+} from '@takt/protocol';
+import { fillHistory } from './history/fill';
+import { isNewDatabase } from './history/new-database';
 
 const root = resolve(import.meta.dirname, '..');
 const stateDir = resolve(root, '.takt');
@@ -18,9 +27,21 @@ const httpPort = envPort('TAKT_HTTP_PORT', 8080)!;
 const mqttPort = envPort('TAKT_BROKER_PORT', 1883)!;
 const pgPort = envPort('TAKT_PG_PORT', 54329)!;
 const demoGatewayFile = 'firmware-configs/demo-gateway.yaml';
+const scenarioFile = 'sim/scenarios/demo.yaml';
+const plantFile = 'ingest/plant/demo-plant.yaml';
+// The virtual factory's Modbus and OPC UA ports move with the broker's, so a second demo on
+// other ports (TAKT_BROKER_PORT=1983 …) does not collide with the first: 5021 -> 5121.
+const simPortOffset = envPort('TAKT_SIM_PORT_OFFSET', mqttPort - 1883) ?? 0;
+const opcuaPort = 4841 + simPortOffset;
+// A week of history on a new database, unless `npm start -- --no-history` or TAKT_DEMO_HISTORY=0.
+const historyWanted =
+  !process.argv.includes('--no-history') &&
+  !['0', 'false', 'no'].includes(process.env.TAKT_DEMO_HISTORY ?? '');
+const HISTORY_DAYS = 7;
 // The demo gateway's broker account is bound to its site and id (the broker's ACL).
 const demoGateway = loadYamlConfig(resolve(root, demoGatewayFile), gatewayConfigSchema);
 const children: { name: string; proc: ChildProcess }[] = [];
+const format = consoleFormatter();
 let stopping = false;
 
 function run(
@@ -39,7 +60,7 @@ function run(
   const prefix = `[${name}]`.padEnd(12);
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) {
-      if (!line.startsWith('READY ')) console.log(prefix, line); // never print the database URL
+      if (!line.startsWith('READY ')) console.log(prefix, format(line)); // never print the database URL
     }
   };
   proc.stdout!.on('data', forward);
@@ -138,23 +159,51 @@ async function main(): Promise<void> {
     TAKT_BROKER_PORT: String(mqttPort),
     TAKT_BROKER_USERS_FILE: usersFile,
   });
-  run('sim', 'sim/src/main.ts', ['sim/scenarios/demo.yaml'], {});
+  const ports = shiftedPorts(simPortOffset, mqttUrl);
+  run('sim', 'sim/src/main.ts', [ports.scenario], { TAKT_SIM_OPCUA_PORT: String(opcuaPort) });
   run('ingest', 'ingest/src/main.ts', [], {
     DATABASE_URL: databaseUrl,
     TAKT_MQTT_URL: mqttUrl,
     TAKT_MQTT_USERNAME: 'ingest',
     TAKT_MQTT_PASSWORD: ingestPassword,
     TAKT_HTTP_PORT: String(httpPort),
-    TAKT_PLANT_FILE: 'ingest/plant/demo-plant.yaml',
+    TAKT_PLANT_FILE: plantFile,
   });
   const url = `http://127.0.0.1:${httpPort}`;
   await waitForHealth(url, 60_000);
-  run('edge', 'edge-agent/src/main.ts', [demoGatewayFile], {
+  const access = await demoAccess(databaseUrl, url);
+  // The past first: the alerts engine judges stream rules by the readings' own times and
+  // ignores a reading older than the newest of its tag, so live data must come after it.
+  if (!historyWanted) console.log('history fill skipped (--no-history / TAKT_DEMO_HISTORY=0)');
+  else if (await isNewDatabase(databaseUrl)) {
+    const to = Date.now();
+    const filled = await fillHistory({
+      url,
+      token: access.seedToken,
+      mqttUrl,
+      gateway: {
+        site: demoGateway.gateway.site,
+        id: demoGateway.gateway.id,
+        // A second connection of the demo gateway's account (the broker allows one account
+        // per gateway, and the plant model binds the machines to this gateway).
+        username: demoGateway.mqtt.username ?? demoGateway.gateway.id,
+        password: gatewayPassword,
+      },
+      plant: loadYamlConfig(resolve(root, plantFile), plantModelSchema),
+      scenario: loadYamlConfig(resolve(root, scenarioFile), scenarioSchema),
+      from: to - HISTORY_DAYS * 86_400_000,
+      to,
+    });
+    console.log(
+      `history: ${HISTORY_DAYS} days, ${filled.messages} messages, ${filled.orders} orders, ` +
+        `${filled.alertsAcknowledged} alerts acknowledged in ${(filled.ms / 1000).toFixed(1)} s; waited for ${JSON.stringify(filled.waitedMs)} ms`,
+    );
+  }
+  run('edge', 'edge-agent/src/main.ts', [ports.gateway], {
     TAKT_MQTT_PASSWORD: gatewayPassword,
     TAKT_MQTT_URL: mqttUrl,
   });
 
-  const access = await demoAccess(databaseUrl, url);
   const seeded = await seedDemoOrders({
     url,
     token: access.seedToken,
@@ -178,6 +227,24 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * The scenario and gateway files with the sim's ports moved by `offset` (written under
+ * .takt/), or the checked-in files when the ports are the defaults.
+ */
+function shiftedPorts(offset: number, mqttUrl: string): { scenario: string; gateway: string } {
+  if (offset === 0) return { scenario: scenarioFile, gateway: demoGatewayFile };
+  const move = (text: string) =>
+    text
+      .replace(/port: (50\d\d)\b/g, (_, p: string) => `port: ${Number(p) + offset}`)
+      .replace('opc.tcp://127.0.0.1:4841', `opc.tcp://127.0.0.1:${opcuaPort}`)
+      .replace('mqtt://127.0.0.1:1883', mqttUrl);
+  const scenario = resolve(stateDir, 'demo-scenario.yaml');
+  const gateway = resolve(stateDir, 'demo-gateway.yaml');
+  writeFileSync(scenario, move(readFileSync(resolve(root, scenarioFile), 'utf8')));
+  writeFileSync(gateway, move(readFileSync(resolve(root, demoGatewayFile), 'utf8')));
+  return { scenario, gateway };
 }
 
 main().catch((error: Error) => {

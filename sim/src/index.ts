@@ -5,3 +5,4 @@ export * from './opcua-server';
 export * from './pty-pair';
 export * from './scanner-feed';
 export * from './peers';
+export * from './history';

@@ -1,0 +1,4 @@
+export * from './calendar';
+export * from './generate';
+export * from './prng';
+export * from './types';
