@@ -17,6 +17,7 @@ import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
 import { operatorsPlugin } from './operators';
 import { printPlugin } from './print';
+import { reportsPlugin } from './reports';
 import { shiftReportPlugin } from './shift-report';
 import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
@@ -45,6 +46,7 @@ export const plugins: readonly IngestPlugin[] = [
   stationsPlugin,
   operatorsPlugin,
   printPlugin,
+  reportsPlugin,
 ];
 
 /**

@@ -5,6 +5,7 @@
  */
 import {
   SERVER_MESSAGES,
+  formatDurationText,
   renderMessage,
   type Message,
   type MessageLang,
@@ -160,7 +161,7 @@ export function reportTable(content: ReportContent, lang: MessageLang): ReportTa
     String(f.goodCount),
     count(target),
     String(f.totalCount - f.goodCount),
-    minutes(f.downMs),
+    formatDurationText(f.downMs / 1000, lang),
   ];
   return {
     head,
@@ -171,7 +172,24 @@ export function reportTable(content: ReportContent, lang: MessageLang): ReportTa
   };
 }
 
-const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+/** A stop reason's line: `Jam: 1 h 5 min (3 stops)` in `lang`. */
+export function stopLine(
+  plant: PlantModel | undefined,
+  stop: ReportStop,
+  lang: MessageLang,
+): string {
+  return text(
+    {
+      key: 'report.stops.row',
+      params: {
+        reason: reasonLabel(plant, stop.reason, lang),
+        duration: { durationS: stop.durationMs / 1000 },
+        stops: stop.stops,
+      },
+    },
+    lang,
+  );
+}
 
 /** The late orders as lines of text in `lang` (due dates in plant time). */
 export function lateLines(content: ReportContent, lang: MessageLang, now?: number): string[] {

@@ -14,6 +14,7 @@ import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
 import { printRoutes } from './print';
+import { reportRoutes } from './reports';
 import { shiftReportRoutes } from './shift-report';
 import { machineStopReasonCorrection, operatorRoutes, stationRoutes } from './stations';
 import { trackRoutes } from './track';
@@ -31,6 +32,7 @@ export * from './machines';
 export * from './oee';
 export * from './orders';
 export * from './print';
+export * from './reports';
 export * from './shift-report';
 export * from './request';
 export * from './stations';
@@ -56,6 +58,7 @@ export const api = {
   stopReasonCorrection: machineStopReasonCorrection,
   operators: operatorRoutes,
   print: printRoutes,
+  reports: reportRoutes,
 };
 
 /** Every route, flat (for docs/openapi.yaml and the checks). */

@@ -32,6 +32,10 @@ export const REPORT_MESSAGES = defineMessages({
   'report.loss.startupRejects': ['Startup rejects', '启动不良'],
   'report.loss.productionRejects': ['Production rejects', '生产不良'],
   'report.reason.unassigned': ['not explained', '未说明'],
+  'report.stops.row': [
+    '{reason}: {duration} ({stops} stops)',
+    '{reason}：{duration}（{stops} 次）',
+  ],
   'report.stops.none': ['No stops', '无停机'],
   'report.late.title': ['Late orders', '延误订单'],
   'report.late.row': [
