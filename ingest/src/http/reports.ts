@@ -3,6 +3,9 @@ import { INGEST_ERRORS, IngestError } from '../errors';
 import { chartFonts, reportPng } from '../reports/chart';
 import { gatherReport, periodOf } from '../reports/gather';
 import { loadImage, urlKey, validSignature } from '../reports/images';
+import { monthlyFigures, monthlyReport } from '../reports/monthly';
+import { renderMonthlyPdf } from '../reports/monthly-pdf';
+import { printFont } from '../print/pdf';
 import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
 
@@ -44,6 +47,29 @@ export const reportsPlugin: IngestPlugin = (app, { pool, plant, log }) => {
     const { date, lang } = request.query;
     const png = await draw('daily', date, undefined, lang, request.headers['accept-language']);
     return reply.headers(PNG).send(png);
+  });
+
+  const font = printFont(log);
+  const monthly = async (month: string, lang: string | undefined, accept: string | undefined) => {
+    if (!plant) throw notFound('plant model');
+    return monthlyReport(await monthlyFigures(pool, plant, month), plant, pickLang(lang, accept));
+  };
+
+  app.get('/api/reports/monthly', routeOf(api.reports.monthly), async (request) => {
+    const { month, lang } = request.query;
+    return monthly(month, lang, request.headers['accept-language']);
+  });
+
+  app.get('/api/reports/monthly.pdf', routeOf(api.reports.monthlyPdf), async (request, reply) => {
+    const { month, lang } = request.query;
+    const report = await monthly(month, lang, request.headers['accept-language']);
+    const file = await renderMonthlyPdf(report, font, plant!.site.timeZone);
+    return reply
+      .headers({
+        'content-type': 'application/pdf',
+        'content-disposition': `inline; filename="monthly-${month}.pdf"`,
+      })
+      .send(file);
   });
 
   app.get('/api/reports/images/:file', routeOf(api.reports.image), async (request, reply) => {

@@ -70,6 +70,20 @@ export function targetOf(f: OeeReport): number | null {
   return Math.round(f.totalCount / (a * p));
 }
 
+/**
+ * Stops as reports name them: a stop in the `unknown` state (no data from the machine) is
+ * `no-data`, not "not explained" — nobody could have explained it.
+ */
+export function reportStopsOf(
+  entries: readonly { reason: string; state: string; durationMs: number; stops: number }[],
+): ReportStop[] {
+  return entries.map((e) => ({
+    reason: e.state === 'unknown' ? 'no-data' : e.reason,
+    durationMs: e.durationMs,
+    stops: e.stops,
+  }));
+}
+
 /** Stops merged by reason (across lines), longest first, cut to `top`. */
 export function topStops(entries: readonly ReportStop[], top = TOP_STOPS): ReportStop[] {
   const by = new Map<string, ReportStop>();
@@ -94,6 +108,7 @@ export function reasonLabel(
   lang: MessageLang,
 ): string {
   if (reason === 'unassigned') return text({ key: 'report.reason.unassigned' }, lang);
+  if (reason === 'no-data') return text({ key: 'report.reason.noData' }, lang);
   type Node = { id: string; name: string; children?: Node[] | undefined };
   const find = (nodes: readonly Node[]): string | undefined => {
     for (const n of nodes) {

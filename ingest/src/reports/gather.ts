@@ -11,6 +11,7 @@ import { downtimeReport } from '../queries/losses';
 import { machineOeeReports } from '../queries/oee';
 import { shiftReportOf } from '../queries/shift-report';
 import {
+  reportStopsOf,
   targetOf,
   topStops,
   type LateOrder,
@@ -115,7 +116,7 @@ export async function gatherReport(
       return f ? [{ id, name: names.get(id) ?? id, figures: f, target: targetOf(f) }] : [];
     }),
     total: whole.total,
-    stops: topStops(stops.flatMap((s) => s ?? [])),
+    stops: topStops(reportStopsOf(stops.flatMap((s) => s ?? []))),
     late: await lateOrders(pool, period.from, period.to),
   };
 }

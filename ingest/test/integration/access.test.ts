@@ -47,6 +47,8 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'GET /api/stations/:id/cards.pdf': [...S, 'station'],
   'GET /api/reports/shift.png': B,
   'GET /api/reports/daily.png': B,
+  'GET /api/reports/monthly': M,
+  'GET /api/reports/monthly.pdf': M,
   'GET /api/reports/images/:file': ['public'],
   'GET /api/kpis': B,
   'GET /api/alerts': B,

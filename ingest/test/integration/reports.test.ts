@@ -17,6 +17,8 @@ import {
   type ReceivedRequest,
 } from '../helpers/receivers';
 import { createTestDatabase } from '../helpers/test-db';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { MonthlyReport } from '@takt/protocol';
 
 /**
  * Reports pushed at a shift's end (docs/decisions.md "Issue 19 — reports that come to
@@ -158,7 +160,8 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-describe('reports pushed at the end of each shift', () => {
+// Drawing images and reading a month of windows are slow on a loaded machine: not a speed check.
+describe('reports pushed at the end of each shift', { timeout: 180_000 }, () => {
   it('sends the last shift missed before the start, then the early shift at its end, once each', async () => {
     // At 05:00 the last shift that ended is the late one of 11-19: sent at start.
     await waitFor('the 11-19 late report', () => wecomReports('2026-11-19', '中班').length);
@@ -258,6 +261,69 @@ describe('reports pushed at the end of each shift', () => {
     const bad = await fetch(`${ingest.url}/api/reports/shift.png?date=20.11.2026&shift=early`, {
       headers: auth,
     });
+    expect(bad.status).toBe(400);
+  });
+
+  it('gives the monthly improvement report and its PDF, with a late order and its cause', async () => {
+    const auth = await signedIn(ingest.pool, 'manager');
+    const created = await fetch(`${ingest.url}/api/work-orders`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'WO-LATE',
+        product: 'part',
+        quantity: 50_000,
+        dueAt: new Date(at('08:30')).toISOString(),
+        operations: [{ id: 'op1', machine: 'm-a' }],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const answer = await fetch(`${ingest.url}/api/reports/monthly?month=2026-11&lang=zh-CN`, {
+      headers: auth,
+    });
+    expect(answer.status).toBe(200);
+    const report = (await answer.json()) as MonthlyReport;
+    expect(report.title).toBe('报告工厂 · 月度改进建议报告 · 2026-11');
+    expect(report.previousMonth).toBe('2026-10');
+    expect(report.oee.this).toBeGreaterThan(0);
+    expect(report.oee.last).toBeNull();
+    const breakdowns = report.losses.find((l) => l.loss === 'breakdowns')!;
+    expect(breakdowns).toMatchObject({ label: '故障', lastMs: 0 });
+    expect(breakdowns.thisMs).toBeGreaterThanOrEqual(2 * 3_600_000);
+    expect(report.stops.map((s) => s.label)).toEqual(
+      expect.arrayContaining(['卡料', 'Tool change']),
+    );
+    expect(report.late).toEqual([
+      expect.objectContaining({
+        id: 'WO-LATE',
+        completedAt: null,
+        cause: expect.objectContaining({ label: '卡料' }),
+      }),
+    ]);
+    expect(report.suggestions.join('\n')).toContain('1 个订单延误，其设备上最常见的原因是卡料');
+
+    const pdf = await fetch(`${ingest.url}/api/reports/monthly.pdf?month=2026-11&lang=zh-CN`, {
+      headers: auth,
+    });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const doc = await getDocument({ data: new Uint8Array(await pdf.arrayBuffer()), verbosity: 0 })
+      .promise;
+    const page = await doc.getPage(1);
+    const words = (await page.getTextContent()).items
+      .map((item) => ('str' in item ? item.str : ''))
+      .join('');
+    await doc.destroy();
+    expect(words).toContain('月度改进建议报告');
+    expect(words).toContain('WO-LATE');
+    expect(words).toContain('卡料');
+    const en = await fetch(`${ingest.url}/api/reports/monthly?month=2026-11&lang=en`, {
+      headers: auth,
+    });
+    expect(((await en.json()) as MonthlyReport).title).toBe(
+      '报告工厂 · monthly improvement report · 2026-11',
+    );
+    const bad = await fetch(`${ingest.url}/api/reports/monthly?month=2026-13`, { headers: auth });
     expect(bad.status).toBe(400);
   });
 });

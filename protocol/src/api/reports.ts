@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOARD, PUBLIC, defineRoute } from './contract';
+import { BOARD, MANAGERS, PUBLIC, defineRoute } from './contract';
 import { idSchema } from './common';
 import { MESSAGE_LANGS } from '../messages/render';
 
@@ -25,6 +25,83 @@ export const reportImageQuerySchema = z.strictObject({
   sig: z.string().min(1).max(100).describe('the link signature'),
 });
 
+export const monthlyQuerySchema = z.strictObject({
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM')
+    .describe('the plant month'),
+  lang,
+});
+
+const figure = z.number().nullable();
+/** One figure this month and last month. */
+const versus = z.object({ this: figure, last: figure });
+
+export const MONTHLY_LOSSES = [
+  'breakdowns',
+  'setups',
+  'smallStops',
+  'reducedSpeed',
+  'startupRejects',
+  'productionRejects',
+] as const;
+
+export const monthlyReportSchema = z
+  .object({
+    site: z.string(),
+    month: z.string(),
+    previousMonth: z.string(),
+    lang: z.enum(MESSAGE_LANGS),
+    title: z.string(),
+    oee: versus,
+    availability: versus,
+    performance: versus,
+    quality: versus,
+    goodCount: versus,
+    losses: z
+      .array(
+        z.object({
+          loss: z.enum(MONTHLY_LOSSES),
+          label: z.string(),
+          thisMs: z.number(),
+          lastMs: z.number(),
+        }),
+      )
+      .describe('the six big losses, largest this month first'),
+    stops: z
+      .array(
+        z.object({
+          reason: z.string(),
+          label: z.string(),
+          thisMs: z.number(),
+          lastMs: z.number(),
+          stops: z.number(),
+        }),
+      )
+      .describe('stop reasons (delay causes), longest this month first, at most 10'),
+    late: z
+      .array(
+        z.object({
+          id: z.string(),
+          product: z.string(),
+          customer: z.string().nullable(),
+          dueAt: z.string(),
+          completedAt: z.string().nullable(),
+          lateMs: z.number().describe('completed (or the month end) after the due date, ms'),
+          cause: z
+            .object({ reason: z.string(), label: z.string(), durationMs: z.number() })
+            .nullable()
+            .describe("the longest stop on the order's machines while it ran"),
+        }),
+      )
+      .describe('orders due in the month that were done late or not at all'),
+    suggestions: z.array(z.string()).describe('what to look at first, in the language asked'),
+  })
+  .meta({ id: 'MonthlyReport' });
+export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
+
+const pdfFile = z.custom<Uint8Array<ArrayBufferLike>>((value) => value instanceof Uint8Array);
+
 const picture =
   "OEE and its six big losses per machine, the top stop reasons and good output against the ideal cycle's target, in the plant's time zone (1200 × 720 PNG)";
 
@@ -49,6 +126,26 @@ export const reportRoutes = {
     response: pngFile,
     png: true,
     responseDescription: picture,
+    errors: { 400: 'the query is wrong', 404: 'no plant model' },
+  }),
+  monthly: defineRoute({
+    method: 'GET',
+    path: '/api/reports/monthly',
+    access: MANAGERS,
+    summary:
+      'The monthly improvement report: top losses and delay causes against last month, late orders and why',
+    query: monthlyQuerySchema,
+    response: monthlyReportSchema,
+    errors: { 400: 'the query is wrong', 404: 'no plant model' },
+  }),
+  monthlyPdf: defineRoute({
+    method: 'GET',
+    path: '/api/reports/monthly.pdf',
+    access: MANAGERS,
+    summary: 'The monthly improvement report as a PDF (A4)',
+    query: monthlyQuerySchema,
+    response: pdfFile,
+    pdf: true,
     errors: { 400: 'the query is wrong', 404: 'no plant model' },
   }),
   image: defineRoute({

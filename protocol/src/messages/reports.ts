@@ -32,6 +32,7 @@ export const REPORT_MESSAGES = defineMessages({
   'report.loss.startupRejects': ['Startup rejects', '启动不良'],
   'report.loss.productionRejects': ['Production rejects', '生产不良'],
   'report.reason.unassigned': ['not explained', '未说明'],
+  'report.reason.noData': ['no data', '无数据'],
   'report.stops.row': [
     '{reason}: {duration} ({stops} stops)',
     '{reason}：{duration}（{stops} 次）',
@@ -44,4 +45,33 @@ export const REPORT_MESSAGES = defineMessages({
   ],
   'report.late.none': ['No late orders', '无延误订单'],
   'report.image': ['Chart', '图表'],
+  'report.monthly.title': [
+    '{site} · monthly improvement report · {month}',
+    '{site} · 月度改进建议报告 · {month}',
+  ],
+  'report.monthly.figures': ['Figures against last month', '与上月对比'],
+  'report.monthly.losses': ['Top losses', '主要损失'],
+  'report.monthly.stops': ['Delay causes (stop reasons)', '延误原因（停机原因）'],
+  'report.monthly.late': ['Late orders and why', '延误订单及原因'],
+  'report.monthly.suggestions': ['Suggestions', '改进建议'],
+  'report.monthly.thisMonth': ['This month', '本月'],
+  'report.monthly.lastMonth': ['Last month', '上月'],
+  'report.monthly.lateRow': [
+    '{order} ({product}) due {due}, {late} late; cause: {cause}',
+    '{order}（{product}）交期 {due}，延误 {late}；原因：{cause}',
+  ],
+  'report.monthly.noCause': ['no stop recorded', '无停机记录'],
+  'report.monthly.suggestLoss': [
+    '{loss} cost {duration} this month ({change} against last month): start there.',
+    '本月{loss}损失 {duration}（较上月 {change}），建议优先改善。',
+  ],
+  'report.monthly.suggestReason': [
+    'The longest stop reason is {reason} ({duration}, {stops} stops): find its root cause.',
+    '最长的停机原因是{reason}（{duration}，{stops} 次），建议查找根本原因。',
+  ],
+  'report.monthly.suggestLate': [
+    '{count} orders were late; the most common cause on their machines was {reason}.',
+    '{count} 个订单延误，其设备上最常见的原因是{reason}。',
+  ],
+  'report.monthly.suggestNone': ['No losses recorded this month.', '本月无损失记录。'],
 });
