@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { plantModelSchema } from '@takt/protocol';
+import { SERVER_MESSAGES, catalogProblems, plantModelSchema } from '@takt/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   cutUtf8,
@@ -22,6 +22,14 @@ const report = (over: Partial<RenderedReport> = {}): RenderedReport => ({
 });
 
 describe('report formats', () => {
+  it('has both languages of every report text with the same placeholders', () => {
+    const reports = Object.fromEntries(
+      Object.entries(SERVER_MESSAGES).filter(([key]) => key.startsWith('report.')),
+    );
+    expect(Object.keys(reports).length).toBeGreaterThan(40);
+    expect(catalogProblems(reports)).toEqual([]);
+  });
+
   it('cuts UTF-8 on a character boundary within the byte limit', () => {
     const cut = cutUtf8('班次报告'.repeat(1000), 4096);
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(4096);
