@@ -19,6 +19,7 @@ import { registerHttp } from './http';
 import type { AlertSettings, AuthSettings, PluginContext } from './http/types';
 import { DEFAULT_DELIVERY } from './alerts/delivery/deliverer';
 import { AlertRuntime } from './alerts/runtime';
+import { ReportScheduler } from './reports/scheduler';
 import { consumers } from './consumers';
 import { ConsumerRunner, type RunnerOptions } from './consumers/runner';
 import { batchCommitted } from './consumers/types';
@@ -51,6 +52,8 @@ export interface IngestOptions {
   dashboardDir?: string | undefined;
   batch?: { maxItems: number; maxDelayMs: number };
   alerts?: Partial<AlertSettings>;
+  /** How often due reports are looked for, ms (default 30 s; tests shorten it). */
+  reportTickMs?: number;
   /**
    * Messages ingest holds in memory at most (issue 4 backpressure); past it the broker and
    * the gateways' disk queues keep them. Default 20,000.
@@ -196,6 +199,7 @@ function ingestSteps(opts: IngestOptions, parts: Parts, settings: Settings): Ste
     alertsStep(parts, settings), // clock rules, polls and deliveries
     consumersStep(opts, parts, settings), // work orders, derived states, live push, alerts
     listenStep(opts, parts, settings), // routes registered (auth first), then the port opens
+    reportsStep(opts, parts, settings), // shift reports and daily summaries pushed to channels
     pipelineStep(opts, parts, settings), // MQTT -> batcher -> writer -> consumers
   ];
 }
@@ -287,6 +291,27 @@ function listenStep(opts: IngestOptions, parts: Parts, settings: Settings): Step
       await parts.http.app.close();
     },
     stopWithinMs: 2000,
+  };
+}
+
+function reportsStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  let scheduler: ReportScheduler | undefined;
+  return {
+    name: 'reports', // ingest/src/reports/scheduler.ts; only with a plant model that asks
+    start: async () => {
+      const { plant } = parts;
+      if (!plant?.reports?.shiftEnd && !plant?.reports?.daily) return;
+      scheduler = new ReportScheduler(parts.pool, plant, parts.log, {
+        now: settings.alerts.now,
+        tickMs: opts.reportTickMs ?? 30_000,
+        env: settings.alerts.env,
+        publicUrl: settings.auth.publicUrl,
+        timeoutMs: settings.alerts.delivery.timeoutMs,
+      });
+      scheduler.start();
+    },
+    stop: () => scheduler?.stop(2000),
+    stopWithinMs: 2500,
   };
 }
 

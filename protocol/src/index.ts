@@ -8,6 +8,7 @@ export * from './config/load';
 export * from './config/gateway';
 export * from './config/plant';
 export * from './config/alerts';
+export * from './config/reports';
 export * from './alerts';
 export * from './config/scenario';
 export * from './config/env';

@@ -18,6 +18,7 @@ import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
 import { operatorsPlugin } from './operators';
 import { printPlugin } from './print';
+import { reportsPlugin } from './reports';
 import { shiftReportPlugin } from './shift-report';
 import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
@@ -47,6 +48,7 @@ export const plugins: readonly IngestPlugin[] = [
   operatorsPlugin,
   printPlugin,
   kpisPlugin,
+  reportsPlugin,
 ];
 
 /**

@@ -62,6 +62,8 @@ export interface ApiRoute<
   csv?: 'also' | 'only';
   /** The main answer is a PDF file (`application/pdf`) instead of JSON. */
   pdf?: true;
+  /** The main answer is a PNG image (`image/png`) instead of JSON. */
+  png?: true;
   /** A request body that is not JSON (the work-order import). */
   rawBody?: Record<string, { type: 'string'; format?: 'binary' }>;
   /** The request schemas are checked inside the handler, not before it (login: its limit first). */

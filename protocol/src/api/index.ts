@@ -15,6 +15,7 @@ import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
 import { printRoutes } from './print';
+import { reportRoutes } from './reports';
 import { shiftReportRoutes } from './shift-report';
 import { machineStopReasonCorrection, operatorRoutes, stationRoutes } from './stations';
 import { trackRoutes } from './track';
@@ -33,6 +34,7 @@ export * from './machines';
 export * from './oee';
 export * from './orders';
 export * from './print';
+export * from './reports';
 export * from './shift-report';
 export * from './request';
 export * from './stations';
@@ -59,6 +61,7 @@ export const api = {
   operators: operatorRoutes,
   print: printRoutes,
   kpis: kpiRoutes,
+  reports: reportRoutes,
 };
 
 /** Every route, flat (for docs/openapi.yaml and the checks). */

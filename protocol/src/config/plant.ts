@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
 import { alertRuleProblems, alertsConfigSchema } from './alerts';
+import { reportChannelProblems, reportsConfigSchema } from './reports';
 import { scanPatternSchema } from './devices/serial-scanner';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
@@ -225,6 +226,8 @@ export const plantModelSchema = z
     targets: targetsSchema.default({}),
     /** Alert rules and the channels they notify (protocol/src/config/alerts.ts). */
     alerts: alertsConfigSchema.default({ rules: [], channels: [] }),
+    /** Reports pushed to the alert channels (protocol/src/config/reports.ts). */
+    reports: reportsConfigSchema.optional(),
     stations: stationsConfigSchema.optional(),
   })
   .superRefine((plant, ctx) => {
@@ -282,6 +285,12 @@ export const plantModelSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['alerts', 'rules', ...problem.path],
+        message: problem.message,
+      });
+    for (const problem of reportChannelProblems(plant.reports, channels))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reports', ...problem.path],
         message: problem.message,
       });
   });

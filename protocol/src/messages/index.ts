@@ -1,5 +1,6 @@
 import { ALERT_MESSAGES } from './alerts';
 import type { MessageCatalog } from './render';
+import { REPORT_MESSAGES } from './reports';
 
 export * from './render';
 export * from './alerts';
@@ -10,4 +11,5 @@ export * from './alerts';
  */
 export const SERVER_MESSAGES: MessageCatalog = {
   ...ALERT_MESSAGES,
+  ...REPORT_MESSAGES,
 };
