@@ -1,5 +1,6 @@
 import type { MessageCatalog } from './render';
 import { IMPORT_MESSAGES } from './imports';
+import { ORDER_MESSAGES } from './orders';
 
 export * from './render';
 
@@ -9,4 +10,5 @@ export * from './render';
  */
 export const SERVER_MESSAGES: MessageCatalog = {
   ...IMPORT_MESSAGES,
+  ...ORDER_MESSAGES,
 };
