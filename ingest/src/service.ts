@@ -16,6 +16,7 @@ import { startSubscriber } from './pipeline/subscriber';
 import { committedRanges, writeBatchIsolating } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { registerHttp } from './http';
+import { startImportWatch, type ImportWatchSettings } from './work-orders/watch-folder';
 import type { AlertSettings, AuthSettings, PluginContext } from './http/types';
 import { DEFAULT_DELIVERY } from './alerts/delivery/deliverer';
 import { AlertRuntime } from './alerts/runtime';
@@ -75,6 +76,8 @@ export interface IngestOptions {
   httpLogLevel?: string | undefined;
   /** Retries of a failed consumer, and the seam tests inject failures through. */
   consumers?: Omit<RunnerOptions, 'instance'>;
+  /** A folder of ERP exports to import as they arrive (work-orders/watch-folder.ts); none: off. */
+  importWatch?: ImportWatchSettings | undefined;
 }
 
 export interface RunningIngest {
@@ -200,6 +203,7 @@ function ingestSteps(opts: IngestOptions, parts: Parts, settings: Settings): Ste
     consumersStep(opts, parts, settings), // work orders, derived states, live push, alerts
     listenStep(opts, parts, settings), // routes registered (auth first), then the port opens
     reportsStep(opts, parts, settings), // shift reports and daily summaries pushed to channels
+    importWatchStep(opts, parts), // the watched import folder, if one is set
     pipelineStep(opts, parts, settings), // MQTT -> batcher -> writer -> consumers
   ];
 }
@@ -312,6 +316,18 @@ function reportsStep(opts: IngestOptions, parts: Parts, settings: Settings): Ste
     },
     stop: () => scheduler?.stop(2000),
     stopWithinMs: 2500,
+  };
+}
+
+function importWatchStep(opts: IngestOptions, parts: Parts): Step {
+  let watch: { stop: () => Promise<void> } | undefined;
+  return {
+    name: 'import folder',
+    start: async () => {
+      if (opts.importWatch) watch = await startImportWatch(parts.pool, parts.log, opts.importWatch);
+    },
+    stop: () => watch?.stop(),
+    stopWithinMs: 2000,
   };
 }
 

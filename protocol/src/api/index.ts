@@ -14,6 +14,7 @@ import { kpiRoutes } from './kpis';
 import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
+import { importMappingRoutes } from './imports';
 import { printRoutes } from './print';
 import { reportRoutes } from './reports';
 import { shiftReportRoutes } from './shift-report';
@@ -33,6 +34,7 @@ export * from './kpis';
 export * from './machines';
 export * from './oee';
 export * from './orders';
+export * from './imports';
 export * from './print';
 export * from './reports';
 export * from './shift-report';
@@ -51,6 +53,7 @@ export const api = {
   boards: boardRoutes,
   history: historyRoutes,
   orders: orderRoutes,
+  importMappings: importMappingRoutes,
   alerts: alertRoutes,
   andon: andonRoutes,
   auth: authRoutes,

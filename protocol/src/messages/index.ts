@@ -1,6 +1,8 @@
 import { ALERT_MESSAGES } from './alerts';
 import type { MessageCatalog } from './render';
 import { REPORT_MESSAGES } from './reports';
+import { IMPORT_MESSAGES } from './imports';
+import { ORDER_MESSAGES } from './orders';
 
 export * from './render';
 export * from './alerts';
@@ -12,4 +14,6 @@ export * from './alerts';
 export const SERVER_MESSAGES: MessageCatalog = {
   ...ALERT_MESSAGES,
   ...REPORT_MESSAGES,
+  ...IMPORT_MESSAGES,
+  ...ORDER_MESSAGES,
 };
