@@ -20,6 +20,7 @@ import { printPlugin } from './print';
 import { shiftReportPlugin } from './shift-report';
 import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
+import { workOrderChangesPlugin } from './work-order-changes';
 import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
 
@@ -40,6 +41,7 @@ export const plugins: readonly IngestPlugin[] = [
   historyPlugin,
   workOrdersPlugin,
   workOrderHistoryPlugin,
+  workOrderChangesPlugin,
   alertsPlugin,
   andonPlugin,
   stationsPlugin,

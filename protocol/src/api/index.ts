@@ -30,6 +30,7 @@ export * from './history';
 export * from './machines';
 export * from './oee';
 export * from './orders';
+export * from './order-changes';
 export * from './print';
 export * from './shift-report';
 export * from './request';
