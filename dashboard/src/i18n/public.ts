@@ -33,10 +33,7 @@ export const publicPages = {
   'orderStatus.in_progress': ['In production', '生产中'],
   'orderStatus.paused': ['Paused', '已暂停'],
   'orderStatus.completed': ['Completed', '已完成'],
-  'orderStatus.held': [
-    'On hold at your request or ours; we will tell you when it resumes',
-    '订单暂缓生产，恢复时会通知您',
-  ],
+  'orderStatus.held': ['On hold', '暂缓生产'],
   'orderStatus.cancelled': ['Cancelled', '已取消'],
   'opStatus.pending': ['waiting', '等待'],
   'opStatus.running': ['in progress', '进行中'],

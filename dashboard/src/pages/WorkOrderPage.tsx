@@ -2,6 +2,7 @@ import { api, type ApiResponse } from '@takt/protocol/api';
 import { useMemo, useState } from 'react';
 import { PlainMessage } from '../components/PlainMessage';
 import { useT } from '../i18n';
+import type { MessageKey } from '../i18n/translate';
 import { apiGet } from '../lib/api';
 import type { GanttInput } from '../lib/gantt';
 import { plantDateTime } from '../lib/plant-time';
@@ -216,6 +217,12 @@ function History({ history }: { history: OrderHistory }) {
       const extra = [station, d.code, d.operator].filter((x) => typeof x === 'string' && x);
       return { ...base, event: t('wo.scanAction', { action }), detail: extra.join(' · ') };
     }
+    if (h.kind === 'changed')
+      return {
+        ...base,
+        event: t(`oc.kind.${h.change ?? 'edit'}` as MessageKey),
+        detail: h.by ?? '',
+      };
     return { ...base, event: h.kind, detail: '' };
   };
   const rows: HistoryRow[] = [
