@@ -23,6 +23,7 @@ import { reportsPlugin } from './reports';
 import { shiftReportPlugin } from './shift-report';
 import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
+import { workOrderChangesPlugin } from './work-order-changes';
 import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
 
@@ -44,6 +45,7 @@ export const plugins: readonly IngestPlugin[] = [
   workOrdersPlugin,
   importMappingsPlugin,
   workOrderHistoryPlugin,
+  workOrderChangesPlugin,
   alertsPlugin,
   andonPlugin,
   stationsPlugin,

@@ -35,6 +35,7 @@ export * from './machines';
 export * from './oee';
 export * from './orders';
 export * from './imports';
+export * from './order-changes';
 export * from './print';
 export * from './reports';
 export * from './shift-report';
