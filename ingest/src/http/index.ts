@@ -20,6 +20,7 @@ import { printPlugin } from './print';
 import { shiftReportPlugin } from './shift-report';
 import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
+import { workOrderExportPlugin } from './work-order-export';
 import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
 
@@ -39,6 +40,7 @@ export const plugins: readonly IngestPlugin[] = [
   boardsPlugin,
   historyPlugin,
   workOrdersPlugin,
+  workOrderExportPlugin,
   workOrderHistoryPlugin,
   alertsPlugin,
   andonPlugin,

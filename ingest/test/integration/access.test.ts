@@ -43,6 +43,7 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'GET /api/work-orders/:id': S,
   'GET /api/work-orders/:id/oee': S,
   'GET /api/work-orders/:id/history': S,
+  'GET /api/work-orders/export': M,
   'GET /api/work-orders/:id/traveller.pdf': S,
   'GET /api/stations/:id/cards.pdf': [...S, 'station'],
   'GET /api/kpis': B,

@@ -13,6 +13,7 @@ import { historyRoutes } from './history';
 import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
+import { orderExportRoutes } from './order-export';
 import { printRoutes } from './print';
 import { shiftReportRoutes } from './shift-report';
 import { machineStopReasonCorrection, operatorRoutes, stationRoutes } from './stations';
@@ -30,6 +31,7 @@ export * from './history';
 export * from './machines';
 export * from './oee';
 export * from './orders';
+export * from './order-export';
 export * from './print';
 export * from './shift-report';
 export * from './request';
@@ -47,6 +49,7 @@ export const api = {
   boards: boardRoutes,
   history: historyRoutes,
   orders: orderRoutes,
+  orderExport: orderExportRoutes,
   alerts: alertRoutes,
   andon: andonRoutes,
   auth: authRoutes,
