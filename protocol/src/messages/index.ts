@@ -1,4 +1,5 @@
 import type { MessageCatalog } from './render';
+import { ORDER_MESSAGES } from './orders';
 
 export * from './render';
 
@@ -6,4 +7,6 @@ export * from './render';
  * Every catalog of server-made text, merged: each area keeps its own file beside this one
  * and adds it here (alerts, orders, imports, stations…).
  */
-export const SERVER_MESSAGES: MessageCatalog = {};
+export const SERVER_MESSAGES: MessageCatalog = {
+  ...ORDER_MESSAGES,
+};
