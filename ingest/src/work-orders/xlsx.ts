@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import type { SourceRow } from './csv';
 import { ImportLimitError, SpreadsheetError, type SheetLimits } from './sheet-limits';
 import { unzipBounded, ZipRefusal } from './zip';
 
@@ -6,13 +7,17 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
  * A cell as the text a CSV export would hold. Excel keeps dates without a time zone
- * (exceljs reads them as UTC wall-clock): a date is written `YYYY-MM-DD`, so that the
- * import reads it as the end of that day in the plant's time zone, as for a CSV.
+ * (exceljs reads them as UTC wall-clock): a date is written `YYYY-MM-DD` (with ` HH:mm`
+ * when it has a time), so that the import reads it in the plant's time zone, as for a CSV.
  */
 function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
-  if (value instanceof Date)
-    return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
+  if (value instanceof Date) {
+    const day = `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
+    const hhmm = `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}`;
+    // A date and time cell keeps its time (read in the plant's zone as well).
+    return hhmm === '00:00' ? day : `${day} ${hhmm}`;
+  }
   if (typeof value === 'object') {
     if ('richText' in value) return value.richText.map((r) => r.text).join('');
     if ('result' in value) return cellText(value.result as ExcelJS.CellValue); // a formula
@@ -54,12 +59,12 @@ function checkDeclaredExtent(files: Map<string, Buffer>, limits: SheetLimits): v
 }
 
 /**
- * The first worksheet of an .xlsx file as rows of text cells, header first; rows without
+ * The first worksheet of an .xlsx file as rows of text cells with their row numbers, header first; rows without
  * any cell are left out (the import skips blank lines anyway). Refused before exceljs reads
  * it: an archive over the unzipped budget and sheets declared over the row and column
  * limits; while reading: any cell past those limits. Only cells that exist are visited.
  */
-export async function xlsxRows(data: Buffer, limits: SheetLimits): Promise<string[][]> {
+export async function xlsxRows(data: Buffer, limits: SheetLimits): Promise<SourceRow[]> {
   try {
     checkDeclaredExtent(
       unzipBounded(data, { maxBytes: limits.maxUnzippedBytes, maxEntries: limits.maxZipEntries }),
@@ -79,7 +84,7 @@ export async function xlsxRows(data: Buffer, limits: SheetLimits): Promise<strin
   }
   const sheet = book.worksheets[0];
   if (!sheet) throw new SpreadsheetError('the workbook has no worksheet');
-  const sparse: { cells: Map<number, string> }[] = [];
+  const sparse: { line: number; cells: Map<number, string> }[] = [];
   let width = 0;
   sheet.eachRow({ includeEmpty: false }, (row) => {
     if (row.number > limits.maxRows)
@@ -97,7 +102,10 @@ export async function xlsxRows(data: Buffer, limits: SheetLimits): Promise<strin
       cells.set(column, text);
       width = Math.max(width, column);
     });
-    if (cells.size > 0) sparse.push({ cells });
+    if (cells.size > 0) sparse.push({ line: row.number, cells });
   });
-  return sparse.map(({ cells }) => Array.from({ length: width }, (_, i) => cells.get(i + 1) ?? ''));
+  return sparse.map(({ line, cells }) => ({
+    line,
+    cells: Array.from({ length: width }, (_, i) => cells.get(i + 1) ?? ''),
+  }));
 }

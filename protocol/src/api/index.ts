@@ -14,6 +14,7 @@ import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
 import { orderExportRoutes } from './order-export';
+import { importMappingRoutes } from './imports';
 import { printRoutes } from './print';
 import { shiftReportRoutes } from './shift-report';
 import { machineStopReasonCorrection, operatorRoutes, stationRoutes } from './stations';
@@ -32,6 +33,7 @@ export * from './machines';
 export * from './oee';
 export * from './orders';
 export * from './order-export';
+export * from './imports';
 export * from './print';
 export * from './shift-report';
 export * from './request';
@@ -50,6 +52,7 @@ export const api = {
   history: historyRoutes,
   orders: orderRoutes,
   orderExport: orderExportRoutes,
+  importMappings: importMappingRoutes,
   alerts: alertRoutes,
   andon: andonRoutes,
   auth: authRoutes,

@@ -3,6 +3,7 @@ import { workOrderInputSchema } from '../work-orders';
 import { BOARD, MANAGERS, STAFF, defineRoute } from './contract';
 import { isoTimeSchema, stringIdParams, timeOut, windowChecked } from './common';
 import { oeeFiguresSchema } from './oee';
+import { importRoute } from './imports';
 
 export const ORDER_STATUSES = ['released', 'in_progress', 'paused', 'completed'] as const;
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
@@ -104,30 +105,7 @@ export const orderRoutes = {
     response: z.object({ id: z.string() }),
     errors: { 400: 'the body is wrong', 409: 'the id exists already or the product is unknown' },
   }),
-  import: defineRoute({
-    method: 'POST',
-    path: '/api/work-orders/import',
-    access: MANAGERS,
-    summary: 'Import an ERP export (CSV or .xlsx); all rows or none',
-    description:
-      'Columns: order_id, product, quantity, due_date, customer, priority, routing (OP10@machine;OP20@station). See docs/work-orders.md.',
-    rawBody: {
-      'text/csv': { type: 'string' },
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
-        type: 'string',
-        format: 'binary',
-      },
-    },
-    status: 201,
-    response: z.object({ imported: z.number().int(), ids: z.array(z.string()) }),
-    errors: {
-      400: 'not a readable .xlsx workbook',
-      413: 'over a limit (docs/work-orders.md "Import limits"): rows, columns, unzipped size, or the time to read it',
-      415: 'neither text/csv nor .xlsx',
-      422: 'nothing imported: { code: INGEST_ERR_IMPORT, errors: [{ line, message }] }',
-      429: 'two imports are being read already',
-    },
-  }),
+  import: importRoute,
   get: defineRoute({
     method: 'GET',
     path: '/api/work-orders/:id',

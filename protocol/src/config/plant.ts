@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { productRoutingSchema } from './routing';
 import { idSchema } from '../ids';
 import { alertRuleProblems, alertsConfigSchema } from './alerts';
 import { scanPatternSchema } from './devices/serial-scanner';
@@ -29,6 +30,8 @@ export const productSchema = z.strictObject({
   idealCycleMs: z.number().positive(),
   /** Per-machine ideal cycle time where it differs. */
   machines: z.record(idSchema, z.number().positive()).default({}),
+  /** The default routing of an imported order that names none (config/routing.ts). */
+  routing: productRoutingSchema.optional(),
 });
 export type ProductConfig = z.output<typeof productSchema>;
 

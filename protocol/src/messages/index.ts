@@ -1,4 +1,5 @@
 import type { MessageCatalog } from './render';
+import { IMPORT_MESSAGES } from './imports';
 import { ORDER_MESSAGES } from './orders';
 
 export * from './render';
@@ -8,5 +9,6 @@ export * from './render';
  * and adds it here (alerts, orders, imports, stations…).
  */
 export const SERVER_MESSAGES: MessageCatalog = {
+  ...IMPORT_MESSAGES,
   ...ORDER_MESSAGES,
 };
