@@ -8,6 +8,7 @@ export * from './config/load';
 export * from './config/gateway';
 export * from './config/plant';
 export * from './config/alerts';
+export * from './config/order-webhooks';
 export * from './alerts';
 export * from './config/scenario';
 export * from './config/env';

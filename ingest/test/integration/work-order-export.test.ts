@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { startBroker, type RunningBroker } from '@takt/broker';
-import { encodePayload, ORDER_EXPORT_COLUMNS, topics, type PayloadByKind } from '@takt/protocol';
+import {
+  encodePayload,
+  ORDER_EXPORT_COLUMNS,
+  topics,
+  type OrderDetail,
+  type PayloadByKind,
+} from '@takt/protocol';
 import ExcelJS from 'exceljs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
@@ -153,7 +159,7 @@ describe('GET /api/work-orders/export', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     const [header, ...rows] = parseCsv(await response.text());
     expect(header).toEqual([...ORDER_EXPORT_COLUMNS]);
-    const view = await (await get('/api/work-orders/WO-X')).json();
+    const view = (await (await get('/api/work-orders/WO-X')).json()) as OrderDetail;
     const col = (name: (typeof ORDER_EXPORT_COLUMNS)[number]) => ORDER_EXPORT_COLUMNS.indexOf(name);
     expect(rows.map((r) => [r[col('order')], r[col('operation')]])).toEqual([
       ['WO-X', 'OP10'],

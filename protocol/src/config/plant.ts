@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { productRoutingSchema } from './routing';
 import { idSchema } from '../ids';
 import { alertRuleProblems, alertsConfigSchema } from './alerts';
+import { orderSettingsSchema } from './order-webhooks';
 import { scanPatternSchema } from './devices/serial-scanner';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
@@ -228,6 +229,8 @@ export const plantModelSchema = z
     targets: targetsSchema.default({}),
     /** Alert rules and the channels they notify (protocol/src/config/alerts.ts). */
     alerts: alertsConfigSchema.default({ rules: [], channels: [] }),
+    /** Order status webhooks (protocol/src/config/order-webhooks.ts). */
+    orders: orderSettingsSchema.default({ statusWebhooks: [] }),
     stations: stationsConfigSchema.optional(),
   })
   .superRefine((plant, ctx) => {
