@@ -18,7 +18,9 @@ import { horizonFromEnv, storageSettingsFromEnv } from './storage/settings';
  * TAKT_INGEST_MAX_QUEUED (20000 messages held in memory at most; backpressure past it);
  * storage: TAKT_STORAGE_ENGINE, TAKT_RETENTION_RAW_DAYS, TAKT_RETENTION_1M_DAYS,
  * TAKT_RETENTION_1H_DAYS, TAKT_COMPRESS_AFTER_DAYS, TAKT_RETENTION_DEAD_LETTERS_DAYS;
- * timestamp horizon: TAKT_HORIZON_AHEAD_S, TAKT_HORIZON_MAX_AGE_DAYS (src/storage/settings.ts).
+ * timestamp horizon: TAKT_HORIZON_AHEAD_S, TAKT_HORIZON_MAX_AGE_DAYS (src/storage/settings.ts);
+ * watched import folder: TAKT_IMPORT_WATCH_DIR (unset: off), TAKT_IMPORT_WATCH_MAPPING
+ * (kingdee), TAKT_IMPORT_WATCH_POLL_S (10).
  */
 const log = pino({
   name: 'ingest',
@@ -88,6 +90,13 @@ async function main(): Promise<void> {
       : {}),
     storage: storageSettingsFromEnv(),
     horizon: horizonFromEnv(),
+    importWatch: process.env.TAKT_IMPORT_WATCH_DIR
+      ? {
+          dir: process.env.TAKT_IMPORT_WATCH_DIR,
+          mapping: process.env.TAKT_IMPORT_WATCH_MAPPING || 'kingdee',
+          pollMs: envNumber('TAKT_IMPORT_WATCH_POLL_S', 10, 0.1, 3600) * 1000,
+        }
+      : undefined,
     log,
   });
   const shutdown = (signal: string) => {

@@ -16,6 +16,7 @@ import { startSubscriber } from './pipeline/subscriber';
 import { committedRanges, writeBatchIsolating } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { registerHttp } from './http';
+import { startImportWatch, type ImportWatchSettings } from './work-orders/watch-folder';
 import type { AlertSettings, AuthSettings, PluginContext } from './http/types';
 import { DEFAULT_DELIVERY } from './alerts/delivery/deliverer';
 import { AlertRuntime } from './alerts/runtime';
@@ -72,6 +73,8 @@ export interface IngestOptions {
   httpLogLevel?: string | undefined;
   /** Retries of a failed consumer, and the seam tests inject failures through. */
   consumers?: Omit<RunnerOptions, 'instance'>;
+  /** A folder of ERP exports to import as they arrive (work-orders/watch-folder.ts); none: off. */
+  importWatch?: ImportWatchSettings | undefined;
 }
 
 export interface RunningIngest {
@@ -196,6 +199,7 @@ function ingestSteps(opts: IngestOptions, parts: Parts, settings: Settings): Ste
     alertsStep(parts, settings), // clock rules, polls and deliveries
     consumersStep(opts, parts, settings), // work orders, derived states, live push, alerts
     listenStep(opts, parts, settings), // routes registered (auth first), then the port opens
+    importWatchStep(opts, parts), // the watched import folder, if one is set
     pipelineStep(opts, parts, settings), // MQTT -> batcher -> writer -> consumers
   ];
 }
@@ -287,6 +291,18 @@ function listenStep(opts: IngestOptions, parts: Parts, settings: Settings): Step
       await parts.http.io.close();
       await parts.http.app.close();
     },
+    stopWithinMs: 2000,
+  };
+}
+
+function importWatchStep(opts: IngestOptions, parts: Parts): Step {
+  let watch: { stop: () => Promise<void> } | undefined;
+  return {
+    name: 'import folder',
+    start: async () => {
+      if (opts.importWatch) watch = await startImportWatch(parts.pool, parts.log, opts.importWatch);
+    },
+    stop: () => watch?.stop(),
     stopWithinMs: 2000,
   };
 }

@@ -7,6 +7,7 @@ import { boardsPlugin } from './boards';
 import { deadLettersPlugin } from './dead-letters';
 import { gatewaysPlugin } from './gateways';
 import { healthPlugin } from './health';
+import { importMappingsPlugin } from './import-mappings';
 import { linkTokensPlugin } from './link-tokens';
 import { trackPlugin } from './track';
 import { usersPlugin } from './users';
@@ -41,6 +42,7 @@ export const plugins: readonly IngestPlugin[] = [
   historyPlugin,
   workOrdersPlugin,
   workOrderExportPlugin,
+  importMappingsPlugin,
   workOrderHistoryPlugin,
   alertsPlugin,
   andonPlugin,

@@ -29,7 +29,7 @@ export function parseCsvRows(text: string): SourceRow[] {
       skip_empty_lines: true,
       record_delimiter: ['\r\n', '\n', '\r'],
       info: true,
-    }) as { record: string[]; info: { lines: number } }[];
+    }) as unknown as { record: string[]; info: { lines: number } }[];
     return records.map(({ record, info }) => ({
       // csv-parse counts to the record's end: a quoted cell spanning lines starts earlier.
       line: info.lines - record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0),

@@ -1,7 +1,7 @@
 import type { ImportEncoding, ImportMappingBody, Message } from '@takt/protocol';
 import { CsvUnreadable, parseCsvRows, type SourceRow } from './csv';
 import { decodeCsv, type ReadEncoding } from './decode';
-import { readRows, type ReadRow } from './rows';
+import { readRows, type ReadRow, type RowsRead } from './rows';
 import { ImportLimitError, SpreadsheetError, type SheetLimits } from './sheet-limits';
 
 /** Bounds on one import's reading (docs/work-orders.md "Import"). */
@@ -37,7 +37,7 @@ export interface ImportJob {
 
 /** Each row read (or the file's one refused row), or why the file is refused as a whole. */
 export type ImportOutcome =
-  | { ok: true; encoding: ReadEncoding | null; rows: ReadRow[] }
+  | ({ ok: true; encoding: ReadEncoding | null } & RowsRead)
   | { ok: false; status: 400 | 413; message: string };
 
 /** The whole file refused as one row: where, and why. */
@@ -56,7 +56,8 @@ export async function readImport(job: ImportJob): Promise<ImportOutcome> {
     let rows: SourceRow[];
     if (job.kind === 'csv') {
       const decoded = decodeCsv(job.data, job.encoding);
-      if (!decoded.ok) return { ok: true, encoding: null, rows: fileRefused(1, decoded.error) };
+      if (!decoded.ok)
+        return { ok: true, encoding: null, headers: {}, rows: fileRefused(1, decoded.error) };
       encoding = decoded.encoding;
       try {
         rows = parseCsvRows(decoded.text);
@@ -66,7 +67,7 @@ export async function readImport(job: ImportJob): Promise<ImportOutcome> {
           key: 'import.csv.unreadable',
           params: { line: error.line, reason: error.message },
         };
-        return { ok: true, encoding, rows: fileRefused(error.line, problem) };
+        return { ok: true, encoding, headers: {}, rows: fileRefused(error.line, problem) };
       }
     } else {
       // exceljs loads only for a workbook (about a second of the worker's start).
@@ -82,7 +83,7 @@ export async function readImport(job: ImportJob): Promise<ImportOutcome> {
       timeZone: job.timeZone,
       sheet: job.kind === 'xlsx',
     });
-    return { ok: true, encoding, rows: read };
+    return { ok: true, encoding, ...read };
   } catch (error) {
     if (error instanceof SpreadsheetError)
       return { ok: false, status: 400, message: error.message };

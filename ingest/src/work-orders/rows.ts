@@ -29,6 +29,14 @@ export interface ReadRow {
   errors: CellError[];
 }
 
+/** Each field's header as the file writes it (for errors found after reading). */
+export type ColumnHeaders = Partial<Record<ImportField, string>>;
+
+export interface RowsRead {
+  headers: ColumnHeaders;
+  rows: ReadRow[];
+}
+
 export interface RowReading {
   mappingName: string;
   mapping: ImportMappingBody;
@@ -134,21 +142,30 @@ function readRow(
  * a required field is one refused row (the header's line) naming each field missing; a
  * duplicate order id refuses the later rows, naming the first.
  */
-export function readRows(rows: readonly SourceRow[], how: RowReading): ReadRow[] {
+export function readRows(rows: readonly SourceRow[], how: RowReading): RowsRead {
   const [header, ...data] = rows;
   if (!header)
-    return [{ row: 1, id: null, errors: [{ column: null, error: { key: 'import.file.empty' } }] }];
+    return {
+      headers: {},
+      rows: [{ row: 1, id: null, errors: [{ column: null, error: { key: 'import.file.empty' } }] }],
+    };
   const { columns, missing } = resolveColumns(header.cells, how.mappingName, how.mapping);
+  const headers = Object.fromEntries(
+    Object.entries(columns).map(([f, c]) => [f, c.header]),
+  ) as ColumnHeaders;
   if (missing.length > 0)
-    return [
-      {
-        row: header.line,
-        id: null,
-        errors: missing.map((m) => ({ column: m.field, error: m.error })),
-      },
-    ];
+    return {
+      headers,
+      rows: [
+        {
+          row: header.line,
+          id: null,
+          errors: missing.map((m) => ({ column: m.field, error: m.error })),
+        },
+      ],
+    };
   const seen = new Map<string, number>();
-  return data.map((source) => {
+  const read = data.map((source) => {
     const row = readRow(source, columns, how);
     if (row.id === null) return row;
     const first = seen.get(row.id);
@@ -162,4 +179,5 @@ export function readRows(rows: readonly SourceRow[], how: RowReading): ReadRow[]
     }
     return row;
   });
+  return { headers, rows: read };
 }

@@ -1,8 +1,13 @@
 import type { WorkOrderInput } from '@takt/protocol';
-import type { Pool } from 'pg';
-import type { RowError } from './csv';
+import type { Pool, PoolClient } from 'pg';
 import type { Operation, OperationStatus, WorkOrder } from '../domain/work-orders';
 import { withTransaction } from '../db/transaction';
+
+/** A problem with one order of a create (line = index + 2 as in a CSV). */
+export interface RowError {
+  line: number;
+  message: string;
+}
 
 export interface OrderRecord {
   order: WorkOrder;
@@ -38,38 +43,50 @@ export async function createOrders(
     if (taken.has(o.id)) errors.push({ line: lineOf(i), message: `order ${o.id} exists already` });
   });
   if (errors.length > 0) return errors;
-  return withTransaction(pool, async (client) => {
-    await client.query(
-      `INSERT INTO work_orders (id, product_id, quantity, due_at, customer, priority)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int4[], $4::timestamptz[], $5::text[], $6::int4[])`,
-      [
-        orders.map((o) => o.id),
-        orders.map((o) => o.product),
-        orders.map((o) => o.quantity),
-        orders.map((o) => o.dueAt ?? null),
-        orders.map((o) => o.customer ?? null),
-        orders.map((o) => o.priority),
-      ],
-    );
-    const ops = orders.flatMap((o) =>
-      o.operations.map((op, position) => ({ order: o.id, position, ...op })),
-    );
-    await client.query(
-      `INSERT INTO work_order_operations (work_order_id, position, id, machine_id)
-       SELECT * FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[])`,
-      [
-        ops.map((o) => o.order),
-        ops.map((o) => o.position),
-        ops.map((o) => o.id),
-        ops.map((o) => o.machine),
-      ],
-    );
-    await client.query(
-      `INSERT INTO work_order_events (work_order_id, time, kind) SELECT id, now(), 'created' FROM unnest($1::text[]) AS u(id)`,
-      [orders.map((o) => o.id)],
-    );
-    return [];
-  });
+  await withTransaction(pool, (client) => insertOrders(client, orders));
+  return [];
+}
+
+/**
+ * Inserts orders, their operations and their `created` events in the caller's transaction
+ * (checked by the caller); an import's event says who and from where.
+ */
+export async function insertOrders(
+  client: PoolClient,
+  orders: readonly WorkOrderInput[],
+  actor?: { by: string; source: string },
+): Promise<void> {
+  if (orders.length === 0) return;
+  await client.query(
+    `INSERT INTO work_orders (id, product_id, quantity, due_at, customer, priority)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int4[], $4::timestamptz[], $5::text[], $6::int4[])`,
+    [
+      orders.map((o) => o.id),
+      orders.map((o) => o.product),
+      orders.map((o) => o.quantity),
+      orders.map((o) => o.dueAt ?? null),
+      orders.map((o) => o.customer ?? null),
+      orders.map((o) => o.priority),
+    ],
+  );
+  const ops = orders.flatMap((o) =>
+    o.operations.map((op, position) => ({ order: o.id, position, ...op })),
+  );
+  await client.query(
+    `INSERT INTO work_order_operations (work_order_id, position, id, machine_id)
+     SELECT * FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[])`,
+    [
+      ops.map((o) => o.order),
+      ops.map((o) => o.position),
+      ops.map((o) => o.id),
+      ops.map((o) => o.machine),
+    ],
+  );
+  await client.query(
+    `INSERT INTO work_order_events (work_order_id, time, kind, detail)
+     SELECT id, now(), 'created', $2::jsonb FROM unnest($1::text[]) AS u(id)`,
+    [orders.map((o) => o.id), actor ? JSON.stringify(actor) : null],
+  );
 }
 
 interface OpRow {

@@ -499,11 +499,14 @@ describe('the production model through the real pipeline', () => {
         ['WO-X2', 'part-z', -3, due, 'Acme', 1, 'OP10@asm-1'],
       ]),
     );
-    expect(bad.status).toBe(422);
-    expect(bad.body.errors.map((e: { line: number }) => e.line)).toEqual([3]);
+    expect(bad).toMatchObject({ status: 200, body: { committed: false } });
+    expect(bad.body.rows.map((r: { row: number; action: string }) => [r.row, r.action])).toEqual([
+      [2, 'create'],
+      [3, 'refuse'],
+    ]);
     expect((await api('/api/work-orders/WO-X1')).status).toBe(404); // nothing half-imported
     const ok = await post(await book([['WO-X1', 'part-a', 10, due, 'Acme', 1, 'OP10@asm-1']]));
-    expect(ok).toMatchObject({ status: 201, body: { imported: 1, ids: ['WO-X1'] } });
+    expect(ok).toMatchObject({ status: 200, body: { committed: true, counts: { create: 1 } } });
     expect((await api('/api/work-orders/WO-X1')).body).toMatchObject({
       dueAt: '2026-12-04T23:59:59.000Z', // the end of that day in the plant's time zone (UTC here)
       customer: 'Acme',

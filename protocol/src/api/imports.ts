@@ -37,16 +37,17 @@ const headerNames = z.array(z.string().trim().min(1).max(64)).min(1).max(20);
  * none: the usual ERP forms), and the encoding to read a CSV in when the request says none.
  */
 export const importMappingBodySchema = z.strictObject({
-  fields: z.strictObject(
-    Object.fromEntries(
-      IMPORT_FIELDS.map((f) => [
-        f,
-        (REQUIRED_IMPORT_FIELDS as readonly string[]).includes(f)
-          ? headerNames
-          : headerNames.optional(),
-      ]),
-    ) as Record<ImportField, typeof headerNames | z.ZodOptional<typeof headerNames>>,
-  ),
+  fields: z.strictObject({
+    id: headerNames,
+    product: headerNames,
+    name: headerNames.optional(),
+    quantity: headerNames,
+    plannedStart: headerNames.optional(),
+    dueAt: headerNames.optional(),
+    customer: headerNames.optional(),
+    priority: headerNames.optional(),
+    routing: headerNames.optional().describe('cells like OP10@press-01;OP20@assembly-01'),
+  }),
   dateFormats: z
     .array(
       z

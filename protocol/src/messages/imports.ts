@@ -60,13 +60,9 @@ export const IMPORT_MESSAGES = defineMessages({
     'Product "{product}" has no routing in the plant model and the row gives none',
     '物料“{product}”在工厂模型中没有工艺路线，且该行也未给出',
   ],
-  'import.row.machineUnknown': [
-    'Machine or station "{machine}" of operation {operation} is not in the plant',
-    '工序 {operation} 的设备或工位“{machine}”不在工厂中',
-  ],
-  'import.row.exists': [
-    'Order {id} exists already; updating orders from an import is not available yet',
-    '订单 {id} 已存在；暂不支持通过导入更新订单',
+  'import.row.productChanged': [
+    'Order {id} is for product "{before}"; an import cannot change it to "{after}"',
+    '订单 {id} 的物料为“{before}”；导入不能将其改为“{after}”',
   ],
   'import.row.refused': ['The change is refused: {reason}', '修改被拒绝：{reason}'],
 });
