@@ -4,7 +4,7 @@ import { operatorHours, type ScanRecord } from '../domain/order-kpis';
 import { orderStatus } from '../domain/work-orders';
 import { loadOrders } from '../work-orders/store';
 
-/** One finished operation as the export writes it (docs/work-orders.md "Export"). */
+/** One finished operation as the export writes it (docs/decisions.md "Issue 20 — the Import page, exports and order status webhooks"). */
 export interface ExportRow {
   order: string;
   product: string | null;

@@ -41,7 +41,7 @@ export const orderExportRoutes = {
     summary: 'Finished operations for the ERP (completion receipt): good, rejected, operator hours',
     description:
       'One row per operation finished in [from, to): the order, product, customer, machine, ' +
-      'finish time, good and rejected pieces and operator hours (docs/work-orders.md "Export"). ' +
+      'finish time, good and rejected pieces and operator hours (docs/decisions.md "Issue 20 — the Import page, exports and order status webhooks"). ' +
       'CSV (formula-safe) or, with format=xlsx, an Excel workbook with the same columns.',
     query: orderExportQuerySchema,
     response: z.string(),
