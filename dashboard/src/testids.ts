@@ -78,6 +78,10 @@ export const TEST_IDS = {
   woSummary: 'work-order-summary',
   woOperation: 'work-order-operation',
   woHistory: 'work-order-history',
+  woChanges: 'work-order-changes',
+  woChangeForm: 'work-order-change-form',
+  woChangeHistory: 'work-order-change-history',
+  woChangeNotice: 'work-order-change-notice',
 
   // Customer tracking, sign-in, access (issue 8): add ids below this line.
   trackStage: 'track-stage',

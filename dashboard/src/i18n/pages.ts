@@ -168,6 +168,8 @@ export const pages = {
   'orderStatus.in_progress': ['in progress', '生产中'],
   'orderStatus.paused': ['paused', '暂停'],
   'orderStatus.completed': ['completed', '已完成'],
+  'orderStatus.held': ['on hold', '暂缓'],
+  'orderStatus.cancelled': ['cancelled', '已取消'],
   'action.start': ['start', '开始'],
   'action.pause': ['pause', '暂停'],
   'action.complete': ['complete', '完成'],

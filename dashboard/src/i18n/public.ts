@@ -33,6 +33,11 @@ export const publicPages = {
   'orderStatus.in_progress': ['In production', '生产中'],
   'orderStatus.paused': ['Paused', '已暂停'],
   'orderStatus.completed': ['Completed', '已完成'],
+  'orderStatus.held': [
+    'On hold at your request or ours; we will tell you when it resumes',
+    '订单暂缓生产，恢复时会通知您',
+  ],
+  'orderStatus.cancelled': ['Cancelled', '已取消'],
   'opStatus.pending': ['waiting', '等待'],
   'opStatus.running': ['in progress', '进行中'],
   'opStatus.paused': ['paused', '已暂停'],
@@ -42,6 +47,10 @@ export const publicPages = {
   'event.pause': ['{operation} paused', '{operation} 暂停'],
   'event.complete': ['{operation} completed', '{operation} 完成'],
   'event.scan': ['{operation} recorded', '{operation} 记录'],
+  'event.held': ['Production put on hold', '生产暂缓'],
+  'event.resumed': ['Production resumed', '恢复生产'],
+  'event.cancelled': ['Order cancelled', '订单已取消'],
+  'event.changed': ['Order details updated', '订单信息已更新'],
 
   'access.title': ['Access links', '访问链接'],
   'access.kiosk': ['Wall screens (kiosk links)', '大屏（看板链接）'],

@@ -116,6 +116,8 @@ export const station = {
   'refusal.reject-needs-reason': ['a reject needs a reason', '不良需要填写原因'],
   'refusal.counting-machine': ['this machine counts its pieces itself', '此设备自动计数'],
   'refusal.no-running-operation': ['no operation is running here', '此处没有进行中的工序'],
+  'refusal.order-held': ['the order is on hold', '工单已暂缓'],
+  'refusal.order-cancelled': ['the order is cancelled', '工单已取消'],
   'refusal.other': ['refused', '已拒绝'],
 
   'station.outboxWaiting': ['{n} actions wait to be sent', '{n} 个操作等待发送'],

@@ -1,5 +1,6 @@
 import { boards } from './boards';
 import { common } from './common';
+import { orderChanges } from './order-changes';
 import { pages } from './pages';
 import { publicPages } from './public';
 import { station } from './station';
@@ -8,7 +9,7 @@ import { station } from './station';
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
 
-const catalog = { ...common, ...boards, ...pages, ...publicPages, ...station };
+const catalog = { ...common, ...boards, ...pages, ...publicPages, ...station, ...orderChanges };
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;
 

@@ -6,8 +6,20 @@ import type { TrackedOrder } from '@takt/protocol';
 // The shapes are the API's own (protocol/src/api/track.ts), never retyped here.
 export type { OperationStatus, OrderStatus, TrackAnswer, TrackedOrder } from '@takt/protocol';
 
-/** Events a customer reads in the history; any other scan shows as "recorded". */
-export const TRACK_EVENTS = ['created', 'start', 'pause', 'complete'] as const;
+/**
+ * Events a customer reads in the history; any other scan shows as "recorded". held, resumed,
+ * cancelled and changed are a person's changes to the order (work-orders/view.ts).
+ */
+export const TRACK_EVENTS = [
+  'created',
+  'start',
+  'pause',
+  'complete',
+  'held',
+  'resumed',
+  'cancelled',
+  'changed',
+] as const;
 export type TrackEvent = (typeof TRACK_EVENTS)[number] | 'scan';
 
 export function trackEvent(event: string): TrackEvent {

@@ -1,5 +1,5 @@
 import { api, type ApiResponse } from '@takt/protocol/api';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { PlainMessage } from '../components/PlainMessage';
 import { useT } from '../i18n';
 import { apiGet } from '../lib/api';
@@ -10,6 +10,7 @@ import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
 import { GanttChart } from './GanttChart';
 import { labelOf } from './labels';
+import { OrderChangeHistory, OrderChanges } from './OrderChanges';
 import { ApiError, useLoad } from './use-api';
 
 type OrderView = ApiResponse<typeof api.orders.get>;
@@ -29,14 +30,19 @@ async function loadOrder(id: string) {
 /** `/work-orders/<id>`: the order's figures, operations Gantt, operations table, scans and history. */
 export function WorkOrderPage({ id }: { id: string }) {
   const { t } = useT();
-  const order = useLoad(`order:${id}`, () => loadOrder(id));
+  const [version, setVersion] = useState(0);
+  const order = useLoad(`order:${id}:${version}`, () => loadOrder(id));
   if (order.error instanceof ApiError && order.error.status === 404)
     return <PlainMessage text={t('wo.notFound', { id })} />;
   return (
     <main className="page" data-testid={TEST_IDS.workOrder} data-order-id={id}>
       <h2>{t('page.workOrder', { id })}</h2>
       {order.data ? (
-        <OrderDetail {...order.data} />
+        <>
+          <OrderDetail {...order.data} />
+          <OrderChanges view={order.data.view} onChanged={() => setVersion((v) => v + 1)} />
+          <OrderChangeHistory history={order.data.history} />
+        </>
       ) : (
         <p>
           {order.error ? t('pages.error', { reason: order.error.message }) : t('pages.loading')}

@@ -15,8 +15,11 @@ import type { AlertWatcher, OeeFigures } from './stream';
 /** Work orders not finished, with their operations' activity up to `now`: four queries. */
 async function openOrders(pool: Pool, now: number): Promise<OrderFacts[]> {
   const { rows } = await pool.query<{ id: string }>(
+    // Held and cancelled orders raise no stall or late-risk alert (docs/decisions.md,
+    // "Issue 20 — order changes and their trail").
     `SELECT o.id FROM work_orders o
-      WHERE EXISTS (SELECT 1 FROM work_order_operations p WHERE p.work_order_id = o.id AND p.status <> 'done')`,
+      WHERE o.cancelled_at IS NULL AND o.held_at IS NULL
+        AND EXISTS (SELECT 1 FROM work_order_operations p WHERE p.work_order_id = o.id AND p.status <> 'done')`,
   );
   const ids = rows.map((r) => r.id);
   if (ids.length === 0) return [];

@@ -187,3 +187,31 @@ export function planSplit(
     },
   };
 }
+
+/** A hold, resume or cancel as the order's history has it. */
+export interface OrderStopEvent {
+  order: string;
+  ts: number;
+  change: 'hold' | 'resume' | 'cancel';
+}
+
+/**
+ * Whether an order was held or cancelled at an instant, from its holds, resumes and cancels
+ * (oldest first): the scan fold refuses scans then (domain/scan-fold.ts). A change takes
+ * effect at its own time, so a late scan from before a hold still counts.
+ */
+export function stoppedAt(
+  events: readonly OrderStopEvent[],
+): (order: string, ts: number) => 'held' | 'cancelled' | undefined {
+  const byOrder = new Map<string, OrderStopEvent[]>();
+  for (const e of events) byOrder.set(e.order, [...(byOrder.get(e.order) ?? []), e]);
+  return (order, ts) => {
+    let state: 'held' | 'cancelled' | undefined;
+    for (const e of byOrder.get(order) ?? []) {
+      if (e.ts > ts) break;
+      state = e.change === 'cancel' ? 'cancelled' : e.change === 'hold' ? 'held' : undefined;
+      if (state === 'cancelled') break;
+    }
+    return state;
+  };
+}

@@ -30,6 +30,11 @@ export interface FoldContext {
   orderDriven: ReadonlySet<string>;
   /** Reject reasons the plant lists for a machine (empty: any reason is taken). */
   rejectReasons: (machine: string) => readonly string[];
+  /**
+   * Whether a person had the order held or cancelled at that instant (migration 038): its
+   * scans are refused then. Absent: no order is ever stopped.
+   */
+  stoppedAt?: (order: string, ts: number) => 'held' | 'cancelled' | undefined;
 }
 
 export interface FoldState {
@@ -187,6 +192,25 @@ function refuse(
   });
 }
 
+/** A scan on an order held or cancelled at its time is refused (true: it was). */
+function stoppedRefusal(
+  out: FoldResult,
+  scan: StationScan,
+  at: { order: string; op: string | null },
+  ctx: FoldContext,
+): boolean {
+  const stopped = ctx.stoppedAt?.(at.order, scan.ts);
+  if (!stopped) return false;
+  refuse(
+    out,
+    scan,
+    at,
+    stopped === 'held' ? 'order-held' : 'order-cancelled',
+    `order ${at.order} is ${stopped === 'held' ? 'on hold' : 'cancelled'}`,
+  );
+  return true;
+}
+
 /** Why a start, pause or complete does not fit its operation's status. */
 const statusRefusal = (op: Operation): RefusalCode =>
   op.status === 'done' ? 'already-done' : op.status === 'pending' ? 'not-started' : 'not-allowed';
@@ -216,6 +240,7 @@ function stationAction(out: FoldResult, scan: StationScan, target: Target, ctx: 
   const order = out.orders.get(target.order);
   const at = { order: target.order, op: target.operation };
   if (!order) return refuse(out, scan, at, 'unknown-order', `unknown order ${target.order}`);
+  if (stoppedRefusal(out, scan, at, ctx)) return;
   const named = opOf(order, target, scan.station);
   const problem = operationProblem(order, named, target, scan.station);
   if (problem) return refuse(out, scan, at, problem.refusal, problem.why);
@@ -296,6 +321,7 @@ function pieces(out: FoldResult, scan: StationScan, target: Target, ctx: FoldCon
       'unknown-order',
       `unknown order ${target.order}`,
     );
+  if (stoppedRefusal(out, scan, { order: order.id, op: target.operation }, ctx)) return;
   const named = opOf(order, target, scan.station);
   const problem = operationProblem(order, named, target, scan.station);
   if (problem)

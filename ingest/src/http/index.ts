@@ -22,6 +22,7 @@ import { shiftReportPlugin } from './shift-report';
 import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
 import { workOrderExportPlugin } from './work-order-export';
+import { workOrderChangesPlugin } from './work-order-changes';
 import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
 
@@ -44,6 +45,7 @@ export const plugins: readonly IngestPlugin[] = [
   workOrderExportPlugin,
   importMappingsPlugin,
   workOrderHistoryPlugin,
+  workOrderChangesPlugin,
   alertsPlugin,
   andonPlugin,
   stationsPlugin,

@@ -82,7 +82,12 @@ export async function exportRows(
   const scans = await scansByOrder(pool, ids);
   const rows: ExportRow[] = [];
   for (const record of records) {
-    const status = orderStatus(record.order);
+    // As the order view says it: a cancel outranks a hold, both outrank progress.
+    const status = record.cancelled
+      ? 'cancelled'
+      : record.held
+        ? 'held'
+        : orderStatus(record.order);
     if (q.status && status !== q.status) continue;
     for (const op of record.order.operations) {
       if (op.completedAt === null || op.completedAt < fromMs || op.completedAt >= toMs) continue;

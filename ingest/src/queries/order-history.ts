@@ -12,16 +12,27 @@ export const ORDER_HISTORY_LIMIT = 1000;
 export async function orderHistory(pool: Pool, id: string) {
   const exists = await pool.query('SELECT 1 FROM work_orders WHERE id = $1', [id]);
   if (exists.rows.length === 0) return undefined;
+  // A split-off order keeps its origin's history up to the split (and the origin's origin…).
   const events = await pool.query<{
+    order: string;
     time: Date;
     kind: string;
     operation: string | null;
     machine: string | null;
     detail: Record<string, unknown> | null;
   }>(
-    `SELECT time, kind, operation_id AS operation, machine_id AS machine, detail
-       FROM work_order_events WHERE work_order_id = $1 AND kind <> 'count'
-      ORDER BY time DESC, id DESC LIMIT $2`,
+    `WITH RECURSIVE chain (id, until, depth) AS (
+       SELECT $1::text, 'infinity'::timestamptz, 0
+       UNION ALL
+       SELECT w.split_from,
+              (SELECT min(time) FROM work_order_events WHERE work_order_id = c.id), c.depth + 1
+         FROM chain c JOIN work_orders w ON w.id = c.id
+        WHERE w.split_from IS NOT NULL AND c.depth < 20)
+     SELECT e.work_order_id AS order, e.time, e.kind, e.operation_id AS operation,
+            e.machine_id AS machine, e.detail
+       FROM work_order_events e JOIN chain c ON e.work_order_id = c.id AND e.time <= c.until
+      WHERE e.kind <> 'count'
+      ORDER BY e.time DESC, e.id DESC LIMIT $2`,
     [id, ORDER_HISTORY_LIMIT],
   );
   const counts = await pool.query<{
@@ -40,7 +51,12 @@ export async function orderHistory(pool: Pool, id: string) {
   );
   return {
     id,
-    events: events.rows.map((e) => ({ ...e, time: e.time.toISOString() })),
+    events: events.rows.map(({ order, ...e }) => ({
+      ...e,
+      time: e.time.toISOString(),
+      ...changeFields(e.kind, e.detail),
+      from: order === id ? null : order,
+    })),
     counts: counts.rows.map((c) => ({
       operation: c.operation,
       machine: c.machine,
@@ -48,5 +64,19 @@ export async function orderHistory(pool: Pool, id: string) {
       good: Number(c.good),
       rejected: Number(c.rejected),
     })),
+  };
+}
+
+/**
+ * A `changed` event's trail as top-level fields (work-orders/changes.ts writes them in
+ * `detail`): which change, who, and the fields before and after; null for other events.
+ */
+function changeFields(kind: string, detail: Record<string, unknown> | null) {
+  const d = kind === 'changed' && detail ? detail : {};
+  return {
+    change: typeof d.change === 'string' ? d.change : null,
+    by: typeof d.by === 'string' ? d.by : null,
+    before: (d.before as Record<string, unknown> | undefined) ?? null,
+    after: (d.after as Record<string, unknown> | undefined) ?? null,
   };
 }

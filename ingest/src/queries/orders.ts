@@ -112,6 +112,10 @@ export async function orderFiguresAt(
   });
 }
 
+/** Cancelled, or held (a cancel outranks a hold); undefined when neither. */
+const stoppedStatus = (record: OrderRecord) =>
+  record.cancelled ? ('cancelled' as const) : record.held ? ('held' as const) : undefined;
+
 /** An order as the API shows it: progress, ETA, risk, stall, health, operations. */
 export async function orderView(pool: Pool, record: OrderRecord, now = Date.now()) {
   const figures = await orderFiguresAt(pool, record, now);
@@ -129,18 +133,24 @@ export async function orderView(pool: Pool, record: OrderRecord, now = Date.now(
     quantity: order.quantity,
     createdAt: record.createdAt,
     dueAt: iso(order.dueAt),
-    status: figures.status,
+    // A person's hold or cancel outranks what the scans say; neither promises an ETA, and a
+    // cancelled order is at no risk of being late (docs/decisions.md, "Issue 20 — order
+    // changes and their trail").
+    status: stoppedStatus(record) ?? figures.status,
     good: figures.good,
     rejected: figures.rejected,
     progress: figures.progress,
-    eta: iso(figures.eta),
-    lateRisk: figures.lateRisk,
-    stalled: figures.stalled,
+    eta: stoppedStatus(record) ? null : iso(figures.eta),
+    lateRisk: record.cancelled ? false : figures.lateRisk,
+    stalled: stoppedStatus(record) ? false : figures.stalled,
     /** The operation the order is at: running, else paused, else the next pending one. */
     currentOperation: current
       ? { id: current.id, machine: current.machine, status: current.status }
       : null,
     health: figures.health,
+    held: record.held,
+    cancelled: record.cancelled,
+    splitFrom: record.splitFrom,
     operations: figures.operations.map((o) => ({
       id: o.id,
       machine: o.machine,
@@ -151,7 +161,7 @@ export async function orderView(pool: Pool, record: OrderRecord, now = Date.now(
       remaining: o.remaining,
       ratePerHour: o.ratePerHour,
       rateSource: o.rateSource,
-      eta: iso(o.eta),
+      eta: stoppedStatus(record) ? null : iso(o.eta),
       startedAt: iso(o.startedAt),
       completedAt: iso(o.completedAt),
     })),
@@ -159,7 +169,7 @@ export async function orderView(pool: Pool, record: OrderRecord, now = Date.now(
 }
 
 export interface OrderFilter {
-  status?: OrderStatus | undefined;
+  status?: OrderStatus | 'held' | 'cancelled' | undefined;
   customer?: string | undefined;
   limit: number;
 }
@@ -175,8 +185,10 @@ export async function listOrders(pool: Pool, filter: OrderFilter, now = Date.now
   for (const { id } of rows) {
     const record = await loadOrder(pool, id);
     if (!record) continue;
-    const status = orderStatus(record.order);
-    if (filter.status ? status !== filter.status : status === 'completed') continue;
+    const status = stoppedStatus(record) ?? orderStatus(record.order);
+    // Open orders by default: neither completed nor cancelled (held ones stay in view).
+    if (filter.status ? status !== filter.status : status === 'completed' || status === 'cancelled')
+      continue;
     views.push(await orderView(pool, record, now));
     if (views.length >= filter.limit) break;
   }

@@ -10,6 +10,7 @@ import {
   type StationScan,
 } from '../domain/scan-fold';
 import type { WorkOrder } from '../domain/work-orders';
+import { stoppedAt, type OrderStopEvent } from '../domain/order-changes';
 import type { Rederive } from '../domain/scan-dispatch';
 import { loadOrders } from './store';
 import { withTransaction } from '../db/transaction';
@@ -207,7 +208,18 @@ async function foldContext(db: Db): Promise<FoldContext> {
     counting: new Set(rows.filter((r) => r.counts).map((r) => r.id)),
     orderDriven: new Set(rows.filter((r) => r.order_driven).map((r) => r.id)),
     rejectReasons: (machine) => reasons.get(site.get(machine) ?? '') ?? [],
+    stoppedAt: stoppedAt(await orderStops(db)),
   };
+}
+
+/** Holds, resumes and cancels of orders, oldest first (`changed` events, migration 038). */
+async function orderStops(db: Db): Promise<OrderStopEvent[]> {
+  const { rows } = await db.query<{ order: string; time: Date; change: OrderStopEvent['change'] }>(
+    `SELECT work_order_id AS order, time, detail->>'change' AS change FROM work_order_events
+      WHERE kind = 'changed' AND detail->>'change' IN ('hold', 'resume', 'cancel')
+      ORDER BY time, id`,
+  );
+  return rows.map((r) => ({ order: r.order, ts: r.time.getTime(), change: r.change }));
 }
 
 /** The fold's events, modes and operation statuses, each written with one statement. */

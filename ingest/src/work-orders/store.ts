@@ -15,7 +15,21 @@ export interface OrderRecord {
   customer: string | null;
   priority: number;
   createdAt: string;
+  /** A person's hold or cancel (migration 038): when, who, why; null when not so. */
+  held: OrderStop | null;
+  cancelled: OrderStop | null;
+  /** The order this one was split from. */
+  splitFrom: string | null;
 }
+
+export interface OrderStop {
+  at: string;
+  by: string | null;
+  reason: string | null;
+}
+
+const stopOf = (at: Date | null, by: string | null, reason: string | null): OrderStop | null =>
+  at ? { at: at.toISOString(), by, reason } : null;
 
 /**
  * Checks orders against the database (unknown product, id already taken) and inserts all of
@@ -116,8 +130,17 @@ export async function loadOrders(
     customer: string | null;
     priority: number;
     created_at: Date;
+    held_at: Date | null;
+    held_by: string | null;
+    hold_reason: string | null;
+    cancelled_at: Date | null;
+    cancelled_by: string | null;
+    cancel_reason: string | null;
+    split_from: string | null;
   }>(
-    'SELECT id, product_id, quantity, due_at, customer, priority, created_at FROM work_orders WHERE id = ANY($1::text[]) ORDER BY id',
+    `SELECT id, product_id, quantity, due_at, customer, priority, created_at, held_at, held_by,
+            hold_reason, cancelled_at, cancelled_by, cancel_reason, split_from
+       FROM work_orders WHERE id = ANY($1::text[]) ORDER BY id`,
     [ids],
   );
   const ops = await db.query<OpRow & { work_order_id: string }>(
@@ -147,6 +170,9 @@ export async function loadOrders(
       customer: row.customer,
       priority: row.priority,
       createdAt: row.created_at.toISOString(),
+      held: stopOf(row.held_at, row.held_by, row.hold_reason),
+      cancelled: stopOf(row.cancelled_at, row.cancelled_by, row.cancel_reason),
+      splitFrom: row.split_from,
     };
   });
 }

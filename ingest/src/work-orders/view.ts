@@ -58,12 +58,30 @@ export function customerOrderView(view: OrderView) {
     progress: view.progress,
     eta: view.eta,
     lateRisk: view.lateRisk,
-    history: view.history
-      .filter((h) => h.kind === 'created' || h.kind === 'scan')
-      .map((h) => ({
-        time: h.time,
-        event: h.kind === 'created' ? 'created' : String(h.detail?.action ?? 'scan'),
-        operation: h.operation,
-      })),
+    history: view.history.flatMap((h) => {
+      const event = customerEvent(h);
+      return event ? [{ time: h.time, event, operation: h.operation }] : [];
+    }),
   };
+}
+
+/** What the customer reads of a change (docs/decisions.md, "Issue 20 — order changes and their trail"). */
+const CUSTOMER_CHANGES: Record<string, string> = {
+  hold: 'held',
+  resume: 'resumed',
+  cancel: 'cancelled',
+};
+
+/**
+ * An event as the customer's history names it, or undefined for what is the plant's own:
+ * refusals, counts, and changes of priority or routing. A new due date or quantity shows.
+ */
+function customerEvent(h: OrderView['history'][number]): string | undefined {
+  if (h.kind === 'created') return 'created';
+  if (h.kind === 'scan') return String(h.detail?.action ?? 'scan');
+  if (h.kind !== 'changed') return undefined;
+  const change = String(h.detail?.change ?? '');
+  if (CUSTOMER_CHANGES[change]) return CUSTOMER_CHANGES[change];
+  const after = (h.detail?.after ?? {}) as Record<string, unknown>;
+  return 'dueAt' in after || 'quantity' in after ? 'changed' : undefined;
 }

@@ -34,6 +34,7 @@ export * from './oee';
 export * from './orders';
 export * from './order-export';
 export * from './imports';
+export * from './order-changes';
 export * from './print';
 export * from './shift-report';
 export * from './request';

@@ -4,8 +4,17 @@ import { BOARD, MANAGERS, STAFF, defineRoute } from './contract';
 import { isoTimeSchema, stringIdParams, timeOut, windowChecked } from './common';
 import { oeeFiguresSchema } from './oee';
 import { importRoute } from './imports';
+import { orderChangeRoutes } from './order-changes';
 
-export const ORDER_STATUSES = ['released', 'in_progress', 'paused', 'completed'] as const;
+/** held and cancelled: a person's decision (docs/decisions.md, "Issue 20 — order changes and their trail"). */
+export const ORDER_STATUSES = [
+  'released',
+  'in_progress',
+  'paused',
+  'completed',
+  'held',
+  'cancelled',
+] as const;
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 export const OPERATION_STATUSES = ['pending', 'running', 'paused', 'done'] as const;
@@ -16,6 +25,13 @@ export type OperationStatus = z.infer<typeof operationStatusSchema>;
 export const orderHealthSchema = z.object({
   score: z.number().describe('0-100: half schedule, a quarter flow, a quarter quality'),
   parts: z.object({ schedule: z.number(), flow: z.number(), quality: z.number() }),
+});
+
+/** A person's hold or cancel of an order: when, who, why. */
+export const orderStopSchema = z.object({
+  at: timeOut,
+  by: z.string().nullable(),
+  reason: z.string().nullable(),
 });
 
 /** One order as GET /api/work-orders lists it (ingest/src/queries/orders.ts `orderView`). */
@@ -39,6 +55,9 @@ export const orderViewSchema = z
       .object({ id: z.string(), machine: z.string(), status: operationStatusSchema })
       .nullable(),
     health: orderHealthSchema,
+    held: orderStopSchema.nullable().describe('on hold: scans refused, no ETA'),
+    cancelled: orderStopSchema.nullable(),
+    splitFrom: z.string().nullable().describe('the order this one was split from'),
     operations: z.array(
       z.object({
         id: z.string(),
@@ -81,6 +100,7 @@ const oeeOf = oeeFiguresSchema.partial();
 const notFound = { 404: 'no such work order' };
 
 export const orderRoutes = {
+  ...orderChangeRoutes,
   list: defineRoute({
     method: 'GET',
     path: '/api/work-orders',
@@ -153,6 +173,23 @@ export const orderRoutes = {
             operation: z.string().nullable(),
             machine: z.string().nullable(),
             detail: z.record(z.string(), z.unknown()).nullable(),
+            change: z
+              .string()
+              .nullable()
+              .describe('a `changed` event: edit, hold, resume, cancel, split or import'),
+            by: z.string().nullable().describe('a `changed` event: who changed the order'),
+            before: z
+              .record(z.string(), z.unknown())
+              .nullable()
+              .describe('a `changed` event: the fields it changed, as they were'),
+            after: z
+              .record(z.string(), z.unknown())
+              .nullable()
+              .describe('a `changed` event: the fields it changed, as they are now'),
+            from: z
+              .string()
+              .nullable()
+              .describe('the order this event was recorded on, when this one was split from it'),
           }),
         )
         .describe('at most 1000'),

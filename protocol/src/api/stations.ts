@@ -24,6 +24,8 @@ export const REFUSAL_CODES = [
   'reject-needs-reason',
   'counting-machine',
   'no-running-operation',
+  'order-held',
+  'order-cancelled',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
