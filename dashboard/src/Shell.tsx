@@ -20,6 +20,9 @@ const AnalyticsPage = lazy(() =>
 const MaintenancePage = lazy(() =>
   import('./pages/MaintenancePage').then((m) => ({ default: m.MaintenancePage })),
 );
+const ImportPage = lazy(() =>
+  import('./pages/ImportPage').then((m) => ({ default: m.ImportPage })),
+);
 const WorkOrderPage = lazy(() =>
   import('./pages/WorkOrderPage').then((m) => ({ default: m.WorkOrderPage })),
 );
@@ -33,6 +36,8 @@ function PageFor({ route }: { route: Route }) {
       return <AnalyticsPage />;
     case 'maintenance':
       return <MaintenancePage />;
+    case 'import':
+      return <ImportPage />;
     case 'work-order':
       return <WorkOrderPage id={route.id} />;
     case 'bad-url':

@@ -264,6 +264,7 @@ function consumersStep(opts: IngestOptions, parts: Parts, settings: Settings): S
         plant: parts.plant,
         now: settings.alerts.now,
         alerts: parts.alertRuntime,
+        alertSettings: settings.alerts,
       });
     },
     stop: () => parts.runner.stop(2000),

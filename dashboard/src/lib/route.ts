@@ -5,7 +5,7 @@
  *   /                                   the plant board
  *   /board?show=plant,line:line-a,orders,andon,kpis&every=30
  *                                       boards in rotation, `every` seconds each (default 30)
- *   /analytics  /maintenance  /work-orders/<id>  /access  /track#<token>
+ *   /analytics  /maintenance  /orders/import  /work-orders/<id>  /access  /track#<token>
  *   /station/<id>                       an operator station (a station link adds `#station=<token>`)
  *
  * Any page takes `lang=en|zh-CN`; a kiosk link adds `#kiosk=<token>`.
@@ -26,6 +26,7 @@ export type Route =
   | { kind: 'boards'; boards: BoardSpec[]; everyS: number }
   | { kind: 'analytics' }
   | { kind: 'maintenance' }
+  | { kind: 'import' }
   | { kind: 'work-order'; id: string }
   | { kind: 'access' }
   | { kind: 'track' }
@@ -88,6 +89,7 @@ export function routeFor(pathname: string, search: string): Route {
   if (path === '/board') return parseBoards(params.get('show'), params.get('every'));
   if (path === '/analytics') return { kind: 'analytics' };
   if (path === '/maintenance') return { kind: 'maintenance' };
+  if (path === '/orders/import') return { kind: 'import' };
   if (path === '/access') return { kind: 'access' };
   if (path === '/track') return { kind: 'track' };
   const order = /^\/work-orders\/([^/]+)$/.exec(path);

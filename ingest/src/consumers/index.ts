@@ -2,6 +2,7 @@ import { alertsConsumer } from './alerts';
 import { andonConsumer } from './andon';
 import { derivedStatesConsumer } from './derived-states';
 import { liveConsumer } from './live';
+import { orderStatusConsumer } from '../order-webhooks/consumer';
 import type { Consumer } from './types';
 import { workOrdersConsumer } from './work-orders';
 
@@ -16,4 +17,5 @@ export const consumers: readonly (() => Consumer)[] = [
   liveConsumer,
   alertsConsumer,
   andonConsumer,
+  orderStatusConsumer,
 ];

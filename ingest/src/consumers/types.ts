@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
 import type { AlertRuntime } from '../alerts/runtime';
+import type { AlertSettings } from '../http/types';
 import type { CountDeltaRow, Msg } from '../pipeline/write-series';
 import type { WriteResult } from '../pipeline/writer';
 
@@ -53,6 +54,8 @@ export interface ConsumerContext {
   now: () => number;
   /** The alert engine, started before the consumers (lifecycle in service.ts). */
   alerts: AlertRuntime;
+  /** The clock, environment (secrets) and delivery settings of outbound notices (service.ts). */
+  alertSettings: AlertSettings;
   /** Tell the other consumers (live push) that machines changed outside a batch. */
   machinesChanged: (event: MachinesChanged) => void;
 }

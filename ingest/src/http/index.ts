@@ -23,6 +23,7 @@ import { reportsPlugin } from './reports';
 import { shiftReportPlugin } from './shift-report';
 import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
+import { workOrderExportPlugin } from './work-order-export';
 import { workOrderChangesPlugin } from './work-order-changes';
 import { workOrderHistoryPlugin } from './work-order-history';
 import { workOrdersPlugin } from './work-orders';
@@ -43,6 +44,7 @@ export const plugins: readonly IngestPlugin[] = [
   boardsPlugin,
   historyPlugin,
   workOrdersPlugin,
+  workOrderExportPlugin,
   importMappingsPlugin,
   workOrderHistoryPlugin,
   workOrderChangesPlugin,

@@ -46,6 +46,7 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'GET /api/work-orders/:id': S,
   'GET /api/work-orders/:id/oee': S,
   'GET /api/work-orders/:id/history': S,
+  'GET /api/work-orders/export': M,
   'PATCH /api/work-orders/:id': M,
   'POST /api/work-orders/:id/hold': M,
   'POST /api/work-orders/:id/resume': M,

@@ -14,6 +14,7 @@ import { kpiRoutes } from './kpis';
 import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
+import { orderExportRoutes } from './order-export';
 import { importMappingRoutes } from './imports';
 import { printRoutes } from './print';
 import { reportRoutes } from './reports';
@@ -34,6 +35,7 @@ export * from './kpis';
 export * from './machines';
 export * from './oee';
 export * from './orders';
+export * from './order-export';
 export * from './imports';
 export * from './order-changes';
 export * from './print';
@@ -54,6 +56,7 @@ export const api = {
   boards: boardRoutes,
   history: historyRoutes,
   orders: orderRoutes,
+  orderExport: orderExportRoutes,
   importMappings: importMappingRoutes,
   alerts: alertRoutes,
   andon: andonRoutes,

@@ -3,6 +3,7 @@ import { productRoutingSchema } from './routing';
 import { idSchema } from '../ids';
 import { alertRuleProblems, alertsConfigSchema } from './alerts';
 import { reportChannelProblems, reportsConfigSchema } from './reports';
+import { orderSettingsSchema } from './order-webhooks';
 import { scanPatternSchema } from './devices/serial-scanner';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
@@ -231,6 +232,8 @@ export const plantModelSchema = z
     alerts: alertsConfigSchema.default({ rules: [], channels: [] }),
     /** Reports pushed to the alert channels (protocol/src/config/reports.ts). */
     reports: reportsConfigSchema.optional(),
+    /** Order status webhooks (protocol/src/config/order-webhooks.ts). */
+    orders: orderSettingsSchema.default({ statusWebhooks: [] }),
     stations: stationsConfigSchema.optional(),
   })
   .superRefine((plant, ctx) => {
