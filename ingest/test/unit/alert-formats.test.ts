@@ -68,7 +68,8 @@ describe('chat formats escape what people wrote (issue 18, finding 13)', () => {
     const ding = (bodyOf('dingtalk') as { markdown: { text: string } }).markdown.text;
     const wecom = (bodyOf('wecom') as { markdown: { content: string } }).markdown.content;
     for (const text of [ding, wecom]) {
-      const ackLine = text.split('\n').find((l) => l.startsWith('- **Acknowledged**'))!;
+      // DingTalk lists the facts; WeCom, whose markdown has no lists, quotes them.
+      const ackLine = text.split('\n').find((l) => /^[->] \*\*Acknowledged\*\*/.test(l))!;
       expect(ackLine).toContain('\\[here\\]\\(https://evil.example\\)');
       expect(ackLine).toContain('\\*now\\*');
       expect(ackLine).toContain('&lt;@U0123&gt;');
