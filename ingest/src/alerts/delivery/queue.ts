@@ -373,13 +373,21 @@ class ChannelWorker {
       outcome = { kind: 'retry', error: (error as Error).message };
     }
     const at = new Date(this.queue.deps.clock.now());
+    // The channel's state first: whoever sees the row settled sees the state that settled it.
+    const state = STATE_OF[outcome.kind];
+    const error = outcome.kind === 'sent' ? null : outcome.error;
+    await this.queue.setState(
+      this.channel.id,
+      state,
+      error,
+      outcome.kind === 'rate-limited' ? now + outcome.waitMs : undefined,
+    );
     if (outcome.kind === 'sent') {
       await pool.query(
         `UPDATE alert_deliveries SET status = 'delivered', attempts = attempts + 1, last_error = NULL,
                 finished_at = $2, next_attempt_at = NULL, digest_id = $3 WHERE id = ANY($1::bigint[])`,
         [ids, at, batch.length > 1 ? head.id : null],
       );
-      await this.queue.setState(this.channel.id, 'ok', null);
       return;
     }
     const { log } = this.queue.deps;
@@ -394,7 +402,6 @@ class ChannelWorker {
                 next_attempt_at = $3 WHERE id = ANY($1::bigint[])`,
         [ids, outcome.error, new Date(this.blockedUntil)],
       );
-      await this.queue.setState(this.channel.id, 'rate-limited', outcome.error, this.blockedUntil);
       return;
     }
     const tried = batch.map((r) => ({ ...r, attempts: r.attempts + 1 }));
@@ -404,7 +411,6 @@ class ChannelWorker {
     );
     if (outcome.kind === 'permanent') {
       await this.queue.fail(tried, this.channel.id, outcome.error);
-      await this.queue.setState(this.channel.id, 'broken', outcome.error);
       return;
     }
     for (const row of tried) {
@@ -416,9 +422,15 @@ class ChannelWorker {
           new Date(now + opts.baseDelayMs * 2 ** (counted - 1)),
         ]);
     }
-    await this.queue.setState(this.channel.id, 'failing', outcome.error);
   }
 }
+
+const STATE_OF: Record<Outcome['kind'], ChannelState> = {
+  sent: 'ok',
+  retry: 'failing',
+  'rate-limited': 'rate-limited',
+  permanent: 'broken',
+};
 
 /**
  * The rows that may leave now, in id order: due (no retry wait left) and with no earlier
