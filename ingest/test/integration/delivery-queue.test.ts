@@ -193,6 +193,37 @@ describe('the delivery queue (rate limits, refusals, order)', () => {
     },
   );
 
+  it('keeps a DingTalk block over a restart, and the notice queued', async () => {
+    const { clock, receiver, deliverer, id, send, status } = await setup('dingtalk', {
+      script: [SERVICE_ANSWERS.dingtalk.tooFast],
+    });
+    await send('blocked');
+    await waitFor('the refusal', async () => (await status()).status === 'rate-limited');
+    clock.advance(4 * 60_000);
+    await deliverer.stop(2000);
+    const again = new Deliverer(
+      pool,
+      [{ id, type: 'webhook', format: 'dingtalk', urlEnv: 'U' }],
+      log,
+      {
+        attempts: 3,
+        baseDelayMs: 1000,
+        timeoutMs: 5000,
+        env: { ...LOOPBACK_WEBHOOKS, U: receiver.url },
+        now: clock.now,
+        clock,
+      },
+    );
+    again.start();
+    cleanup.push(() => again.stop(2000));
+    await waitFor('the wait after the restart', () => clock.waits().includes(6 * 60_000));
+    expect(receiver.received).toHaveLength(1);
+    expect(await status()).toMatchObject({ status: 'rate-limited', queued: 1 });
+    clock.advance(6 * 60_000);
+    await waitFor('the notice', async () => (await rows(id))[0]!.status === 'delivered');
+    expect(receiver.received).toHaveLength(2);
+  });
+
   it.each([
     ['dingtalk', SERVICE_ANSWERS.dingtalk.keyword, /keywords not in content/],
     ['dingtalk', SERVICE_ANSWERS.dingtalk.ipRefused, /not in whitelist/],
@@ -201,7 +232,7 @@ describe('the delivery queue (rate limits, refusals, order)', () => {
     ['slack', SERVICE_ANSWERS.slack.noService, /HTTP 404: no_service/],
     ['slack', SERVICE_ANSWERS.slack.archived, /HTTP 410: channel_is_archived/],
   ] as const)(
-    'does not retry a permanent %s refusal (%s) and marks the channel broken',
+    'does not retry a permanent %s refusal (case %#) and marks the channel broken',
     async (format, answer, error) => {
       const { clock, receiver, id, send, status } = await setup(format, { script: [answer] });
       await send('refused');

@@ -332,6 +332,18 @@ class ChannelWorker {
       [this.channel.id, new Date(clock.now() - this.limit.perMs)],
     );
     for (const r of rows) this.window.record(Number(r.ms));
+    // A rate-limit wait outlives a restart (the receiver still counts); a retry's backoff
+    // does not: a new start tries the notices it finds at once, as it always has.
+    const { rows: state } = await pool.query<{ ms: string | null }>(
+      `SELECT (extract(epoch FROM blocked_until) * 1000)::bigint AS ms FROM delivery_channels
+        WHERE channel_id = $1 AND status = 'rate-limited'`,
+      [this.channel.id],
+    );
+    this.blockedUntil = Number(state[0]?.ms ?? 0);
+    await pool.query(
+      `UPDATE alert_deliveries SET next_attempt_at = NULL WHERE channel_id = $1 AND status = 'pending'`,
+      [this.channel.id],
+    );
   }
 
   private async pending(): Promise<PendingRow[]> {
