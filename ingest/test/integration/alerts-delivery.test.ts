@@ -256,17 +256,16 @@ describe('alert delivery to chat tools and e-mail', () => {
     ]);
     expect(detail.body.events.map((e) => e.kind)).toEqual(['opened', 'delivery-failed']);
     // The channel's state, for responders (GET /api/alert-channels).
-    const channels =
-      await api<
-        {
-          id: string;
-          type: string;
-          format?: string;
-          status: string;
-          lastError: string | null;
-          queued: number;
-        }[]
-      >('/api/alert-channels');
+    const channels = await api<
+      {
+        id: string;
+        type: string;
+        format?: string;
+        status: string;
+        lastError: string | null;
+        queued: number;
+      }[]
+    >('/api/alert-channels');
     expect(channels.status).toBe(200);
     expect(channels.body.find((c) => c.id === 'dead')).toEqual({
       id: 'dead',
