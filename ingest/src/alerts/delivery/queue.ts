@@ -1,5 +1,6 @@
 import type { AlertChannel } from '@takt/protocol';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '../../db/transaction';
 import type { Logger } from 'pino';
 import { rateLimitOf, RateWindow, type Outcome } from './limits';
 import { digestPayload, type Payload } from './payloads';
@@ -229,26 +230,36 @@ export class DeliveryQueue {
     error: string,
   ): Promise<void> {
     const at = new Date(this.clock.now());
+    // One transaction: the row, the alert and its event are seen together.
+    await withTransaction(this.pool, (client) => this.failRows(client, rows, channelId, error, at));
+  }
+
+  private async failRows(
+    db: PoolClient,
+    rows: Pick<PendingRow, 'id' | 'alert_id' | 'event' | 'attempts'>[],
+    channelId: string,
+    error: string,
+    at: Date,
+  ): Promise<void> {
     for (const row of rows) {
-      await this.pool.query(
-        `UPDATE alert_deliveries SET status = 'failed', last_error = $2, finished_at = $3, next_attempt_at = NULL WHERE id = $1`,
-        [row.id, error, at],
-      );
       this.log.error(
         { alert: row.alert_id, channel: channelId, attempts: row.attempts, err: error },
         'delivery given up',
       );
-      if (row.alert_id === null) continue;
-      await this.pool.query('UPDATE alerts SET delivery_failed = true WHERE id = $1', [
-        row.alert_id,
-      ]);
-      await this.pool.query(
-        `INSERT INTO alert_events (alert_id, time, kind, detail) VALUES ($1, $2, 'delivery-failed', $3)`,
-        [
-          row.alert_id,
-          at,
-          JSON.stringify({ channel: channelId, event: row.event, error, attempts: row.attempts }),
-        ],
+      if (row.alert_id !== null) {
+        await db.query('UPDATE alerts SET delivery_failed = true WHERE id = $1', [row.alert_id]);
+        await db.query(
+          `INSERT INTO alert_events (alert_id, time, kind, detail) VALUES ($1, $2, 'delivery-failed', $3)`,
+          [
+            row.alert_id,
+            at,
+            JSON.stringify({ channel: channelId, event: row.event, error, attempts: row.attempts }),
+          ],
+        );
+      }
+      await db.query(
+        `UPDATE alert_deliveries SET status = 'failed', last_error = $2, finished_at = $3, next_attempt_at = NULL WHERE id = $1`,
+        [row.id, error, at],
       );
     }
   }
@@ -285,6 +296,8 @@ class ChannelWorker {
   /** Wait `ms` (undefined: until woken); `wakeable`: a new notice ends the wait. */
   private async pause(ms: number | undefined, wakeable: boolean): Promise<void> {
     const { clock } = this.queue.deps;
+    // Woken since the rows were read (a notice queued meanwhile): read them again.
+    if (wakeable && this.poke.signal.aborted) return;
     const both = new AbortController();
     const end = () => both.abort();
     this.queue.signal.addEventListener('abort', end, { once: true });
