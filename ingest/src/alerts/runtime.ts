@@ -14,6 +14,7 @@ import { callAnswered } from '../queries/andon';
 import { callMessage } from './andon';
 import { Deliverer } from './delivery/deliverer';
 import type { AlertNotice } from './delivery/formats';
+import { onCallMobiles } from './delivery/roster';
 import { AlertEngine, type AlertEffect } from './engine';
 import { pollOee, pollWorkOrders } from './polled';
 import {
@@ -89,35 +90,9 @@ export class AlertRuntime {
       setInterval(() => void runtime.poll(), settings.pollMs),
     );
     for (const rule of rules) warnAboutSecrets(rule, plant, settings.env, log);
-    await runtime.resumeDeliveries();
+    // Notices the last run left queued are sent first, in order (delivery/queue.ts).
+    deliverer.start();
     return runtime;
-  }
-
-  /** Notices the last run left unsent (it stopped mid-retry): sent now, on the same rows. */
-  private async resumeDeliveries(): Promise<void> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      alert_id: string;
-      channel_id: string;
-      event: AlertNotice['event'];
-      created_at: Date;
-    }>(
-      `SELECT id, alert_id, channel_id, event, created_at FROM alert_deliveries WHERE status = 'pending' ORDER BY id`,
-    );
-    const pending = [];
-    for (const row of rows) {
-      const [alert] = await loadAlerts(this.pool, { id: Number(row.alert_id) });
-      if (!alert) continue;
-      pending.push({
-        deliveryId: Number(row.id),
-        alertId: alert.id,
-        channelId: row.channel_id,
-        notice: this.notice(row.event, alert, row.created_at.getTime()),
-      });
-    }
-    if (pending.length > 0)
-      this.log.info({ deliveries: pending.length }, 'resuming alert deliveries');
-    this.deliverer.resume(pending);
   }
 
   /** What a batch brought: readings, states, counts (as signs of life) and gateway status. */
@@ -257,8 +232,9 @@ export class AlertRuntime {
       { alert: id, rule: stored.rule, subject: stored.subject, event: effect.kind },
       'alert',
     );
+    // Awaited: queued in the order the engine decided, so an alert's notices leave in order.
     if (effect.kind !== 'acknowledged' && effect.notify.length > 0)
-      this.deliverer.deliver(id, effect.notify, this.notice(effect.kind, stored, effect.at));
+      await this.deliverer.deliver(id, effect.notify, this.notice(effect.kind, stored, effect.at));
   }
 
   private notice(event: AlertNotice['event'], alert: StoredAlert, at: number): AlertNotice {
@@ -271,6 +247,7 @@ export class AlertRuntime {
       at: new Date(at).toISOString(),
       timeZone: this.plant?.site.timeZone ?? 'UTC',
       labels: this.labelsOf(alert.rule),
+      mentions: onCallMobiles(this.plant, rule?.kind, alert.subject),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '../route-contract';
 import { authPlugin } from './auth';
+import { alertChannelsPlugin } from './alert-channels';
 import { alertsPlugin } from './alerts';
 import { andonPlugin } from './andon';
 import { boardsPlugin } from './boards';
@@ -49,6 +50,7 @@ export const plugins: readonly IngestPlugin[] = [
   workOrderHistoryPlugin,
   workOrderChangesPlugin,
   alertsPlugin,
+  alertChannelsPlugin,
   andonPlugin,
   stationsPlugin,
   operatorsPlugin,

@@ -4,7 +4,7 @@
  * `sent_reports` (migration 043) before it is sent, so a restart never sends it twice; a
  * failed send is tried again on the next ticks, up to MAX_ATTEMPTS, and stays on record.
  */
-import type { AlertChannel, MessageLang, PlantModel } from '@takt/protocol';
+import { channelLang, type AlertChannel, type MessageLang, type PlantModel } from '@takt/protocol';
 import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -27,18 +27,6 @@ export interface ReportSchedulerOptions {
   /** TAKT_PUBLIC_URL: where the image links point; without it no links are sent. */
   publicUrl: string | undefined;
   timeoutMs: number;
-}
-
-/**
- * The language a channel reads: its own `lang`, else zh-CN for DingTalk and WeCom and
- * English for the others (docs/decisions.md "Issue 19 — text in the reader's language").
- */
-export function channelLang(channel: AlertChannel): MessageLang {
-  const own = (channel as { lang?: MessageLang }).lang;
-  if (own) return own;
-  return channel.type === 'webhook' && (channel.format === 'dingtalk' || channel.format === 'wecom')
-    ? 'zh-CN'
-    : 'en';
 }
 
 interface Claimed {

@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import type { AlertChannel, EmailChannel, WebhookChannel } from '@takt/protocol';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { AddressList } from '../auth/address-list';
-import { acceptedResponse } from '../alerts/delivery/formats';
+import { rateLimitOf, webhookOutcome } from '../alerts/delivery/limits';
 import { postWebhook } from '../alerts/delivery/webhook-target';
 import { reportBodies, reportMail, type RenderedReport } from './formats';
 
@@ -73,8 +73,8 @@ async function post(channel: WebhookChannel, report: RenderedReport, deps: SendD
     }
     if (answer.status >= 300 && answer.status < 400)
       throw new Error(`${where} answered HTTP ${answer.status} (a redirect): give the final URL`);
-    const refused = acceptedResponse(channel, answer.status, answer.body);
-    if (refused) throw new Error(refused);
+    const outcome = webhookOutcome(channel.format, rateLimitOf(channel), answer, now);
+    if (outcome.kind !== 'sent') throw new Error(outcome.error);
   }
 }
 

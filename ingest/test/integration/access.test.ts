@@ -70,6 +70,7 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'POST /api/alerts/:id/clear': ['admin', 'manager', 'maintenance'],
   'GET /api/alert-rules': ['admin', 'manager', 'maintenance'],
   'PUT /api/alert-rules': ['admin'],
+  'GET /api/alert-channels': ['admin', 'manager', 'maintenance'],
   'GET /api/stations/:id/andon': ['admin', 'manager', 'operator', 'station', 'maintenance'],
   'GET /api/andon/response-times': ['admin', 'manager', 'maintenance'],
   'GET /api/history': B,

@@ -256,6 +256,34 @@ describe('alert delivery to chat tools and e-mail', () => {
       }),
     ]);
     expect(detail.body.events.map((e) => e.kind)).toEqual(['opened', 'delivery-failed']);
+    // The channel's state, for responders (GET /api/alert-channels).
+    const channels = await api<
+      {
+        id: string;
+        type: string;
+        format?: string;
+        status: string;
+        lastError: string | null;
+        queued: number;
+      }[]
+    >('/api/alert-channels');
+    expect(channels.status).toBe(200);
+    expect(channels.body.find((c) => c.id === 'dead')).toEqual({
+      id: 'dead',
+      type: 'webhook',
+      format: 'generic',
+      status: 'failing',
+      lastError: expect.stringContaining('unreachable'),
+      queued: 0,
+    });
+    expect(channels.body.find((c) => c.id === 'ding')).toMatchObject({
+      format: 'dingtalk',
+      status: 'ok',
+    });
+    expect(channels.body.find((c) => c.id === 'mail')).toMatchObject({
+      type: 'email',
+      status: 'ok',
+    });
     const rules = await api<{ problems: { rule: string; message: string }[] }>('/api/alert-rules');
     expect(rules.body.problems).toEqual(
       expect.arrayContaining([

@@ -70,8 +70,9 @@ describe('chat formats escape what people wrote (issue 18, finding 13)', () => {
     const ding = (bodyOf('dingtalk') as { markdown: { text: string } }).markdown.text;
     const wecom = (bodyOf('wecom') as { markdown: { content: string } }).markdown.content;
     for (const text of [ding, wecom]) {
-      // DingTalk and WeCom speak zh-CN unless the channel says otherwise.
-      const ackLine = text.split('\n').find((l) => l.startsWith('- **已确认**'))!;
+      // DingTalk and WeCom speak zh-CN unless the channel says otherwise; DingTalk lists the
+      // facts, WeCom, whose markdown has no lists, quotes them.
+      const ackLine = text.split('\n').find((l) => /^[->] \*\*已确认\*\*/.test(l))!;
       expect(ackLine).toContain('\\[here\\]\\(https://evil.example\\)');
       expect(ackLine).toContain('\\*now\\*');
       expect(ackLine).toContain('&lt;@U0123&gt;');

@@ -2,6 +2,7 @@
  * The HTTP API's contract (issue 16, docs/architecture.md "Conventions" 3): every route ingest serves, with its access and
  * the zod schemas of what it takes and answers. Types are inferred from these, never retyped.
  */
+import { alertChannelRoutes } from './alert-channels';
 import { alertRoutes } from './alerts';
 import { andonRoutes } from './andon';
 import { authRoutes, linkTokenRoutes } from './auth';
@@ -24,6 +25,7 @@ import { trackRoutes } from './track';
 
 export * from './contract';
 export * from './common';
+export * from './alert-channels';
 export * from './alerts';
 export * from './andon';
 export * from './auth';
@@ -59,6 +61,7 @@ export const api = {
   orderExport: orderExportRoutes,
   importMappings: importMappingRoutes,
   alerts: alertRoutes,
+  alertChannels: alertChannelRoutes,
   andon: andonRoutes,
   auth: authRoutes,
   linkTokens: linkTokenRoutes,

@@ -236,9 +236,34 @@ export type AlertChannel = z.output<typeof alertChannelSchema>;
 export type WebhookChannel = z.output<typeof webhookChannelSchema>;
 export type EmailChannel = z.output<typeof emailChannelSchema>;
 
+/**
+ * Who is on call: an entry's mobiles are @mentioned on DingTalk (`at.atMobiles`) and WeCom
+ * (`mentioned_mobile_list`) in every notice of an alert on one of its `lines` (all lines when
+ * absent) from a rule of one of its `kinds` (all kinds when absent). Several entries may
+ * match; their mobiles are joined. An alert whose subject is on no line (a gateway, a work
+ * order) matches only entries without `lines`.
+ */
+export const onCallSchema = z.strictObject({
+  lines: z.array(idSchema).min(1).optional(),
+  kinds: z
+    .array(z.enum(alertRuleSchema.options.map((o) => o.shape.kind.value)))
+    .min(1)
+    .optional(),
+  mobiles: z
+    .array(
+      z
+        .string()
+        .regex(/^\+?[0-9][0-9-]{4,19}$/, 'a mobile number: digits, optionally +country and -'),
+    )
+    .min(1),
+});
+export type OnCall = z.output<typeof onCallSchema>;
+
 export const alertsConfigSchema = z.strictObject({
   rules: z.array(alertRuleSchema).default([]),
   channels: z.array(alertChannelSchema).default([]),
+  /** The on-call roster (see `onCallSchema`). */
+  onCall: z.array(onCallSchema).optional(),
 });
 export type AlertsConfig = z.output<typeof alertsConfigSchema>;
 

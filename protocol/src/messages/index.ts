@@ -1,4 +1,5 @@
 import { ALERT_MESSAGES } from './alerts';
+import { DELIVERY_MESSAGES } from './delivery';
 import type { MessageCatalog } from './render';
 import { REPORT_MESSAGES } from './reports';
 import { IMPORT_MESSAGES } from './imports';
@@ -16,4 +17,5 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...REPORT_MESSAGES,
   ...IMPORT_MESSAGES,
   ...ORDER_MESSAGES,
+  ...DELIVERY_MESSAGES,
 };

@@ -10,6 +10,7 @@ import {
 } from '@takt/protocol';
 import type { AlertEffectKind } from '../engine';
 import type { alertJson } from '../store';
+import { dingtalkMarkdown, teamsCard, wecomBody, wecomMarkdown } from './payloads';
 
 /** What a channel is told about an alert. */
 export interface AlertNotice {
@@ -23,6 +24,8 @@ export interface AlertNotice {
   timeZone?: string;
   /** The plant's own words the alert's message names (an andon rule's label). */
   labels?: MessageCatalog;
+  /** Mobile numbers of the on-call roster to @mention (protocol/src/config/alerts.ts `onCall`). */
+  mentions?: string[];
 }
 
 // --- Text in the channel's language (docs/decisions.md "Issue 19 — alerts in the reader's
@@ -117,46 +120,27 @@ const markdown = (n: AlertNotice, lang: MessageLang) =>
   ].join('\n');
 
 /**
- * The HTTP request for a webhook channel, in its format. Signing: `generic` sends
- * `X-Takt-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` with
- * `X-Takt-Timestamp`; `dingtalk` adds `timestamp` and `sign` = Base64(HMAC-SHA256(secret,
- * "<timestamp>\n<secret>")) to the query, as DingTalk's custom robot documents.
+ * The JSON body a webhook channel is sent for a notice, in its format: built when the notice
+ * is queued and stored with it (delivery/queue.ts), signed when it is sent (`signedRequest`).
  */
-export function webhookRequest(
-  channel: WebhookChannel,
-  url: string,
-  secret: string | undefined,
-  notice: AlertNotice,
-  now: number,
-  deliveryId: number,
-): HttpRequest {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+export function webhookBody(channel: WebhookChannel, notice: AlertNotice): string {
   const lang = channelLang(channel);
   const title = noticeTitle(notice, lang);
   switch (channel.format) {
-    case 'dingtalk': {
-      // DingTalk custom robot: msgtype markdown { title, text }.
-      const body = JSON.stringify({
-        msgtype: 'markdown',
-        markdown: { title, text: markdown(notice, lang) },
-      });
-      if (!secret) return { url, headers, body };
-      const sign = hmac(secret, `${now}\n${secret}`).digest('base64');
-      const signed = new URL(url);
-      signed.searchParams.set('timestamp', String(now));
-      signed.searchParams.set('sign', sign);
-      return { url: signed.toString(), headers, body };
-    }
+    case 'dingtalk':
+      // DingTalk custom robot: msgtype markdown { title, text }, @mentions in `at` and as
+      // `@mobile` in the text (DingTalk requires both); "Takt" always in the text for a
+      // robot's keyword option (delivery/payloads.ts).
+      return JSON.stringify(dingtalkMarkdown(title, markdown(notice, lang), notice.mentions ?? []));
     case 'wecom':
-      // WeCom group robot: msgtype markdown { content } (the key in the URL is the credential).
-      return {
-        url,
-        headers,
-        body: JSON.stringify({
-          msgtype: 'markdown',
-          markdown: { content: markdown(notice, lang) },
-        }),
-      };
+      // WeCom group robot: markdown, or text when someone is paged (payloads.ts `wecomBody`).
+      return JSON.stringify(
+        wecomBody(
+          wecomMarkdown(title, noticeFacts(notice, lang)),
+          noticeText(notice, lang),
+          notice.mentions ?? [],
+        ),
+      );
     case 'slack': {
       // Slack incoming webhook: `text` is the notification fallback, blocks the message.
       // Every text from data is escaped: `text` and mrkdwn are parsed for mentions.
@@ -167,60 +151,60 @@ export function webhookRequest(
         { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
         { type: 'section', text: { type: 'mrkdwn', text: facts } },
       ];
-      return { url, headers, body: JSON.stringify({ text: escapeSlack(title), blocks }) };
+      return JSON.stringify({ text: escapeSlack(title), blocks });
     }
-    case 'teams': {
-      // Teams (Workflows / incoming webhook): a message with one Adaptive Card attachment.
-      const content = {
-        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-        type: 'AdaptiveCard',
-        version: '1.4',
-        body: [
-          { type: 'TextBlock', text: title, weight: 'Bolder', size: 'Medium', wrap: true },
-          {
-            type: 'FactSet',
-            facts: noticeFacts(notice, lang).map(([k, v]) => ({ title: k, value: v })),
-          },
-        ],
-      };
-      const attachment = {
-        contentType: 'application/vnd.microsoft.card.adaptive',
-        contentUrl: null,
-        content,
-      };
-      return { url, headers, body: JSON.stringify({ type: 'message', attachments: [attachment] }) };
-    }
-    default: {
-      const body = JSON.stringify({ type: 'takt.alert', ...notice });
-      headers['x-takt-event'] = notice.event;
-      headers['x-takt-delivery'] = String(deliveryId);
-      if (secret) {
-        headers['x-takt-timestamp'] = String(now);
-        headers['x-takt-signature'] = `sha256=${hmac(secret, `${now}.${body}`).digest('hex')}`;
-      }
-      return { url, headers, body };
-    }
+    case 'teams':
+      return JSON.stringify(teamsCard(title, noticeFacts(notice, lang)));
+    default:
+      return JSON.stringify({ type: 'takt.alert', ...notice });
   }
 }
 
-/**
- * Did the receiver take it? DingTalk and WeCom answer HTTP 200 with `errcode` != 0 when they
- * refuse a message (bad signature, rate limit), so their body is read too.
- */
-export function acceptedResponse(
+/** The HTTP request for a webhook channel, in its format, signed (see `signedRequest`). */
+export function webhookRequest(
   channel: WebhookChannel,
-  status: number,
+  url: string,
+  secret: string | undefined,
+  notice: AlertNotice,
+  now: number,
+  deliveryId: number,
+): HttpRequest {
+  return signedRequest(channel, url, secret, webhookBody(channel, notice), now, deliveryId, {
+    'x-takt-event': notice.event,
+  });
+}
+
+/**
+ * Signing at send time: `generic` sends `X-Takt-Signature: sha256=<hex HMAC-SHA256(secret,
+ * "<timestamp>.<body>")>` with `X-Takt-Timestamp`; `dingtalk` adds `timestamp` and `sign` =
+ * Base64(HMAC-SHA256(secret, "<timestamp>\n<secret>")) to the query, as DingTalk's custom
+ * robot documents (the timestamp must be within an hour of DingTalk's clock, so a queued
+ * notice is signed when it leaves, not when it was queued).
+ */
+export function signedRequest(
+  channel: WebhookChannel,
+  url: string,
+  secret: string | undefined,
   body: string,
-): string | undefined {
-  if (status < 200 || status >= 300) return `HTTP ${status}: ${body.slice(0, 200)}`;
-  if (channel.format === 'dingtalk' || channel.format === 'wecom') {
-    try {
-      const parsed = JSON.parse(body) as { errcode?: number; errmsg?: string };
-      if (parsed.errcode !== undefined && parsed.errcode !== 0)
-        return `errcode ${parsed.errcode}: ${parsed.errmsg ?? ''}`;
-    } catch {
-      return `not a JSON answer: ${body.slice(0, 200)}`;
-    }
+  now: number,
+  deliveryId: number,
+  genericHeaders: Record<string, string> = {},
+): HttpRequest {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (channel.format === 'dingtalk') {
+    if (!secret) return { url, headers, body };
+    const sign = hmac(secret, `${now}\n${secret}`).digest('base64');
+    const signed = new URL(url);
+    signed.searchParams.set('timestamp', String(now));
+    signed.searchParams.set('sign', sign);
+    return { url: signed.toString(), headers, body };
   }
-  return undefined;
+  if (channel.format !== 'generic') return { url, headers, body };
+  Object.assign(headers, genericHeaders);
+  headers['x-takt-delivery'] = String(deliveryId);
+  if (secret) {
+    headers['x-takt-timestamp'] = String(now);
+    headers['x-takt-signature'] = `sha256=${hmac(secret, `${now}.${body}`).digest('hex')}`;
+  }
+  return { url, headers, body };
 }

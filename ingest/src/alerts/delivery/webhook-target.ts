@@ -103,6 +103,8 @@ function guardedLookup(allow: AddressList | undefined): LookupFunction {
 export interface WebhookAnswer {
   status: number;
   location: string | undefined;
+  /** Retry-After of a 429 (seconds or an HTTP date). */
+  retryAfter: string | undefined;
   body: string;
 }
 
@@ -140,6 +142,7 @@ export function postWebhook(
           resolve({
             status: res.statusCode ?? 0,
             location: res.headers.location,
+            retryAfter: res.headers['retry-after'],
             body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_ANSWER_BYTES),
           }),
         );
