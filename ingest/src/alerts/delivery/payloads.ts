@@ -3,7 +3,6 @@ import {
   renderMessage,
   SERVER_MESSAGES,
   type AlertChannel,
-  type MessageLang,
   type WebhookChannel,
 } from '@takt/protocol';
 import { escapeMarkdown, escapeSlack } from './formats';
