@@ -3,7 +3,7 @@ import { INGEST_ERRORS, IngestError } from '../errors';
 import { chartFonts, reportPng } from '../reports/chart';
 import { gatherReport, periodOf } from '../reports/gather';
 import { loadImage, urlKey, validSignature } from '../reports/images';
-import { monthlyFigures, monthlyReport } from '../reports/monthly';
+import { monthlyFigures, monthlyReport, monthStart } from '../reports/monthly';
 import { renderMonthlyPdf } from '../reports/monthly-pdf';
 import { printFont } from '../print/pdf';
 import { routeOf } from '../route-contract';
@@ -52,6 +52,8 @@ export const reportsPlugin: IngestPlugin = (app, { pool, plant, log }) => {
   const font = printFont(log);
   const monthly = async (month: string, lang: string | undefined, accept: string | undefined) => {
     if (!plant) throw notFound('plant model');
+    if (monthStart(month, plant.site.timeZone) > Date.now())
+      throw new IngestError('INGEST_ERR_BAD_REQUEST', `month ${month} has not begun`, 400);
     return monthlyReport(await monthlyFigures(pool, plant, month), plant, pickLang(lang, accept));
   };
 

@@ -19,7 +19,8 @@ import { downtimeReport } from '../queries/losses';
 import { shiftReportOf } from '../queries/shift-report';
 import { reasonLabel, reportStopsOf, text, topStops, type ReportStop } from './content';
 
-const monthStart = (month: string, timeZone: string) => {
+/** Midnight of the month's first day in the plant's zone, as epoch ms. */
+export const monthStart = (month: string, timeZone: string) => {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return zonedTimeToUtc({ y, m, d: 1 }, '00:00', timeZone);
 };
@@ -195,7 +196,8 @@ export async function monthlyFigures(
 ): Promise<MonthlyFigures> {
   const { site } = plant;
   const from = monthStart(month, site.timeZone);
-  const to = monthStart(shiftMonth(month, 1), site.timeZone);
+  // The current month ends now: its future is not time the machines stood without data.
+  const to = Math.min(monthStart(shiftMonth(month, 1), site.timeZone), Date.now());
   const previous = monthStart(shiftMonth(month, -1), site.timeZone);
   const now = await shiftReportOf(pool, { site: site.id }, from, to);
   const before = await shiftReportOf(pool, { site: site.id }, previous, from);
