@@ -67,9 +67,9 @@ describe('WeCom markdown within 4096 bytes', () => {
     expect(Buffer.byteLength(content, 'utf8')).toBeLessThanOrEqual(WECOM_MARKDOWN_BYTES);
     expect(Buffer.byteLength(content, 'utf8')).toBeGreaterThan(WECOM_MARKDOWN_BYTES - 8);
     expect(content.startsWith('### <font color="warning">')).toBe(true);
-    // WeCom speaks zh-CN unless the channel says otherwise (docs/config-reference.md).
     // WeCom renders headings, bold, quotes and <font>, not lists.
     expect(content.split('\n').some((l) => l.startsWith('- '))).toBe(false);
+    // WeCom speaks zh-CN unless the channel says otherwise (docs/config-reference.md).
     const short = (body('wecom', notice('温度 91')) as { markdown: { content: string } }).markdown
       .content;
     expect(short).toContain('> **对象**: press-01');
