@@ -78,4 +78,13 @@ describe("npm start's history fill (a day of it, through broker and ingest)", ()
     const fromHistory = alerts.filter((a) => a.rule === 'press-down' || a.rule === 'cnc-01-hot');
     expect(fromHistory.some((a) => a.status === 'cleared')).toBe(true);
   });
+
+  it('opens no "no data" alert while the history keeps arriving', async () => {
+    // Silence is judged by arrival on ingest's clock (docs/decisions.md "Issues 19/20 —
+    // silence judged by arrival; live order changes"): a day of old readings is not silence.
+    // Here the stack's edge sends live data during the fill too; the fill alone, without live
+    // data, is tested in ingest/test/integration/alerts-replay-silence.test.ts.
+    const alerts = await json<{ rule: string; subject: string }[]>('/api/alerts?limit=5000');
+    expect(alerts.filter((a) => a.rule === 'silent-machine')).toEqual([]);
+  });
 });

@@ -115,4 +115,83 @@ describe('order changes on the order page', () => {
     );
     expect((await orderOf('WO-E2')).status).toBe('cancelled');
   });
+
+  it('another screen follows a change live: the order page, the orders list and board', async () => {
+    const created = await stack.post('/api/work-orders', {
+      id: 'WO-E3',
+      product: 'bracket-b12',
+      quantity: 30,
+      operations: [{ id: 'OP10', machine: 'press-02' }],
+    });
+    expect(created.status).toBe(201);
+    // Three screens open before the change: the order page, the orders list, the board.
+    await page.goto(`${stack.ingest.url}/work-orders/WO-E3`);
+    const summary = page.locator('[data-testid="work-order-summary"]');
+    await summary.waitFor({ timeout: 15_000 });
+    expect(await summary.textContent()).toContain('0 / 30 (');
+    const list = await context.newPage();
+    await list.goto(`${stack.ingest.url}/analytics`);
+    const listed = list.locator('tr', { has: list.locator('a', { hasText: 'WO-E3' }) });
+    await listed.waitFor({ timeout: 20_000 });
+    expect(await listed.textContent()).toContain('0 / 30');
+    const board = await context.newPage();
+    await board.goto(`${stack.ingest.url}/board?show=orders`);
+    const row = board.locator('[data-testid="order-row"][data-order-id="WO-E3"]');
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.textContent()).toContain('0 / 30');
+
+    // The change comes through the API, not through any of these screens.
+    const patched = await stack.api('/api/work-orders/WO-E3', {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ quantity: 77 }),
+    });
+    expect(patched.status).toBe(200);
+
+    // The order page loads again (it does not poll): the summary and the form's quantity.
+    await waitFor('order page shows 77', async () =>
+      (await summary.textContent())?.includes('0 / 77 (') ? true : undefined,
+    );
+    expect(await page.locator('input[name="quantity"]').inputValue()).toBe('77');
+    const history = page.locator('[data-testid="work-order-change-history"] tbody tr');
+    await history.first().waitFor({ timeout: 15_000 });
+    expect(await history.first().textContent()).toContain('quantity: 30 → 77');
+    // The list (loaded once, no poll) and the board.
+    await waitFor('orders list shows 77', async () =>
+      (await listed.textContent())?.includes('0 / 77') ? true : undefined,
+    );
+    await waitFor('orders board shows 77', async () =>
+      (await row.textContent())?.includes('0 / 77') ? true : undefined,
+    );
+    await list.close();
+    await board.close();
+  });
+
+  it('takes the due date from a date-time picker on the plant`s clock', async () => {
+    const created = await stack.post('/api/work-orders', {
+      id: 'WO-E4',
+      product: 'bracket-b12',
+      quantity: 20,
+      dueAt: '2026-12-24T02:00:00.000Z',
+      operations: [{ id: 'OP10', machine: 'press-02' }],
+    });
+    expect(created.status).toBe(201);
+    // The browser runs in UTC; the plant (ingest/plant/demo-plant.yaml) in Asia/Shanghai.
+    await page.goto(`${stack.ingest.url}/work-orders/WO-E4`);
+    const due = page.locator('input[name="dueAt"]');
+    await due.waitFor({ timeout: 15_000 });
+    expect(await due.getAttribute('type')).toBe('datetime-local');
+    expect(await due.inputValue()).toBe('2026-12-24T10:00');
+    await due.fill('2026-12-25T14:30');
+    await page.locator('[data-testid="work-order-change-form"] button[type="submit"]').click();
+    const notice = page.locator('[data-testid="work-order-change-notice"]');
+    await waitFor('saved', async () =>
+      (await notice.textContent().catch(() => null)) === 'Saved.' ? true : undefined,
+    );
+    const stored = (await (await stack.api('/api/work-orders/WO-E4')).json()) as {
+      dueAt: string;
+    };
+    expect(Date.parse(stored.dueAt)).toBe(Date.parse('2026-12-25T06:30:00.000Z'));
+    expect(await due.inputValue()).toBe('2026-12-25T14:30');
+  });
 });

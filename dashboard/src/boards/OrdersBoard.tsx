@@ -17,6 +17,7 @@ const shortDateTime = (iso: string, timeZone: string) =>
 import { usePlant } from '../plant/PlantContext';
 import { useT } from '../i18n';
 import { TEST_IDS } from '../testids';
+import { useOrdersVersion } from '../live/LiveContext';
 import { usePollRoute } from './use-poll';
 
 /** Orders move by minutes; a quarter minute keeps a new order's wait short. */
@@ -94,7 +95,9 @@ function OrderRow({ order, timeZone }: { order: BoardOrder; timeZone: string }) 
 export function OrdersBoard() {
   const { t } = useT();
   const { timeZone } = usePlant();
-  const orders = usePollRoute(api.orders.list, { query: { limit: 500 } }, ORDERS_POLL_MS);
+  // Polled, and asked again at once when an order changes (live/order-changes.ts).
+  const changed = useOrdersVersion();
+  const orders = usePollRoute(api.orders.list, { query: { limit: 500 } }, ORDERS_POLL_MS, changed);
   const ref = useRef<HTMLElement>(null);
   const size = useElementSize(ref);
   const scale = Math.max(1, size.width / 1900);

@@ -19,8 +19,13 @@ async function getJson(url: string, signal: AbortSignal): Promise<unknown> {
 /**
  * GETs every URL now and every `everyMs` (slow-moving figures: OEE, downtime, orders),
  * keeping the last good answers on screen when a poll fails. `urls` null: nothing to ask yet.
+ * A new `refresh` (a live change, e.g. `useOrdersVersion()`) asks again at once.
  */
-export function usePollAll<T>(urls: readonly string[] | null, everyMs: number): Polled<T[]> {
+export function usePollAll<T>(
+  urls: readonly string[] | null,
+  everyMs: number,
+  refresh: number = 0,
+): Polled<T[]> {
   const [state, setState] = useState<Polled<T[]>>({ data: null, fetchedAtMs: 0, error: null });
   const key = urls === null ? null : urls.join('\n');
   useEffect(() => {
@@ -44,7 +49,7 @@ export function usePollAll<T>(urls: readonly string[] | null, everyMs: number): 
       controller.abort();
       window.clearInterval(timer);
     };
-  }, [key, everyMs]);
+  }, [key, everyMs, refresh]);
   return state;
 }
 
@@ -69,7 +74,12 @@ export function usePollRoute<T extends ApiRoute>(
   route: T,
   request: ApiRequest<T> | null,
   everyMs: number,
+  refresh = 0,
 ): Polled<ApiResponse<T>> {
-  const all = usePollRoutes(route, request === null ? null : [request], everyMs);
+  const all = usePollAll<ApiResponse<T>>(
+    request === null ? null : [apiPath(route, request)],
+    everyMs,
+    refresh,
+  );
   return { ...all, data: all.data?.[0] ?? null };
 }

@@ -1,11 +1,13 @@
 import { useEffect, useReducer } from 'react';
 import { io } from 'socket.io-client';
 import { ALERT_EVENTS } from '@takt/protocol/alerts';
+import { ORDER_LIVE_EVENTS } from '@takt/protocol/api';
 import { LIVE_EVENTS } from '@takt/protocol/live';
 import { socketAuth } from '../lib/credentials';
 import { alertsReducer, initialAlertsState, type AlertsState } from '../lib/alerts-state';
 import { initialLiveState, liveReducer, type LiveState } from '../lib/live-state';
 import { parseLiveMessage } from '../lib/parse-live';
+import { initialOrderChanges, orderChangesReducer, type OrderChanges } from './order-changes';
 
 /** socket.io's reconnect back-off stops growing here: a wall screen must come back quickly. */
 const RECONNECT_DELAY_MAX_MS = 5_000;
@@ -16,9 +18,10 @@ const SERVER_REFUSED_RETRY_MS = 3_000;
  * Connects to ingest's socket.io on the page's own origin (default path `/socket.io`) and
  * keeps the machines: a snapshot on every (re)connect, then updates replacing machines by id.
  */
-export function useLiveMachines(): LiveState & { alerts: AlertsState } {
+export function useLiveMachines(): LiveState & { alerts: AlertsState; orders: OrderChanges } {
   const [state, dispatch] = useReducer(liveReducer, initialLiveState);
   const [alerts, dispatchAlerts] = useReducer(alertsReducer, initialAlertsState);
+  const [orders, dispatchOrders] = useReducer(orderChangesReducer, initialOrderChanges);
 
   useEffect(() => {
     // A link token goes in the handshake; a signed-in browser sends its session cookie.
@@ -35,6 +38,15 @@ export function useLiveMachines(): LiveState & { alerts: AlertsState } {
     // The andon's alerts travel on the same connection (issue 7).
     socket.on(ALERT_EVENTS.snapshot, (raw: unknown) => dispatchAlerts({ type: 'snapshot', raw }));
     socket.on(ALERT_EVENTS.update, (raw: unknown) => dispatchAlerts({ type: 'update', raw }));
+    // Order changes: the order pages and boards load again (live/order-changes.ts).
+    socket.on(ORDER_LIVE_EVENTS.changed, (raw: unknown) =>
+      dispatchOrders({ type: 'changed', raw }),
+    );
+    let connected = false;
+    socket.on('connect', () => {
+      if (connected) dispatchOrders({ type: 'reconnected' });
+      connected = true;
+    });
     // A wall screen has nobody to press reload: when the server disconnects us on purpose
     // (restart, shutdown) or a middleware refuses us, socket.io stops retrying, so we retry.
     let retryTimer = 0;
@@ -58,5 +70,5 @@ export function useLiveMachines(): LiveState & { alerts: AlertsState } {
     };
   }, []);
 
-  return { ...state, alerts };
+  return { ...state, alerts, orders };
 }

@@ -6,9 +6,23 @@ import { apiFetch } from '../lib/credentials';
 import { plantDateTime } from '../lib/plant-time';
 import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
+import { plantPickerInstant, plantPickerValue } from './due-picker';
 
 type OrderView = ApiResponse<typeof api.orders.get>;
 type OrderHistory = ApiResponse<typeof api.orders.history>;
+
+/** The editable fields as the form shows them. */
+function formOf(view: OrderView, timeZone: string) {
+  return {
+    quantity: String(view.quantity),
+    dueAt: plantPickerValue(view.dueAt, timeZone),
+    priority: String(view.priority),
+    customer: view.customer ?? '',
+  };
+}
+type Form = ReturnType<typeof formOf>;
+const sameForm = (a: Form, b: Form) =>
+  (Object.keys(a) as (keyof Form)[]).every((k) => a[k] === b[k]);
 
 /**
  * The order page's changes (docs/decisions.md, "Issue 20 — order changes and their trail"):
@@ -19,12 +33,18 @@ export function OrderChanges({ view, onChanged }: { view: OrderView; onChanged: 
   const { t, lang } = useT();
   const { timeZone } = usePlant();
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
-  const [form, setForm] = useState({
-    quantity: String(view.quantity),
-    dueAt: view.dueAt ?? '',
-    priority: String(view.priority),
-    customer: view.customer ?? '',
-  });
+  const current = formOf(view, timeZone);
+  const [form, setForm] = useState(current);
+  // The order changed (here or on another screen, live): fields not being edited follow it.
+  const [base, setBase] = useState(current);
+  if (!sameForm(base, current)) {
+    setBase(current);
+    setForm((f) => {
+      const next = { ...f };
+      for (const k of Object.keys(f) as (keyof Form)[]) if (f[k] === base[k]) next[k] = current[k];
+      return next;
+    });
+  }
   const [reason, setReason] = useState('');
   const [split, setSplit] = useState({ quantity: '', newId: '' });
   const at = (iso: string) => plantDateTime(Date.parse(iso), timeZone);
@@ -66,7 +86,12 @@ export function OrderChanges({ view, onChanged }: { view: OrderView; onChanged: 
     event.preventDefault();
     const patch: Record<string, unknown> = {};
     if (Number(form.quantity) !== view.quantity) patch.quantity = Number(form.quantity);
-    if (form.dueAt !== (view.dueAt ?? '')) patch.dueAt = form.dueAt === '' ? null : form.dueAt;
+    if (form.dueAt !== current.dueAt) {
+      const dueAt = form.dueAt === '' ? null : plantPickerInstant(form.dueAt, timeZone);
+      if (dueAt === null && form.dueAt !== '')
+        return setNotice({ ok: false, text: t('oc.refused', { reason: form.dueAt }) });
+      patch.dueAt = dueAt;
+    }
     if (Number(form.priority) !== view.priority) patch.priority = Number(form.priority);
     if (form.customer !== (view.customer ?? ''))
       patch.customer = form.customer === '' ? null : form.customer;
@@ -74,7 +99,7 @@ export function OrderChanges({ view, onChanged }: { view: OrderView; onChanged: 
     await send('PATCH', '', patch);
   };
 
-  const field = (key: keyof typeof form, label: MessageKey, type = 'text') => (
+  const field = (key: keyof typeof form, label: MessageKey, type = 'text', note?: string) => (
     <label>
       {t(label)}
       <input
@@ -83,6 +108,7 @@ export function OrderChanges({ view, onChanged }: { view: OrderView; onChanged: 
         value={form[key]}
         onChange={(e) => setForm({ ...form, [key]: e.target.value })}
       />
+      {note ? <small>{note}</small> : null}
     </label>
   );
 
@@ -117,7 +143,8 @@ export function OrderChanges({ view, onChanged }: { view: OrderView; onChanged: 
         <>
           <form onSubmit={(e) => void edit(e)} data-testid={TEST_IDS.woChangeForm}>
             {field('quantity', 'oc.quantity', 'number')}
-            {field('dueAt', 'oc.due')}
+            {/* The plant's wall clock, whatever the browser's zone. */}
+            {field('dueAt', 'oc.due', 'datetime-local', timeZone)}
             {field('priority', 'oc.priority', 'number')}
             {field('customer', 'oc.customer')}
             <button type="submit">{t('oc.save')}</button>

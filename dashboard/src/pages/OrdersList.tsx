@@ -5,6 +5,7 @@ import { labelOf } from './labels';
 import { apiGet } from '../lib/api';
 import { plantDateTime } from '../lib/plant-time';
 import { downloadFile, type Progress } from '../lib/transfer';
+import { useOrdersVersion } from '../live/LiveContext';
 import { usePlant } from '../plant/PlantContext';
 import { TEST_IDS } from '../testids';
 import { useLoad } from './use-api';
@@ -13,7 +14,11 @@ import { useLoad } from './use-api';
 export function OrdersList() {
   const { t } = useT();
   const { timeZone } = usePlant();
-  const orders = useLoad('orders', () => apiGet(api.orders.list, { query: { limit: 50 } }));
+  // Loaded again when an order changes on the server (live/order-changes.ts).
+  const changed = useOrdersVersion();
+  const orders = useLoad(`orders:${changed}`, () =>
+    apiGet(api.orders.list, { query: { limit: 50 } }),
+  );
   const when = (iso: string | null) =>
     iso ? plantDateTime(Date.parse(iso), timeZone) : t('pages.none');
   return (

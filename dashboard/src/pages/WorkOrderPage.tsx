@@ -5,6 +5,7 @@ import { useT } from '../i18n';
 import type { MessageKey } from '../i18n/translate';
 import { apiGet } from '../lib/api';
 import type { GanttInput } from '../lib/gantt';
+import { useOrdersVersion } from '../live/LiveContext';
 import { plantDateTime } from '../lib/plant-time';
 import { travellerUrl } from '../lib/print-links';
 import { usePlant } from '../plant/PlantContext';
@@ -33,7 +34,9 @@ async function loadOrder(id: string) {
 export function WorkOrderPage({ id }: { id: string }) {
   const { t } = useT();
   const [version, setVersion] = useState(0);
-  const order = useLoad(`order:${id}:${version}`, () => loadOrder(id));
+  // A change made elsewhere (another screen, an import) loads the order again.
+  const changed = useOrdersVersion(id);
+  const order = useLoad(`order:${id}:${version}:${changed}`, () => loadOrder(id));
   if (order.error instanceof ApiError && order.error.status === 404)
     return <PlainMessage text={t('wo.notFound', { id })} />;
   return (

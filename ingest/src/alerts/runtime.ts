@@ -98,6 +98,8 @@ export class AlertRuntime {
   /** What a batch brought: readings, states, counts (as signs of life) and gateway status. */
   onMessages(messages: readonly DecodedMessage[]): void {
     const effects: AlertEffect[] = [];
+    // The no-data rules' clock: when ingest heard the batch, not the times it carries.
+    const arrivedAt = this.settings.now();
     for (const m of messages) {
       switch (m.kind) {
         case 'metrics':
@@ -111,15 +113,18 @@ export class AlertRuntime {
                 value: r.value,
                 ts: r.ts,
                 unit: r.unit,
+                arrivedAt,
               }),
             );
           }
           break;
         case 'state':
-          effects.push(...this.watcher.state(m.machineId, m.payload.state, m.payload.ts));
+          effects.push(
+            ...this.watcher.state(m.machineId, m.payload.state, m.payload.ts, arrivedAt),
+          );
           break;
         case 'count':
-          effects.push(...this.watcher.heardFrom(m.machineId, undefined, m.payload.ts));
+          effects.push(...this.watcher.heardFrom(m.machineId, undefined, arrivedAt));
           break;
         case 'status':
           effects.push(

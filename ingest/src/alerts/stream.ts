@@ -17,6 +17,11 @@ export interface SampleInput {
   value: unknown;
   ts: number;
   unit?: string | undefined;
+  /**
+   * When ingest heard it, on ingest's clock (the no-data rules' clock); live data arrives at
+   * about its own time, so it defaults to `ts`.
+   */
+  arrivedAt?: number | undefined;
 }
 
 /** OEE figures of one machine over the rule's window (fractions). */
@@ -32,6 +37,9 @@ export interface OeeFigures {
  * Turns what arrives (readings, states, gateway status, polled figures) into signals for the
  * engine, per rule kind. Pure: it keeps the last reading per tag for rates and the last time
  * each machine and tag was heard for the no-data rules; the clock comes in as arguments.
+ * Silence is judged by arrival on ingest's clock, not by the readings' own times, so a
+ * replay of old data (a gateway's disk queue, the demo's history fill) is not silence
+ * (docs/decisions.md "Issues 19/20 — silence judged by arrival; live order changes").
  */
 /** Rules looked up by what a message names, so a reading costs the rules about it, not all. */
 interface RuleIndex {
@@ -92,8 +100,8 @@ export class AlertWatcher {
     return effects;
   }
 
-  sample({ machine, tag, value, ts, unit }: SampleInput): AlertEffect[] {
-    const effects = this.heardFrom(machine, tag, ts);
+  sample({ machine, tag, value, ts, unit, arrivedAt = ts }: SampleInput): AlertEffect[] {
+    const effects = this.heardFrom(machine, tag, arrivedAt);
     const v = numericValue(value);
     if (v === undefined) return effects;
     const key = `${machine}/${tag}`;
@@ -147,22 +155,25 @@ export class AlertWatcher {
     return effects;
   }
 
-  /** Any message of a machine (state, count) is data for the no-data rules without a tag. */
-  heardFrom(machine: string, tag: string | undefined, ts: number): AlertEffect[] {
+  /**
+   * Any message of a machine (state, count) is data for the no-data rules without a tag.
+   * `arrivedAt` is when ingest heard it (ingest's clock), whatever time the message carries.
+   */
+  heardFrom(machine: string, tag: string | undefined, arrivedAt: number): AlertEffect[] {
     const effects: AlertEffect[] = [];
     for (const key of tag === undefined ? [machine] : [machine, `${machine}/${tag}`])
-      this.heard.set(key, Math.max(ts, this.heard.get(key) ?? 0));
+      this.heard.set(key, Math.max(arrivedAt, this.heard.get(key) ?? 0));
     for (const rule of this.lookup().noDataByMachine.get(machine) ?? []) {
       if (rule.tag !== undefined && rule.tag !== tag) continue;
       effects.push(
-        ...this.engine.signal({ rule: rule.id, subject: machine, signal: 'clear', at: ts }),
+        ...this.engine.signal({ rule: rule.id, subject: machine, signal: 'clear', at: arrivedAt }),
       );
     }
     return effects;
   }
 
-  state(machine: string, state: MachineState, ts: number): AlertEffect[] {
-    const effects = this.heardFrom(machine, undefined, ts);
+  state(machine: string, state: MachineState, ts: number, arrivedAt = ts): AlertEffect[] {
+    const effects = this.heardFrom(machine, undefined, arrivedAt);
     for (const rule of this.lookup().downByMachine.get(machine) ?? []) {
       const down = rule.states.includes(state);
       effects.push(
