@@ -1,7 +1,7 @@
 /**
  * The monthly page's figures as the screen writes them (docs/decisions.md "Issue 19 —
- * reports through the channel queue; the monthly page"): pure, so the browser test compares
- * the page with `GET /api/reports/monthly` through the same functions.
+ * reports through the channel queue; the monthly page"): pure; test/e2e/monthly.browser.test.ts
+ * restates them to compare the page with `GET /api/reports/monthly`.
  */
 import type { MonthlyReport } from '@takt/protocol/api';
 import { percent } from '../../lib/percent';
