@@ -23,6 +23,9 @@ const MaintenancePage = lazy(() =>
 const ImportPage = lazy(() =>
   import('./pages/ImportPage').then((m) => ({ default: m.ImportPage })),
 );
+const MonthlyPage = lazy(() =>
+  import('./pages/monthly/MonthlyPage').then((m) => ({ default: m.MonthlyPage })),
+);
 const WorkOrderPage = lazy(() =>
   import('./pages/WorkOrderPage').then((m) => ({ default: m.WorkOrderPage })),
 );
@@ -38,6 +41,8 @@ function PageFor({ route }: { route: Route }) {
       return <MaintenancePage />;
     case 'import':
       return <ImportPage />;
+    case 'monthly':
+      return <MonthlyPage month={route.month} />;
     case 'work-order':
       return <WorkOrderPage id={route.id} />;
     case 'bad-url':

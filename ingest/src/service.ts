@@ -306,13 +306,18 @@ function reportsStep(opts: IngestOptions, parts: Parts, settings: Settings): Ste
     start: async () => {
       const { plant } = parts;
       if (!plant?.reports?.shiftEnd && !plant?.reports?.daily) return;
-      scheduler = new ReportScheduler(parts.pool, plant, parts.log, {
-        now: settings.alerts.now,
-        tickMs: opts.reportTickMs ?? 30_000,
-        env: settings.alerts.env,
-        publicUrl: settings.auth.publicUrl,
-        timeoutMs: settings.alerts.delivery.timeoutMs,
-      });
+      // Through the alerts' delivery queue: one rate limit per channel for everything.
+      scheduler = new ReportScheduler(
+        parts.pool,
+        plant,
+        parts.log,
+        parts.alertRuntime.deliverer.queue,
+        {
+          now: settings.alerts.now,
+          tickMs: opts.reportTickMs ?? 30_000,
+          publicUrl: settings.auth.publicUrl,
+        },
+      );
       scheduler.start();
     },
     stop: () => scheduler?.stop(2000),

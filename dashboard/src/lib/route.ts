@@ -6,6 +6,7 @@
  *   /board?show=plant,line:line-a,orders,andon,kpis&every=30
  *                                       boards in rotation, `every` seconds each (default 30)
  *   /analytics  /maintenance  /orders/import  /work-orders/<id>  /access  /track#<token>
+ *   /reports/monthly?month=YYYY-MM      the monthly improvement report (default: this month)
  *   /station/<id>                       an operator station (a station link adds `#station=<token>`)
  *
  * Any page takes `lang=en|zh-CN`; a kiosk link adds `#kiosk=<token>`.
@@ -27,6 +28,7 @@ export type Route =
   | { kind: 'analytics' }
   | { kind: 'maintenance' }
   | { kind: 'import' }
+  | { kind: 'monthly'; month: string | null }
   | { kind: 'work-order'; id: string }
   | { kind: 'access' }
   | { kind: 'track' }
@@ -90,6 +92,12 @@ export function routeFor(pathname: string, search: string): Route {
   if (path === '/analytics') return { kind: 'analytics' };
   if (path === '/maintenance') return { kind: 'maintenance' };
   if (path === '/orders/import') return { kind: 'import' };
+  if (path === '/reports/monthly') {
+    const month = params.get('month');
+    if (month !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+      return badUrl('route.badMonth', { month });
+    return { kind: 'monthly', month };
+  }
   if (path === '/access') return { kind: 'access' };
   if (path === '/track') return { kind: 'track' };
   const order = /^\/work-orders\/([^/]+)$/.exec(path);

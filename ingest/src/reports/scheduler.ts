@@ -1,21 +1,25 @@
 /**
- * Pushes the due reports (docs/decisions.md "Issue 19 — reports that come to people"): on a
- * timer, the latest due report of each schedule (schedule.ts) is claimed per channel in
- * `sent_reports` (migration 043) before it is sent, so a restart never sends it twice; a
- * failed send is tried again on the next ticks, up to MAX_ATTEMPTS, and stays on record.
+ * Pushes the due reports (docs/decisions.md "Issue 19 — reports that come to people", "Issue
+ * 19 — reports through the channel queue; the monthly page"): on a timer, the latest due
+ * report of each schedule (schedule.ts) is claimed per channel in `sent_reports` (migration
+ * 043) and queued on the channel's delivery queue in the same transaction that marks it
+ * `sent`, so a restart never queues it twice and none is skipped; the queue sends it under
+ * the channel's rate limit, retries it and records its outcome (`alert_deliveries`, the
+ * channel's status). A report that cannot be drawn or queued is tried again on the next
+ * ticks, up to MAX_ATTEMPTS, and stays on record.
  */
 import { channelLang, type AlertChannel, type MessageLang, type PlantModel } from '@takt/protocol';
-import type { Transporter } from 'nodemailer';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { webhookAllowList } from '../alerts/delivery/webhook-target';
+import type { DeliveryQueue } from '../alerts/delivery/queue';
+import { withTransaction } from '../db/transaction';
 import { chartFonts, reportPng, type ChartFonts } from './chart';
-import type { ReportContent } from './content';
+import { reportTitle, type ReportContent } from './content';
 import type { RenderedReport } from './formats';
 import { gatherReport } from './gather';
 import { imageUrl, storeImage, urlKey } from './images';
 import { dueReports, type DueReport } from './schedule';
-import { ReportChannelMisconfigured, sendReport, type SendDeps } from './send';
+import { enqueueReport } from './send';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -23,11 +27,12 @@ export interface ReportSchedulerOptions {
   now: () => number;
   /** How often due reports are looked for (default 30 s). */
   tickMs: number;
-  env: NodeJS.ProcessEnv;
   /** TAKT_PUBLIC_URL: where the image links point; without it no links are sent. */
   publicUrl: string | undefined;
-  timeoutMs: number;
 }
+
+/** Retrying cannot help: the channel is not there, or there is nothing to report. */
+class NotDeliverable extends Error {}
 
 interface Claimed {
   id: number;
@@ -39,24 +44,18 @@ export class ReportScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly fonts: ChartFonts;
-  private readonly deps: SendDeps;
   private readonly channels: Map<string, AlertChannel>;
 
   constructor(
     private readonly pool: Pool,
     private readonly plant: PlantModel,
     private readonly log: Logger,
+    /** The alert runtime's queue (alerts/delivery/deliverer.ts): one rate window per channel. */
+    private readonly queue: DeliveryQueue,
     private readonly opts: ReportSchedulerOptions,
   ) {
     this.fonts = chartFonts(log);
     this.channels = new Map(plant.alerts.channels.map((c) => [c.id, c]));
-    this.deps = {
-      env: opts.env,
-      allow: webhookAllowList(opts.env),
-      timeoutMs: opts.timeoutMs,
-      now: opts.now,
-      mailers: new Map<string, Transporter>(),
-    };
   }
 
   /** Looks at once (a report missed while down), then every tickMs. */
@@ -69,10 +68,7 @@ export class ReportScheduler {
     clearInterval(this.timer);
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs).unref());
     if (this.running && (await Promise.race([this.running, timer])) === 'timeout')
-      this.log.warn(
-        'a report was still being sent at shutdown; it is sent again at the next start',
-      );
-    for (const mailer of this.deps.mailers.values()) mailer.close();
+      this.log.warn('a report was still being queued at shutdown; it is queued at the next start');
   }
 
   /** One look; ticks never overlap (a slow send delays the next look). */
@@ -114,28 +110,47 @@ export class ReportScheduler {
     for (const row of claimed) {
       const channel = this.channels.get(row.channel);
       try {
-        if (!channel)
-          throw new ReportChannelMisconfigured(`channel "${row.channel}" is not declared`);
-        if (!content) throw new ReportChannelMisconfigured('the plant has no machines stored yet');
+        if (!channel || !this.queue.has(row.channel))
+          throw new NotDeliverable(`channel "${row.channel}" is not declared`);
+        if (!content) throw new NotDeliverable('the plant has no machines stored yet');
         const lang = channelLang(channel);
         const report = rendered.get(lang) ?? (await this.render(content, lang));
         rendered.set(lang, report);
-        await sendReport(channel, report, this.deps);
-        await this.pool.query(
-          `UPDATE sent_reports SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = now() WHERE id = $1`,
-          [row.id],
-        );
-        this.log.info({ report: due.period, channel: row.channel }, 'report sent');
+        const queued = await withTransaction(this.pool, async (db) => {
+          // Another look under the row's lock: a second instance may have queued it meanwhile.
+          const { rows } = await db.query<{ status: string }>(
+            'SELECT status FROM sent_reports WHERE id = $1 FOR UPDATE',
+            [row.id],
+          );
+          if (rows[0]?.status === 'sent') return [];
+          const ids = await enqueueReport(
+            this.queue,
+            db,
+            channel,
+            report,
+            reportTitle(content, lang),
+          );
+          await db.query(
+            `UPDATE sent_reports SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = now() WHERE id = $1`,
+            [row.id],
+          );
+          return ids;
+        });
+        this.queue.wake(row.channel);
+        if (queued.length > 0)
+          this.log.info(
+            { report: due.period, channel: row.channel, deliveries: queued },
+            'report queued',
+          );
       } catch (error) {
-        const final =
-          error instanceof ReportChannelMisconfigured || row.attempts + 1 >= MAX_ATTEMPTS;
+        const final = error instanceof NotDeliverable || row.attempts + 1 >= MAX_ATTEMPTS;
         await this.pool.query(
           `UPDATE sent_reports SET status = 'failed', attempts = $2, last_error = $3 WHERE id = $1`,
           [row.id, final ? MAX_ATTEMPTS : row.attempts + 1, (error as Error).message],
         );
         this.log[final ? 'error' : 'warn'](
           { report: due.period, channel: row.channel, err: (error as Error).message },
-          final ? 'report not delivered; given up' : 'report not delivered; tried again later',
+          final ? 'report not queued; given up' : 'report not queued; tried again later',
         );
       }
     }

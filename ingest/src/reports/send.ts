@@ -1,111 +1,71 @@
 /**
- * Sends one report to one channel (docs/decisions.md "Issue 19 — reports that come to
- * people"). One function, `sendReport(channel, report, deps)`, so a per-channel queue can call
- * it; webhooks go through alerts/delivery/webhook-target.ts (its address checks, no
- * redirects), DingTalk and WeCom answers are read as the alert deliveries read them.
- * A refusal throws with the receiver's reason; the caller records it.
+ * A report as notices of the channel's delivery queue (docs/decisions.md "Issue 19 — reports
+ * through the channel queue; the monthly page"): the payloads are built here, stored in
+ * `alert_deliveries` and sent by the channel's worker (alerts/delivery/queue.ts) under the
+ * channel's rate limit, together with the alerts; signing, address checks, answers and
+ * retries are the deliverer's (alerts/delivery/deliverer.ts).
  */
-import { createHmac } from 'node:crypto';
-import type { AlertChannel, EmailChannel, WebhookChannel } from '@takt/protocol';
-import nodemailer, { type Transporter } from 'nodemailer';
-import type { AddressList } from '../auth/address-list';
-import { rateLimitOf, webhookOutcome } from '../alerts/delivery/limits';
-import { postWebhook } from '../alerts/delivery/webhook-target';
+import type { AlertChannel } from '@takt/protocol';
+import type { PoolClient } from 'pg';
+import { MAIL_ATTACHMENT_BYTES, type Payload } from '../alerts/delivery/payloads';
+import type { DeliveryQueue } from '../alerts/delivery/queue';
 import { reportBodies, reportMail, type RenderedReport } from './formats';
 
-export interface SendDeps {
-  env: NodeJS.ProcessEnv;
-  /** Private webhook targets allowed (TAKT_WEBHOOK_ALLOW). */
-  allow: AddressList | undefined;
-  timeoutMs: number;
-  now: () => number;
-  /** SMTP transports by channel id, made on first use and kept. */
-  mailers: Map<string, Transporter>;
-}
+/** The queue's event of a report's notices; `-report` keeps them out of digests (payloads.ts). */
+export const reportEvent = (report: RenderedReport) => `${report.content.period.kind}-report`;
 
-/** A channel setting missing from the environment: retrying cannot help. */
-export class ReportChannelMisconfigured extends Error {}
-
-function fromEnv(env: NodeJS.ProcessEnv, name: string | undefined): string | undefined {
-  if (name === undefined) return undefined;
-  const value = env[name];
-  if (!value) throw new ReportChannelMisconfigured(`environment variable ${name} is not set`);
-  return value;
-}
-
-/** DingTalk custom robot signing: timestamp and Base64(HMAC-SHA256(secret, "<ts>\n<secret>")). */
-function signedUrl(channel: WebhookChannel, url: string, secret: string | undefined, now: number) {
-  if (channel.format !== 'dingtalk' || !secret) return url;
-  const signed = new URL(url);
-  signed.searchParams.set('timestamp', String(now));
-  signed.searchParams.set(
-    'sign',
-    createHmac('sha256', secret).update(`${now}\n${secret}`).digest('base64'),
-  );
-  return signed.toString();
-}
-
-async function post(channel: WebhookChannel, report: RenderedReport, deps: SendDeps) {
-  const url = fromEnv(deps.env, channel.urlEnv)!;
-  const secret = fromEnv(deps.env, channel.secretEnv);
-  const where = new URL(url).origin; // never the query: DingTalk and WeCom keep a token there
-  for (const payload of reportBodies(channel.format, report)) {
-    const body = JSON.stringify(payload);
-    const now = deps.now();
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (channel.format === 'generic' && secret) {
-      headers['x-takt-timestamp'] = String(now);
-      headers['x-takt-signature'] =
-        `sha256=${createHmac('sha256', secret).update(`${now}.${body}`).digest('hex')}`;
-    }
-    let answer;
-    try {
-      answer = await postWebhook(
-        new URL(signedUrl(channel, url, secret, now)),
-        headers,
-        body,
-        deps.timeoutMs,
-        deps.allow,
-      );
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      throw new Error(`${where} unreachable: ${e.code ?? e.message}`);
-    }
-    if (answer.status >= 300 && answer.status < 400)
-      throw new Error(`${where} answered HTTP ${answer.status} (a redirect): give the final URL`);
-    const outcome = webhookOutcome(channel.format, rateLimitOf(channel), answer, now);
-    if (outcome.kind !== 'sent') throw new Error(outcome.error);
+/** The notices of one report for a channel, in the order they leave (WeCom: image, then text). */
+export function reportPayloads(channel: AlertChannel, report: RenderedReport): Payload[] {
+  if (channel.type === 'email') {
+    const mail = reportMail(report);
+    return [
+      {
+        type: 'mail',
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        headers: mail.headers,
+        attachments: mail.attachments
+          .filter((a) => a.content.length <= MAIL_ATTACHMENT_BYTES)
+          .map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            cid: a.cid,
+            base64: a.content.toString('base64'),
+          })),
+      },
+    ];
   }
+  return reportBodies(channel.format, report).map((body) => ({
+    type: 'webhook',
+    body: JSON.stringify(body),
+    headers: { 'x-takt-event': reportEvent(report) },
+  }));
 }
 
-async function mail(channel: EmailChannel, report: RenderedReport, deps: SendDeps) {
-  const { smtp } = channel;
-  let mailer = deps.mailers.get(channel.id);
-  if (!mailer) {
-    const user = fromEnv(deps.env, smtp.userEnv);
-    const pass = fromEnv(deps.env, smtp.passwordEnv);
-    mailer = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.secure,
-      // Credentials only over TLS, as the alert mails (alerts/delivery/deliverer.ts).
-      requireTLS: user !== undefined && !smtp.secure && !smtp.allowPlainAuth,
-      ...(user !== undefined ? { auth: { user, pass } } : {}),
-      connectionTimeout: deps.timeoutMs,
-      greetingTimeout: deps.timeoutMs,
-      socketTimeout: deps.timeoutMs,
-    });
-    deps.mailers.set(channel.id, mailer);
-  }
-  await mailer.sendMail({ from: channel.from, to: channel.to, ...reportMail(report) });
-}
-
-/** Sends the report to the channel; throws what the receiver refused with. */
-export async function sendReport(
+/**
+ * Queues the report's notices for the channel inside the caller's transaction (`db`), under
+ * one ordering key so they leave in order; the caller wakes the channel after COMMIT.
+ */
+export async function enqueueReport(
+  queue: DeliveryQueue,
+  db: PoolClient,
   channel: AlertChannel,
   report: RenderedReport,
-  deps: SendDeps,
-): Promise<void> {
-  if (channel.type === 'email') return mail(channel, report, deps);
-  return post(channel, report, deps);
+  title: string,
+): Promise<number[]> {
+  const { period } = report.content;
+  const key = `report:${period.kind}:${period.date}:${period.shift}`;
+  const ids: number[] = [];
+  for (const payload of reportPayloads(channel, report))
+    ids.push(
+      await queue.enqueue(
+        channel.id,
+        key,
+        () => payload,
+        { title, event: reportEvent(report) },
+        db,
+      ),
+    );
+  return ids;
 }

@@ -104,6 +104,16 @@ async function waitFor<T>(what: string, found: () => T | undefined | false): Pro
   }
 }
 
+async function waitForAsync<T>(what: string, found: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const value = await found();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 const markdownOf = (r: ReceivedRequest) =>
   (r.json as { msgtype: string; markdown?: { content: string } }).markdown?.content ?? '';
 const wecomReports = (date: string, shift: string) =>
@@ -214,6 +224,25 @@ describe('reports pushed at the end of each shift', { timeout: 180_000 }, () => 
       `SELECT status, count(*) AS n FROM sent_reports WHERE report_date = '2026-11-20' GROUP BY status`,
     );
     expect(rows).toEqual([{ status: 'sent', n: '3' }]);
+    // Through each channel's delivery queue (docs/decisions.md "Issue 19 — reports through the
+    // channel queue; the monthly page"): WeCom's image and markdown are two notices.
+    const queued = async () =>
+      (
+        await ingest.pool.query<{ channel_id: string; n: string }>(
+          `SELECT channel_id, count(*) AS n FROM alert_deliveries
+            WHERE event = 'shift-report' AND status = 'delivered' GROUP BY channel_id ORDER BY channel_id`,
+        )
+      ).rows;
+    await waitForAsync('the notices marked delivered', async () =>
+      JSON.stringify(await queued()) ===
+      JSON.stringify([
+        { channel_id: 'mail', n: '2' },
+        { channel_id: 'slack', n: '2' },
+        { channel_id: 'wecom', n: '4' },
+      ])
+        ? true
+        : undefined,
+    );
   });
 
   it('does not send a report again after a restart, and sends the next one', async () => {

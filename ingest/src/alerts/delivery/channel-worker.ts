@@ -1,6 +1,6 @@
 import type { AlertChannel } from '@takt/protocol';
 import { rateLimitOf, RateWindow, type Outcome } from './limits';
-import { digestPayload, type Payload } from './payloads';
+import { digestible, digestPayload, type Payload } from './payloads';
 import type { ChannelState, DeliveryQueue } from './queue';
 
 export interface PendingRow {
@@ -83,8 +83,12 @@ export class ChannelWorker {
         continue;
       }
       const soon = this.window.soon(now);
-      const digest = due.length > 1 && rows.length > soon && soon <= 1;
-      await this.sendBatch(digest ? due.slice(0, DIGEST_MAX) : [due[0]!], now);
+      // Reports are not shortened into a digest (queue.ts `digestible`).
+      const digest =
+        rows.length > soon && soon <= 1
+          ? due.filter((r) => digestible(r.event)).slice(0, DIGEST_MAX)
+          : [];
+      await this.sendBatch(digest.length > 1 ? digest : [due[0]!], now);
     }
   }
 

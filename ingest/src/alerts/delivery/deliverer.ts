@@ -256,6 +256,17 @@ export class Deliverer {
           ? { inReplyTo: payload.inReplyTo, references: [payload.inReplyTo] }
           : {}),
         headers: { ...payload.headers, 'Auto-Submitted': 'auto-generated' },
+        ...(payload.attachments
+          ? {
+              attachments: payload.attachments.map((a) => ({
+                filename: a.filename,
+                contentType: a.contentType,
+                content: a.base64,
+                encoding: 'base64',
+                ...(a.cid ? { cid: a.cid } : {}),
+              })),
+            }
+          : {}),
       });
       return { kind: 'sent' };
     } catch (error) {

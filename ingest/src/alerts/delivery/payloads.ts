@@ -186,7 +186,33 @@ export type Payload =
       messageId?: string;
       /** The thread's first message: In-Reply-To and References. */
       inReplyTo?: string;
+      /** Files sent with the mail (a report's inline chart), at most MAIL_ATTACHMENT_BYTES each. */
+      attachments?: MailAttachment[];
     };
+
+/**
+ * Largest attachment a queued mail carries: the payload is stored as JSON in
+ * `alert_deliveries`, so the bytes go base64 (4/3 the size) in the row
+ * (docs/decisions.md "Issue 19 — reports through the channel queue; the monthly page").
+ */
+export const MAIL_ATTACHMENT_BYTES = 2 * 1024 * 1024;
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  /** Content-ID, for HTML showing it inline by `cid:`. */
+  cid?: string;
+  /** The bytes, base64. */
+  base64: string;
+}
+
+/**
+ * Events whose notices leave whole, never shortened to a title line in a digest
+ * (channel-worker.ts): a report
+ * (`shift-report`, `daily-report`) is its content. A digest of alerts goes first and the
+ * report takes a later send of the window.
+ */
+export const digestible = (event: string): boolean => !event.endsWith('-report');
 
 /** A digest of many notices as one payload for the channel. */
 export function digestPayload(

@@ -93,17 +93,21 @@ export class DeliveryQueue {
   /**
    * Queue a notice for a channel. `build` makes the payload in the channel's format and
    * language (called once, now). Resolves with the row's id once it is stored, so notices
-   * queued one after another are sent in that order.
+   * queued one after another are sent in that order. Given `db` (a client inside the
+   * caller's transaction), the row is written there and the caller calls `wake` after its
+   * COMMIT; the channel must then be declared (checked with `has`).
    */
   async enqueue(
     channelId: string,
     orderingKey: string | undefined,
     build: (channel: AlertChannel) => Payload,
     meta: NoticeMeta,
+    db?: PoolClient,
   ): Promise<number> {
     const worker = this.workers.get(channelId);
+    if (db && !worker) throw new Error(`channel "${channelId}" is not declared`);
     const payload = worker ? build(worker.channel) : null;
-    const { rows } = await this.pool.query<{ id: string }>(
+    const { rows } = await (db ?? this.pool).query<{ id: string }>(
       `INSERT INTO alert_deliveries (alert_id, event, channel_id, status, ordering_key, title, mentions, payload, created_at)
        VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8) RETURNING id`,
       [
@@ -133,8 +137,18 @@ export class DeliveryQueue {
       );
       return id;
     }
-    worker.wake();
+    if (!db) worker.wake();
     return id;
+  }
+
+  /** Whether the channel is declared (has a worker). */
+  has(channelId: string): boolean {
+    return this.workers.has(channelId);
+  }
+
+  /** Looks for the channel's pending notices now (after rows were queued in a transaction). */
+  wake(channelId: string): void {
+    this.workers.get(channelId)?.wake();
   }
 
   /** Each channel's state, last error and queued notices, for `GET /api/alert-channels`. */
