@@ -19,6 +19,7 @@ import { INGEST_ERRORS, IngestError } from '../errors';
 import { WEB_GATEWAY_PREFIX } from '../pipeline/commit-waiters';
 import type { IngestItem } from '../pipeline/items';
 import { giveStopReason } from '../queries/station-stops';
+import { readerOf } from '../queries/message-text';
 import { findStation, stationCodes, stationView, type Station } from '../queries/stations';
 import { routeOf } from '../route-contract';
 import { badRequest } from './bad-request';
@@ -84,7 +85,8 @@ export const stationsPlugin: IngestPlugin = (app, { pool, log, waiters, consumer
   app.get('/api/stations/:id', routeOf(api.stations.view), async (request) => {
     const found = await station(request.params.id);
     await consumers.settled(WORK_ORDERS_CONSUMER); // reads see every committed scan applied
-    return stationView(pool, found);
+    const { lang } = readerOf(request, found.plant.site.timeZone);
+    return stationView(pool, found, Date.now(), lang);
   });
 
   app.post('/api/stations/:id/scans', routeOf(api.stations.scans), async (request, reply) => {
