@@ -47,3 +47,26 @@ export function rendered(message: Message, reader: Reader) {
     messageParams: message.params ?? {},
   };
 }
+
+/** The plant's time zone: the loaded model's, else the first site's, else UTC. */
+export async function plantTimeZone(
+  pool: { query: <R>(sql: string) => Promise<{ rows: R[] }> },
+  plant: { site: { timeZone: string } } | undefined,
+): Promise<string> {
+  if (plant) return plant.site.timeZone;
+  const { rows } = await pool.query<{ time_zone: string }>(
+    'SELECT time_zone FROM sites ORDER BY id LIMIT 1',
+  );
+  return rows[0]?.time_zone ?? 'UTC';
+}
+
+/**
+ * A history event's text fields: a refused scan's reason in the reader's language, with its
+ * key and parameters; null for other events (their words are the screen's).
+ */
+export function eventText(kind: string, detail: Record<string, unknown> | null, reader: Reader) {
+  const message = kind === 'refused' ? storedMessage(detail) : null;
+  return message
+    ? rendered(message, reader)
+    : { message: null, messageKey: null, messageParams: null };
+}
