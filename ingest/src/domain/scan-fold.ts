@@ -216,13 +216,7 @@ function stoppedRefusal(
 ): boolean {
   const stopped = ctx.stoppedAt?.(at.order, scan.ts);
   if (!stopped) return false;
-  refuse(
-    out,
-    scan,
-    at,
-    stopped === 'held' ? 'order-held' : 'order-cancelled',
-    { order: at.order },
-  );
+  refuse(out, scan, at, stopped === 'held' ? 'order-held' : 'order-cancelled', { order: at.order });
   return true;
 }
 
@@ -342,13 +336,9 @@ function pauseOthers(out: FoldResult, scan: StationScan, orderId: string, starte
 function pieces(out: FoldResult, scan: StationScan, target: Target, ctx: FoldContext) {
   const order = out.orders.get(target.order);
   if (!order)
-    return refuse(
-      out,
-      scan,
-      { order: target.order, op: target.operation },
-      'unknown-order',
-      { order: target.order },
-    );
+    return refuse(out, scan, { order: target.order, op: target.operation }, 'unknown-order', {
+      order: target.order,
+    });
   if (stoppedRefusal(out, scan, { order: order.id, op: target.operation }, ctx)) return;
   const named = opOf(order, target, scan.station);
   const problem = operationProblem(order, named, target, scan.station);
@@ -375,21 +365,13 @@ function pieces(out: FoldResult, scan: StationScan, target: Target, ctx: FoldCon
     // At a hand-reporting station the fold knows every piece made, and a reject report may
     // not exceed the good ones (a counting machine's pieces come from its counter, not here).
     if (!counted && scan.quantity > op.good)
-      return refuse(
-        out,
-        scan,
-        at,
-        'reject-exceeds-made',
-        { quantity: scan.quantity, operation: op.id, order: order.id, good: op.good },
-      );
-  } else if (counted)
-    return refuse(
-      out,
-      scan,
-      at,
-      'counting-machine',
-      { machine: op.machine },
-    );
+      return refuse(out, scan, at, 'reject-exceeds-made', {
+        quantity: scan.quantity,
+        operation: op.id,
+        order: order.id,
+        good: op.good,
+      });
+  } else if (counted) return refuse(out, scan, at, 'counting-machine', { machine: op.machine });
   const good = scan.action === 'good' ? scan.quantity : counted ? -scan.quantity : 0;
   const rejected = scan.action === 'reject' ? scan.quantity : 0;
   out.orders.set(

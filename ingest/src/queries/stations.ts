@@ -246,11 +246,7 @@ async function stationEvents(
 }
 
 /** Reasons given at the station, and corrections of its machine's stop reasons. */
-async function reasonEvents(
-  pool: Pool,
-  station: Station,
-  reader: Reader,
-): Promise<StationEvent[]> {
+async function reasonEvents(pool: Pool, station: Station, reader: Reader): Promise<StationEvent[]> {
   const { rows } = await pool.query<{
     at: Date;
     kind: 'reason' | 'correction';
@@ -289,7 +285,10 @@ async function reasonEvents(
               after: r.reason,
             },
           }
-        : { key: 'stations.stop.explained', params: { time: { time: r.stop_start.toISOString() } } },
+        : {
+            key: 'stations.stop.explained',
+            params: { time: { time: r.stop_start.toISOString() } },
+          },
       reader,
     ),
   }));

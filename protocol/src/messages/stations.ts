@@ -63,7 +63,10 @@ export const STATION_MESSAGES = defineMessages({
   'stations.action.complete': ['complete', '完工'],
   /** The station's log: a stop explained there, a supervisor's correction of one. */
   'stations.stop.explained': ['stop of {time}', '{time} 的停机'],
-  'stations.stop.corrected': ['stop of {time}: {before} → {after}', '{time} 的停机：{before} → {after}'],
+  'stations.stop.corrected': [
+    'stop of {time}: {before} → {after}',
+    '{time} 的停机：{before} → {after}',
+  ],
 });
 
 /** The key of a refusal code's message. */
