@@ -67,6 +67,24 @@ export const STATION_MESSAGES = defineMessages({
     'stop of {time}: {before} → {after}',
     '{time} 的停机：{before} → {after}',
   ],
+  /** A stop's reason refused (queries/station-stops.ts). */
+  'stations.stop.unknownReason': [
+    'unknown reason code "{reason}" (see the plant\'s reason tree)',
+    '未知原因代码 "{reason}"（见工厂的原因树）',
+  ],
+  'stations.stop.machineNotFound': ['machine "{machine}" not found', '没有设备 "{machine}"'],
+  'stations.stop.tooOld': [
+    'reasons can be given to stops of the last {hours} hours',
+    '只能为最近 {hours} 小时内的停机填写原因',
+  ],
+  'stations.stop.noStopAt': [
+    'no stop of {machine} starts at {time}',
+    '{machine} 没有在 {time} 开始的停机',
+  ],
+  'stations.stop.hasReason': [
+    'that stop already has the reason "{reason}" (a supervisor corrects it)',
+    '该停机已有原因 "{reason}"（由主管更正）',
+  ],
 });
 
 /** The key of a refusal code's message. */
