@@ -5,6 +5,7 @@ import { REPORT_MESSAGES } from './reports';
 import { IMPORT_MESSAGES } from './imports';
 import { ORDER_MESSAGES } from './orders';
 import { STATION_MESSAGES } from './stations';
+import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
 
 export * from './render';
 export * from './alerts';
@@ -21,4 +22,5 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...ORDER_MESSAGES,
   ...DELIVERY_MESSAGES,
   ...STATION_MESSAGES,
+  ...ALERT_PROBLEM_MESSAGES,
 };
