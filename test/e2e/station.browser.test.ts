@@ -179,6 +179,8 @@ describe('operator station (issue 17)', () => {
     await refused.waitFor({ timeout: 15_000 });
     expect(await refused.getAttribute('data-refusal')).toBe('unknown-code');
     expect(await refused.textContent()).toContain('this code is not one the station knows');
+    // The server's detail, rendered from its message key in the screen's language.
+    expect(await refused.textContent()).toContain('unknown code "NONSENSE-42"');
   });
 
   it('asks why the machine stopped and gives that stop its reason after the restart', async () => {
@@ -365,6 +367,12 @@ describe('operator station (issue 17)', () => {
     await page.locator('[data-testid="station-page"]').waitFor({ timeout: 20_000 });
     expect(await page.locator('.station__title').textContent()).toBe('工位 Bench 02');
     expect(await page.locator('[data-testid="station-start"]').textContent()).toMatch(/开始|继续/);
+    // A refusal reads in Chinese too, its detail from the message key.
+    const refused = page.locator(
+      '[data-testid="station-event"][data-kind="refused"][data-code="NONSENSE-42"]',
+    );
+    await refused.first().waitFor({ timeout: 15_000 });
+    expect(await refused.first().textContent()).toContain('未知条码 "NONSENSE-42"');
     await screenshot(page, 'station-zh');
   });
 });

@@ -1,4 +1,5 @@
 import { api, type ApiResponse } from '@takt/protocol/api';
+import { SERVER_MESSAGES, renderMessage, type Message } from '@takt/protocol/messages';
 import { useMemo, useState } from 'react';
 import { PlainMessage } from '../components/PlainMessage';
 import { useT } from '../i18n';
@@ -204,8 +205,19 @@ interface HistoryRow {
 
 /** Scans and events one by one, counts one row per operation and hour; newest first. */
 function History({ history }: { history: OrderHistory }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const { timeZone } = usePlant();
+  // A refusal's reason from its key in the screen's language (docs/decisions.md, "Issue 19 —
+  // refusals and stop labels in the reader's language"); a key unknown here: the server's text.
+  const reasonOf = (h: OrderHistory['events'][number]): string =>
+    h.messageKey && SERVER_MESSAGES[h.messageKey]
+      ? renderMessage(
+          SERVER_MESSAGES,
+          { key: h.messageKey, params: h.messageParams ?? {} } as Message,
+          lang,
+          { timeZone },
+        )
+      : (h.message ?? String(h.detail?.reason ?? ''));
   const eventRow = (h: OrderHistory['events'][number]): HistoryRow => {
     const d = h.detail ?? {};
     const station = typeof d.station === 'string' ? t('wo.station', { station: d.station }) : '';
@@ -215,7 +227,7 @@ function History({ history }: { history: OrderHistory }) {
       return {
         ...base,
         event: t('wo.refused'),
-        detail: [station, String(d.reason ?? '')].filter(Boolean).join(' · '),
+        detail: [station, reasonOf(h)].filter(Boolean).join(' · '),
       };
     if (h.kind === 'scan') {
       const action = labelOf(t, 'action', String(d.action ?? ''));

@@ -1,4 +1,5 @@
 import { REFUSAL_CODES, type StationEvent } from '@takt/protocol/api';
+import { SERVER_MESSAGES, renderMessage, type Message } from '@takt/protocol/messages';
 import { useT, type MessageKey } from '../i18n';
 import { formatClock } from '../lib/format';
 import type { OutboxStatus } from './outbox';
@@ -16,6 +17,21 @@ const ACTIONS = new Set([
   'reject',
 ]);
 
+/**
+ * The server's message of an event in the screen's language (docs/decisions.md, "Issue 19 —
+ * refusals and stop labels in the reader's language"): rendered from its key when this
+ * screen's catalog knows it, else the server's own text. Times in the browser's zone, as the
+ * list's clock.
+ */
+function serverText(e: StationEvent, lang: 'en' | 'zh-CN'): string | null {
+  if (e.messageKey && SERVER_MESSAGES[e.messageKey]) {
+    const message = { key: e.messageKey, params: e.messageParams ?? {} } as Message;
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return renderMessage(SERVER_MESSAGES, message, lang, { timeZone });
+  }
+  return e.message;
+}
+
 /** The last 20 events at the station, newest first; a refusal in the screen's language. */
 export function EventList({
   events,
@@ -27,17 +43,19 @@ export function EventList({
   /** Stop and reject reason ids -> the plant's names. */
   reasonNames: ReadonlyMap<string, string>;
 }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const text = (e: StationEvent): string => {
     const subject = [e.workOrder, e.operation, e.operator ? `E${e.operator}` : null]
       .filter(Boolean)
       .join(' · ');
     switch (e.kind) {
       case 'refused': {
+        // The station's short word for the code, then what exactly was wrong.
         const known = (REFUSAL_CODES as readonly (string | null)[]).includes(e.refusal);
-        const message = known
-          ? t(`refusal.${e.refusal}` as MessageKey)
-          : (e.message ?? t('refusal.other'));
+        const detail = serverText(e, lang);
+        const short = known ? t(`refusal.${e.refusal}` as MessageKey) : null;
+        const message =
+          short && detail ? `${short} (${detail})` : (short ?? detail ?? t('refusal.other'));
         return t('station.event.refused', { code: e.code ?? '', message });
       }
       case 'count':
@@ -47,7 +65,7 @@ export function EventList({
           reason: reasonNames.get(e.reason ?? '') ?? e.reason ?? '',
         });
       case 'correction':
-        return t('station.event.correction', { message: e.message ?? '' });
+        return t('station.event.correction', { message: serverText(e, lang) ?? '' });
       default: {
         const action = (e.action ?? '').toLowerCase();
         const label = ACTIONS.has(action)

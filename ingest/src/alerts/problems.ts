@@ -1,23 +1,32 @@
-import type { AlertRule, PlantModel } from '@takt/protocol';
+import type { AlertRule, Message, PlantModel } from '@takt/protocol';
 import type { Pool } from 'pg';
+import { rendered, type Reader } from '../queries/message-text';
 
+/** A problem of a rule: its message in the reader's language, with key and parameters. */
 export interface RuleProblem {
   rule: string;
   message: string;
+  messageKey: string;
+  messageParams: Record<string, unknown>;
 }
 
 /**
  * What is wrong with rules in force that the schema cannot see: a tag never received from
  * its machine (the plant model does not list tags: the gateways do), a channel secret
- * missing from the environment, a channel whose last delivery for the rule failed.
+ * missing from the environment, a channel whose last delivery for the rule failed. Each is a
+ * message (protocol/src/messages/alert-problems.ts) rendered for `reader`, times in the
+ * plant's zone.
  */
 export async function ruleProblems(
   pool: Pool,
   rules: readonly AlertRule[],
   plant: PlantModel | undefined,
   env: NodeJS.ProcessEnv,
+  reader: Reader = { lang: 'en', timeZone: plant?.site.timeZone ?? 'UTC' },
 ): Promise<RuleProblem[]> {
   const problems: RuleProblem[] = [];
+  const add = (rule: string, message: Message) =>
+    problems.push({ rule, ...rendered(message, reader) });
   const { rows: known } = await pool.query<{ machine_id: string; tag: string }>(
     'SELECT machine_id, tag FROM machine_values',
   );
@@ -26,9 +35,9 @@ export async function ruleProblems(
     if ('tag' in rule && rule.tag !== undefined)
       for (const machine of rule.machines)
         if (!tags.has(`${machine}/${rule.tag}`))
-          problems.push({
-            rule: rule.id,
-            message: `tag "${rule.tag}" has never been received from machine "${machine}" (check the tag name in the gateway config)`,
+          add(rule.id, {
+            key: 'alerts.problem.tagNeverReceived',
+            params: { tag: rule.tag, machine },
           });
     const ids = new Set([...rule.notify, ...(rule.escalate?.notify ?? [])]);
     for (const channel of plant?.alerts.channels ?? []) {
@@ -39,9 +48,9 @@ export async function ruleProblems(
           : [channel.secretEnv, channel.urlEnv];
       for (const name of names)
         if (name && !env[name])
-          problems.push({
-            rule: rule.id,
-            message: `channel "${channel.id}": environment variable ${name} is not set`,
+          add(rule.id, {
+            key: 'alerts.problem.envMissing',
+            params: { channel: channel.id, name },
           });
     }
   }
@@ -61,9 +70,14 @@ export async function ruleProblems(
   const inForce = new Set(rules.map((r) => r.id));
   for (const row of failed)
     if (row.status === 'failed' && inForce.has(row.rule_id))
-      problems.push({
-        rule: row.rule_id,
-        message: `channel "${row.channel_id}" could not be reached (${row.created_at.toISOString()}): ${row.last_error ?? 'unknown error'}`,
+      add(row.rule_id, {
+        key: 'alerts.problem.unreachable',
+        params: {
+          channel: row.channel_id,
+          time: { time: row.created_at.toISOString() },
+          // The receiver's own words, as it sent them.
+          error: row.last_error ?? { message: { key: 'alerts.problem.unknownError' } },
+        },
       });
   return problems;
 }

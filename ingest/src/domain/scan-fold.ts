@@ -1,4 +1,11 @@
-import type { RefusalCode } from '@takt/protocol';
+import {
+  SERVER_MESSAGES,
+  refusalKey,
+  renderMessage,
+  type Message,
+  type MessageParam,
+  type RefusalCode,
+} from '@takt/protocol';
 import type { ModeEvent } from './modes';
 import { applyScan, type Operation, type WorkOrder } from './work-orders';
 
@@ -165,16 +172,21 @@ const operatorOf = (state: FoldState, scan: StationScan) =>
   scan.operator ?? state.operators.get(scan.station) ?? null;
 
 /**
- * A refused scan, recorded in the order's history and changing nothing: `reason` is the
- * English text, `refusal` a stable code a station translates (protocol/src/api/stations.ts).
+ * A refused scan, recorded in the order's history and changing nothing: `refusal` is a
+ * stable code (protocol/src/api/stations.ts), `messageKey` / `messageParams` the message a
+ * reader's language renders (protocol/src/messages/stations.ts), and `reason` its English
+ * text for readers of before (docs/decisions.md, "Issue 19 — refusals and stop labels in the
+ * reader's language").
  */
 function refuse(
   out: FoldResult,
   scan: StationScan,
   target: { order: string; op: string | null },
   refusal: RefusalCode,
-  why: string,
+  params: Record<string, MessageParam>,
+  key = refusalKey(refusal),
 ) {
+  const message: Message = { key, params };
   out.events.push({
     kind: 'refused',
     order: target.order,
@@ -186,8 +198,11 @@ function refuse(
       station: scan.station,
       action: scan.action,
       operator: operatorOf(out, scan),
-      reason: why,
+      // No time parameters in a refusal: the zone does not change the English text.
+      reason: renderMessage(SERVER_MESSAGES, message, 'en', { timeZone: 'UTC' }),
       refusal,
+      messageKey: key,
+      messageParams: params,
     },
   });
 }
@@ -201,13 +216,7 @@ function stoppedRefusal(
 ): boolean {
   const stopped = ctx.stoppedAt?.(at.order, scan.ts);
   if (!stopped) return false;
-  refuse(
-    out,
-    scan,
-    at,
-    stopped === 'held' ? 'order-held' : 'order-cancelled',
-    `order ${at.order} is ${stopped === 'held' ? 'on hold' : 'cancelled'}`,
-  );
+  refuse(out, scan, at, stopped === 'held' ? 'order-held' : 'order-cancelled', { order: at.order });
   return true;
 }
 
@@ -215,22 +224,27 @@ function stoppedRefusal(
 const statusRefusal = (op: Operation): RefusalCode =>
   op.status === 'done' ? 'already-done' : op.status === 'pending' ? 'not-started' : 'not-allowed';
 
+type Problem = { refusal: RefusalCode; params: Record<string, MessageParam>; key?: string };
+
 /** A scan names an operation: it must exist and belong to the station that scanned it. */
 function operationProblem(
   order: WorkOrder,
   op: Operation | undefined,
   target: Target,
   station: string,
-): { refusal: RefusalCode; why: string } | undefined {
+): Problem | undefined {
   if (!op)
-    return {
-      refusal: 'unknown-operation',
-      why: `order ${order.id} has no operation ${target.operation ?? 'at ' + station}`,
-    };
+    return target.operation === null
+      ? {
+          refusal: 'unknown-operation',
+          params: { order: order.id, station },
+          key: refusalKey('no-operation-here'),
+        }
+      : { refusal: 'unknown-operation', params: { order: order.id, operation: target.operation } };
   if (op.machine !== station)
     return {
       refusal: 'other-station',
-      why: `operation ${op.id} of order ${order.id} runs at ${op.machine}, not at ${station}`,
+      params: { operation: op.id, order: order.id, machine: op.machine, station },
     };
   return undefined;
 }
@@ -239,22 +253,30 @@ function operationProblem(
 function stationAction(out: FoldResult, scan: StationScan, target: Target, ctx: FoldContext) {
   const order = out.orders.get(target.order);
   const at = { order: target.order, op: target.operation };
-  if (!order) return refuse(out, scan, at, 'unknown-order', `unknown order ${target.order}`);
+  if (!order) return refuse(out, scan, at, 'unknown-order', { order: target.order });
   if (stoppedRefusal(out, scan, at, ctx)) return;
   const named = opOf(order, target, scan.station);
   const problem = operationProblem(order, named, target, scan.station);
-  if (problem) return refuse(out, scan, at, problem.refusal, problem.why);
+  if (problem) return refuse(out, scan, at, problem.refusal, problem.params, problem.key);
   const operation = named!.id;
   const action = scan.action as (typeof ORDER_ACTIONS)[number];
   const outcome = applyScan(order, { operation, action, ts: scan.ts });
-  if (!outcome.ok)
+  if (!outcome.ok) {
+    const params = {
+      operation,
+      order: order.id,
+      status: { message: { key: `stations.status.${named!.status}` } },
+      action: { message: { key: `stations.action.${action}` } },
+    };
     return refuse(
       out,
       scan,
       { order: order.id, op: operation },
       statusRefusal(named!),
-      outcome.reason,
+      params,
+      refusalKey('not-allowed'),
     );
+  }
   out.orders.set(order.id, outcome.order);
   const op = outcome.order.operations.find((o) => o.id === operation)!;
   if (action === 'start') pauseOthers(out, scan, order.id, op);
@@ -314,13 +336,9 @@ function pauseOthers(out: FoldResult, scan: StationScan, orderId: string, starte
 function pieces(out: FoldResult, scan: StationScan, target: Target, ctx: FoldContext) {
   const order = out.orders.get(target.order);
   if (!order)
-    return refuse(
-      out,
-      scan,
-      { order: target.order, op: target.operation },
-      'unknown-order',
-      `unknown order ${target.order}`,
-    );
+    return refuse(out, scan, { order: target.order, op: target.operation }, 'unknown-order', {
+      order: target.order,
+    });
   if (stoppedRefusal(out, scan, { order: order.id, op: target.operation }, ctx)) return;
   const named = opOf(order, target, scan.station);
   const problem = operationProblem(order, named, target, scan.station);
@@ -330,43 +348,30 @@ function pieces(out: FoldResult, scan: StationScan, target: Target, ctx: FoldCon
       scan,
       { order: order.id, op: target.operation },
       problem.refusal,
-      problem.why,
+      problem.params,
+      problem.key,
     );
   const op = named!;
   const at = { order: order.id, op: op.id };
   if (op.status === 'pending')
-    return refuse(
-      out,
-      scan,
-      at,
-      'not-started',
-      `operation ${op.id} of order ${order.id} has not started`,
-    );
+    return refuse(out, scan, at, 'not-started', { operation: op.id, order: order.id });
   const counted = ctx.counting.has(op.machine);
   if (scan.action === 'reject') {
     const known = ctx.rejectReasons(op.machine);
     if (known.length > 0 && !known.includes(scan.reason ?? ''))
       return scan.reason
-        ? refuse(out, scan, at, 'unknown-reject-reason', `unknown reject reason "${scan.reason}"`)
-        : refuse(out, scan, at, 'reject-needs-reason', 'a reject report needs a reason');
+        ? refuse(out, scan, at, 'unknown-reject-reason', { reason: scan.reason })
+        : refuse(out, scan, at, 'reject-needs-reason', {});
     // At a hand-reporting station the fold knows every piece made, and a reject report may
     // not exceed the good ones (a counting machine's pieces come from its counter, not here).
     if (!counted && scan.quantity > op.good)
-      return refuse(
-        out,
-        scan,
-        at,
-        'reject-exceeds-made',
-        `${scan.quantity} rejected, but operation ${op.id} of order ${order.id} has made ${op.good} good`,
-      );
-  } else if (counted)
-    return refuse(
-      out,
-      scan,
-      at,
-      'counting-machine',
-      `${op.machine} counts its pieces itself: report rejects only`,
-    );
+      return refuse(out, scan, at, 'reject-exceeds-made', {
+        quantity: scan.quantity,
+        operation: op.id,
+        order: order.id,
+        good: op.good,
+      });
+  } else if (counted) return refuse(out, scan, at, 'counting-machine', { machine: op.machine });
   const good = scan.action === 'good' ? scan.quantity : counted ? -scan.quantity : 0;
   const rejected = scan.action === 'reject' ? scan.quantity : 0;
   out.orders.set(

@@ -159,7 +159,7 @@ export const alertsPlugin: IngestPlugin = (
   act('ack');
   act('clear');
 
-  app.get('/api/alert-rules', routeOf(api.alerts.rules), async () => {
+  app.get('/api/alert-rules', routeOf(api.alerts.rules), async (request) => {
     const rules = await loadRules(pool);
     return {
       rules,
@@ -168,7 +168,13 @@ export const alertsPlugin: IngestPlugin = (
         type: c.type,
         ...(c.type === 'webhook' ? { format: c.format } : {}),
       })),
-      problems: await ruleProblems(pool, rules, plant, alerts.env),
+      problems: await ruleProblems(
+        pool,
+        rules,
+        plant,
+        alerts.env,
+        runtime.text(requestLang(request)),
+      ),
     };
   });
 
@@ -192,7 +198,13 @@ export const alertsPlugin: IngestPlugin = (
     await runtime.setRules(rules);
     return {
       rules: await loadRules(pool),
-      problems: await ruleProblems(pool, rules, plant, alerts.env),
+      problems: await ruleProblems(
+        pool,
+        rules,
+        plant,
+        alerts.env,
+        runtime.text(requestLang(request)),
+      ),
     };
   });
 };

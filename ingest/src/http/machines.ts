@@ -3,6 +3,7 @@ import { INGEST_ERRORS, IngestError } from '../errors';
 import { machineExists, machineSnapshots, sampleSeries } from '../queries/machines';
 import { machinesOf, machineWindow } from '../queries/oee';
 import { loadPlantModel } from '../plant';
+import { plantTimeZone, readerOf } from '../queries/message-text';
 import { correctStopReason } from '../queries/station-stops';
 import { assignStopReason } from '../queries/stop-reasons';
 import { routeOf } from '../route-contract';
@@ -64,6 +65,7 @@ export const machinesPlugin: IngestPlugin = (app, { pool }) => {
     const [machine] = await machinesOf(pool, { machine: id });
     if (!machine) throw notFound(id);
     const p = request.principal;
+    const plant = await loadPlantModel(pool, machine.site_id);
     const outcome = await correctStopReason(
       pool,
       {
@@ -72,9 +74,13 @@ export const machinesPlugin: IngestPlugin = (app, { pool }) => {
         stopStartMs: Date.parse(request.body.stopStart),
         reason: request.body.reason,
       },
-      await loadPlantModel(pool, machine.site_id),
+      plant,
     );
-    if (!outcome.ok) throw stopReasonError(outcome);
+    if (!outcome.ok)
+      throw stopReasonError(
+        outcome,
+        readerOf(request, await plantTimeZone(pool, plant ?? undefined)),
+      );
     return outcome;
   });
 };

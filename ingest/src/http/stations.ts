@@ -7,6 +7,7 @@ import {
   stringIdParams,
   toSeqRanges,
   type DecodedMessage,
+  type Message,
   type ScanPayload,
   type StationScansBody,
 } from '@takt/protocol';
@@ -19,6 +20,7 @@ import { INGEST_ERRORS, IngestError } from '../errors';
 import { WEB_GATEWAY_PREFIX } from '../pipeline/commit-waiters';
 import type { IngestItem } from '../pipeline/items';
 import { giveStopReason } from '../queries/station-stops';
+import { readerOf, rendered, type Reader } from '../queries/message-text';
 import { findStation, stationCodes, stationView, type Station } from '../queries/stations';
 import { routeOf } from '../route-contract';
 import { badRequest } from './bad-request';
@@ -84,7 +86,8 @@ export const stationsPlugin: IngestPlugin = (app, { pool, log, waiters, consumer
   app.get('/api/stations/:id', routeOf(api.stations.view), async (request) => {
     const found = await station(request.params.id);
     await consumers.settled(WORK_ORDERS_CONSUMER); // reads see every committed scan applied
-    return stationView(pool, found);
+    const { lang } = readerOf(request, found.plant.site.timeZone);
+    return stationView(pool, found, Date.now(), lang);
   });
 
   app.post('/api/stations/:id/scans', routeOf(api.stations.scans), async (request, reply) => {
@@ -138,7 +141,7 @@ export const stationsPlugin: IngestPlugin = (app, { pool, log, waiters, consumer
       },
       found.plant,
     );
-    if (!outcome.ok) throw stopReasonError(outcome);
+    if (!outcome.ok) throw stopReasonError(outcome, readerOf(request, found.plant.site.timeZone));
     return {
       ok: true as const,
       stopStart: outcome.stopStart,
@@ -187,12 +190,16 @@ export const stationsPlugin: IngestPlugin = (app, { pool, log, waiters, consumer
   }
 };
 
-export function stopReasonError(outcome: { status: 400 | 404 | 409; message: string }) {
+/** A refused stop reason, in the reader's language (queries/message-text.ts). */
+export function stopReasonError(
+  outcome: { status: 400 | 404 | 409; message: Message },
+  reader: Reader,
+) {
   const code =
     outcome.status === 404
       ? 'INGEST_ERR_NOT_FOUND'
       : outcome.status === 409
         ? 'INGEST_ERR_CONFLICT'
         : 'INGEST_ERR_BAD_REQUEST';
-  return new IngestError(code, outcome.message, outcome.status);
+  return new IngestError(code, rendered(outcome.message, reader).message, outcome.status);
 }

@@ -7,6 +7,7 @@ import { IMPORT_LIMITS } from '../work-orders/read-import';
 import { kpis, listOrders, orderOee } from '../queries/orders';
 import { createOrders, loadOrder } from '../work-orders/store';
 import { orderView } from '../work-orders/view';
+import { plantTimeZone, readerOf } from '../queries/message-text';
 import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
 
@@ -24,7 +25,7 @@ export const orderNotFound = (id: string) =>
  * Work orders: created by the API or a CSV import, read with progress and ETA. Station scans
  * and machine counts drive them after each commit (consumers/work-orders.ts).
  */
-export const workOrdersPlugin: IngestPlugin = (app, { pool, consumers }) => {
+export const workOrdersPlugin: IngestPlugin = (app, { pool, consumers, plant }) => {
   // Reads see every batch already committed: the work-orders consumer has applied them.
   const settled = () => consumers.settled(WORK_ORDERS_CONSUMER);
 
@@ -103,7 +104,8 @@ export const workOrdersPlugin: IngestPlugin = (app, { pool, consumers }) => {
 
   app.get('/api/work-orders/:id', routeOf(api.orders.get), async (request) => {
     await settled(); // reads see every batch already committed
-    const view = await orderView(pool, request.params.id);
+    const reader = readerOf(request, await plantTimeZone(pool, plant));
+    const view = await orderView(pool, request.params.id, reader);
     if (!view) throw orderNotFound(request.params.id);
     return view;
   });

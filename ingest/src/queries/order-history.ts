@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { eventText, type Reader } from './message-text';
 
 /** Rows an order's history page shows at most, each list. */
 export const ORDER_HISTORY_LIMIT = 1000;
@@ -7,9 +8,14 @@ export const ORDER_HISTORY_LIMIT = 1000;
  * An order's scans and history (created, scans applied, scans refused), newest first, and
  * its machine counts per operation and hour: counts arrive every few seconds, so listed one
  * by one they would bury the scans (the order view's `history` holds the newest 100 events
- * of every kind). Undefined when there is no such order.
+ * of every kind). A refused scan's reason reads in the reader's language (`message`, with
+ * `messageKey` and `messageParams`). Undefined when there is no such order.
  */
-export async function orderHistory(pool: Pool, id: string) {
+export async function orderHistory(
+  pool: Pool,
+  id: string,
+  reader: Reader = { lang: 'en', timeZone: 'UTC' },
+) {
   const exists = await pool.query('SELECT 1 FROM work_orders WHERE id = $1', [id]);
   if (exists.rows.length === 0) return undefined;
   // A split-off order keeps its origin's history up to the split (and the origin's origin…).
@@ -55,6 +61,7 @@ export async function orderHistory(pool: Pool, id: string) {
       ...e,
       time: e.time.toISOString(),
       ...changeFields(e.kind, e.detail),
+      ...eventText(e.kind, e.detail, reader),
       from: order === id ? null : order,
     })),
     counts: counts.rows.map((c) => ({

@@ -1,4 +1,4 @@
-import { reasonIds, type PlantModel } from '@takt/protocol';
+import { reasonIds, type Message, type PlantModel } from '@takt/protocol';
 import type { Pool } from 'pg';
 import { withTransaction } from '../db/transaction';
 import { isStop, type StateInterval } from '../domain/machine-time';
@@ -8,18 +8,19 @@ import { machinesOf, machineWindow } from './oee';
  * A stop named by its machine and start gets a reason from a station, or a supervisor
  * corrects one (docs/decisions.md "Issue 17 — the operator station"): the station's answer
  * goes to that stop whenever it is sent; the same answer again is a retry; another one is
- * refused, and changing it is the supervisor's logged correction.
+ * refused, and changing it is the supervisor's logged correction. A refusal is a message
+ * (protocol/src/messages/stations.ts) the route renders in its reader's language.
  */
 export type StopReasonOutcome =
   | { ok: true; stopStart: string; stopEnd: string | null; reason: string; before: string | null }
-  | { ok: false; status: 400 | 404 | 409; message: string };
+  | { ok: false; status: 400 | 404 | 409; message: Message };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function unknownReason(plant: PlantModel | null, reason: string): string | undefined {
+function unknownReason(plant: PlantModel | null, reason: string): Message | undefined {
   const tree = reasonIds(plant?.reasons.downtime ?? []);
   return tree.length > 0 && !tree.includes(reason)
-    ? `unknown reason code "${reason}" (see the plant's reason tree)`
+    ? { key: 'stations.stop.unknownReason', params: { reason } }
     : undefined;
 }
 
@@ -30,19 +31,30 @@ async function stopStartingAt(
   startMs: number,
   windowMs: number,
   now: number,
-): Promise<{ stop: StateInterval } | { status: 404 | 409; message: string }> {
+): Promise<{ stop: StateInterval } | { status: 404 | 409; message: Message }> {
   const [machine] = await machinesOf(pool, { machine: machineId });
-  if (!machine) return { status: 404, message: `machine "${machineId}" not found` };
+  if (!machine)
+    return {
+      status: 404,
+      message: { key: 'stations.stop.machineNotFound', params: { machine: machineId } },
+    };
   if (startMs > now || startMs < now - windowMs)
     return {
       status: 409,
-      message: `reasons can be given to stops of the last ${windowMs / 3_600_000} hours`,
+      message: { key: 'stations.stop.tooOld', params: { hours: windowMs / 3_600_000 } },
     };
   // From just before the start: an interval clipped at the window's edge never looks like one
   // that starts there.
   const { states } = await machineWindow(pool, machine, startMs - 1, now);
   const stop = states.find((s) => s.from === startMs && isStop(s));
-  if (!stop) return { status: 409, message: `no stop of ${machineId} starts at ${iso(startMs)}` };
+  if (!stop)
+    return {
+      status: 409,
+      message: {
+        key: 'stations.stop.noStopAt',
+        params: { machine: machineId, time: { time: iso(startMs) } },
+      },
+    };
   return { stop };
 }
 
@@ -79,7 +91,7 @@ export async function giveStopReason(
     return {
       ok: false,
       status: 409,
-      message: `that stop already has the reason "${reason}" (a supervisor corrects it)`,
+      message: { key: 'stations.stop.hasReason', params: { reason } },
     };
   return {
     ok: true,

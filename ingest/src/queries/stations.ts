@@ -1,5 +1,7 @@
 import {
   STANDARD_STATION_CODES,
+  refusalKey,
+  type Message,
   type PlantModel,
   type ScanPattern,
   type StationEvent,
@@ -10,6 +12,7 @@ import { andonRulesAt } from '../alerts/andon';
 import { isStop } from '../domain/machine-time';
 import { FOLDED_ACTIONS, MODE_ACTIONS } from '../domain/scan-fold';
 import { shiftOccurrences } from '../domain/shifts';
+import { rendered, storedMessage, type Reader } from './message-text';
 import { machinesOf, machineWindow } from './oee';
 
 /**
@@ -161,7 +164,11 @@ const FOLDED = new Set(FOLDED_ACTIONS);
  * order, its refusal here (`unknown-code`, `no-running-operation`). Stop reasons given at the
  * station and corrections of its machine's reasons join them.
  */
-async function stationEvents(pool: Pool, station: Station): Promise<StationEvent[]> {
+async function stationEvents(
+  pool: Pool,
+  station: Station,
+  reader: Reader,
+): Promise<StationEvent[]> {
   const scans = await pool.query<{
     time: Date;
     code: string;
@@ -208,38 +215,38 @@ async function stationEvents(pool: Pool, station: Station): Promise<StationEvent
       reason: r.reason,
       refusal: null,
       message: null,
+      messageKey: null,
+      messageParams: null,
     };
-    if (r.e_kind === 'refused')
-      return { ...base, kind: 'refused', refusal: text(d.refusal), message: text(d.reason) };
+    const refused = (refusal: string | null, message: Message | null): StationEvent => ({
+      ...base,
+      kind: 'refused',
+      refusal,
+      ...(message ? rendered(message, reader) : {}),
+    });
+    if (r.e_kind === 'refused') return refused(text(d.refusal), storedMessage(d));
     if (r.e_kind === 'count')
       return { ...base, kind: 'count', good: Number(r.e_good), rejected: Number(r.e_rejected) };
     if (r.e_kind === 'scan') return base;
     if (r.action === null || r.action === 'unknown')
-      return {
-        ...base,
-        kind: 'refused',
-        refusal: 'unknown-code',
-        message: `unknown code "${r.code}"`,
-      };
+      return refused('unknown-code', { key: refusalKey('unknown-code'), params: { code: r.code } });
     if (
       FOLDED.has(r.action) &&
       !['login', 'logout'].includes(r.action) &&
       !(r.action in MODE_ACTIONS)
     )
-      return {
-        ...base,
-        kind: 'refused',
-        refusal: 'no-running-operation',
-        message: `nothing runs at ${station.id} and the code names no order`,
-      };
+      return refused('no-running-operation', {
+        key: refusalKey('no-running-operation'),
+        params: { station: station.id },
+      });
     return base;
   });
-  if (station.machine !== null) events.push(...(await reasonEvents(pool, station)));
+  if (station.machine !== null) events.push(...(await reasonEvents(pool, station, reader)));
   return events.sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, EVENTS);
 }
 
 /** Reasons given at the station, and corrections of its machine's stop reasons. */
-async function reasonEvents(pool: Pool, station: Station): Promise<StationEvent[]> {
+async function reasonEvents(pool: Pool, station: Station, reader: Reader): Promise<StationEvent[]> {
   const { rows } = await pool.query<{
     at: Date;
     kind: 'reason' | 'correction';
@@ -268,10 +275,22 @@ async function reasonEvents(pool: Pool, station: Station): Promise<StationEvent[
     rejected: null,
     reason: r.reason,
     refusal: null,
-    message:
+    ...rendered(
       r.kind === 'correction'
-        ? `stop of ${r.stop_start.toISOString()}: ${r.before ?? '—'} → ${r.reason}`
-        : `stop of ${r.stop_start.toISOString()}`,
+        ? {
+            key: 'stations.stop.corrected',
+            params: {
+              time: { time: r.stop_start.toISOString() },
+              before: r.before ?? '—',
+              after: r.reason,
+            },
+          }
+        : {
+            key: 'stations.stop.explained',
+            params: { time: { time: r.stop_start.toISOString() } },
+          },
+      reader,
+    ),
   }));
 }
 
@@ -324,11 +343,13 @@ export async function stationView(
   pool: Pool,
   station: Station,
   now = Date.now(),
+  lang: Reader['lang'] = 'en',
 ): Promise<StationView> {
+  const reader: Reader = { lang, timeZone: station.plant.site.timeZone };
   const [operator, order, events, stops, uses] = await Promise.all([
     badgedIn(pool, station.id),
     currentOrder(pool, station.id),
-    stationEvents(pool, station),
+    stationEvents(pool, station, reader),
     stopsToExplain(pool, station, now),
     reasonUses(pool, station.machine),
   ]);

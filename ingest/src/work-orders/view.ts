@@ -1,9 +1,17 @@
 import type { Pool } from 'pg';
+import { eventText, type Reader } from '../queries/message-text';
 import { orderView as viewOf } from '../queries/orders';
 import { loadOrder } from './store';
 
-/** An order as the API shows it (queries/orders.ts) with its history, newest first. */
-export async function orderView(pool: Pool, id: string) {
+/**
+ * An order as the API shows it (queries/orders.ts) with its history, newest first; a refused
+ * scan's reason in the reader's language (queries/message-text.ts).
+ */
+export async function orderView(
+  pool: Pool,
+  id: string,
+  reader: Reader = { lang: 'en', timeZone: 'UTC' },
+) {
   const record = await loadOrder(pool, id);
   if (!record) return undefined;
   const history = await pool.query<{
@@ -24,6 +32,7 @@ export async function orderView(pool: Pool, id: string) {
     time: h.time.toISOString(),
     good: h.good === null ? null : Number(h.good),
     rejected: h.rejected === null ? null : Number(h.rejected),
+    ...eventText(h.kind, h.detail, reader),
   }));
   return { ...(await viewOf(pool, record)), history: rows };
 }

@@ -284,16 +284,27 @@ describe('alert delivery to chat tools and e-mail', () => {
       type: 'email',
       status: 'ok',
     });
-    const rules = await api<{ problems: { rule: string; message: string }[] }>('/api/alert-rules');
+    type Problems = { problems: { rule: string; message: string; messageKey: string }[] };
+    const rules = await api<Problems>('/api/alert-rules');
     expect(rules.body.problems).toEqual(
       expect.arrayContaining([
-        { rule: 'pressure', message: expect.stringMatching(/channel "dead" could not be reached/) },
-        {
+        expect.objectContaining({
+          rule: 'pressure',
+          message: expect.stringMatching(/channel "dead" could not be reached/),
+          messageKey: 'alerts.problem.unreachable',
+        }),
+        expect.objectContaining({
           rule: 'typo',
           message: expect.stringContaining('tag "tmperature" has never been received'),
-        },
+        }),
       ]),
     );
+    // In the admin's language, the failure's time in the plant's zone, never as ISO.
+    const zh = await api<Problems>('/api/alert-rules?lang=zh-CN');
+    const dead = zh.body.problems.find((p) => p.rule === 'pressure')!;
+    expect(dead.message).toMatch(/^通道 "dead" 无法送达（\d{2}-\d{2} \d{2}:\d{2}）/);
+    for (const p of [...rules.body.problems, ...zh.body.problems])
+      expect(p.message).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
   it('escalates an unacknowledged alert to the second channel, once', async () => {

@@ -195,6 +195,73 @@ describe('a station in the browser (issue 17)', () => {
     ]);
   });
 
+  it('words a refusal in the language asked (lang=, then Accept-Language), English otherwise, with no ISO time', async () => {
+    const link = await stationLink('bench-2');
+    const sent = await post('bench-2', link, 'tablet-lang', codes([[1, 6, 'WO-999|OP10']]));
+    expect(sent.status).toBe(200);
+    const refusalAt = async (headers: Record<string, string>, query = '') => {
+      const got = await call('GET', `/api/stations/bench-2${query}`, { ...link, ...headers });
+      expect(got.status).toBe(200);
+      const e = (got.body as StationView).events.find((x) => x.code === 'WO-999|OP10');
+      expect(e).toMatchObject({ kind: 'refused', refusal: 'unknown-order' });
+      return e!;
+    };
+    const english = await refusalAt({});
+    expect(english.message).toBe('unknown order WO-999');
+    expect(english.messageKey).toBe('stations.refusal.unknown-order');
+    expect(english.messageParams).toEqual({ order: 'WO-999' });
+    expect((await refusalAt({}, '?lang=zh-CN')).message).toBe('没有工单 WO-999');
+    expect((await refusalAt({ 'accept-language': 'zh-CN,zh;q=0.9' })).message).toBe(
+      '没有工单 WO-999',
+    );
+    // lang= wins over the header.
+    expect((await refusalAt({ 'accept-language': 'zh-CN' }, '?lang=en')).message).toBe(
+      'unknown order WO-999',
+    );
+    // A code no order names, refused at the station itself, reads the same way.
+    const none = await post('bench-2', link, 'tablet-lang', codes([[2, 7, 'ACT:PAUSE']]));
+    expect(none.status).toBe(200);
+    const zh = await call('GET', '/api/stations/bench-2?lang=zh-CN', link);
+    const noRun = (zh.body as StationView).events.find((x) => x.code === 'ACT:PAUSE')!;
+    expect(noRun.message).toBe('bench-2 没有进行中的工序，条码也没有指明工单');
+    for (const e of (zh.body as StationView).events)
+      expect(e.message ?? '').not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+
+    // The order's history and the order view word a stored refusal for their reader too.
+    const other = await post(
+      'bench-1',
+      await stationLink('bench-1'),
+      'tablet-one',
+      codes([[9, 8, 'WO-100|OP20']]),
+    );
+    expect(other.status).toBe(200);
+    type Row = { kind: string; message: string | null; messageKey: string | null };
+    const refusedIn = async (path: string, list: (b: unknown) => Row[]) => {
+      const zhRows = list(
+        (await call('GET', path, { ...manager, 'accept-language': 'zh-CN' })).body,
+      );
+      const enRows = list((await call('GET', path, manager)).body);
+      return [zhRows, enRows].map((rows) => rows.filter((r) => r.kind === 'refused'));
+    };
+    for (const [path, list] of [
+      ['/api/work-orders/WO-100/history', (b: unknown) => (b as { events: Row[] }).events],
+      ['/api/work-orders/WO-100', (b: unknown) => (b as { history: Row[] }).history],
+    ] as const) {
+      const [zhRows, enRows] = await until(
+        path,
+        () => refusedIn(path, list),
+        ([z]) => z!.length >= 2,
+      );
+      expect(zhRows![0]).toMatchObject({
+        messageKey: 'stations.refusal.other-station',
+        message: '工单 WO-100 的工序 OP20 在 bench-2 加工，不在 bench-1',
+      });
+      expect(enRows![0]!.message).toBe(
+        'operation OP20 of order WO-100 runs at bench-2, not at bench-1',
+      );
+    }
+  });
+
   it('gives the same result for scans posted out of order as in order', async () => {
     const link = await stationLink('bench-3');
     const late = codes([

@@ -16,8 +16,15 @@ const notFound = { 404: 'no such alert' };
 
 const rulesAnswer = {
   rules: z.array(alertRuleSchema),
-  /** ingest/src/alerts/problems.ts `RuleProblem`. */
-  problems: z.array(z.object({ rule: z.string(), message: z.string() })),
+  /** ingest/src/alerts/problems.ts `RuleProblem`: `message` in the language asked (`lang=`, then Accept-Language). */
+  problems: z.array(
+    z.object({
+      rule: z.string(),
+      message: z.string(),
+      messageKey: z.string(),
+      messageParams: z.record(z.string(), z.unknown()),
+    }),
+  ),
 };
 
 const action = (name: 'ack' | 'clear', summary: string, conflict: string) =>
@@ -101,6 +108,7 @@ export const alertRoutes = {
     summary: 'The rules in force, the channels (no secrets), and problems found on rules',
     description:
       'problems: tags never received, channel secrets missing from the environment, channels whose last delivery failed',
+    query: z.strictObject({ lang: z.string().max(16).optional() }),
     response: z.object({
       ...rulesAnswer,
       channels: z.array(

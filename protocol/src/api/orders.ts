@@ -89,6 +89,12 @@ export const orderDetailSchema = orderViewSchema
         good: z.number().nullable(),
         rejected: z.number().nullable(),
         detail: z.record(z.string(), z.unknown()).nullable(),
+        message: z
+          .string()
+          .nullable()
+          .describe('a refused scan: why, in the language asked (`lang=`, then Accept-Language)'),
+        messageKey: z.string().nullable().describe('the message key (protocol/src/messages/)'),
+        messageParams: z.record(z.string(), z.unknown()).nullable(),
       }),
     ),
   })
@@ -133,6 +139,7 @@ export const orderRoutes = {
     summary:
       "An order's status, good, rejected, progress, ETA, late risk, stalled, health, operations and history",
     params: stringIdParams,
+    query: z.strictObject({ lang: z.string().max(16).optional() }),
     response: orderDetailSchema,
     errors: notFound,
   }),
@@ -163,6 +170,7 @@ export const orderRoutes = {
     access: STAFF,
     summary: "An order's scans and events (newest first) and its counts per operation and hour",
     params: stringIdParams,
+    query: z.strictObject({ lang: z.string().max(16).optional() }),
     response: z.object({
       id: z.string(),
       events: z
@@ -190,6 +198,14 @@ export const orderRoutes = {
               .string()
               .nullable()
               .describe('the order this event was recorded on, when this one was split from it'),
+            message: z
+              .string()
+              .nullable()
+              .describe(
+                'a refused scan: why, in the language asked (`lang=`, then Accept-Language)',
+              ),
+            messageKey: z.string().nullable().describe('the message key (protocol/src/messages/)'),
+            messageParams: z.record(z.string(), z.unknown()).nullable(),
           }),
         )
         .describe('at most 1000'),

@@ -10,7 +10,11 @@ import { idSchema, isoTimeSchema, pathIdSchema, stringIdParams, timeOut } from '
  * its own: its scans are stored as `web:<device>` with the device's `seq` (the idempotency key).
  */
 
-/** Stable codes of a refused scan; the page translates them, `message` is the English text. */
+/**
+ * Stable codes of a refused scan. `message` is the refusal in the reader's language
+ * (`lang=`, then Accept-Language), `messageKey` / `messageParams` the message a screen renders
+ * itself (protocol/src/messages/stations.ts).
+ */
 export const REFUSAL_CODES = [
   'unknown-code',
   'unknown-order',
@@ -72,8 +76,11 @@ export const stationEventSchema = z.object({
   reason: z.string().nullable(),
   /** refused: the stable code (REFUSAL_CODES, or another code a later version adds). */
   refusal: z.string().nullable(),
-  /** refused: what was wrong, in English; correction: before → after. */
+  /** refused: what was wrong; reason: the stop explained; correction: before → after — in the language asked. */
   message: z.string().nullable(),
+  /** The message's key (protocol/src/messages/), to render in a screen's own language; null without a message. */
+  messageKey: z.string().nullable(),
+  messageParams: z.record(z.string(), z.unknown()).nullable(),
 });
 export type StationEvent = z.infer<typeof stationEventSchema>;
 
@@ -159,6 +166,7 @@ export const stationRoutes = {
     summary:
       "A station's screen: who is badged in, the running order, the last 20 events, stops to explain, reasons and andon calls",
     params: stringIdParams,
+    query: z.strictObject({ lang: z.string().max(16).optional() }),
     response: stationViewSchema,
     errors: notFound,
   }),

@@ -4,9 +4,12 @@ import type { MessageCatalog } from './render';
 import { REPORT_MESSAGES } from './reports';
 import { IMPORT_MESSAGES } from './imports';
 import { ORDER_MESSAGES } from './orders';
+import { STATION_MESSAGES } from './stations';
+import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
 
 export * from './render';
 export * from './alerts';
+export { refusalKey } from './stations';
 
 /**
  * Every catalog of server-made text, merged: each area keeps its own file beside this one
@@ -18,4 +21,6 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...IMPORT_MESSAGES,
   ...ORDER_MESSAGES,
   ...DELIVERY_MESSAGES,
+  ...STATION_MESSAGES,
+  ...ALERT_PROBLEM_MESSAGES,
 };
