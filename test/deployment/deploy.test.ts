@@ -119,6 +119,12 @@ describe('Dockerfiles: a supported Node, bundled JavaScript, an unprivileged use
     const final = text.slice(text.lastIndexOf('\nFROM '));
     expect(final).toMatch(/^USER node$/m);
   });
+
+  it('ingest: a CJK font in the final image, for Chinese travellers and report images', () => {
+    const text = readFileSync(join(repo, 'ingest/Dockerfile'), 'utf8');
+    const final = text.slice(text.lastIndexOf('\nFROM '));
+    expect(final).toMatch(/apt-get install [^\n]*fonts-wqy-microhei/);
+  });
 });
 
 describe('the service bundles run with plain node', () => {
