@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { MessageLang, PlantModel } from '@takt/protocol';
 import { escapeMarkdown, escapeSlack } from '../alerts/delivery/formats';
+import { cutUtf8, WECOM_MARKDOWN_BYTES } from '../alerts/delivery/payloads';
 import {
   lateLines,
   reportTable,
@@ -28,23 +29,8 @@ export interface RenderedReport {
   now: number;
 }
 
-/** WeCom robot limits: an image of at most 2 MB, markdown content of at most 4096 bytes. */
+/** WeCom robot limit for an image: at most 2 MB (its markdown limit: delivery/payloads.ts). */
 export const WECOM_IMAGE_BYTES = 2 * 1024 * 1024;
-export const WECOM_MARKDOWN_BYTES = 4096;
-
-/** Text cut to `bytes` of UTF-8 on a character boundary, with `…` when cut. */
-export function cutUtf8(value: string, bytes: number): string {
-  if (Buffer.byteLength(value) <= bytes) return value;
-  let out = '';
-  let size = Buffer.byteLength('…');
-  for (const ch of value) {
-    const n = Buffer.byteLength(ch);
-    if (size + n > bytes) break;
-    out += ch;
-    size += n;
-  }
-  return `${out}…`;
-}
 
 interface Parts {
   title: string;

@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
 import { SERVER_MESSAGES, catalogProblems, plantModelSchema } from '@takt/protocol';
 import { describe, expect, it } from 'vitest';
-import {
-  cutUtf8,
-  reportBodies,
-  reportMail,
-  type RenderedReport,
-} from '../../../src/reports/formats';
+import { cutUtf8 } from '../../../src/alerts/delivery/payloads';
+import { reportBodies, reportMail, type RenderedReport } from '../../../src/reports/formats';
 import { dueReports, lastDailyDue, lastShiftEnded } from '../../../src/reports/schedule';
 import { CONTENT } from './fixture';
 
