@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { startIngest, type RunningIngest } from '../../src';
 import { signedIn } from '../helpers/auth';
 import { createTestDatabase } from '../helpers/test-db';
+import { waitFor } from '../helpers/wait';
 
 /*
  * Alerts in the reader's language (docs/decisions.md "Issue 19 — alerts in the reader's
@@ -81,16 +82,6 @@ async function alerts(query: string, headers: Record<string, string> = {}): Prom
   });
   expect(response.status).toBe(200);
   return (await response.json()) as Alert[];
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe("alerts in the reader's language", () => {

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { startIngest, type RunningIngest } from '../../src';
 import { signedIn } from '../helpers/auth';
 import { createTestDatabase } from '../helpers/test-db';
+import { waitFor } from '../helpers/wait';
 
 /*
  * Silence is judged by arrival (docs/decisions.md "Issues 19/20 — silence judged by arrival;
@@ -71,16 +72,6 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Readings of `machine`, one a minute from `from` for an hour (the fill's thinning). */
 async function publishHour(machine: string, from: number, minutes = 60) {
   const readings = Array.from({ length: minutes }, (_, i) => ({
@@ -95,20 +86,28 @@ async function publishHour(machine: string, from: number, minutes = 60) {
 
 /** Stored, and seen by every post-commit consumer (the alerts among them). */
 async function settled(machine: string, readings: number) {
-  await waitFor(`${readings} readings of ${machine}`, async () => {
-    const { rows } = await ingest.pool.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM samples WHERE machine_id = $1',
-      [machine],
-    );
-    return rows[0]!.n >= readings ? true : undefined;
-  });
-  await waitFor('the consumers', async () => {
-    const response = await fetch(`${ingest.url}/api/ingest/metrics`, { headers: admin });
-    const { consumers } = (await response.json()) as {
-      consumers: Record<string, { pending: number }>;
-    };
-    return Object.values(consumers).every((c) => c.pending === 0) ? true : undefined;
-  });
+  await waitFor(
+    `${readings} readings of ${machine}`,
+    async () => {
+      const { rows } = await ingest.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM samples WHERE machine_id = $1',
+        [machine],
+      );
+      return rows[0]!.n >= readings ? true : undefined;
+    },
+    20_000,
+  );
+  await waitFor(
+    'the consumers',
+    async () => {
+      const response = await fetch(`${ingest.url}/api/ingest/metrics`, { headers: admin });
+      const { consumers } = (await response.json()) as {
+        consumers: Record<string, { pending: number }>;
+      };
+      return Object.values(consumers).every((c) => c.pending === 0) ? true : undefined;
+    },
+    20_000,
+  );
 }
 
 async function alerts() {
@@ -137,10 +136,14 @@ describe('no data, judged by arrival', () => {
     }
     expect(clock - T0).toBeGreaterThan(FOR_S * 1000 * 5);
     // The clock has passed m-silent's silence many times over: its alert opens.
-    const silent = await waitFor('m-silent alert', async () => {
-      const rows = await alerts();
-      return rows.find((a) => a.subject === 'm-silent');
-    });
+    const silent = await waitFor(
+      'm-silent alert',
+      async () => {
+        const rows = await alerts();
+        return rows.find((a) => a.subject === 'm-silent');
+      },
+      20_000,
+    );
     expect(silent.status).toBe('open');
     expect(silent.opened_at.getTime()).toBeGreaterThanOrEqual(T0 + FOR_S * 1000);
     // The ticks that opened it saw m-replay's day of old readings: it was never silent.
@@ -149,18 +152,26 @@ describe('no data, judged by arrival', () => {
 
   it('the replayed machine, once nothing more arrives, is silent like any other', async () => {
     clock = lastArrival + FOR_S * 1000 + 1000;
-    const replay = await waitFor('m-replay alert', async () => {
-      const rows = await alerts();
-      return rows.find((a) => a.subject === 'm-replay');
-    });
+    const replay = await waitFor(
+      'm-replay alert',
+      async () => {
+        const rows = await alerts();
+        return rows.find((a) => a.subject === 'm-replay');
+      },
+      20_000,
+    );
     expect(replay.status).toBe('open');
     expect(replay.opened_at.getTime()).toBeGreaterThanOrEqual(lastArrival + FOR_S * 1000);
     // Old data arriving again is data: the alert clears on its arrival.
     await publishHour('m-replay', T0 - 2 * HOUR + 30_000, 5);
-    await waitFor('m-replay cleared', async () => {
-      const rows = await alerts();
-      return rows.find((a) => a.subject === 'm-replay' && a.status === 'cleared');
-    });
+    await waitFor(
+      'm-replay cleared',
+      async () => {
+        const rows = await alerts();
+        return rows.find((a) => a.subject === 'm-replay' && a.status === 'cleared');
+      },
+      20_000,
+    );
     expect(
       (await alerts()).filter((a) => a.subject === 'm-replay' && a.status !== 'cleared'),
     ).toEqual([]);

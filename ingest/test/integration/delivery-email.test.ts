@@ -7,6 +7,7 @@ import type { AlertNotice } from '../../src/alerts/delivery/formats';
 import { migrate } from '../../src/db/migrate';
 import { startSmtpReceiver } from '../helpers/receivers';
 import { createTestDatabase } from '../helpers/test-db';
+import { waitFor } from '../helpers/wait';
 
 const log = pino({ level: 'silent' });
 let pool: pg.Pool;
@@ -38,16 +39,6 @@ afterAll(async () => {
   await smtp.stop();
   await pool.end();
 });
-
-async function waitFor<T>(what: string, check: () => T | undefined | false) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const notice = (id: number, event: AlertNotice['event']): AlertNotice => ({
   event,

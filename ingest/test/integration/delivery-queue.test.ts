@@ -14,6 +14,7 @@ import {
 } from '../helpers/receivers';
 import { createTestDatabase } from '../helpers/test-db';
 import { testClock } from '../helpers/test-clock';
+import { waitFor } from '../helpers/wait';
 
 const log = pino({ level: 'silent' });
 let pool: pg.Pool;
@@ -29,16 +30,6 @@ afterEach(async () => {
 afterAll(async () => {
   await pool.end();
 });
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let n = 0;
 /** A receiver answering like `service` (or from a script) and a deliverer on a test clock. */

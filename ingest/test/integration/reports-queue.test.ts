@@ -13,6 +13,7 @@ import { LOOPBACK_WEBHOOKS, SERVICE_ANSWERS, startWebhookReceiver } from '../hel
 import { createTestDatabase } from '../helpers/test-db';
 import { testClock } from '../helpers/test-clock';
 import { CONTENT } from '../unit/reports/fixture';
+import { waitFor } from '../helpers/wait';
 
 /**
  * A report goes through its channel's delivery queue (docs/decisions.md "Issue 19 — reports
@@ -30,16 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await pool.end();
 });
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 

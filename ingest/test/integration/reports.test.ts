@@ -19,6 +19,7 @@ import {
 import { createTestDatabase } from '../helpers/test-db';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { MonthlyReport } from '@takt/protocol';
+import { waitFor } from '../helpers/wait';
 
 /**
  * Reports pushed at a shift's end (docs/decisions.md "Issue 19 — reports that come to
@@ -94,26 +95,6 @@ async function send(machine: string, kind: 'state' | 'count', ts: number, body: 
   await gw.publishAsync(topics.machine('site-p', 'gw-p', machine, kind), payload, { qos: 1 });
 }
 
-async function waitFor<T>(what: string, found: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = found();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-async function waitForAsync<T>(what: string, found: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await found();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const markdownOf = (r: ReceivedRequest) =>
   (r.json as { msgtype: string; markdown?: { content: string } }).markdown?.content ?? '';
 const wecomReports = (date: string, shift: string) =>
@@ -174,12 +155,20 @@ afterAll(async () => {
 describe('reports pushed at the end of each shift', { timeout: 180_000 }, () => {
   it('sends the last shift missed before the start, then the early shift at its end, once each', async () => {
     // At 05:00 the last shift that ended is the late one of 11-19: sent at start.
-    await waitFor('the 11-19 late report', () => wecomReports('2026-11-19', '中班').length);
+    await waitFor(
+      'the 11-19 late report',
+      () => wecomReports('2026-11-19', '中班').length || undefined,
+      30_000,
+    );
     clock = at('14:05');
-    const [markdown] = await waitFor('the early report on WeCom', () => {
-      const found = wecomReports('2026-11-20', '早班');
-      return found.length > 0 && found;
-    });
+    const [markdown] = await waitFor(
+      'the early report on WeCom',
+      () => {
+        const found = wecomReports('2026-11-20', '早班');
+        return found.length > 0 && found;
+      },
+      30_000,
+    );
     // WeCom: the image message (base64 + MD5 of the PNG) came first, then the markdown.
     const index = wecom.received.indexOf(markdown!);
     const image = (wecom.received[index - 1]!.json as { image: { base64: string; md5: string } })
@@ -196,10 +185,14 @@ describe('reports pushed at the end of each shift', { timeout: 180_000 }, () => 
     expect(Buffer.byteLength(content)).toBeLessThanOrEqual(4096);
 
     // Slack in English, with the image by its signed URL, which ingest serves.
-    const [slackMessage] = await waitFor('the early report on Slack', () => {
-      const found = slackReports('shift report · 早班 2026-11-20');
-      return found.length > 0 && found;
-    });
+    const [slackMessage] = await waitFor(
+      'the early report on Slack',
+      () => {
+        const found = slackReports('shift report · 早班 2026-11-20');
+        return found.length > 0 && found;
+      },
+      30_000,
+    );
     const blocks = (slackMessage!.json as { blocks: { type: string; image_url?: string }[] })
       .blocks;
     const url = blocks.find((b) => b.type === 'image')!.image_url!;
@@ -213,8 +206,10 @@ describe('reports pushed at the end of each shift', { timeout: 180_000 }, () => 
     expect((await fetch(forged)).status).toBe(404);
 
     // E-mail: HTML with the PNG inline by cid, and the key table.
-    const mail = await waitFor('the early report by mail', () =>
-      smtp.received.find((m) => m.header('x-takt-report') === 'shift 2026-11-20 early'),
+    const mail = await waitFor(
+      'the early report by mail',
+      () => smtp.received.find((m) => m.header('x-takt-report') === 'shift 2026-11-20 early'),
+      30_000,
     );
     expect(mail.header('auto-submitted')).toBe('auto-generated');
     expect(mail.raw).toContain('cid:report-chart@takt');
@@ -233,15 +228,18 @@ describe('reports pushed at the end of each shift', { timeout: 180_000 }, () => 
             WHERE event = 'shift-report' AND status = 'delivered' GROUP BY channel_id ORDER BY channel_id`,
         )
       ).rows;
-    await waitForAsync('the notices marked delivered', async () =>
-      JSON.stringify(await queued()) ===
-      JSON.stringify([
-        { channel_id: 'mail', n: '2' },
-        { channel_id: 'slack', n: '2' },
-        { channel_id: 'wecom', n: '4' },
-      ])
-        ? true
-        : undefined,
+    await waitFor(
+      'the notices marked delivered',
+      async () =>
+        JSON.stringify(await queued()) ===
+        JSON.stringify([
+          { channel_id: 'mail', n: '2' },
+          { channel_id: 'slack', n: '2' },
+          { channel_id: 'wecom', n: '4' },
+        ])
+          ? true
+          : undefined,
+      30_000,
     );
   });
 
@@ -249,8 +247,16 @@ describe('reports pushed at the end of each shift', { timeout: 180_000 }, () => 
     await ingest.stop();
     await start();
     clock = at('22:05');
-    await waitFor('the late report on WeCom', () => wecomReports('2026-11-20', '中班').length);
-    await waitFor('the late report on Slack', () => slackReports('中班 2026-11-20').length);
+    await waitFor(
+      'the late report on WeCom',
+      () => wecomReports('2026-11-20', '中班').length || undefined,
+      30_000,
+    );
+    await waitFor(
+      'the late report on Slack',
+      () => slackReports('中班 2026-11-20').length || undefined,
+      30_000,
+    );
     // The late report came after the restart's first look: the early one was not sent again.
     expect(wecomReports('2026-11-20', '早班')).toHaveLength(1);
     expect(wecomReports('2026-11-19', '中班')).toHaveLength(1);
