@@ -9,6 +9,7 @@ import { deviceTags, mapReadings, type MachineMemory } from './mapper';
 import { Publisher } from './publisher';
 import { DiskQueue, type QueueStats } from './queue/disk-queue';
 import { SeqStore } from './seq-store';
+import { SparkplugNode } from './sparkplug/edge-node';
 
 export const AGENT_VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -35,7 +36,8 @@ export interface RunningEdgeAgent {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-const restartOnly = (c: GatewayConfig) => JSON.stringify([c.gateway, c.mqtt, c.stateDir, c.queue]);
+const restartOnly = (c: GatewayConfig) =>
+  JSON.stringify([c.gateway, c.mqtt, c.stateDir, c.queue, c.sparkplug]);
 
 export async function startEdgeAgent(
   initial: GatewayConfig,
@@ -77,6 +79,19 @@ export async function startEdgeAgent(
   let config = initial;
   let runners: DeviceRunner[] = [];
   const memory = new Map<string, MachineMemory>();
+  // Sparkplug mode (docs/wire.md "Sparkplug B out"): `only` leaves Takt's own JSON path out.
+  const sparkplug = initial.sparkplug
+    ? new SparkplugNode({
+        config: initial,
+        sparkplug: initial.sparkplug,
+        password,
+        ca,
+        stateDir,
+        log: log.child({ part: 'sparkplug' }),
+        now,
+      })
+    : undefined;
+  const json = initial.sparkplug?.mode !== 'only';
   const publisher = new Publisher({
     config,
     password,
@@ -116,11 +131,14 @@ export async function startEdgeAgent(
           {
             readings: (readings) => {
               // One poll, one append to the disk queue (SD-card friendly).
-              publisher.enqueue(mapReadings(tags, readings, memory, now(), cfg.heartbeatMs));
+              const out = mapReadings(tags, readings, memory, now(), cfg.heartbeatMs);
+              if (json) publisher.enqueue(out);
+              sparkplug?.publishMessages(out);
             },
             connection: (connected) => {
               log.info({ device: device.id, connected }, 'device connection changed');
               publisher.publishBirth(); // the retained status carries every device's connection
+              sparkplug?.deviceConnection(device.id, connected);
             },
           },
           log,
@@ -143,7 +161,7 @@ export async function startEdgeAgent(
     runners = await createRunners(config);
     for (const runner of runners) runner.start();
   } catch (error) {
-    await publisher.stop(1000);
+    await Promise.all([publisher.stop(1000), sparkplug?.stop(1000)]);
     throw error;
   }
   log.info(
@@ -166,6 +184,7 @@ export async function startEdgeAgent(
     runners = fresh;
     for (const runner of runners) runner.start();
     publisher.publishBirth();
+    sparkplug?.reload(next.devices);
     log.info({ devices: runners.length }, 'config reloaded');
   };
 
@@ -178,7 +197,7 @@ export async function startEdgeAgent(
     },
     async stop(timeoutMs = 5000) {
       await Promise.all(runners.map((r) => r.stop(timeoutMs / 2)));
-      await publisher.stop(timeoutMs / 2);
+      await Promise.all([publisher.stop(timeoutMs / 2), sparkplug?.stop(timeoutMs / 2)]);
       log.info('edge agent stopped');
     },
   };

@@ -26,6 +26,26 @@ export const deviceConfigSchema = z.discriminatedUnion('driver', [
 export type DeviceConfig = z.output<typeof deviceConfigSchema>;
 export type DriverKind = DeviceConfig['driver'];
 
+/**
+ * Sparkplug B level of a topic (group, edge node): no MQTT separator or wildcard
+ * (Sparkplug 3.0 "Topic Namespace Elements").
+ */
+const sparkplugLevel = z
+  .string()
+  .regex(/^[^/+#\0]{1,128}$/u, 'must be 1-128 characters without "/", "+", "#"');
+
+/**
+ * The gateway as a Sparkplug B edge node (docs/wire.md "Sparkplug B out"): `also` publishes
+ * Sparkplug beside Takt's own JSON, `only` instead of it (then nothing reaches ingest's
+ * exactly-once path). Each machine is a Sparkplug device of the node.
+ */
+export const gatewaySparkplugSchema = z.strictObject({
+  mode: z.enum(['also', 'only']).default('also'),
+  group: sparkplugLevel,
+  /** The edge node id; default the gateway id. */
+  node: sparkplugLevel.optional(),
+});
+
 export const gatewayConfigSchema = z
   .strictObject({
     gateway: z.strictObject({
@@ -84,6 +104,7 @@ export const gatewayConfigSchema = z
       .prefault({}),
     /** How often unchanged values, states and counters are re-sent (report by exception's heartbeat). */
     heartbeatMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+    sparkplug: gatewaySparkplugSchema.optional(),
     devices: z.array(deviceConfigSchema).min(1),
   })
   .superRefine((config, ctx) => {
