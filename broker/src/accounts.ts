@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { idSchema } from '@takt/protocol';
-import { hashPassword } from '@takt/protocol';
+import { hashPassword, idSchema, sparkplugIdSchema } from '@takt/protocol';
 import { loadUsersFile, saveUsersFile, type BrokerUser } from './users';
 
 /**
@@ -10,8 +9,43 @@ import { loadUsersFile, saveUsersFile, type BrokerUser } from './users';
  * hash is written.
  */
 export type AccountSpec =
-  | { role: 'gateway'; site: string; gatewayId: string; username?: string | undefined }
+  | {
+      role: 'gateway';
+      site: string;
+      gatewayId: string;
+      username?: string | undefined;
+      sparkplug?: { group: string; node?: string | undefined } | undefined;
+    }
+  | { role: 'sparkplug-node'; group: string; node: string; username?: string | undefined }
   | { role: 'ingest' | 'admin'; username: string };
+
+function userOf(spec: AccountSpec, username: string, passwordHash: string): BrokerUser {
+  if (spec.role === 'gateway') {
+    const { site, gatewayId, sparkplug } = spec;
+    const user: BrokerUser = { username, passwordHash, role: 'gateway', site, gatewayId };
+    if (!sparkplug) return user;
+    const node = sparkplug.node === undefined ? {} : { node: sparkplug.node };
+    return { ...user, sparkplug: { group: sparkplug.group, ...node } };
+  }
+  if (spec.role === 'sparkplug-node')
+    return { username, passwordHash, role: spec.role, group: spec.group, node: spec.node };
+  return { username, passwordHash, role: spec.role };
+}
+
+/** The account this spec replaces: same username, or the same gateway / edge node. */
+function sameAccount(spec: AccountSpec, username: string, user: BrokerUser): boolean {
+  if (user.username === username) return true;
+  if (spec.role === 'gateway' && user.role === 'gateway')
+    return user.site === spec.site && user.gatewayId === spec.gatewayId;
+  if (spec.role === 'sparkplug-node' && user.role === 'sparkplug-node')
+    return user.group === spec.group && user.node === spec.node;
+  return false;
+}
+
+function defaultUsername(spec: AccountSpec): string {
+  if (spec.username !== undefined) return spec.username;
+  return spec.role === 'gateway' ? spec.gatewayId : (spec as { node: string }).node;
+}
 
 export interface AddedAccount {
   username: string;
@@ -33,15 +67,12 @@ export async function addAccount(
     idSchema.parse(spec.site);
     idSchema.parse(spec.gatewayId);
   }
-  const username = spec.username ?? (spec.role === 'gateway' ? spec.gatewayId : undefined)!;
-  const existing = users.findIndex(
-    (u) =>
-      u.username === username ||
-      (spec.role === 'gateway' &&
-        u.role === 'gateway' &&
-        u.site === spec.site &&
-        u.gatewayId === spec.gatewayId),
-  );
+  if (spec.role === 'sparkplug-node') {
+    sparkplugIdSchema.parse(spec.group);
+    sparkplugIdSchema.parse(spec.node);
+  }
+  const username = defaultUsername(spec);
+  const existing = users.findIndex((u) => sameAccount(spec, username, u));
   if (existing >= 0 && !options.rotate) {
     throw new Error(
       `${file} already has an account "${users[existing]!.username}" for this; add --rotate to give it a new password`,
@@ -49,10 +80,7 @@ export async function addAccount(
   }
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  const user: BrokerUser =
-    spec.role === 'gateway'
-      ? { username, passwordHash, role: 'gateway', site: spec.site, gatewayId: spec.gatewayId }
-      : { username, passwordHash, role: spec.role };
+  const user = userOf(spec, username, passwordHash);
   if (existing >= 0) users[existing] = user;
   else users.push(user);
   saveUsersFile(file, users);

@@ -1,5 +1,11 @@
-import { TOPIC_ROOT, topics } from '@takt/protocol';
-import type { Account } from './users';
+import {
+  SPARKPLUG_ID_PATTERN,
+  SPARKPLUG_NAMESPACE,
+  TOPIC_ROOT,
+  parseSparkplugTopic,
+  topics,
+} from '@takt/protocol';
+import { sparkplugNodeOf, type Account, type SparkplugNodeId } from './users';
 
 /**
  * Topic ACLs as pure functions of (account, topic), so every rule is tested without a broker.
@@ -8,6 +14,10 @@ import type { Account } from './users';
  * - data (status, <machine>/{metrics,state,count,scan}) is published by the gateway;
  * - `ack` and `cmd/…` are published by ingest and read by the gateway.
  * A machine must therefore not be named `cmd` (its topics would fall in the command tree).
+ * Sparkplug B edge nodes (a `sparkplug-node` account, or a gateway with a Sparkplug option)
+ * get the same shape under `spBv1.0/<group>/<type>/<node>[/<device>]` (docs/decisions.md
+ * "Issue 24 — Sparkplug B in"): births, deaths and data only for their own node; NCMD and DCMD
+ * only from ingest; host STATE readable by every node.
  */
 export type AclDecision = { ok: true } | { ok: false; reason: string };
 
@@ -37,6 +47,50 @@ function ownsGateway(account: Account, site: string, gatewayId: string): boolean
   return account.role === 'gateway' && account.site === site && account.gatewayId === gatewayId;
 }
 
+const NODE_PUBLISHES = new Set(['NBIRTH', 'NDEATH', 'NDATA', 'DBIRTH', 'DDEATH', 'DDATA']);
+
+/** A node's own births, deaths and data (Sparkplug 3.0 "Edge Node" and "Device" messages). */
+function isOwnSparkplugData(own: SparkplugNodeId, topic: string): boolean {
+  const parsed = parseSparkplugTopic(topic);
+  if (!parsed.ok || parsed.topic.kind === 'state') return false;
+  const { group, node, type } = parsed.topic;
+  return group === own.group && node === own.node && NODE_PUBLISHES.has(type);
+}
+
+/** What a host application publishes: commands to nodes and devices, its own STATE. */
+function isSparkplugControl(topic: string): boolean {
+  const parsed = parseSparkplugTopic(topic);
+  if (!parsed.ok) return false;
+  const { topic: t } = parsed;
+  return t.kind === 'state' || t.type === 'NCMD' || t.type === 'DCMD';
+}
+
+/** Commands to this node or its devices, and host STATE: what a node reads. */
+function isForSparkplugNode(own: SparkplugNodeId, topic: string): boolean {
+  const parsed = parseSparkplugTopic(topic);
+  if (!parsed.ok) return false;
+  const { topic: t } = parsed;
+  if (t.kind === 'state') return true;
+  return t.group === own.group && t.node === own.node && (t.type === 'NCMD' || t.type === 'DCMD');
+}
+
+/**
+ * A node's filters: its NCMD (alone or `…/#`, as Eclipse Tahu's client subscribes), its DCMD
+ * (`/#`, `/+` or one device) and host STATE (one host or `+`). Wildcards never reach
+ * another node's level.
+ */
+function sparkplugFilterAllowed(own: SparkplugNodeId, filter: string): boolean {
+  const ncmd = `${SPARKPLUG_NAMESPACE}/${own.group}/NCMD/${own.node}`;
+  const dcmd = `${SPARKPLUG_NAMESPACE}/${own.group}/DCMD/${own.node}`;
+  if (filter === ncmd || filter === `${ncmd}/#` || filter === `${dcmd}/#`) return true;
+  const rest = (prefix: string) =>
+    filter.startsWith(`${prefix}/`) ? filter.slice(prefix.length + 1) : undefined;
+  const device = rest(dcmd);
+  if (device !== undefined) return device === '+' || SPARKPLUG_ID_PATTERN.test(device);
+  const host = rest(`${SPARKPLUG_NAMESPACE}/STATE`);
+  return host !== undefined && (host === '+' || SPARKPLUG_ID_PATTERN.test(host));
+}
+
 export function canPublish(account: Account, topic: string): AclDecision {
   // [MQTT-4.7.2-1]: `$` topics are the broker's own; nobody publishes there.
   if (topic.startsWith('$')) return deny('topics starting with $ are reserved to the broker');
@@ -45,10 +99,17 @@ export function canPublish(account: Account, topic: string): AclDecision {
   if (account.role === 'admin') return ALLOW;
   const parsed = gatewayRest(topic);
   if (account.role === 'ingest') {
-    return parsed && isControl(parsed.rest)
+    return (parsed && isControl(parsed.rest)) || isSparkplugControl(topic)
       ? ALLOW
       : deny('ingest publishes only acknowledgements and commands');
   }
+  const node = sparkplugNodeOf(account);
+  if (topic.startsWith(`${SPARKPLUG_NAMESPACE}/`)) {
+    return node && isOwnSparkplugData(node, topic)
+      ? ALLOW
+      : deny('a Sparkplug node publishes only births, deaths and data of its own edge node');
+  }
+  if (account.role === 'sparkplug-node') return deny('a Sparkplug node publishes only spBv1.0/');
   if (!parsed || !ownsGateway(account, parsed.site, parsed.gatewayId))
     return deny('outside the gateway’s own subtree');
   if (isControl(parsed.rest)) return deny('ack and cmd topics are written by ingest only');
@@ -56,6 +117,10 @@ export function canPublish(account: Account, topic: string): AclDecision {
 }
 
 export function canSubscribe(account: Account, filter: string): AclDecision {
+  const node = sparkplugNodeOf(account);
+  if (node && sparkplugFilterAllowed(node, filter)) return ALLOW;
+  if (account.role === 'sparkplug-node')
+    return deny('a Sparkplug node subscribes only to its own NCMD and DCMD and host STATE');
   if (account.role !== 'gateway') {
     if (account.role === 'admin') return ALLOW;
     return filter.startsWith('$') ? deny('ingest does not read $ topics') : ALLOW;
@@ -70,6 +135,9 @@ export function canSubscribe(account: Account, filter: string): AclDecision {
 
 /** Last line of defence before delivery (retained messages included). */
 export function canReceive(account: Account, topic: string): boolean {
+  const node = sparkplugNodeOf(account);
+  if (node && isForSparkplugNode(node, topic)) return true;
+  if (account.role === 'sparkplug-node') return false;
   if (account.role !== 'gateway') return true;
   const parsed = gatewayRest(topic);
   return (

@@ -1,5 +1,5 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { idSchema } from '@takt/protocol';
+import { idSchema, sparkplugIdSchema } from '@takt/protocol';
 import { z } from 'zod';
 import { BROKER_ERRORS, BrokerError } from './errors';
 
@@ -8,7 +8,12 @@ import { BROKER_ERRORS, BrokerError } from './errors';
  * Every account has a role, and the role decides its ACL (acl.ts):
  * - `gateway`: bound to one (site, gatewayId); publishes only in its own subtree;
  * - `ingest`: the service account; reads everything, publishes acknowledgements and commands;
- * - `admin`: everything but `$SYS` publications (for tools and debugging).
+ * - `admin`: everything but `$SYS` publications (for tools and debugging);
+ * - `sparkplug-node`: a Sparkplug B edge node that is not a Takt gateway (Ignition Edge, Neuron,
+ *   …), bound to one (group, edge node); publishes only its own births, deaths and data and
+ *   reads only its own commands and host states (acl.ts, docs/decisions.md "Issue 24 — Sparkplug
+ *   B in"). A gateway account with `sparkplug: { group, node? }` has the same rights for its
+ *   edge node (node defaults to the gateway id) besides its Takt subtree.
  */
 const username = z
   .string()
@@ -23,6 +28,17 @@ export const gatewayAccountSchema = z.strictObject({
   role: z.literal('gateway'),
   site: idSchema,
   gatewayId: idSchema,
+  /** The gateway also speaks as this Sparkplug edge node (edge-agent's Sparkplug mode). */
+  sparkplug: z
+    .strictObject({ group: sparkplugIdSchema, node: sparkplugIdSchema.optional() })
+    .optional(),
+});
+export const sparkplugNodeAccountSchema = z.strictObject({
+  username,
+  passwordHash,
+  role: z.literal('sparkplug-node'),
+  group: sparkplugIdSchema,
+  node: sparkplugIdSchema,
 });
 export const serviceAccountSchema = z.strictObject({
   username,
@@ -32,11 +48,25 @@ export const serviceAccountSchema = z.strictObject({
 export const brokerUserSchema = z.discriminatedUnion('role', [
   gatewayAccountSchema,
   serviceAccountSchema,
+  sparkplugNodeAccountSchema,
 ]);
 export const brokerUsersSchema = z.array(brokerUserSchema).superRefine((users, ctx) => {
   const seen = new Set<string>();
   const gateways = new Set<string>();
+  const nodes = new Set<string>();
   users.forEach((user, index) => {
+    const node = sparkplugNodeOf(user);
+    if (node) {
+      // One account per edge node: two would publish births with clashing bdSeq and seq.
+      const key = `${node.group}/${node.node}`;
+      if (nodes.has(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, user.role === 'gateway' ? 'sparkplug' : 'node'],
+          message: `Sparkplug edge node ${key} already has an account`,
+        });
+      nodes.add(key);
+    }
     if (seen.has(user.username))
       ctx.addIssue({ code: 'custom', path: [index, 'username'], message: 'duplicate username' });
     seen.add(user.username);
@@ -54,15 +84,46 @@ export const brokerUsersSchema = z.array(brokerUserSchema).superRefine((users, c
 });
 export type BrokerUser = z.infer<typeof brokerUserSchema>;
 export type BrokerRole = BrokerUser['role'];
+/** A Sparkplug edge node an account speaks for. */
+export interface SparkplugNodeId {
+  group: string;
+  node: string;
+}
 /** An account as the broker holds it for a connected client: no hash. */
 export type Account =
-  | { username: string; role: 'gateway'; site: string; gatewayId: string }
+  | {
+      username: string;
+      role: 'gateway';
+      site: string;
+      gatewayId: string;
+      sparkplug?: SparkplugNodeId | undefined;
+    }
+  | { username: string; role: 'sparkplug-node'; group: string; node: string }
   | { username: string; role: 'ingest' | 'admin' };
 
+/** The edge node of a gateway with a Sparkplug option or of a `sparkplug-node` account. */
+export function sparkplugNodeOf(user: BrokerUser | Account): SparkplugNodeId | undefined {
+  if (user.role === 'sparkplug-node') return { group: user.group, node: user.node };
+  if (user.role === 'gateway' && user.sparkplug)
+    return { group: user.sparkplug.group, node: user.sparkplug.node ?? user.gatewayId };
+  return undefined;
+}
+
 export function accountOf(user: BrokerUser): Account {
-  return user.role === 'gateway'
-    ? { username: user.username, role: 'gateway', site: user.site, gatewayId: user.gatewayId }
-    : { username: user.username, role: user.role };
+  const { username } = user;
+  if (user.role === 'gateway') {
+    const account: Account = {
+      username,
+      role: 'gateway',
+      site: user.site,
+      gatewayId: user.gatewayId,
+    };
+    const node = sparkplugNodeOf(user);
+    return node ? { ...account, sparkplug: node } : account;
+  }
+  if (user.role === 'sparkplug-node')
+    return { username, role: 'sparkplug-node', group: user.group, node: user.node };
+  return { username, role: user.role };
 }
 
 export function parseUsers(file: string, json: unknown): BrokerUser[] {

@@ -1,5 +1,6 @@
 export * from './ids';
 export * from './topics';
+export * from './sparkplug-topics';
 export * from './payloads';
 export * from './issues';
 export * from './decode';

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { addAccount, removeAccount, type AccountSpec } from '../accounts';
-import { loadUsersFile } from '../users';
+import { loadUsersFile, sparkplugNodeOf, type BrokerUser } from '../users';
 
 /**
  * Broker accounts from the command line (README "Broker accounts"):
  *   npm run broker:add-gateway -- <site> <gatewayId> [--username U] [--rotate]
+ *       [--sparkplug-group G [--sparkplug-node N]]   (the gateway also speaks Sparkplug B)
+ *   npm run broker:accounts -- add-sparkplug-node <group> <edgeNode> [--username U] [--rotate]
  *   npm run broker:accounts -- add-service ingest|admin <username> [--rotate]
  *   npm run broker:accounts -- remove <username>
  *   npm run broker:accounts -- list
@@ -17,6 +19,8 @@ const { values, positionals } = parseArgs({
     'users-file': { type: 'string' },
     username: { type: 'string' },
     rotate: { type: 'boolean', default: false },
+    'sparkplug-group': { type: 'string' },
+    'sparkplug-node': { type: 'string' },
   },
 });
 const file = values['users-file'] ?? process.env.TAKT_BROKER_USERS_FILE ?? 'broker/users.json';
@@ -25,20 +29,24 @@ const [command, ...args] = positionals;
 function usage(): never {
   console.error(
     'usage: accounts add-gateway <site> <gatewayId> [--username U] [--rotate]\n' +
+      '           [--sparkplug-group G [--sparkplug-node N]]\n' +
+      '       accounts add-sparkplug-node <group> <edgeNode> [--username U] [--rotate]\n' +
       '       accounts add-service ingest|admin <username> [--rotate]\n' +
       '       accounts remove <username> | list      [--users-file FILE]',
   );
   process.exit(2);
 }
 
+function describe(u: BrokerUser): string {
+  const node = sparkplugNodeOf(u);
+  const sparkplug = node ? `\tspBv1.0/${node.group}/…/${node.node}` : '';
+  if (u.role === 'gateway') return `${u.username}\tgateway\t${u.site}/${u.gatewayId}${sparkplug}`;
+  return `${u.username}\t${u.role}${sparkplug}`;
+}
+
 async function main(): Promise<void> {
   if (command === 'list') {
-    for (const u of loadUsersFile(file))
-      console.log(
-        u.role === 'gateway'
-          ? `${u.username}\tgateway\t${u.site}/${u.gatewayId}`
-          : `${u.username}\t${u.role}`,
-      );
+    for (const u of loadUsersFile(file)) console.log(describe(u));
     return;
   }
   if (command === 'remove') {
@@ -50,7 +58,17 @@ async function main(): Promise<void> {
   }
   let spec: AccountSpec;
   if (command === 'add-gateway' && args.length === 2) {
-    spec = { role: 'gateway', site: args[0]!, gatewayId: args[1]!, username: values.username };
+    const group = values['sparkplug-group'];
+    if (values['sparkplug-node'] !== undefined && group === undefined) usage();
+    spec = {
+      role: 'gateway',
+      site: args[0]!,
+      gatewayId: args[1]!,
+      username: values.username,
+      sparkplug: group === undefined ? undefined : { group, node: values['sparkplug-node'] },
+    };
+  } else if (command === 'add-sparkplug-node' && args.length === 2) {
+    spec = { role: 'sparkplug-node', group: args[0]!, node: args[1]!, username: values.username };
   } else if (
     command === 'add-service' &&
     args.length === 2 &&

@@ -71,3 +71,82 @@ describe('client ids', () => {
     expect(clientIdAllowed(account, clientId).ok).toBe(allowed);
   });
 });
+
+describe('Sparkplug B edge nodes', () => {
+  const node: Account = {
+    username: 'line-1',
+    role: 'sparkplug-node',
+    group: 'Plant',
+    node: 'Edge 1',
+  };
+  const spGw: Account = { ...gwA, sparkplug: { group: 'Plant', node: 'gw-a' } };
+
+  it.each([
+    [node, 'spBv1.0/Plant/NBIRTH/Edge 1', true],
+    [node, 'spBv1.0/Plant/NDEATH/Edge 1', true],
+    [node, 'spBv1.0/Plant/NDATA/Edge 1', true],
+    [node, 'spBv1.0/Plant/DBIRTH/Edge 1/press-1', true],
+    [node, 'spBv1.0/Plant/DDATA/Edge 1/press-1', true],
+    [node, 'spBv1.0/Plant/DDEATH/Edge 1/press-1', true],
+    [node, 'spBv1.0/Plant/NBIRTH/Edge 2', false], // another node
+    [node, 'spBv1.0/Other/NBIRTH/Edge 1', false], // same node id, other group
+    [node, 'spBv1.0/Plant/NCMD/Edge 1', false], // commands come from the host
+    [node, 'spBv1.0/Plant/DCMD/Edge 1/press-1', false],
+    [node, 'spBv1.0/STATE/takt', false], // a host's birth, not a node's
+    [node, 'spBv1.0/Plant/DDATA/Edge 1', false], // device message without a device
+    [node, 'spBv1.0/Plant/NDATA/Edge 1/extra', false],
+    [node, 'takt/v1/s1/gw-a/status', false], // no Takt topics
+    [spGw, 'spBv1.0/Plant/NBIRTH/gw-a', true],
+    [spGw, 'spBv1.0/Plant/DDATA/gw-a/press-1', true],
+    [spGw, 'takt/v1/s1/gw-a/status', true], // its Takt subtree stays
+    [spGw, 'spBv1.0/Plant/NBIRTH/Edge 1', false],
+    [gwA, 'spBv1.0/Plant/NBIRTH/gw-a', false], // no Sparkplug option, no Sparkplug
+    [ingest, 'spBv1.0/Plant/NCMD/Edge 1', true],
+    [ingest, 'spBv1.0/Plant/DCMD/Edge 1/press-1', true],
+    [ingest, 'spBv1.0/STATE/takt', true],
+    [ingest, 'spBv1.0/Plant/NDATA/Edge 1', false], // ingest never speaks for a node
+  ])('%o publishing %s: %s', (account, topic, allowed) => {
+    expect(canPublish(account, topic).ok).toBe(allowed);
+  });
+
+  it.each([
+    [node, 'spBv1.0/Plant/NCMD/Edge 1', true],
+    [node, 'spBv1.0/Plant/NCMD/Edge 1/#', true], // how Eclipse Tahu's client subscribes
+    [node, 'spBv1.0/Plant/DCMD/Edge 1/#', true],
+    [node, 'spBv1.0/Plant/DCMD/Edge 1/+', true],
+    [node, 'spBv1.0/Plant/DCMD/Edge 1/press-1', true],
+    [node, 'spBv1.0/STATE/takt', true],
+    [node, 'spBv1.0/STATE/+', true],
+    [node, 'spBv1.0/Plant/NCMD/+', false],
+    [node, 'spBv1.0/Plant/NCMD/Edge 2', false],
+    [node, 'spBv1.0/Plant/DCMD/Edge 1/+/x', false],
+    [node, 'spBv1.0/Plant/#', false], // would read every node's data
+    [node, 'spBv1.0/STATE/#', false],
+    [node, '#', false],
+    [node, 'takt/v1/s1/gw-a/ack', false],
+    [spGw, 'spBv1.0/Plant/NCMD/gw-a/#', true],
+    [spGw, 'takt/v1/s1/gw-a/cmd/#', true],
+    [spGw, 'spBv1.0/Plant/DDATA/gw-a/+', false],
+    [gwA, 'spBv1.0/Plant/NCMD/gw-a', false],
+    [ingest, 'spBv1.0/Plant/#', true],
+  ])('%o subscribing %s: %s', (account, filter, allowed) => {
+    expect(canSubscribe(account, filter).ok).toBe(allowed);
+  });
+
+  it('delivers to a node only its own commands and host states', () => {
+    expect(canReceive(node, 'spBv1.0/Plant/NCMD/Edge 1')).toBe(true);
+    expect(canReceive(node, 'spBv1.0/Plant/DCMD/Edge 1/press-1')).toBe(true);
+    expect(canReceive(node, 'spBv1.0/STATE/takt')).toBe(true);
+    expect(canReceive(node, 'spBv1.0/Plant/NCMD/Edge 2')).toBe(false);
+    expect(canReceive(node, 'spBv1.0/Plant/NDATA/Edge 1')).toBe(false);
+    expect(canReceive(node, 'takt/v1/s1/gw-a/ack')).toBe(false);
+    expect(canReceive(spGw, 'spBv1.0/Plant/NCMD/gw-a')).toBe(true);
+    expect(canReceive(spGw, 'takt/v1/s1/gw-a/ack')).toBe(true);
+    expect(canReceive(gwA, 'spBv1.0/Plant/NCMD/gw-a')).toBe(false);
+  });
+
+  it('keeps gateway client ids from Sparkplug nodes', () => {
+    expect(clientIdAllowed(node, 'tahu-edge-1').ok).toBe(true);
+    expect(clientIdAllowed(node, 'takt-gw-gw-a').ok).toBe(false);
+  });
+});
