@@ -1,4 +1,4 @@
-import type { DeviceConfig, GatewayConfig } from '@takt/protocol';
+import { sparkplugTopics, type DeviceConfig, type GatewayConfig } from '@takt/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { get as sparkplugPayloads } from 'sparkplug-payload';
@@ -6,7 +6,6 @@ import type { UMetric, UPayload } from 'sparkplug-payload/lib/sparkplugbpayload'
 import type { OutMessage } from '../mapper';
 import { SparkplugModel, type OutMetric } from './model';
 import { BdSeqStore, SparkplugSeq } from './sequence';
-import { sparkplugTopic } from './topic';
 
 const payloads = sparkplugPayloads('spBv1.0')!;
 
@@ -84,7 +83,7 @@ export class SparkplugNode {
 
   private will() {
     return {
-      topic: sparkplugTopic.node(this.group, 'NDEATH', this.node),
+      topic: sparkplugTopics.node(this.group, 'NDEATH', this.node),
       payload: Buffer.from(this.deathPayload()),
       qos: 1 as const, // tck-id-message-flow-edge-node-birth-publish-will-message-qos
       retain: false, // tck-id-message-flow-edge-node-birth-publish-will-message-will-retained
@@ -103,7 +102,7 @@ export class SparkplugNode {
     try {
       // Commands first, so that a rebirth asked right after our NBIRTH is heard
       // (tck-id-message-flow-edge-node-ncmd-subscribe).
-      await this.client.subscribeAsync(sparkplugTopic.node(this.group, 'NCMD', this.node), {
+      await this.client.subscribeAsync(sparkplugTopics.node(this.group, 'NCMD', this.node), {
         qos: 1,
       });
     } catch (error) {
@@ -120,7 +119,7 @@ export class SparkplugNode {
   rebirth(): void {
     if (this.stopped || !this.client.connected) return;
     this.model.killAll();
-    this.publish(sparkplugTopic.node(this.group, 'NBIRTH', this.node), {
+    this.publish(sparkplugTopics.node(this.group, 'NBIRTH', this.node), {
       timestamp: this.opts.now(),
       seq: this.seq.birth(),
       metrics: [
@@ -136,7 +135,7 @@ export class SparkplugNode {
 
   private deviceBirth(machineId: string): void {
     const metrics = this.model.birth(machineId, this.opts.now());
-    this.publish(sparkplugTopic.device(this.group, 'DBIRTH', this.node, machineId), {
+    this.publish(sparkplugTopics.device(this.group, 'DBIRTH', this.node, machineId), {
       timestamp: this.opts.now(),
       seq: this.seq.next(),
       metrics: metrics.map(toUMetric),
@@ -158,7 +157,7 @@ export class SparkplugNode {
       }
       const changed = this.model.data(machineId);
       if (changed.length === 0) continue; // by exception: nothing moved
-      this.publish(sparkplugTopic.device(this.group, 'DDATA', this.node, machineId), {
+      this.publish(sparkplugTopics.device(this.group, 'DDATA', this.node, machineId), {
         timestamp: this.opts.now(),
         seq: this.seq.next(),
         metrics: changed.map(toUMetric),
@@ -184,7 +183,7 @@ export class SparkplugNode {
   private deviceDeath(machineId: string): void {
     this.model.kill(machineId);
     if (!this.born || !this.client.connected) return;
-    this.publish(sparkplugTopic.device(this.group, 'DDEATH', this.node, machineId), {
+    this.publish(sparkplugTopics.device(this.group, 'DDEATH', this.node, machineId), {
       timestamp: this.opts.now(),
       seq: this.seq.next(),
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
+import { sparkplugIdSchema } from '../sparkplug-topics';
 import { modbusRtuDeviceSchema, modbusTcpDeviceSchema } from './devices/modbus';
 import { opcuaDeviceSchema } from './devices/opcua';
 import { serialScannerDeviceSchema } from './devices/serial-scanner';
@@ -27,23 +28,15 @@ export type DeviceConfig = z.output<typeof deviceConfigSchema>;
 export type DriverKind = DeviceConfig['driver'];
 
 /**
- * Sparkplug B level of a topic (group, edge node): no MQTT separator or wildcard
- * (Sparkplug 3.0 "Topic Namespace Elements").
- */
-const sparkplugLevel = z
-  .string()
-  .regex(/^[^/+#\0]{1,128}$/u, 'must be 1-128 characters without "/", "+", "#"');
-
-/**
  * The gateway as a Sparkplug B edge node (docs/wire.md "Sparkplug B out"): `also` publishes
  * Sparkplug beside Takt's own JSON, `only` instead of it (then nothing reaches ingest's
  * exactly-once path). Each machine is a Sparkplug device of the node.
  */
 export const gatewaySparkplugSchema = z.strictObject({
   mode: z.enum(['also', 'only']).default('also'),
-  group: sparkplugLevel,
+  group: sparkplugIdSchema,
   /** The edge node id; default the gateway id. */
-  node: sparkplugLevel.optional(),
+  node: sparkplugIdSchema.optional(),
 });
 
 export const gatewayConfigSchema = z
