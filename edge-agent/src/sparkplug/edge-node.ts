@@ -73,7 +73,8 @@ export class SparkplugNode {
       this.born = false;
       this.model.killAll();
       if (this.stopped) return;
-      // The next CONNECT carries the next bdSeq in its will (tck-id-...-will-message-payload-bdSeq).
+      // The next CONNECT carries the next bdSeq in its will
+      // (tck-id-message-flow-edge-node-birth-publish-will-message-payload-bdSeq).
       this.bdSeq.advance();
       if (this.client.options.will) this.client.options.will.payload = this.will().payload;
     });

@@ -232,7 +232,7 @@ export class SparkplugModel {
 
   private out(def: MetricDef, v: MetricValue, birth: boolean): OutMetric {
     return {
-      // Sparkplug 3.0: BIRTHs carry name and alias, DATA only the alias (payloads-alias-data-cmd-requirement).
+      // Sparkplug 3.0: BIRTHs carry name and alias, DATA only the alias (tck-id-payloads-alias-data-cmd-requirement).
       ...(birth ? { name: def.name } : {}),
       alias: def.alias,
       type: def.type,
