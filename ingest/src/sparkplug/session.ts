@@ -6,11 +6,15 @@ import type { SparkplugTopic } from '@takt/protocol';
  * - NBIRTH opens a node session with its bdSeq, seq and metric definitions (names, aliases);
  * - every later message of the node carries seq = previous + 1, wrapping 255 → 0
  *   (tck-id-payloads-sequence-num-incrementing); a gap means messages were lost;
- * - NDEATH ends the session only when its bdSeq is the NBIRTH's (tck-id-host-topic-phid-…:
- *   a stale will of an older connection must not kill the new session);
+ * - NDEATH ends the session only when its bdSeq is the NBIRTH's (tck-id-topics-nbirth-bdseq-matching:
+ *   a stale will of an older connection must not kill the new session), at the host's own
+ *   time (tck-id-operational-behavior-edge-node-termination-host-action-ndeath-node-offline);
  * - DBIRTH opens a device within the node session; DDATA before it, an alias nobody defined,
  *   or any data outside a session is doubtful: the host asks for a rebirth
- *   (NCMD `Node Control/Rebirth`) and stores nothing from that message.
+ *   (NCMD `Node Control/Rebirth`, tck-id-operational-behavior-data-commands-ncmd-rebirth-name)
+ *   and stores nothing from that message. A seq gap asks at once: the Reorder Timeout of
+ *   tck-id-operational-behavior-host-reordering-param is zero, as ingest reads one ordered
+ *   MQTT connection where a gap is a loss, never a late message.
  * docs/decisions.md "Issue 24 — Sparkplug B in".
  */
 
@@ -85,7 +89,7 @@ export class SparkplugSessions {
     const { topic } = message;
     const key = `${topic.group}/${topic.node}`;
     const ts = (m?: SparkplugMetric) => m?.timestampMs ?? message.timestampMs ?? nowMs;
-    // Sparkplug 3.0: every metric of a birth has a name (tck-id-payloads-nbirth-…, -dbirth-…).
+    // Births define every metric by name (tck-id-payloads-alias-birth-requirement).
     if (
       (topic.type === 'NBIRTH' || topic.type === 'DBIRTH') &&
       message.metrics.some((m) => m.name === undefined)
@@ -165,11 +169,7 @@ export class SparkplugSessions {
         reason: `NDEATH bdSeq ${bdSeq ?? 'missing'} is not the NBIRTH's ${session.bdSeq}: a stale death certificate`,
       };
     this.nodes.delete(key);
-    return {
-      kind: 'node-dead',
-      devices: [...session.devices.keys()],
-      ts: message.timestampMs ?? nowMs,
-    };
+    return { kind: 'node-dead', devices: [...session.devices.keys()], ts: nowMs };
   }
 
   private rebirth(session: NodeSession | undefined, reason: string): Outcome {
