@@ -13,6 +13,8 @@ import { WriterMetrics } from './pipeline/metrics';
 import type { IngestItem } from './pipeline/items';
 import { ClockWatch } from './pipeline/clock-watch';
 import { startSubscriber } from './pipeline/subscriber';
+import type { RunningSparkplugHost } from './sparkplug/host';
+import { sparkplugStep } from './sparkplug/step';
 import { committedRanges, writeBatchIsolating } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { registerHttp } from './http';
@@ -151,6 +153,7 @@ interface Parts {
   /** HTTP scans (a station's browser) in the pipeline, answered after their COMMIT. */
   waiters: CommitWaiters;
   subscriber: ReturnType<typeof startSubscriber>;
+  sparkplug?: RunningSparkplugHost | undefined;
   port: number;
 }
 
@@ -205,6 +208,11 @@ function ingestSteps(opts: IngestOptions, parts: Parts, settings: Settings): Ste
     reportsStep(opts, parts, settings), // shift reports and daily summaries pushed to channels
     importWatchStep(opts, parts), // the watched import folder, if one is set
     pipelineStep(opts, parts, settings), // MQTT -> batcher -> writer -> consumers
+    sparkplugStep(
+      opts.mqtt,
+      () => ({ ...parts, push: (i) => parts.batcher.push(i) }),
+      (host) => (parts.sparkplug = host),
+    ), // Sparkplug B -> the same batcher
   ];
 }
 
@@ -435,7 +443,7 @@ export async function startIngest(opts: IngestOptions): Promise<RunningIngest> {
     url,
     port: parts.port,
     pool,
-    subscribed: parts.subscriber.ready,
+    subscribed: Promise.all([parts.subscriber.ready, parts.sparkplug?.ready]).then(() => {}),
     routes: parts.http.routes,
     queued: () => parts.batcher.size,
     async stop(timeoutMs = 5000) {

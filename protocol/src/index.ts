@@ -8,6 +8,7 @@ export * from './live';
 export * from './config/load';
 export * from './config/gateway';
 export * from './config/plant';
+export * from './config/sparkplug';
 export * from './config/alerts';
 export * from './config/reports';
 export * from './config/order-webhooks';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sparkplugConfigSchema, sparkplugProblems } from './sparkplug';
 import { productRoutingSchema } from './routing';
 import { idSchema } from '../ids';
 import { alertRuleProblems, alertsConfigSchema } from './alerts';
@@ -235,6 +236,8 @@ export const plantModelSchema = z
     /** Order status webhooks (protocol/src/config/order-webhooks.ts). */
     orders: orderSettingsSchema.default({ statusWebhooks: [] }),
     stations: stationsConfigSchema.optional(),
+    /** Sparkplug B edge nodes read by ingest (protocol/src/config/sparkplug.ts). */
+    sparkplug: sparkplugConfigSchema.optional(),
   })
   .superRefine((plant, ctx) => {
     try {
@@ -293,6 +296,8 @@ export const plantModelSchema = z
         path: ['alerts', 'rules', ...problem.path],
         message: problem.message,
       });
+    for (const p of sparkplugProblems(plant.sparkplug, seen))
+      ctx.addIssue({ code: 'custom', path: ['sparkplug', ...p.path], message: p.message });
     for (const problem of reportChannelProblems(plant.reports, channels))
       ctx.addIssue({
         code: 'custom',
