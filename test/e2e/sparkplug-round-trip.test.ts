@@ -40,7 +40,9 @@ sparkplug:
         - device: press-9
           machine: press-9
           tags: { tags/speed: speed }
-          state: { metric: state, values: { running: running, idle: idle, down: down } }
+          state:
+            metric: state
+            values: { running: running, reduced_speed: reduced_speed, microstop: microstop, idle: idle, down: down, unknown: unknown }
           good: count/good
           reject: count/reject
 `;
