@@ -50,7 +50,7 @@ export class SparkplugNode {
     this.node = sparkplug.node ?? config.gateway.id;
     this.model = new SparkplugModel(config.devices);
     this.bdSeq = new BdSeqStore(opts.stateDir, (err) =>
-      log.warn({ err }, 'sparkplug bdSeq not saved'),
+      log.warn({ err }, 'sparkplug bdSeq file problem'),
     );
     this.client = mqtt.connect(config.mqtt.url, {
       clientId: `takt-gw-${config.gateway.id}/sparkplug`,
@@ -100,6 +100,7 @@ export class SparkplugNode {
   }
 
   private async onConnect(): Promise<void> {
+    this.bdSeq.save();
     try {
       // Commands first, so that a rebirth asked right after our NBIRTH is heard
       // (tck-id-message-flow-edge-node-ncmd-subscribe).

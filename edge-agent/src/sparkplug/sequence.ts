@@ -25,10 +25,11 @@ export class SparkplugSeq {
 /**
  * The birth/death sequence number (bdSeq): one more on every MQTT CONNECT, 255 → 0, carried
  * by the CONNECT's will (NDEATH) and by the NBIRTH of that session (Sparkplug 3.0
- * tck-id-message-flow-edge-node-birth-publish-will-message-payload-bdSeq). Kept in the state
- * folder, so that after a restart the host does not take the new session's NBIRTH for the old
- * NDEATH's pair. A write that fails is reported and not fatal: the number still moves on in
- * memory, and only a restart right after it could repeat a bdSeq.
+ * tck-id-message-flow-edge-node-birth-publish-will-message-payload-bdSeq). The number of each
+ * session that came up is kept in the state folder, so that after a restart the host does not
+ * take the new session's NBIRTH for the old NDEATH's pair. Attempts that never connected move
+ * it on in memory only: no write every 2 s to an SD card while the broker is away. A file that
+ * cannot be read or written is reported and not fatal.
  */
 export class BdSeqStore {
   private readonly file: string;
@@ -36,7 +37,7 @@ export class BdSeqStore {
 
   constructor(
     dir: string,
-    private readonly onWriteError: (message: string) => void,
+    private readonly onError: (message: string) => void,
   ) {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, 'sparkplug-bdseq.json');
@@ -45,11 +46,13 @@ export class BdSeqStore {
       const parsed = (JSON.parse(readFileSync(this.file, 'utf8')) as { bdSeq?: unknown }).bdSeq;
       if (typeof parsed === 'number' && Number.isInteger(parsed) && parsed >= 0 && parsed <= 255)
         last = parsed;
-    } catch {
-      // no file yet (first start) or unreadable: start at 0
+      else onError(`${this.file} holds no bdSeq 0-255; starting at 0`);
+    } catch (error) {
+      // No file: the first start. Anything else is worth a line in the log.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        onError(`${this.file}: ${(error as Error).message}; starting at 0`);
     }
-    this.current = last;
-    this.advance();
+    this.current = (last + 1) % 256;
   }
 
   /** The bdSeq of the CONNECT about to be made (and of its NBIRTH). */
@@ -57,16 +60,20 @@ export class BdSeqStore {
     return this.current;
   }
 
-  /** Moves to the next CONNECT's number and keeps it. */
+  /** Moves to the next CONNECT's number (after a session ended or an attempt failed). */
   advance(): number {
     this.current = (this.current + 1) % 256;
+    return this.current;
+  }
+
+  /** Keeps the number of the session that just came up. */
+  save(): void {
     const tmp = `${this.file}.tmp`;
     try {
       writeFileSync(tmp, JSON.stringify({ bdSeq: this.current }));
-      renameSync(tmp, this.file);
+      renameSync(tmp, this.file); // atomic: the old number or the new, never half
     } catch (error) {
-      this.onWriteError((error as Error).message);
+      this.onError((error as Error).message);
     }
-    return this.current;
   }
 }

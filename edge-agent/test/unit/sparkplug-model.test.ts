@@ -139,10 +139,15 @@ describe('Sparkplug sequence numbers', () => {
     const errors: string[] = [];
     const first = new BdSeqStore(dir, (e) => errors.push(e));
     expect(first.value).toBe(0);
-    expect(first.advance()).toBe(1);
-    expect(new BdSeqStore(dir, (e) => errors.push(e)).value).toBe(2);
+    expect(first.advance()).toBe(1); // an attempt that did not connect: not kept
+    expect(first.advance()).toBe(2);
+    first.save(); // the session with bdSeq 2 came up
+    expect(new BdSeqStore(dir, (e) => errors.push(e)).value).toBe(3);
     writeFileSync(join(dir, 'sparkplug-bdseq.json'), JSON.stringify({ bdSeq: 255 }));
     expect(new BdSeqStore(dir, (e) => errors.push(e)).value).toBe(0);
     expect(errors).toEqual([]);
+    writeFileSync(join(dir, 'sparkplug-bdseq.json'), '{"bdSeq":"x"}');
+    expect(new BdSeqStore(dir, (e) => errors.push(e)).value).toBe(0);
+    expect(errors).toHaveLength(1);
   });
 });
