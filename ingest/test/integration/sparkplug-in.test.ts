@@ -282,6 +282,20 @@ describe('faults from a plain MQTT node', () => {
     expect(rebirthsOf(edge2Commands)).toBe(before);
   });
 
+  it('DDEATH takes the device’s machine offline; its next DDATA asks for a rebirth', async () => {
+    await birthEdge2(6, 70);
+    await publishEdge2('DDEATH', []);
+    const press = await waitFor('press-2 offline', async () => {
+      const m = await machine('press-2');
+      return m.stateReason === 'Sparkplug DDEATH' ? m : undefined;
+    });
+    expect(press.state).toBe('unknown');
+    const before = rebirthsOf(edge2Commands);
+    await publishEdge2('DDATA', [{ alias: 1, type: 'Double', value: 71 }]);
+    await waitFor('the rebirth request', () => rebirthsOf(edge2Commands) === before + 1);
+    expect(await samples('press-2', 'temperature')).not.toContain(71);
+  });
+
   it('NDEATH with the NBIRTH’s bdSeq takes the node offline; a stale one does not', async () => {
     await birthEdge2(5, 60);
     await publishEdge2('NDEATH', [{ name: 'bdSeq', type: 'UInt64', value: 4 }], { device: false });
@@ -294,11 +308,12 @@ describe('faults from a plain MQTT node', () => {
       ).rows[0]!.status;
     expect(await gateway()).toBe('online');
     await publishEdge2('NDEATH', [{ name: 'bdSeq', type: 'UInt64', value: 5 }], { device: false });
+    // The status goes into the pipeline before the machine's state: once the state is there, so is it.
     const press = await waitFor('press-2 offline', async () => {
       const m = await machine('press-2');
-      return m.state === 'unknown' ? m : undefined;
+      return m.stateReason === 'Sparkplug NDEATH' ? m : undefined;
     });
-    expect(press.stateReason).toBe('Sparkplug NDEATH');
+    expect(press.state).toBe('unknown');
     expect(await gateway()).toBe('offline');
   });
 });
