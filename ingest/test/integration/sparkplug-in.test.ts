@@ -69,14 +69,14 @@ let edge2Seq = 0;
 function publishEdge2(
   type: string,
   metrics: Metric[],
-  options: { seq?: number; device?: boolean } = {},
+  options: { seq?: number; device?: string | false } = {},
 ) {
   const seq = options.seq ?? edge2Seq;
   edge2Seq = (seq + 1) % 256;
   const topic =
     options.device === false
       ? `spBv1.0/Plant/${type}/Edge2`
-      : `spBv1.0/Plant/${type}/Edge2/press-2`;
+      : `spBv1.0/Plant/${type}/Edge2/${options.device ?? 'press-2'}`;
   const payload = codec.encodePayload({ timestamp: Date.now(), seq, metrics: metrics as never });
   return edge2.publishAsync(topic, Buffer.from(payload), { qos: 1 }).then(() => topic);
 }
@@ -248,6 +248,20 @@ describe('faults from a plain MQTT node', () => {
       'the next value',
       async () => (await storedValue('press-2', 'temperature')) === 21,
     );
+  });
+
+  it('metrics and devices the mapping does not name are dead letters (unmapped: dead-letter)', async () => {
+    await birthEdge2(7, 25);
+    const stray = await publishEdge2('DDATA', [
+      { alias: 1, type: 'Double', value: 26 },
+      { name: 'Humidity', type: 'Double', value: 50 },
+    ]);
+    await deadLetter(stray, /not in the plant model's sparkplug mapping: Humidity/);
+    const other = await publishEdge2('DBIRTH', [{ name: 'Speed', type: 'Double', value: 1 }], {
+      device: 'press-9',
+    });
+    await deadLetter(other, /device "press-9" is not in the plant model's sparkplug mapping/);
+    expect(await storedValue('press-2', 'temperature')).toBe(26); // the mapped metric is stored
   });
 
   it('an alias never born asks for a rebirth and stores nothing', async () => {
