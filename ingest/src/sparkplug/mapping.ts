@@ -54,7 +54,18 @@ export class NodeMapper {
     counters: Map<string, number>,
   ): Mapped[] {
     const mapping = this.device(device);
-    if (!mapping) return [];
+    if (!mapping) {
+      // A node's own metrics without a mapping are its controls (bdSeq, Node Control/*): no letter.
+      const stray = device !== undefined && this.unmapped === 'dead-letter';
+      return stray
+        ? [
+            {
+              kind: 'dead',
+              reason: `device "${device}" is not in the plant model's sparkplug mapping`,
+            },
+          ]
+        : [];
+    }
     const { machine } = mapping;
     const base = { site: this.site, gatewayId: this.node.gateway, machineId: machine };
     const out: Mapped[] = [];

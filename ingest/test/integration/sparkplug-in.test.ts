@@ -69,14 +69,14 @@ let edge2Seq = 0;
 function publishEdge2(
   type: string,
   metrics: Metric[],
-  options: { seq?: number; device?: boolean } = {},
+  options: { seq?: number; device?: string | false } = {},
 ) {
   const seq = options.seq ?? edge2Seq;
   edge2Seq = (seq + 1) % 256;
   const topic =
     options.device === false
       ? `spBv1.0/Plant/${type}/Edge2`
-      : `spBv1.0/Plant/${type}/Edge2/press-2`;
+      : `spBv1.0/Plant/${type}/Edge2/${options.device ?? 'press-2'}`;
   const payload = codec.encodePayload({ timestamp: Date.now(), seq, metrics: metrics as never });
   return edge2.publishAsync(topic, Buffer.from(payload), { qos: 1 }).then(() => topic);
 }
@@ -250,6 +250,20 @@ describe('faults from a plain MQTT node', () => {
     );
   });
 
+  it('metrics and devices the mapping does not name are dead letters (unmapped: dead-letter)', async () => {
+    await birthEdge2(7, 25);
+    const stray = await publishEdge2('DDATA', [
+      { alias: 1, type: 'Double', value: 26 },
+      { name: 'Humidity', type: 'Double', value: 50 },
+    ]);
+    await deadLetter(stray, /not in the plant model's sparkplug mapping: Humidity/);
+    const other = await publishEdge2('DBIRTH', [{ name: 'Speed', type: 'Double', value: 1 }], {
+      device: 'press-9',
+    });
+    await deadLetter(other, /device "press-9" is not in the plant model's sparkplug mapping/);
+    expect(await storedValue('press-2', 'temperature')).toBe(26); // the mapped metric is stored
+  });
+
   it('an alias never born asks for a rebirth and stores nothing', async () => {
     await birthEdge2(2, 30);
     const before = rebirthsOf(edge2Commands);
@@ -282,6 +296,20 @@ describe('faults from a plain MQTT node', () => {
     expect(rebirthsOf(edge2Commands)).toBe(before);
   });
 
+  it('DDEATH takes the device’s machine offline; its next DDATA asks for a rebirth', async () => {
+    await birthEdge2(6, 70);
+    await publishEdge2('DDEATH', []);
+    const press = await waitFor('press-2 offline', async () => {
+      const m = await machine('press-2');
+      return m.stateReason === 'Sparkplug DDEATH' ? m : undefined;
+    });
+    expect(press.state).toBe('unknown');
+    const before = rebirthsOf(edge2Commands);
+    await publishEdge2('DDATA', [{ alias: 1, type: 'Double', value: 71 }]);
+    await waitFor('the rebirth request', () => rebirthsOf(edge2Commands) === before + 1);
+    expect(await samples('press-2', 'temperature')).not.toContain(71);
+  });
+
   it('NDEATH with the NBIRTH’s bdSeq takes the node offline; a stale one does not', async () => {
     await birthEdge2(5, 60);
     await publishEdge2('NDEATH', [{ name: 'bdSeq', type: 'UInt64', value: 4 }], { device: false });
@@ -294,11 +322,12 @@ describe('faults from a plain MQTT node', () => {
       ).rows[0]!.status;
     expect(await gateway()).toBe('online');
     await publishEdge2('NDEATH', [{ name: 'bdSeq', type: 'UInt64', value: 5 }], { device: false });
+    // The status goes into the pipeline before the machine's state: once the state is there, so is it.
     const press = await waitFor('press-2 offline', async () => {
       const m = await machine('press-2');
-      return m.state === 'unknown' ? m : undefined;
+      return m.stateReason === 'Sparkplug NDEATH' ? m : undefined;
     });
-    expect(press.stateReason).toBe('Sparkplug NDEATH');
+    expect(press.state).toBe('unknown');
     expect(await gateway()).toBe('offline');
   });
 });
