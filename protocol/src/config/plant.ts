@@ -6,6 +6,7 @@ import { alertRuleProblems, alertsConfigSchema } from './alerts';
 import { reportChannelProblems, reportsConfigSchema } from './reports';
 import { orderSettingsSchema } from './order-webhooks';
 import { scanPatternSchema } from './devices/serial-scanner';
+import { DEFAULT_PLANNING, planningConfigSchema, planningProblems } from './planning';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -238,6 +239,8 @@ export const plantModelSchema = z
     stations: stationsConfigSchema.optional(),
     /** Sparkplug B edge nodes read by ingest (protocol/src/config/sparkplug.ts). */
     sparkplug: sparkplugConfigSchema.optional(),
+    /** Finite-capacity planning: capacity estimate, closures, changeovers (config/planning.ts). */
+    planning: planningConfigSchema.default(DEFAULT_PLANNING),
   })
   .superRefine((plant, ctx) => {
     try {
@@ -298,6 +301,12 @@ export const plantModelSchema = z
       });
     for (const p of sparkplugProblems(plant.sparkplug, seen))
       ctx.addIssue({ code: 'custom', path: ['sparkplug', ...p.path], message: p.message });
+    for (const problem of planningProblems(plant.planning, products, seen))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['planning', ...problem.path],
+        message: problem.message,
+      });
     for (const problem of reportChannelProblems(plant.reports, channels))
       ctx.addIssue({
         code: 'custom',
