@@ -305,6 +305,17 @@ export const plantModelSchema = z
         path: ['quality', ...problem.path],
         message: problem.message,
       });
+    const characteristics = new Set(plant.quality.characteristics.map((c) => c.id));
+    plant.alerts.rules.forEach((rule, i) =>
+      (rule.kind === 'spc' ? (rule.characteristics ?? []) : []).forEach((c, j) => {
+        if (!characteristics.has(c))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['alerts', 'rules', i, 'characteristics', j],
+            message: `unknown characteristic "${c}" (declare it under quality.characteristics)`,
+          });
+      }),
+    );
     for (const problem of reportChannelProblems(plant.reports, channels))
       ctx.addIssue({
         code: 'custom',
