@@ -16,6 +16,13 @@ export const MEASURERS: readonly Access[] = ['admin', 'manager', 'operator'];
 export const MEASUREMENT_SOURCES = ['gauge', 'api', 'station'] as const;
 export type MeasurementSource = (typeof MEASUREMENT_SOURCES)[number];
 
+/** Socket events of SPC: a subgroup stored (`{ characteristic, at }`). */
+export const SPC_EVENTS = { subgroup: 'spc:subgroup' } as const;
+export interface SpcSubgroupEvent {
+  characteristic: string;
+  at: string;
+}
+
 const langQuery = { lang: z.string().max(35).optional() };
 
 export const characteristicSummarySchema = z
