@@ -7,6 +7,7 @@ import { ORDER_MESSAGES } from './orders';
 import { STATION_MESSAGES } from './stations';
 import { SPC_MESSAGES } from './spc';
 import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
+import { SPC_STATISTICS_MESSAGES } from './spc-statistics';
 
 export * from './render';
 export * from './alerts';
@@ -25,4 +26,5 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...STATION_MESSAGES,
   ...ALERT_PROBLEM_MESSAGES,
   ...SPC_MESSAGES,
+  ...SPC_STATISTICS_MESSAGES,
 };
