@@ -63,7 +63,7 @@ function unit(piece: number, salt: number): number {
 /**
  * The diameter of piece `piece`: nominal, plus noise (about normal: the sum of four uniforms),
  * plus a drift rising to `drift.mm` over `drift.pieces` pieces every `drift.everyPieces`; rounded
- * to the gauge's 0.1 µm.
+ * to 0.01 µm, so that two pieces in a row rarely read the same (OPC UA reports changes only).
  */
 export function gaugeReading(gauge: NonNullable<ScenarioMachine['gauge']>, piece: number): number {
   const noise =
@@ -73,7 +73,7 @@ export function gaugeReading(gauge: NonNullable<ScenarioMachine['gauge']>, piece
     const into = piece % gauge.drift.everyPieces;
     if (into < gauge.drift.pieces) drift = (gauge.drift.mm * (into + 1)) / gauge.drift.pieces;
   }
-  return Math.round((gauge.nominalMm + noise * gauge.sigmaMm + drift) * 10_000) / 10_000;
+  return Math.round((gauge.nominalMm + noise * gauge.sigmaMm + drift) * 100_000) / 100_000;
 }
 
 /** SimValues -> the holding registers of SIM_REGISTERS (Modbus FC03 view). */
