@@ -5,6 +5,7 @@ import { REPORT_MESSAGES } from './reports';
 import { IMPORT_MESSAGES } from './imports';
 import { ORDER_MESSAGES } from './orders';
 import { STATION_MESSAGES } from './stations';
+import { SPC_MESSAGES } from './spc';
 import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
 import { SPC_STATISTICS_MESSAGES } from './spc-statistics';
 
@@ -24,5 +25,6 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...DELIVERY_MESSAGES,
   ...STATION_MESSAGES,
   ...ALERT_PROBLEM_MESSAGES,
+  ...SPC_MESSAGES,
   ...SPC_STATISTICS_MESSAGES,
 };
