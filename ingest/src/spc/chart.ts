@@ -54,18 +54,19 @@ export function usable(c: CharacteristicConfig, stored: readonly StoredSubgroup[
   return stored.filter(
     (s) =>
       s.values.length === size &&
-      (!isAttribute(c) || c.chart === 'c' || c.chart === 'np' || (s.n ?? c.subgroupSize) !== undefined),
+      (!isAttribute(c) ||
+        c.chart === 'c' ||
+        c.chart === 'np' ||
+        (s.n ?? c.subgroupSize) !== undefined),
   );
 }
 
 export const domainSubgroups = (c: CharacteristicConfig, stored: readonly StoredSubgroup[]) =>
-  stored.map(
-    (s): Subgroup => ({
-      at: s.at,
-      values: s.values,
-      ...(isAttribute(c) ? { n: s.n ?? c.subgroupSize ?? 1 } : {}),
-    }),
-  );
+  stored.map((s): Subgroup => ({
+    at: s.at,
+    values: s.values,
+    ...(isAttribute(c) ? { n: s.n ?? c.subgroupSize ?? 1 } : {}),
+  }));
 
 export const baselineLimits = (b: StoredBaseline): Limits => ({
   center: b.center,
@@ -93,7 +94,12 @@ export function judged(
   c: CharacteristicConfig,
   stored: readonly StoredSubgroup[],
   baseline: StoredBaseline | null,
-): { points: ChartPoint[]; limits: Limits | null; violations: Violation[]; used: StoredSubgroup[] } {
+): {
+  points: ChartPoint[];
+  limits: Limits | null;
+  violations: Violation[];
+  used: StoredSubgroup[];
+} {
   const used = usable(c, stored);
   const subgroups = domainSubgroups(c, used);
   const limits = baseline ? baselineLimits(baseline) : windowLimits(c, subgroups);
@@ -137,7 +143,8 @@ export function spcChart(
   if (!baseline) {
     const params = { count: used.length, minimum: MIN_BASELINE_SUBGROUPS };
     if (!limits) baselineWarning = { key: 'spc.noLimits', params };
-    else if (used.length < MIN_BASELINE_SUBGROUPS) baselineWarning = { key: 'spc.phaseIFew', params };
+    else if (used.length < MIN_BASELINE_SUBGROUPS)
+      baselineWarning = { key: 'spc.phaseIFew', params };
     else baselineWarning = { key: 'spc.phaseI', params };
   }
   const iso = (t: number) => new Date(t).toISOString();
@@ -195,9 +202,7 @@ export function spcChart(
     },
     histogram: {
       bins: hist?.bins ?? [],
-      normality: hist
-        ? { pValue: hist.normality.pValue, note: render(hist.normality.note) }
-        : null,
+      normality: hist ? { pValue: hist.normality.pValue, note: render(hist.normality.note) } : null,
     },
   };
 }

@@ -50,6 +50,9 @@ export function measurementProblem(
   if (at - now > horizon.aheadMs)
     return { key: 'spc.atAhead', params: { at: { time: iso }, ahead: span(horizon.aheadMs) } };
   if (now - at > horizon.maxAgeDays * DAY_MS)
-    return { key: 'spc.atTooOld', params: { at: { time: iso }, maxAge: span(horizon.maxAgeDays * DAY_MS) } };
+    return {
+      key: 'spc.atTooOld',
+      params: { at: { time: iso }, maxAge: span(horizon.maxAgeDays * DAY_MS) },
+    };
   return null;
 }
