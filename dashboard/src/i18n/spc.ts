@@ -31,7 +31,7 @@ export const spc = {
   'spc.kind.np': ['np', 'np'],
   'spc.kind.c': ['c', 'c'],
   'spc.kind.u': ['u', 'u'],
-  'spc.mean': ['X̄', 'X̄'],
+  'spc.mean': ['Subgroup mean', '子组均值'],
   'spc.individual': ['Value', '单值'],
   'spc.range.xbar-r': ['Range R', '极差 R'],
   'spc.range.xbar-s': ['Standard deviation S', '标准差 S'],

@@ -25,6 +25,9 @@ const AXIS = {
   splitLine: { lineStyle: { color: THEME.panelEdge } },
 };
 
+/** ECharts rounds a mark line's value to 2 decimals by default: limits need all of theirs. */
+const MARK_PRECISION = 10;
+
 /** Zone fills: C (within 1σ) calm, B (1–2σ) amber, A (2–3σ) red, faint. */
 const ZONE = { C: 'rgba(34,197,94,0.10)', B: 'rgba(245,158,11,0.12)', A: 'rgba(239,68,68,0.14)' };
 
@@ -51,7 +54,12 @@ function limitLine(name: string, value: number, color: string, decimals: number,
 function zones(center: number, ucl: number) {
   const s = (ucl - center) / 3;
   const band = (from: number, to: number, color: string, name: string) => [
-    { yAxis: from, itemStyle: { color }, name },
+    {
+      yAxis: from,
+      itemStyle: { color },
+      name,
+      label: { position: 'insideLeft', color: CHART_COLORS.axisLabel },
+    },
     { yAxis: to },
   ];
   return [
@@ -61,6 +69,18 @@ function zones(center: number, ucl: number) {
     band(center + 2 * s, center + 3 * s, ZONE.A, 'A'),
     band(center - 3 * s, center - 2 * s, ZONE.A, 'A'),
   ];
+}
+
+/** Smallest and largest of the finite numbers given. */
+function extent(values: readonly (number | null | undefined)[]): [number, number] {
+  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return xs.length === 0 ? [0, 1] : [Math.min(...xs), Math.max(...xs)];
+}
+
+/** An axis range with a margin of 10 % of the span each side, so nothing sits on the edge. */
+function padded(lo: number, hi: number): { min: number; max: number } {
+  const margin = (hi - lo || Math.abs(hi) || 1) * 0.1;
+  return { min: lo - margin, max: hi + margin };
 }
 
 /** The violations per point index: rule ids, in order. */
@@ -95,7 +115,7 @@ export function controlChartOption(
     };
   });
   const limits = chart.center !== null && chart.ucl !== null && chart.lcl !== null;
-  const spread = limits ? chart.ucl! - chart.lcl! : 0;
+  const [lo, hi] = extent([...chart.points.map((p) => p.value), chart.ucl, chart.lcl]);
   return {
     grid: { left: 70, right: 120, top: 24, bottom: 40 },
     tooltip: { trigger: 'axis' },
@@ -105,8 +125,13 @@ export function controlChartOption(
       scale: true,
       name: labels.value,
       nameTextStyle: { color: CHART_COLORS.axisLabel },
-      ...(limits ? { min: chart.lcl! - spread * 0.15, max: chart.ucl! + spread * 0.15 } : {}),
-      axisLabel: { color: CHART_COLORS.axisLabel, formatter: (v: number) => fixed(v, decimals) },
+      ...padded(lo, hi),
+      axisLabel: {
+        color: CHART_COLORS.axisLabel,
+        formatter: (v: number) => fixed(v, decimals),
+        showMinLabel: false,
+        showMaxLabel: false,
+      },
       axisLine: AXIS.axisLine,
       splitLine: { show: false },
     },
@@ -124,6 +149,7 @@ export function controlChartOption(
           ? {
               silent: true,
               symbol: 'none',
+              precision: MARK_PRECISION,
               data: [
                 limitLine(labels.ucl, chart.ucl!, THEME.bad, decimals),
                 limitLine(labels.center, chart.center!, THEME.ok, decimals, false),
@@ -158,8 +184,14 @@ export function rangeChartOption(
     yAxis: {
       type: 'value',
       name: labels.range,
+      min: 0,
+      max: padded(...extent([...chart.points.map((p) => p.range), chart.rangeUcl])).max,
+      axisLabel: {
+        color: CHART_COLORS.axisLabel,
+        formatter: (v: number) => fixed(v, decimals),
+        showMaxLabel: false,
+      },
       nameTextStyle: { color: CHART_COLORS.axisLabel },
-      axisLabel: { color: CHART_COLORS.axisLabel, formatter: (v: number) => fixed(v, decimals) },
       splitLine: { show: false },
     },
     series: [
@@ -171,7 +203,7 @@ export function rangeChartOption(
         symbolSize: 5,
         lineStyle: { color: THEME.muted },
         itemStyle: { color: THEME.muted },
-        markLine: { silent: true, symbol: 'none', data: lines },
+        markLine: { silent: true, symbol: 'none', precision: MARK_PRECISION, data: lines },
       },
     ],
   };
@@ -226,6 +258,7 @@ export function histogramOption(chart: SpcChart, labels: Labels): ChartOption {
         markLine: {
           silent: true,
           symbol: 'none',
+          precision: MARK_PRECISION,
           data: marks.map((m) => ({
             xAxis: m.value,
             lineStyle: {
