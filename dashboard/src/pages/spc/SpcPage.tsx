@@ -198,7 +198,7 @@ function SpcBody({
                 data-rule={v.rule}
                 data-index={v.index}
               >
-                <strong>{t(`spc.rule.${v.rule}`)}</strong> · {at(v.at)} · {v.message}
+                <strong>{t(`spc.rule.${v.rule}`)}</strong> · {v.message}
               </li>
             ))}
           </ul>
