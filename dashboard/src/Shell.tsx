@@ -30,6 +30,11 @@ const WorkOrderPage = lazy(() =>
   import('./pages/WorkOrderPage').then((m) => ({ default: m.WorkOrderPage })),
 );
 
+const SpcListPage = lazy(() =>
+  import('./pages/spc/SpcListPage').then((m) => ({ default: m.SpcListPage })),
+);
+const SpcPage = lazy(() => import('./pages/spc/SpcPage').then((m) => ({ default: m.SpcPage })));
+
 function PageFor({ route }: { route: Route }) {
   const { t } = useT();
   switch (route.kind) {
@@ -45,6 +50,10 @@ function PageFor({ route }: { route: Route }) {
       return <MonthlyPage month={route.month} />;
     case 'work-order':
       return <WorkOrderPage id={route.id} />;
+    case 'spc':
+      return <SpcListPage />;
+    case 'spc-chart':
+      return <SpcPage id={route.id} />;
     case 'bad-url':
       return <PlainMessage text={t('error.badUrl', { reason: t(route.key, route.vars) })} />;
     case 'access': // a kiosk screen or a role without links: Root shows the page to managers

@@ -11,6 +11,7 @@ export * from './config/plant';
 export * from './config/sparkplug';
 export * from './config/alerts';
 export * from './config/reports';
+export * from './config/quality';
 export * from './config/order-webhooks';
 export * from './config/planning';
 export * from './alerts';

@@ -3,13 +3,22 @@ import { common } from './common';
 import { orderChanges } from './order-changes';
 import { pages } from './pages';
 import { publicPages } from './public';
+import { spc } from './spc';
 import { station } from './station';
 
 /** The catalog and `translate`, free of React, for pure code (route.ts) and unit tests. */
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
 
-const catalog = { ...common, ...boards, ...pages, ...publicPages, ...station, ...orderChanges };
+const catalog = {
+  ...common,
+  ...boards,
+  ...pages,
+  ...publicPages,
+  ...station,
+  ...orderChanges,
+  ...spc,
+};
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;
 

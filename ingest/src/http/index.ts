@@ -22,6 +22,7 @@ import { operatorsPlugin } from './operators';
 import { printPlugin } from './print';
 import { reportsPlugin } from './reports';
 import { shiftReportPlugin } from './shift-report';
+import { spcPlugin } from './spc';
 import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
 import { workOrderExportPlugin } from './work-order-export';
@@ -57,6 +58,7 @@ export const plugins: readonly IngestPlugin[] = [
   printPlugin,
   kpisPlugin,
   reportsPlugin,
+  spcPlugin,
 ];
 
 /**

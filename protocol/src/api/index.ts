@@ -20,6 +20,7 @@ import { importMappingRoutes } from './imports';
 import { printRoutes } from './print';
 import { reportRoutes } from './reports';
 import { shiftReportRoutes } from './shift-report';
+import { spcRoutes } from './spc';
 import { machineStopReasonCorrection, operatorRoutes, stationRoutes } from './stations';
 import { trackRoutes } from './track';
 
@@ -43,6 +44,7 @@ export * from './order-changes';
 export * from './print';
 export * from './reports';
 export * from './shift-report';
+export * from './spc';
 export * from './request';
 export * from './stations';
 export * from './track';
@@ -72,6 +74,7 @@ export const api = {
   print: printRoutes,
   kpis: kpiRoutes,
   reports: reportRoutes,
+  spc: spcRoutes,
 };
 
 /** Every route, flat (for docs/openapi.yaml and the checks). */
