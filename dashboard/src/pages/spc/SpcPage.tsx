@@ -1,5 +1,5 @@
 import { api, type SpcChart } from '@takt/protocol/api';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useT, type MessageKey } from '../../i18n';
 import { apiGet, getJson } from '../../lib/api';
 import { plantDateTime } from '../../lib/plant-time';
@@ -13,6 +13,8 @@ import { specText } from './spc-format';
 import './spc.css';
 
 const DAY = 86_400_000;
+/** The window ends now: it moves on this often, so a gauge's new subgroups appear. */
+const REFRESH_MS = 60_000;
 const WINDOWS: readonly [MessageKey, number][] = [
   ['spc.window.24h', DAY],
   ['spc.window.7d', 7 * DAY],
@@ -31,6 +33,10 @@ export function SpcPage({ id }: { id: string }) {
   const [spanMs, setSpanMs] = useState(30 * DAY);
   const [toMs, setToMs] = useState(() => Date.now());
   const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const timer = window.setInterval(() => setToMs(Date.now()), REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, []);
   const from = new Date(toMs - spanMs).toISOString();
   const to = new Date(toMs).toISOString();
   const chart = useLoad<SpcChart>(`spc:${id}:${from}:${to}:${lang}:${version}`, () =>
