@@ -7,6 +7,7 @@ import { ORDER_MESSAGES } from './orders';
 import { STATION_MESSAGES } from './stations';
 import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
 import { PLANNING_MESSAGES } from './planning';
+import { PLAN_REQUEST_MESSAGES } from './plan-requests';
 
 export * from './render';
 export * from './alerts';
@@ -25,4 +26,5 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...STATION_MESSAGES,
   ...ALERT_PROBLEM_MESSAGES,
   ...PLANNING_MESSAGES,
+  ...PLAN_REQUEST_MESSAGES,
 };
