@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { startBroker, type RunningBroker } from '@takt/broker';
 import type { PlanLoad, PlanView, PromiseAnswer } from '@takt/protocol';
 import { pino } from 'pino';
+import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngest, type RunningIngest } from '../../src';
 import { signedIn } from '../helpers/auth';
@@ -177,6 +178,37 @@ describe('the plan is the single source of ETA', () => {
     expect((await call('GET', '/api/work-orders/WO-P3')).body.eta).toBeNull();
     expect((await call('POST', '/api/work-orders/WO-P3/resume', {})).status).toBe(200);
     await planWith('WO-P3');
+  });
+
+  it('pushes plan:changed to the plant screens when a new plan is made', async () => {
+    const token = manager.authorization!.replace('Bearer ', '');
+    const socket = connectSocket(ingest.url, {
+      transports: ['websocket'],
+      auth: { token },
+      reconnection: false,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      const pushed = new Promise<{ computedAt: string }>((resolve) =>
+        socket.once('plan:changed', resolve),
+      );
+      const created = await call('POST', '/api/work-orders', {
+        id: 'WO-PUSH',
+        product: 'housing-h7',
+        quantity: 40,
+        operations: [{ id: 'OP10', machine: 'cnc-02' }],
+      });
+      expect(created.status).toBe(201);
+      const event = await pushed;
+      expect(Number.isNaN(Date.parse(event.computedAt))).toBe(false);
+      const p = await planWith('WO-PUSH');
+      expect(Date.parse(p.computedAt)).toBeGreaterThanOrEqual(Date.parse(event.computedAt));
+    } finally {
+      socket.disconnect();
+    }
   });
 
   it('a higher priority moves an order ahead of the others on its machine', async () => {
