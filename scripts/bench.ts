@@ -10,6 +10,7 @@ import { benchAlerts } from '../bench/alerts';
 import { benchDashboard } from '../bench/dashboard';
 import { benchEdge } from '../bench/edge';
 import { benchImports } from '../bench/imports';
+import { benchPromise } from '../bench/promise';
 import { benchIngest } from '../bench/ingest';
 import { benchRuntime } from '../bench/runtime';
 
@@ -23,6 +24,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   runtime: benchRuntime,
   // Issue 18: the time to refuse a 6 kB workbook declaring 4 million cells.
   imports: benchImports,
+  // Issue 21: promise dates against a replayed shop's real finishes, and plan time 500×50.
+  promise: benchPromise,
   // A browser on a 200-machine board for 10 minutes (`--minutes N` to shorten).
   dashboard: () => benchDashboard(argv),
 };

@@ -80,6 +80,31 @@ export function workingIntervals(calendar: WorkingCalendar, from: number, to: nu
 }
 
 /**
+ * Working windows per calendar and 14-day chunk (chunks aligned on the epoch), kept between
+ * plans: the zoned-time conversions are most of a plan's cost and the plan is made again on
+ * every change. Bounded: a few calendars, a few dozen chunks each.
+ */
+const chunkCache = new Map<string, Map<number, readonly Interval[]>>();
+const MAX_CALENDARS = 8;
+const MAX_CHUNKS = 64;
+
+function chunkOf(key: string, calendar: WorkingCalendar, start: number): readonly Interval[] {
+  let chunks = chunkCache.get(key);
+  if (!chunks) {
+    if (chunkCache.size >= MAX_CALENDARS) chunkCache.delete(chunkCache.keys().next().value!);
+    chunks = new Map();
+    chunkCache.set(key, chunks);
+  }
+  let windows = chunks.get(start);
+  if (!windows) {
+    if (chunks.size >= MAX_CHUNKS) chunks.clear();
+    windows = workingIntervals(calendar, start, start + CHUNK_MS);
+    chunks.set(start, windows);
+  }
+  return windows;
+}
+
+/**
  * Working time from an origin up to a horizon, as windows with running totals, so that
  * "where does this much working time from t end" is a binary search.
  */
@@ -88,25 +113,26 @@ export class WorkingTime {
   /** Working ms before each window. */
   private readonly before: number[] = [];
   private builtTo: number;
+  private readonly key: string;
 
   constructor(
     private readonly calendar: WorkingCalendar,
     readonly origin: number,
     readonly horizon: number,
   ) {
-    this.builtTo = origin;
+    this.builtTo = Math.floor(origin / CHUNK_MS) * CHUNK_MS;
+    this.key = JSON.stringify(calendar);
   }
 
   private extend(): boolean {
     if (this.builtTo >= this.horizon) return false;
-    const to = Math.min(this.horizon, this.builtTo + CHUNK_MS);
     // A shift cut by the chunk boundary stays two adjacent windows: nothing depends on merging.
-    for (const w of workingIntervals(this.calendar, this.builtTo, to)) {
+    for (const w of chunkOf(this.key, this.calendar, this.builtTo)) {
       const last = this.windows.at(-1);
       this.before.push(last ? this.before.at(-1)! + (last.to - last.from) : 0);
       this.windows.push({ from: w.from, to: w.to });
     }
-    this.builtTo = to;
+    this.builtTo += CHUNK_MS;
     return true;
   }
 
@@ -128,12 +154,14 @@ export class WorkingTime {
 
   /** The first working instant at or after t (Infinity when none before the horizon). */
   start(t: number): number {
+    if (t >= this.horizon) return Infinity;
     const i = this.windowAfter(t);
     return i < 0 ? Infinity : Math.max(t, this.windows[i]!.from);
   }
 
   /** Where `workMs` of working time from t ends (it pauses over gaps); Infinity past the horizon. */
   advance(t: number, workMs: number): number {
+    if (t >= this.horizon) return Infinity;
     const i = this.windowAfter(t);
     if (i < 0) return Infinity;
     if (workMs <= 0) return Math.max(t, this.windows[i]!.from);

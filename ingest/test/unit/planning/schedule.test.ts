@@ -62,6 +62,24 @@ describe('finite-capacity plan', () => {
     expect(iso(a.plannedFinish)).toBe('2026-12-09T19:00:00.000Z');
   });
 
+  it('without shifts works round the clock, except the days of a closure', () => {
+    const calendar = {
+      timeZone: 'UTC',
+      shifts: [],
+      holidays: [],
+      closures: [{ from: '2026-12-08', to: '2026-12-09' }],
+    };
+    // 30 h from Monday 00:00: 24 h on Monday, Tuesday and Wednesday closed, 6 h on Thursday.
+    const plan = planOrders(
+      input({
+        calendar,
+        machines: ['m1'],
+        orders: [order('A', [op('10', 'm1')], { quantity: 300 })],
+      }),
+    );
+    expect(iso(find(plan, 'A', '10').plannedFinish)).toBe('2026-12-10T06:00:00.000Z');
+  });
+
   it('leaves a running operation on its machine from now, with its remaining pieces', () => {
     const plan = planOrders(
       input({
