@@ -16,6 +16,7 @@ import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
 import { orderRoutes } from './orders';
 import { orderExportRoutes } from './order-export';
+import { planRoutes } from './planning';
 import { importMappingRoutes } from './imports';
 import { printRoutes } from './print';
 import { reportRoutes } from './reports';
@@ -41,6 +42,7 @@ export * from './orders';
 export * from './order-export';
 export * from './imports';
 export * from './order-changes';
+export * from './planning';
 export * from './print';
 export * from './reports';
 export * from './shift-report';
@@ -75,6 +77,7 @@ export const api = {
   kpis: kpiRoutes,
   reports: reportRoutes,
   spc: spcRoutes,
+  planning: planRoutes,
 };
 
 /** Every route, flat (for docs/openapi.yaml and the checks). */

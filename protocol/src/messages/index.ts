@@ -9,6 +9,7 @@ import { SPC_MESSAGES } from './spc';
 import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
 import { PLANNING_MESSAGES } from './planning';
 import { SPC_STATISTICS_MESSAGES } from './spc-statistics';
+import { PLAN_REQUEST_MESSAGES } from './plan-requests';
 
 export * from './render';
 export * from './alerts';
@@ -29,4 +30,5 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...PLANNING_MESSAGES,
   ...SPC_MESSAGES,
   ...SPC_STATISTICS_MESSAGES,
+  ...PLAN_REQUEST_MESSAGES,
 };
