@@ -40,6 +40,11 @@ function Nav({ account }: { account: Account }) {
       <a href="/analytics">{t('nav.analytics')}</a>
       <a href="/maintenance">{t('nav.maintenance')}</a>
       {account.manages ? (
+        <a href="/planning" data-testid="nav-planning">
+          {t('nav.planning')}
+        </a>
+      ) : null}
+      {account.manages ? (
         <a href="/reports/monthly" data-testid="nav-monthly">
           {t('nav.monthly')}
         </a>

@@ -2,6 +2,7 @@ import { boards } from './boards';
 import { common } from './common';
 import { orderChanges } from './order-changes';
 import { pages } from './pages';
+import { planning } from './planning';
 import { publicPages } from './public';
 import { station } from './station';
 
@@ -9,7 +10,15 @@ import { station } from './station';
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
 
-const catalog = { ...common, ...boards, ...pages, ...publicPages, ...station, ...orderChanges };
+const catalog = {
+  ...common,
+  ...boards,
+  ...pages,
+  ...publicPages,
+  ...station,
+  ...orderChanges,
+  ...planning,
+};
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;
 
