@@ -70,7 +70,7 @@ export function Calculator({
   return (
     <section className="panel plan-calc" data-testid="plan-calculator">
       <h3>{t('calc.title')}</h3>
-      <form className="plan-calc__form" onSubmit={(e) => void submit(e)}>
+      <form className="plan-calc__form" noValidate onSubmit={(e) => void submit(e)}>
         <label>
           {t('calc.product')}
           <select name="product" value={form.product} onChange={set('product')}>
