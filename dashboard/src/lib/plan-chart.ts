@@ -49,6 +49,9 @@ export interface GanttChartInput {
   fontSize?: number;
 }
 
+/** The tallest bar, px: a row taller than twice this is drawn as if it were that tall. */
+const MAX_BAR_PX = 36;
+
 /** A rectangle from `fromMs` to `toMs` on `row`, `share` of the row's height, clipped to the grid. */
 function rowRect(
   params: RenderParams,
@@ -66,8 +69,10 @@ function rowRect(
   const x = Math.max(start[0], left);
   const right = Math.min(end[0], left + w);
   if (right < left || x > left + w) return null;
-  const height = band * share;
-  return { x, y: start[1] - height / 2 + band * offset, width: Math.max(2, right - x), height };
+  // A board with few machines has tall rows: bars stay bars, not blocks.
+  const unit = Math.min(band, MAX_BAR_PX * 2);
+  const height = unit * share;
+  return { x, y: start[1] - height / 2 + unit * offset, width: Math.max(2, right - x), height };
 }
 
 function barSeries(input: GanttChartInput): Option {
@@ -79,7 +84,7 @@ function barSeries(input: GanttChartInput): Option {
     encode: { x: [1, 2], y: 0 },
     renderItem: (params: RenderParams, api: RenderApi) => {
       const bar = gantt.bars[api.value(3)]!;
-      const rect = rowRect(params, api, bar.row, bar.fromMs, bar.toMs, 0.56);
+      const rect = rowRect(params, api, bar.row, bar.fromMs, bar.toMs, 0.5);
       if (!rect) return null;
       const delayed = bar.delayedByMs !== null;
       const text = `${bar.running ? '▶ ' : ''}${bar.order}`;
@@ -129,7 +134,8 @@ function ghostSeries(input: GanttChartInput): Option {
     encode: { x: [1, 2], y: 0 },
     renderItem: (params: RenderParams, api: RenderApi) => {
       const ghost = gantt.ghosts[api.value(3)]!;
-      const rect = rowRect(params, api, ghost.row, ghost.fromMs, ghost.toMs, 0.56);
+      // In the lower part of the row, over the bars it would push: both stay visible.
+      const rect = rowRect(params, api, ghost.row, ghost.fromMs, ghost.toMs, 0.3, 0.3);
       if (!rect) return null;
       return {
         type: 'group',
@@ -150,8 +156,9 @@ function ghostSeries(input: GanttChartInput): Option {
               x: rect.x + 4,
               y: rect.y + rect.height / 2,
               text: labels.newOrder,
-              fill: GHOST_COLOR,
-              font: `700 ${font}px sans-serif`,
+              fill: THEME.text,
+              // The strip is thin on a page with many rows: the word fits in it.
+              font: `700 ${Math.max(8, Math.min(font, Math.floor(rect.height)))}px sans-serif`,
               verticalAlign: 'middle',
             },
             silent: true,
@@ -164,7 +171,7 @@ function ghostSeries(input: GanttChartInput): Option {
   };
 }
 
-/** The new order's p10–p90 band as a thin bar under its last ghost, the promise as a tick. */
+/** The new order's p10–p90 band as a thin line at the top of its last ghost's row, the promise as a tick. */
 function bandSeries(input: GanttChartInput): Option | null {
   const band = input.gantt.band;
   if (!band) return null;
@@ -174,7 +181,7 @@ function bandSeries(input: GanttChartInput): Option | null {
     silent: true,
     encode: { x: [1, 2], y: 0 },
     renderItem: (params: RenderParams, api: RenderApi) => {
-      const rect = rowRect(params, api, band.row, band.fromMs, band.toMs, 0.12, 0.36);
+      const rect = rowRect(params, api, band.row, band.fromMs, band.toMs, 0.08, -0.38);
       const tick = rowRect(params, api, band.row, band.promisedMs, band.promisedMs, 0.9);
       return {
         type: 'group',
@@ -200,7 +207,7 @@ function dueSeries(input: GanttChartInput): Option {
     renderItem: (params: RenderParams, api: RenderApi) => {
       const due = gantt.dues[api.value(2)]!;
       const at = api.coord([due.atMs, due.row]);
-      const band = api.size([0, 1])[1];
+      const band = Math.min(api.size([0, 1])[1], MAX_BAR_PX * 2);
       const { x: left, width } = params.coordSys;
       if (at[0] < left || at[0] > left + width) return null;
       const top = at[1] - band * 0.42;
@@ -299,7 +306,8 @@ export function ganttOption(input: GanttChartInput): Option {
               xAxis: input.nowMs,
               name: labels.now,
               lineStyle: { color: THEME.accent, type: 'solid', width: 2 },
-              label: { formatter: '{b}', color: THEME.accent, position: 'end', fontSize: font },
+              // The y axis is inverted: the line's start is its top.
+              label: { formatter: '{b}', color: THEME.accent, position: 'start', fontSize: font },
             },
             ...(gantt.band
               ? [
@@ -310,7 +318,7 @@ export function ganttOption(input: GanttChartInput): Option {
                     label: {
                       formatter: '{b}',
                       color: GHOST_COLOR,
-                      position: 'end',
+                      position: 'start',
                       fontSize: font,
                     },
                   },
@@ -381,6 +389,7 @@ export function loadOption(
         yAxisIndex: i,
         barWidth: '36%',
         barGap: '-80%',
+        itemStyle: { color: THEME.accent },
         data: cells.map((c) => ({
           value: c ? Math.round(c.bookedH * 10) / 10 : 0,
           itemStyle: { color: c?.overloaded ? THEME.bad : THEME.accent },
@@ -406,6 +415,7 @@ export function loadOption(
     yAxis: lines.map((line, i) => ({
       type: 'value',
       gridIndex: i,
+      splitNumber: 3,
       name: `${line.name} (${labels.hours})`,
       nameTextStyle: { color: THEME.text, fontSize, align: 'left' },
       axisLabel: { color: CHART_COLORS.axisLabel, fontSize },
