@@ -17,6 +17,7 @@ import { committedRanges, writeBatchIsolating } from './pipeline/writer';
 import { applyPlantModel } from './plant';
 import { registerHttp } from './http';
 import { startImportWatch, type ImportWatchSettings } from './work-orders/watch-folder';
+import { DEFAULT_PLAN_SETTINGS, PlanService, type PlanSettings } from './planning/service';
 import type { AlertSettings, AuthSettings, PluginContext } from './http/types';
 import { DEFAULT_DELIVERY } from './alerts/delivery/deliverer';
 import { AlertRuntime } from './alerts/runtime';
@@ -78,6 +79,8 @@ export interface IngestOptions {
   consumers?: Omit<RunnerOptions, 'instance'>;
   /** A folder of ERP exports to import as they arrive (work-orders/watch-folder.ts); none: off. */
   importWatch?: ImportWatchSettings | undefined;
+  /** How often the plan looks for changes and how old it may get (planning/service.ts). */
+  planning?: Partial<Omit<PlanSettings, 'now'>>;
 }
 
 export interface RunningIngest {
@@ -147,6 +150,7 @@ interface Parts {
   http: HttpApp;
   alertRuntime: AlertRuntime;
   runner: ConsumerRunner;
+  planning: PlanService;
   batcher: Batcher<IngestItem>;
   /** HTTP scans (a station's browser) in the pipeline, answered after their COMMIT. */
   waiters: CommitWaiters;
@@ -201,6 +205,7 @@ function ingestSteps(opts: IngestOptions, parts: Parts, settings: Settings): Ste
     httpServerStep(opts, parts, settings), // fastify and socket.io made, not listening
     alertsStep(parts, settings), // clock rules, polls and deliveries
     consumersStep(opts, parts, settings), // work orders, derived states, live push, alerts
+    planningStep(opts, parts, settings), // the plan of open orders, made again on changes
     listenStep(opts, parts, settings), // routes registered (auth first), then the port opens
     reportsStep(opts, parts, settings), // shift reports and daily summaries pushed to channels
     importWatchStep(opts, parts), // the watched import folder, if one is set
@@ -269,6 +274,22 @@ function consumersStep(opts: IngestOptions, parts: Parts, settings: Settings): S
     },
     stop: () => parts.runner.stop(2000),
     stopWithinMs: 2500,
+  };
+}
+
+function planningStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
+  return {
+    name: 'planning', // ingest/src/planning/service.ts: first plan made before the routes
+    start: async () => {
+      parts.planning = new PlanService(parts.pool, parts.http.io, parts.log, {
+        ...DEFAULT_PLAN_SETTINGS,
+        ...opts.planning,
+        now: settings.alerts.now,
+      });
+      await parts.planning.start();
+    },
+    stop: () => parts.planning.stop(),
+    stopWithinMs: 2000,
   };
 }
 

@@ -10,6 +10,7 @@ export * from './config/plant';
 export * from './config/alerts';
 export * from './config/reports';
 export * from './config/order-webhooks';
+export * from './config/planning';
 export * from './alerts';
 export * from './config/scenario';
 export * from './config/env';

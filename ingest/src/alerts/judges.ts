@@ -10,6 +10,7 @@ import {
   RATE_WINDOW_MS,
   STALL_AFTER_MS,
   type OperationActivity,
+  type OrderPlanned,
 } from '../domain/order-figures';
 import type { WorkOrder } from '../domain/work-orders';
 import type { SignalInput } from './engine';
@@ -28,6 +29,8 @@ export interface OrderFacts {
   createdAt: string;
   /** By operation id (queries/orders.ts operationActivity). */
   activity: ReadonlyMap<string, OperationActivity>;
+  /** The current plan's entry (planning/planned.ts): the ETA the screens show. */
+  planned?: OrderPlanned | undefined;
 }
 
 export const isOrderRule = (r: AlertRule): r is OrderRule =>
@@ -38,6 +41,7 @@ export function judgeOrder(rule: OrderRule, facts: OrderFacts, now: number) {
   const id = facts.order.id;
   const figures = orderFigures({
     order: facts.order,
+    planned: facts.planned,
     createdAt: Date.parse(facts.createdAt),
     activity: facts.activity,
     now,

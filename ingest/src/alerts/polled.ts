@@ -1,6 +1,7 @@
 import type { ShiftConfig } from '@takt/protocol';
 import type { Pool } from 'pg';
 import { machineOeeReports } from '../queries/oee';
+import { plannedOf } from '../planning/planned';
 import { operationActivity } from '../queries/orders';
 import { loadOrders } from '../work-orders/store';
 import type { AlertEffect } from './engine';
@@ -12,7 +13,7 @@ import type { AlertWatcher, OeeFigures } from './stream';
  * all rules of a poll need, then the pure judges (judges.ts) and the engine decide.
  */
 
-/** Work orders not finished, with their operations' activity up to `now`: four queries. */
+/** Work orders not finished, with their operations' activity up to `now` and their plan: six queries. */
 async function openOrders(pool: Pool, now: number): Promise<OrderFacts[]> {
   const { rows } = await pool.query<{ id: string }>(
     // Held and cancelled orders raise no stall or late-risk alert (docs/decisions.md,
@@ -25,10 +26,12 @@ async function openOrders(pool: Pool, now: number): Promise<OrderFacts[]> {
   if (ids.length === 0) return [];
   const records = await loadOrders(pool, ids);
   const activity = await operationActivity(pool, ids, now);
+  const planned = await plannedOf(pool, ids);
   return records.map((r) => ({
     order: r.order,
     createdAt: r.createdAt,
     activity: activity.get(r.order.id) ?? new Map(),
+    planned: planned.get(r.order.id),
   }));
 }
 

@@ -2,7 +2,9 @@
  * One order's figures as the plant reads them — progress per operation and of the order,
  * ETA over the whole remaining routing, late risk, stall, health — from plain data
  * (docs/architecture.md "Conventions" 4). The board, the order page, the customer page and the stall / late alerts all
- * call `orderFigures`, so they cannot disagree. The rules: docs/work-orders.md
+ * call `orderFigures`, so they cannot disagree. The ETA is the plan's (ingest/src/planning/,
+ * docs/decisions.md "Issue 21 — the plan in ingest, the single ETA"); the rate sum below is
+ * only for an order the plan has no entry for. The rules: docs/work-orders.md
  * ("Progress, ETA, stalled").
  */
 import { orderHealth, type OrderHealth } from './order-kpis';
@@ -26,8 +28,21 @@ export interface OperationActivity {
   idealCycleMs: number | null;
 }
 
+/** What the current plan says of one order (ingest/src/planning/ keeps it). */
+export interface OrderPlanned {
+  /** The promise date: the planned finish of its last operation (epoch ms). */
+  finish: number;
+  /** The band from the rate spread (epoch ms). */
+  p10: number;
+  p90: number;
+  /** Each planned operation's finish, by operation id. */
+  operations: ReadonlyMap<string, { plannedFinish: number }>;
+}
+
 export interface OrderFiguresInput {
   order: WorkOrder;
+  /** The plan's entry for this order; left out (not planned yet, or unplannable): the rate sum. */
+  planned?: OrderPlanned | undefined;
   createdAt: number;
   /** By operation id; an operation missing here has no pieces and no ideal cycle. */
   activity: ReadonlyMap<string, OperationActivity>;
@@ -59,6 +74,11 @@ export interface OrderFigures {
   progress: number;
   /** When the whole remaining routing should be done (epoch ms), or null. */
   eta: number | null;
+  /** The plan's band around `eta` (epoch ms); null without a plan entry or once completed. */
+  p10: number | null;
+  p90: number | null;
+  /** Where the ETA comes from: the plan, or the rate sum of an order the plan has not placed. */
+  etaSource: 'plan' | 'rates';
   lateRisk: boolean;
   stalled: boolean;
   health: OrderHealth;
@@ -94,14 +114,16 @@ function rateOf(op: Operation, a: OperationActivity, now: number, windowMs: numb
  * (nothing started) has no ETA, since when it starts is the planner's call.
  */
 function operationFigures(input: OrderFiguresInput, status: OrderStatus): OperationFigures[] {
-  const { order, now, rateWindowMs } = input;
+  const { order, now, rateWindowMs, planned } = input;
   let cursor: number | null = now;
   return order.operations.map((op) => {
     const a = input.activity.get(op.id) ?? NO_ACTIVITY;
     const rate = rateOf(op, a, now, rateWindowMs);
     const remaining = op.status === 'done' ? 0 : Math.max(0, order.quantity - op.good);
+    const plannedFinish = planned?.operations.get(op.id)?.plannedFinish;
     let eta: number | null;
     if (op.status === 'done') eta = op.completedAt;
+    else if (plannedFinish !== undefined) eta = plannedFinish;
     else if (status === 'released' || cursor === null) eta = null;
     else if (remaining === 0) eta = cursor;
     else if (rate.ratePerHour === null) eta = null;
@@ -137,7 +159,11 @@ export function orderFigures(input: OrderFiguresInput): OrderFigures {
   const rejected = order.operations.reduce((s, o) => s + o.rejected, 0);
   // The order is done when its last open operation is (each one waits for those before it).
   const open = operations.filter((o) => o.status !== 'done');
-  const eta = status === 'completed' ? (last?.completedAt ?? now) : (open.at(-1)?.eta ?? null);
+  const plan = status === 'completed' ? undefined : input.planned;
+  const eta =
+    status === 'completed'
+      ? (last?.completedAt ?? now)
+      : (plan?.finish ?? open.at(-1)?.eta ?? null);
   const lateRisk =
     order.dueAt !== null &&
     status !== 'completed' &&
@@ -160,6 +186,9 @@ export function orderFigures(input: OrderFiguresInput): OrderFigures {
     rejected,
     progress: order.quantity > 0 ? Math.min(1, good / order.quantity) : 0,
     eta,
+    p10: plan?.p10 ?? null,
+    p90: plan?.p90 ?? null,
+    etaSource: plan ? 'plan' : 'rates',
     lateRisk,
     stalled,
     health,

@@ -18,6 +18,7 @@ import { kpisPlugin } from './kpis';
 import { machinesPlugin } from './machines';
 import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
+import { planningPlugin } from './planning';
 import { operatorsPlugin } from './operators';
 import { printPlugin } from './print';
 import { reportsPlugin } from './reports';
@@ -57,6 +58,7 @@ export const plugins: readonly IngestPlugin[] = [
   printPlugin,
   kpisPlugin,
   reportsPlugin,
+  planningPlugin,
 ];
 
 /**

@@ -7,6 +7,7 @@ import type { AlertRuntime } from '../alerts/runtime';
 import type { ConsumerStats } from '../consumers/runner';
 import type { CommitWaiters } from '../pipeline/commit-waiters';
 import type { WriterMetrics } from '../pipeline/metrics';
+import type { PlanService } from '../planning/service';
 import type { StorageEngine } from '../storage/engine';
 import type { StorageSettings } from '../storage/settings';
 
@@ -38,6 +39,8 @@ export interface PluginContext {
   waiters: CommitWaiters;
   /** The storage engine in use and its settings (retention, compression). */
   storage: { engine: StorageEngine; settings: StorageSettings };
+  /** The current finite-capacity plan (planning/service.ts). */
+  planning: PlanService;
 }
 
 /** Sign-in settings (issue 9), with defaults filled in by startIngest. */

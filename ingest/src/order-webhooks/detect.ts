@@ -8,6 +8,7 @@ import {
   type AnnouncedStatus,
   type OrderProgress,
 } from '../domain/order-status-events';
+import { plannedOf } from '../planning/planned';
 import { operationActivity, RATE_WINDOW_MS, STALL_AFTER_MS } from '../queries/orders';
 import { loadOrders } from '../work-orders/store';
 
@@ -54,9 +55,11 @@ async function lateRisks(pool: Pick<Pool, 'query'>, ids: readonly string[], now:
   if (ids.length === 0) return out;
   const records = await loadOrders(pool, ids);
   const activity = await operationActivity(pool as unknown as Pool, ids, now);
+  const planned = await plannedOf(pool, ids);
   for (const r of records) {
     const figures = orderFigures({
       order: r.order,
+      planned: planned.get(r.order.id),
       createdAt: Date.parse(r.createdAt),
       activity: activity.get(r.order.id) ?? new Map(),
       now,

@@ -10,6 +10,7 @@ import {
 } from '../domain/order-figures';
 import { deliveryKpis, operationRuns, operatorHours, type ScanRecord } from '../domain/order-kpis';
 import { orderStatus, type OrderStatus } from '../domain/work-orders';
+import { plannedOf } from '../planning/planned';
 import { loadOrder, type OrderRecord } from '../work-orders/store';
 import { machinesOf, machineWindow } from './oee';
 
@@ -93,7 +94,8 @@ export async function operationActivity(pool: Pool, orderIds: readonly string[],
 
 /**
  * The figures of one order at `now` — the one reading every screen and the stall / late
- * alerts use (domain/order-figures.ts); alerts pass their rule's stall window.
+ * alerts use (domain/order-figures.ts), with the current plan's ETA (planning/planned.ts);
+ * alerts pass their rule's stall window.
  */
 export async function orderFiguresAt(
   pool: Pool,
@@ -101,8 +103,10 @@ export async function orderFiguresAt(
   now: number,
   stallAfterMs = STALL_AFTER_MS,
 ): Promise<OrderFigures> {
+  const ids = [record.order.id];
   return orderFigures({
     order: record.order,
+    planned: (await plannedOf(pool, ids)).get(record.order.id),
     createdAt: Date.parse(record.createdAt),
     activity:
       (await operationActivity(pool, [record.order.id], now)).get(record.order.id) ?? new Map(),
@@ -141,6 +145,11 @@ export async function orderView(pool: Pool, record: OrderRecord, now = Date.now(
     rejected: figures.rejected,
     progress: figures.progress,
     eta: stoppedStatus(record) ? null : iso(figures.eta),
+    // The plan's promise and band (docs/decisions.md "Issue 21 — the plan in ingest, the
+    // single ETA"); null while the plan has not placed the order, or once it is stopped.
+    promisedAt: stoppedStatus(record) || figures.etaSource !== 'plan' ? null : iso(figures.eta),
+    p10: stoppedStatus(record) ? null : iso(figures.p10),
+    p90: stoppedStatus(record) ? null : iso(figures.p90),
     lateRisk: record.cancelled ? false : figures.lateRisk,
     stalled: stoppedStatus(record) ? false : figures.stalled,
     /** The operation the order is at: running, else paused, else the next pending one. */

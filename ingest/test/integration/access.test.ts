@@ -100,6 +100,9 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'DELETE /api/operators/:badge': ['admin'],
   'GET /api/track/orders': ['customer'],
   'GET /api/track/orders/:id': ['customer'],
+  'GET /api/plan': ['admin', 'manager', 'maintenance', 'kiosk'],
+  'GET /api/plan/load': ['admin', 'manager', 'maintenance', 'kiosk'],
+  'POST /api/promise': M,
 };
 let f: AccessFixture;
 let ingest: RunningIngest;

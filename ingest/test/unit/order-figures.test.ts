@@ -146,4 +146,35 @@ describe('orderFigures (docs/work-orders.md)', () => {
       stalled: false,
     });
   });
+
+  it("takes the ETA, each operation's finish and the band from the plan when it has the order", () => {
+    const planned = {
+      finish: NOW + 30 * H,
+      p10: NOW + 26 * H,
+      p90: NOW + 35 * H,
+      operations: new Map([
+        ['OP10', { plannedFinish: NOW + 10 * H }],
+        ['OP20', { plannedFinish: NOW + 30 * H }],
+      ]),
+    };
+    const f = orderFigures({
+      order: twoOps,
+      planned,
+      createdAt: NOW - 2 * H,
+      activity: new Map(Object.entries(twoOpsActivity).map(([k, v]) => [k, activity(v)])),
+      now: NOW,
+      rateWindowMs: H,
+      stallAfterMs: 2 * H,
+    });
+    // The plan queues OP10 and OP20 behind other orders: far later than the rate sum says.
+    expect(f.operations.map((o) => o.eta)).toEqual([NOW + 10 * H, NOW + 30 * H]);
+    expect(f).toMatchObject({ eta: NOW + 30 * H, p10: NOW + 26 * H, p90: NOW + 35 * H });
+    expect(f.etaSource).toBe('plan');
+    // Due in 8 h, planned in 30 h: at risk, as the plan says.
+    expect(f.lateRisk).toBe(true);
+    // Without a plan entry the rate sum stands, and no band.
+    const unplanned = figures(twoOps, twoOpsActivity);
+    expect(unplanned).toMatchObject({ etaSource: 'rates', p10: null, p90: null });
+    expect(unplanned.eta).toBe(NOW + 80 * MIN + 4_000_000);
+  });
 });

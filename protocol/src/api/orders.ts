@@ -49,6 +49,13 @@ export const orderViewSchema = z
     rejected: z.number(),
     progress: z.number().describe('0..1'),
     eta: timeOut.nullable(),
+    promisedAt: timeOut
+      .nullable()
+      .describe(
+        "the plan's promise date (GET /api/plan); null while the plan has not placed the order",
+      ),
+    p10: timeOut.nullable().describe("the plan's band around the promise: fast end"),
+    p90: timeOut.nullable().describe("the plan's band around the promise: slow end"),
     lateRisk: z.boolean(),
     stalled: z.boolean(),
     currentOperation: z

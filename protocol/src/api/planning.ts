@@ -182,6 +182,7 @@ export const planRoutes = {
     access: MANAGERS,
     summary:
       'The delivery-date calculator: when a new order would finish if released now, with its band, and which orders it would delay; changes nothing',
+    query: z.strictObject(langQuery),
     body: promiseRequestSchema,
     response: promiseAnswerSchema,
     errors: {
@@ -189,3 +190,8 @@ export const planRoutes = {
     },
   }),
 };
+
+/** Socket event to the plant's screens when a new plan is made (ingest/src/planning/service.ts). */
+export const PLAN_LIVE_EVENTS = { changed: 'plan:changed' } as const;
+export const planChangedEventSchema = z.object({ computedAt: timeOut });
+export type PlanChangedEvent = z.infer<typeof planChangedEventSchema>;

@@ -5,6 +5,7 @@ import { alertRuleProblems, alertsConfigSchema } from './alerts';
 import { reportChannelProblems, reportsConfigSchema } from './reports';
 import { orderSettingsSchema } from './order-webhooks';
 import { scanPatternSchema } from './devices/serial-scanner';
+import { DEFAULT_PLANNING, planningConfigSchema, planningProblems } from './planning';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -235,6 +236,8 @@ export const plantModelSchema = z
     /** Order status webhooks (protocol/src/config/order-webhooks.ts). */
     orders: orderSettingsSchema.default({ statusWebhooks: [] }),
     stations: stationsConfigSchema.optional(),
+    /** Finite-capacity planning: capacity estimate, closures, changeovers (config/planning.ts). */
+    planning: planningConfigSchema.default(DEFAULT_PLANNING),
   })
   .superRefine((plant, ctx) => {
     try {
@@ -291,6 +294,12 @@ export const plantModelSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['alerts', 'rules', ...problem.path],
+        message: problem.message,
+      });
+    for (const problem of planningProblems(plant.planning, products, seen))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['planning', ...problem.path],
         message: problem.message,
       });
     for (const problem of reportChannelProblems(plant.reports, channels))

@@ -6,6 +6,8 @@ import { IMPORT_MESSAGES } from './imports';
 import { ORDER_MESSAGES } from './orders';
 import { STATION_MESSAGES } from './stations';
 import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
+import { PLANNING_MESSAGES } from './planning';
+import { PLAN_REQUEST_MESSAGES } from './plan-requests';
 
 export * from './render';
 export * from './alerts';
@@ -23,4 +25,6 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...DELIVERY_MESSAGES,
   ...STATION_MESSAGES,
   ...ALERT_PROBLEM_MESSAGES,
+  ...PLANNING_MESSAGES,
+  ...PLAN_REQUEST_MESSAGES,
 };
