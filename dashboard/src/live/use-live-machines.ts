@@ -1,14 +1,13 @@
 import { useEffect, useReducer, useState } from 'react';
 import { io } from 'socket.io-client';
 import { ALERT_EVENTS } from '@takt/protocol/alerts';
-import { ORDER_LIVE_EVENTS } from '@takt/protocol/api';
+import { ORDER_LIVE_EVENTS, PLAN_LIVE_EVENTS } from '@takt/protocol/api';
 import { LIVE_EVENTS } from '@takt/protocol/live';
 import { socketAuth } from '../lib/credentials';
 import { alertsReducer, initialAlertsState, type AlertsState } from '../lib/alerts-state';
 import { initialLiveState, liveReducer, type LiveState } from '../lib/live-state';
 import { parseLiveMessage } from '../lib/parse-live';
 import { initialOrderChanges, orderChangesReducer, type OrderChanges } from './order-changes';
-import { PLAN_CHANGED_EVENT } from './plan-changes';
 
 /** socket.io's reconnect back-off stops growing here: a wall screen must come back quickly. */
 const RECONNECT_DELAY_MAX_MS = 5_000;
@@ -49,7 +48,7 @@ export function useLiveMachines(): LiveState & {
       dispatchOrders({ type: 'changed', raw }),
     );
     // A new plan (issue 21): the planning page and board load it again.
-    socket.on(PLAN_CHANGED_EVENT, () => setPlanVersion((v) => v + 1));
+    socket.on(PLAN_LIVE_EVENTS.changed, () => setPlanVersion((v) => v + 1));
     let connected = false;
     socket.on('connect', () => {
       if (connected) {
