@@ -173,16 +173,31 @@ export function planRange(gantt: PlanGantt, nowMs: number): { minMs: number; max
   return { minMs: min - pad, maxMs: max + pad };
 }
 
+/** When the last bar, ghost or band ends (null: nothing planned). */
+export function planEnd(gantt: PlanGantt): number | null {
+  const ends = [
+    ...gantt.bars.map((b) => Math.max(b.toMs, b.p90Ms)),
+    ...gantt.ghosts.map((g) => g.toMs),
+    ...(gantt.band ? [gantt.band.toMs] : []),
+  ].filter(Number.isFinite);
+  return ends.length > 0 ? Math.max(...ends) : null;
+}
+
+/** The shortest window shown first, so a plan of a few hours is not a sliver. */
+export const MIN_WINDOW_MS = 6 * 3_600_000;
+
 /**
- * The window shown first: from a little before now to `spanMs` after it, inside the range;
- * the whole range when it is shorter.
+ * The window shown first: from a little before now to the end of the planned work (with a
+ * little air), at least `MIN_WINDOW_MS` and at most `spanMs`, inside the range.
  */
 export function initialWindow(
   range: { minMs: number; maxMs: number },
   nowMs: number,
   spanMs: number,
+  endMs: number | null = null,
 ): { startMs: number; endMs: number } {
   const startMs = Math.max(range.minMs, nowMs - spanMs / 24);
-  const endMs = Math.min(range.maxMs, startMs + spanMs);
-  return { startMs, endMs };
+  const wanted = endMs === null ? spanMs : (endMs - startMs) * 1.1;
+  const length = Math.min(spanMs, Math.max(MIN_WINDOW_MS, wanted));
+  return { startMs, endMs: Math.min(range.maxMs, startMs + length) };
 }

@@ -1,7 +1,7 @@
 import type { PlanLoad, PlanView, PromiseAnswer } from '@takt/protocol/api';
 import { describe, expect, it } from 'vitest';
 import { ganttOption, loadOption, overloadedDays, TONE_COLORS } from '../../src/lib/plan-chart';
-import { initialWindow, orderTone, planGantt, planRange } from '../../src/lib/plan-gantt';
+import { initialWindow, orderTone, planEnd, planGantt, planRange } from '../../src/lib/plan-gantt';
 import { routeFor } from '../../src/lib/route';
 
 const H = 3_600_000;
@@ -165,6 +165,14 @@ describe('planRange and initialWindow', () => {
     expect(shown.startMs).toBe(T0 + H - 0.5 * H);
     expect(shown.endMs).toBe(shown.startMs + 12 * H);
     expect(initialWindow(range, T0 + H, 1000 * H).endMs).toBe(range.maxMs);
+    // Fitted to the planned work when given its end: at least 6 h, at most the span.
+    expect(planEnd(g)).toBe(T0 + 14 * H);
+    const fitted = initialWindow(range, T0 + H, 72 * H, planEnd(g));
+    expect(fitted.endMs).toBeCloseTo(fitted.startMs + (T0 + 14 * H - fitted.startMs) * 1.1);
+    const short = initialWindow(range, T0 + H, 72 * H, T0 + 2 * H);
+    expect(short.endMs - short.startMs).toBe(6 * H);
+    const long = initialWindow(range, T0 + H, 8 * H, T0 + 30 * H);
+    expect(long.endMs - long.startMs).toBe(8 * H);
   });
 });
 

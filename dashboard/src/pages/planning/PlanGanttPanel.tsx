@@ -2,11 +2,11 @@ import type { PlanView, PromiseAnswer } from '@takt/protocol/api';
 import { useMemo, useState } from 'react';
 import { useT } from '../../i18n';
 import { ganttOption, GHOST_COLOR, TONE_COLORS } from '../../lib/plan-chart';
-import { initialWindow, planGantt, planRange, PLAN_TONES } from '../../lib/plan-gantt';
+import { initialWindow, planEnd, planGantt, planRange, PLAN_TONES } from '../../lib/plan-gantt';
 import { ganttLabels } from '../../lib/plan-labels';
 import { EChart } from '../EChart';
 
-/** The window shown first: three days from a little before now. */
+/** The longest window shown first: three days from a little before now. */
 export const GANTT_WINDOW_MS = 3 * 86_400_000;
 const ROW_PX = 34;
 
@@ -35,7 +35,7 @@ export function PlanGanttPanel({
   const gantt = useMemo(() => planGantt(plan, line, answer), [plan, line, answer]);
   const range = useMemo(() => planRange(gantt, nowMs), [gantt, nowMs]);
   const [zoomed, setZoomed] = useState<{ startMs: number; endMs: number } | null>(null);
-  const shown = zoomed ?? initialWindow(range, nowMs, GANTT_WINDOW_MS);
+  const shown = zoomed ?? initialWindow(range, nowMs, GANTT_WINDOW_MS, planEnd(gantt));
   const option = useMemo(
     () =>
       ganttOption({
