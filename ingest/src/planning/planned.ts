@@ -7,7 +7,7 @@ type Queryable = Pick<Pool, 'query'>;
  * The current plan's entry of some orders (table plan_orders and plan_operations, 044), as
  * `orderFigures` takes it: the one ETA every screen, alert and webhook reads (docs/decisions.md
  * "Issue 21 — the plan in ingest, the single ETA"). An order missing here is not planned (yet).
- * Two queries whatever the number of orders.
+ * One query whatever the number of orders.
  */
 export async function plannedOf(
   pool: Queryable,
@@ -15,29 +15,28 @@ export async function plannedOf(
 ): Promise<Map<string, OrderPlanned>> {
   const out = new Map<string, OrderPlanned>();
   if (orderIds.length === 0) return out;
-  const orders = await pool.query<{ id: string; promised_at: Date; p10: Date; p90: Date }>(
-    `SELECT work_order_id AS id, promised_at, p10, p90 FROM plan_orders
-      WHERE work_order_id = ANY($1::text[])`,
+  const { rows } = await pool.query<{
+    id: string;
+    promised_at: Date;
+    p10: Date;
+    p90: Date;
+    ops: { id: string; finish: string }[] | null;
+  }>(
+    `SELECT p.work_order_id AS id, p.promised_at, p.p10, p.p90,
+            (SELECT json_agg(json_build_object('id', o.operation_id, 'finish', o.planned_finish))
+               FROM plan_operations o WHERE o.work_order_id = p.work_order_id) AS ops
+       FROM plan_orders p
+      WHERE p.work_order_id = ANY($1::text[])`,
     [orderIds],
   );
-  if (orders.rows.length === 0) return out;
-  const ops = await pool.query<{ order_id: string; id: string; planned_finish: Date }>(
-    `SELECT work_order_id AS order_id, operation_id AS id, planned_finish FROM plan_operations
-      WHERE work_order_id = ANY($1::text[])`,
-    [orders.rows.map((r) => r.id)],
-  );
-  const byOrder = new Map<string, Map<string, { plannedFinish: number }>>();
-  for (const r of ops.rows) {
-    const m = byOrder.get(r.order_id) ?? new Map<string, { plannedFinish: number }>();
-    byOrder.set(r.order_id, m);
-    m.set(r.id, { plannedFinish: r.planned_finish.getTime() });
-  }
-  for (const r of orders.rows)
+  for (const r of rows)
     out.set(r.id, {
       finish: r.promised_at.getTime(),
       p10: r.p10.getTime(),
       p90: r.p90.getTime(),
-      operations: byOrder.get(r.id) ?? new Map(),
+      operations: new Map(
+        (r.ops ?? []).map((o) => [o.id, { plannedFinish: Date.parse(o.finish) }]),
+      ),
     });
   return out;
 }

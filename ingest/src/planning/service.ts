@@ -8,7 +8,8 @@
  * Every such change leaves a row in work_order_events (kinds created, changed, scan) or a new
  * plant_models.loaded_at, so one cheap look at those every `pollMs` finds them all, whoever
  * made them (this instance's routes, the watched import folder, MQTT scans, another ingest
- * instance); a burst of changes within one poll makes one plan.
+ * instance); a burst of changes within one poll makes one plan. Counts change only what is
+ * left to make and come all the time: they make a new plan at most every `countsEveryMs`.
  */
 import { PLAN_LIVE_EVENTS, type PlanChangedEvent } from '@takt/protocol';
 import type { Pool } from 'pg';
@@ -27,12 +28,18 @@ export interface PlanSettings {
   pollMs: number;
   /** A plan older than this is made again even without a change (default 1 h). */
   maxAgeMs: number;
+  /**
+   * Pieces counted change what is left to make but come every few seconds: a plan older than
+   * this is made again when counts arrived since (default 5 min).
+   */
+  countsEveryMs: number;
   now: () => number;
 }
 
 export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
   pollMs: 2000,
   maxAgeMs: HOUR_MS,
+  countsEveryMs: 5 * 60_000,
   now: Date.now,
 };
 
@@ -44,7 +51,7 @@ export interface CurrentPlan {
 
 export class PlanService {
   private current: CurrentPlan | undefined;
-  private fingerprint: string | undefined;
+  private fingerprint: Fingerprint | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<CurrentPlan> | undefined;
   private again = false;
@@ -107,29 +114,46 @@ export class PlanService {
     return this.current;
   }
 
-  /** The newest order event that can change the plan, and when the plant model was loaded. */
-  private async fingerprintNow(): Promise<string> {
-    const { rows } = await this.pool.query<{ event: string | null; plant: Date | null }>(
+  /** The newest order event that can change the plan, the newest count, the plant model's load. */
+  private async fingerprintNow(): Promise<Fingerprint> {
+    const { rows } = await this.pool.query<{
+      event: string | null;
+      count: string | null;
+      plant: Date | null;
+    }>(
       `SELECT (SELECT id FROM work_order_events WHERE kind IN ('created', 'changed', 'scan')
                 ORDER BY id DESC LIMIT 1) AS event,
+              (SELECT max(id) FROM work_order_events) AS count,
               (SELECT max(loaded_at) FROM plant_models) AS plant`,
     );
-    return `${rows[0]?.event ?? ''}|${rows[0]?.plant?.getTime() ?? ''}`;
+    const r = rows[0];
+    return { changes: `${r?.event ?? ''}|${r?.plant?.getTime() ?? ''}`, counts: r?.count ?? '' };
+  }
+
+  /** Whether the plan must be made again now (see the file's comment). */
+  private async due(): Promise<boolean> {
+    if (!this.current || this.again) return true;
+    const age = this.settings.now() - this.current.plan.computedAt;
+    if (age >= this.settings.maxAgeMs) return true;
+    const now = await this.fingerprintNow();
+    if (now.changes !== this.fingerprint?.changes) return true;
+    return now.counts !== this.fingerprint.counts && age >= this.settings.countsEveryMs;
   }
 
   private async tick(): Promise<void> {
     try {
-      const stale =
-        !this.current ||
-        this.settings.now() - this.current.plan.computedAt >= this.settings.maxAgeMs;
-      if (stale || this.again || (await this.fingerprintNow()) !== this.fingerprint)
-        await this.recompute();
+      if (await this.due()) await this.recompute();
     } catch (error) {
       // The previous plan stands; the next poll tries again.
       this.log.error({ err: (error as Error).message }, 'the plan could not be made');
     }
     if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.settings.pollMs);
   }
+}
+
+interface Fingerprint {
+  changes: string;
+  counts: string;
 }
 
 /** Replaces the stored plan with `plan` in one transaction (044 keeps only the newest). */
