@@ -221,7 +221,7 @@ async function main(): Promise<void> {
       `  Takt plant demo is running: open ${url}`,
       `  sign in as "admin" with password ${access.password}  (new every run, shown only here)`,
       `  wall TV (read-only board, no sign-in): ${access.kioskUrl}`,
-      `  boards in rotation: ${url}/board?show=plant,line:line-a,orders,andon,kpis&every=20`,
+      `  boards in rotation: ${url}/board?show=plant,line:line-a,orders,andon,kpis,planning&every=20`,
       ...(seeded > 0 ? [`  ${seeded} demo work orders created (WO-24117 … WO-24121)`] : []),
       '  Ctrl-C stops everything.',
       '',

@@ -26,6 +26,9 @@ const ImportPage = lazy(() =>
 const MonthlyPage = lazy(() =>
   import('./pages/monthly/MonthlyPage').then((m) => ({ default: m.MonthlyPage })),
 );
+const PlanningPage = lazy(() =>
+  import('./pages/planning/PlanningPage').then((m) => ({ default: m.PlanningPage })),
+);
 const WorkOrderPage = lazy(() =>
   import('./pages/WorkOrderPage').then((m) => ({ default: m.WorkOrderPage })),
 );
@@ -35,7 +38,7 @@ const SpcListPage = lazy(() =>
 );
 const SpcPage = lazy(() => import('./pages/spc/SpcPage').then((m) => ({ default: m.SpcPage })));
 
-function PageFor({ route }: { route: Route }) {
+function PageFor({ route, account }: { route: Route; account?: Account | undefined }) {
   const { t } = useT();
   switch (route.kind) {
     case 'boards':
@@ -46,6 +49,8 @@ function PageFor({ route }: { route: Route }) {
       return <MaintenancePage />;
     case 'import':
       return <ImportPage />;
+    case 'planning':
+      return <PlanningPage manages={account?.manages ?? false} />;
     case 'monthly':
       return <MonthlyPage month={route.month} />;
     case 'work-order':
@@ -114,7 +119,7 @@ export function Shell({
       />
       <ConnectionBanner status={live.status} lastDataAtMs={live.lastDataAtMs} />
       <Suspense fallback={<p className="page-loading">{t('common.loading')}</p>}>
-        <PageFor route={route} />
+        <PageFor route={route} account={account} />
       </Suspense>
     </div>
   );

@@ -6,6 +6,7 @@ import { AndonBoard } from './AndonBoard';
 import { KpisBoard } from './KpisBoard';
 import { LineBoard } from './LineBoard';
 import { OrdersBoard } from './OrdersBoard';
+import { PlanningBoard } from './PlanningBoard';
 import { PlantBoardView } from './PlantBoardView';
 
 function Board({ spec }: { spec: BoardSpec }) {
@@ -20,6 +21,8 @@ function Board({ spec }: { spec: BoardSpec }) {
       return <AndonBoard />;
     case 'kpis':
       return <KpisBoard />;
+    case 'planning':
+      return <PlanningBoard />;
   }
 }
 

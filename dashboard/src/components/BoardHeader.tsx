@@ -43,6 +43,11 @@ function Nav({ account }: { account: Account }) {
         {t('nav.spc')}
       </a>
       {account.manages ? (
+        <a href="/planning" data-testid="nav-planning">
+          {t('nav.planning')}
+        </a>
+      ) : null}
+      {account.manages ? (
         <a href="/reports/monthly" data-testid="nav-monthly">
           {t('nav.monthly')}
         </a>

@@ -2,6 +2,7 @@ import { boards } from './boards';
 import { common } from './common';
 import { orderChanges } from './order-changes';
 import { pages } from './pages';
+import { planning } from './planning';
 import { publicPages } from './public';
 import { spc } from './spc';
 import { station } from './station';
@@ -18,6 +19,7 @@ const catalog = {
   ...station,
   ...orderChanges,
   ...spc,
+  ...planning,
 };
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;

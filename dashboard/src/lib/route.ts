@@ -3,9 +3,10 @@
  * whatever this returns, and a URL it cannot read becomes a plain message, never a blank page.
  *
  *   /                                   the plant board
- *   /board?show=plant,line:line-a,orders,andon,kpis&every=30
+ *   /board?show=plant,line:line-a,orders,andon,kpis,planning&every=30
  *                                       boards in rotation, `every` seconds each (default 30)
  *   /analytics  /maintenance  /orders/import  /work-orders/<id>  /access  /track#<token>
+ *   /planning                           the plan: Gantt, line load, unplannable orders, calculator
  *   /reports/monthly?month=YYYY-MM      the monthly improvement report (default: this month)
  *   /station/<id>                       an operator station (a station link adds `#station=<token>`)
  *   /spc  /spc/<characteristic>         SPC: the characteristics, and one's control chart
@@ -14,11 +15,11 @@
  */
 import { translate, type MessageKey, type Vars } from '../i18n/translate';
 
-export const BOARD_NAMES = ['plant', 'line', 'orders', 'andon', 'kpis'] as const;
+export const BOARD_NAMES = ['plant', 'line', 'orders', 'andon', 'kpis', 'planning'] as const;
 export type BoardName = (typeof BOARD_NAMES)[number];
 
 export type BoardSpec =
-  { board: 'plant' | 'orders' | 'andon' | 'kpis' } | { board: 'line'; line: string };
+  { board: 'plant' | 'orders' | 'andon' | 'kpis' | 'planning' } | { board: 'line'; line: string };
 
 export const DEFAULT_ROTATION_S = 30;
 export const MIN_ROTATION_S = 5;
@@ -29,6 +30,7 @@ export type Route =
   | { kind: 'analytics' }
   | { kind: 'maintenance' }
   | { kind: 'import' }
+  | { kind: 'planning' }
   | { kind: 'monthly'; month: string | null }
   | { kind: 'work-order'; id: string }
   | { kind: 'access' }
@@ -59,7 +61,13 @@ function parseBoard(item: string): BoardSpec | BadUrl {
     if (!arg || rest.length > 0 || !ID.test(arg)) return badUrl('route.noLine', { item });
     return { board: 'line', line: arg };
   }
-  if (name === 'plant' || name === 'orders' || name === 'andon' || name === 'kpis') {
+  if (
+    name === 'plant' ||
+    name === 'orders' ||
+    name === 'andon' ||
+    name === 'kpis' ||
+    name === 'planning'
+  ) {
     if (arg !== undefined) return badUrl('route.noArgument', { board: name, arg });
     return { board: name };
   }
@@ -95,6 +103,7 @@ export function routeFor(pathname: string, search: string): Route {
   if (path === '/analytics') return { kind: 'analytics' };
   if (path === '/maintenance') return { kind: 'maintenance' };
   if (path === '/orders/import') return { kind: 'import' };
+  if (path === '/planning') return { kind: 'planning' };
   if (path === '/reports/monthly') {
     const month = params.get('month');
     if (month !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month))

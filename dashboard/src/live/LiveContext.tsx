@@ -4,12 +4,13 @@ import { initialLiveState, type LiveState } from '../lib/live-state';
 import { initialOrderChanges, orderVersion, type OrderChanges } from './order-changes';
 import { useLiveMachines } from './use-live-machines';
 
-type Live = LiveState & { alerts: AlertsState; orders: OrderChanges };
+type Live = LiveState & { alerts: AlertsState; orders: OrderChanges; planVersion: number };
 
 const LiveContext = createContext<Live>({
   ...initialLiveState,
   alerts: initialAlertsState,
   orders: initialOrderChanges,
+  planVersion: 0,
 });
 
 /** One socket.io connection per page, shared by every board in a rotation. */
@@ -29,4 +30,9 @@ export function useLive(): Live {
 export function useOrdersVersion(id?: string): number {
   const { orders } = useContext(LiveContext);
   return id === undefined ? orders.version : orderVersion(orders, id);
+}
+
+/** A number that moves when ingest makes a new plan (socket `plan:changed`, or a reconnect). */
+export function usePlanVersion(): number {
+  return useContext(LiveContext).planVersion;
 }

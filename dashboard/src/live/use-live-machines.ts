@@ -1,7 +1,7 @@
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useState } from 'react';
 import { io } from 'socket.io-client';
 import { ALERT_EVENTS } from '@takt/protocol/alerts';
-import { ORDER_LIVE_EVENTS } from '@takt/protocol/api';
+import { ORDER_LIVE_EVENTS, PLAN_LIVE_EVENTS } from '@takt/protocol/api';
 import { LIVE_EVENTS } from '@takt/protocol/live';
 import { socketAuth } from '../lib/credentials';
 import { alertsReducer, initialAlertsState, type AlertsState } from '../lib/alerts-state';
@@ -18,10 +18,15 @@ const SERVER_REFUSED_RETRY_MS = 3_000;
  * Connects to ingest's socket.io on the page's own origin (default path `/socket.io`) and
  * keeps the machines: a snapshot on every (re)connect, then updates replacing machines by id.
  */
-export function useLiveMachines(): LiveState & { alerts: AlertsState; orders: OrderChanges } {
+export function useLiveMachines(): LiveState & {
+  alerts: AlertsState;
+  orders: OrderChanges;
+  planVersion: number;
+} {
   const [state, dispatch] = useReducer(liveReducer, initialLiveState);
   const [alerts, dispatchAlerts] = useReducer(alertsReducer, initialAlertsState);
   const [orders, dispatchOrders] = useReducer(orderChangesReducer, initialOrderChanges);
+  const [planVersion, setPlanVersion] = useState(0);
 
   useEffect(() => {
     // A link token goes in the handshake; a signed-in browser sends its session cookie.
@@ -42,9 +47,14 @@ export function useLiveMachines(): LiveState & { alerts: AlertsState; orders: Or
     socket.on(ORDER_LIVE_EVENTS.changed, (raw: unknown) =>
       dispatchOrders({ type: 'changed', raw }),
     );
+    // A new plan (issue 21): the planning page and board load it again.
+    socket.on(PLAN_LIVE_EVENTS.changed, () => setPlanVersion((v) => v + 1));
     let connected = false;
     socket.on('connect', () => {
-      if (connected) dispatchOrders({ type: 'reconnected' });
+      if (connected) {
+        dispatchOrders({ type: 'reconnected' });
+        setPlanVersion((v) => v + 1);
+      }
       connected = true;
     });
     // A wall screen has nobody to press reload: when the server disconnects us on purpose
@@ -70,5 +80,5 @@ export function useLiveMachines(): LiveState & { alerts: AlertsState; orders: Or
     };
   }, []);
 
-  return { ...state, alerts, orders };
+  return { ...state, alerts, orders, planVersion };
 }
