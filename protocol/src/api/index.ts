@@ -14,6 +14,7 @@ import { historyRoutes } from './history';
 import { kpiRoutes } from './kpis';
 import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
+import { nonconformanceRoutes } from './nonconformance';
 import { orderRoutes } from './orders';
 import { orderExportRoutes } from './order-export';
 import { importMappingRoutes } from './imports';
@@ -36,6 +37,7 @@ export * from './history';
 export * from './kpis';
 export * from './machines';
 export * from './oee';
+export * from './nonconformance';
 export * from './orders';
 export * from './order-export';
 export * from './imports';
@@ -72,6 +74,7 @@ export const api = {
   print: printRoutes,
   kpis: kpiRoutes,
   reports: reportRoutes,
+  nonconformances: nonconformanceRoutes,
 };
 
 /** Every route, flat (for docs/openapi.yaml and the checks). */

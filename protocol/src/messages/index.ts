@@ -6,6 +6,7 @@ import { IMPORT_MESSAGES } from './imports';
 import { ORDER_MESSAGES } from './orders';
 import { STATION_MESSAGES } from './stations';
 import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
+import { NC_MESSAGES } from './nonconformance';
 
 export * from './render';
 export * from './alerts';
@@ -23,4 +24,5 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...DELIVERY_MESSAGES,
   ...STATION_MESSAGES,
   ...ALERT_PROBLEM_MESSAGES,
+  ...NC_MESSAGES,
 };
