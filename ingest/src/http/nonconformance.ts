@@ -3,7 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { withTransaction } from '../db/transaction';
 import { IngestError } from '../errors';
 import { listNcs, ncSummary, oneNc, orderNcs } from '../nonconformance/queries';
-import { dispositionNc, openNc, reworkNc, type NcActor, type NcResult } from '../nonconformance/store';
+import {
+  dispositionNc,
+  openNc,
+  reworkNc,
+  type NcActor,
+  type NcResult,
+} from '../nonconformance/store';
 import { plantTimeZone, readerOf, rendered } from '../queries/message-text';
 import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
@@ -72,15 +78,14 @@ export const nonconformancePlugin: IngestPlugin = (app, { pool, plant }) => {
     listNcs(pool, request.query),
   );
 
-  app.get(
-    '/api/nonconformances/summary',
-    routeOf(api.nonconformances.summary),
-    async (request) => ncSummary(pool, request.query.from, request.query.to),
+  app.get('/api/nonconformances/summary', routeOf(api.nonconformances.summary), async (request) =>
+    ncSummary(pool, request.query.from, request.query.to),
   );
 
   app.get('/api/nonconformances/:id', routeOf(api.nonconformances.one), async (request) => {
     const nc = await oneNc(pool, request.params.id);
-    if (!nc) throw new IngestError('INGEST_ERR_NOT_FOUND', `NC ${request.params.id} not found`, 404);
+    if (!nc)
+      throw new IngestError('INGEST_ERR_NOT_FOUND', `NC ${request.params.id} not found`, 404);
     return nc;
   });
 
@@ -90,7 +95,11 @@ export const nonconformancePlugin: IngestPlugin = (app, { pool, plant }) => {
     async (request) => {
       const out = await orderNcs(pool, request.params.id);
       if (!out)
-        throw new IngestError('INGEST_ERR_NOT_FOUND', `work order ${request.params.id} not found`, 404);
+        throw new IngestError(
+          'INGEST_ERR_NOT_FOUND',
+          `work order ${request.params.id} not found`,
+          404,
+        );
       return out;
     },
   );

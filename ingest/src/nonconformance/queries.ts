@@ -119,7 +119,11 @@ export async function ncSummary(pool: Pool, from: string, to: string): Promise<N
   return {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
-    total: { count: Number(t.count), quantity: Number(t.quantity ?? 0), inRework: Number(t.in_rework ?? 0) },
+    total: {
+      count: Number(t.count),
+      quantity: Number(t.quantity ?? 0),
+      inRework: Number(t.in_rework ?? 0),
+    },
     byReason,
     byProduct,
     byMachine,

@@ -1,9 +1,4 @@
-import type {
-  NcDispositionBody,
-  NcOpenBody,
-  NcReworkBody,
-  Role,
-} from '@takt/protocol';
+import type { NcDispositionBody, NcOpenBody, NcReworkBody, Role } from '@takt/protocol';
 import { NC_APPROVER_ROLES } from '@takt/protocol';
 import type { PoolClient } from 'pg';
 import {
@@ -136,7 +131,10 @@ export async function openNc(
       },
     };
   if (op.cancelled)
-    return { status: 409, message: { key: 'nc.orderCancelled', params: { order: body.workOrder } } };
+    return {
+      status: 409,
+      message: { key: 'nc.orderCancelled', params: { order: body.workOrder } },
+    };
   const decided = openDecision(
     body,
     {

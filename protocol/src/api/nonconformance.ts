@@ -28,7 +28,7 @@ export const ncOpenSchema = z
     workOrder: idSchema,
     operation: idSchema,
     quantity: z.number().int().positive().max(10_000_000),
-    reason: idSchema.describe("a reject reason of the plant model (reasons.reject[].id)"),
+    reason: idSchema.describe('a reject reason of the plant model (reasons.reject[].id)'),
     source: z.enum(NC_SOURCES),
     characteristic: idSchema.optional().describe('the characteristic a failed inspection measured'),
     note: note.optional(),
@@ -189,7 +189,8 @@ export const nonconformanceRoutes = {
     method: 'GET',
     path: '/api/nonconformances/summary',
     access: BOARD,
-    summary: 'NC records and pieces opened in a window, by reason, product and machine (at most 366 days)',
+    summary:
+      'NC records and pieces opened in a window, by reason, product and machine (at most 366 days)',
     query: window,
     response: ncSummarySchema,
   }),
