@@ -30,6 +30,8 @@ const WorkOrderPage = lazy(() =>
   import('./pages/WorkOrderPage').then((m) => ({ default: m.WorkOrderPage })),
 );
 
+const NcPage = lazy(() => import('./pages/nc/NcPage').then((m) => ({ default: m.NcPage })));
+
 function PageFor({ route }: { route: Route }) {
   const { t } = useT();
   switch (route.kind) {
@@ -45,6 +47,8 @@ function PageFor({ route }: { route: Route }) {
       return <MonthlyPage month={route.month} />;
     case 'work-order':
       return <WorkOrderPage id={route.id} />;
+    case 'nc':
+      return <NcPage />;
     case 'bad-url':
       return <PlainMessage text={t('error.badUrl', { reason: t(route.key, route.vars) })} />;
     case 'access': // a kiosk screen or a role without links: Root shows the page to managers

@@ -1,5 +1,6 @@
 import { boards } from './boards';
 import { common } from './common';
+import { nonconformance } from './nonconformance';
 import { orderChanges } from './order-changes';
 import { pages } from './pages';
 import { publicPages } from './public';
@@ -9,7 +10,15 @@ import { station } from './station';
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
 
-const catalog = { ...common, ...boards, ...pages, ...publicPages, ...station, ...orderChanges };
+const catalog = {
+  ...common,
+  ...boards,
+  ...pages,
+  ...publicPages,
+  ...station,
+  ...orderChanges,
+  ...nonconformance,
+};
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;
 

@@ -30,6 +30,7 @@ export type Route =
   | { kind: 'import' }
   | { kind: 'monthly'; month: string | null }
   | { kind: 'work-order'; id: string }
+  | { kind: 'nc' }
   | { kind: 'access' }
   | { kind: 'track' }
   | { kind: 'station'; id: string }
@@ -98,6 +99,7 @@ export function routeFor(pathname: string, search: string): Route {
       return badUrl('route.badMonth', { month });
     return { kind: 'monthly', month };
   }
+  if (path === '/quality/nc') return { kind: 'nc' };
   if (path === '/access') return { kind: 'access' };
   if (path === '/track') return { kind: 'track' };
   const order = /^\/work-orders\/([^/]+)$/.exec(path);
