@@ -9,6 +9,7 @@ export * from './config/gateway';
 export * from './config/plant';
 export * from './config/alerts';
 export * from './config/reports';
+export * from './config/quality';
 export * from './config/order-webhooks';
 export * from './alerts';
 export * from './config/scenario';

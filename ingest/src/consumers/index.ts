@@ -2,6 +2,7 @@ import { alertsConsumer } from './alerts';
 import { andonConsumer } from './andon';
 import { derivedStatesConsumer } from './derived-states';
 import { liveConsumer } from './live';
+import { spcGaugesConsumer } from './spc-gauges';
 import { orderStatusConsumer } from '../order-webhooks/consumer';
 import type { Consumer } from './types';
 import { workOrdersConsumer } from './work-orders';
@@ -18,4 +19,5 @@ export const consumers: readonly (() => Consumer)[] = [
   alertsConsumer,
   andonConsumer,
   orderStatusConsumer,
+  spcGaugesConsumer,
 ];

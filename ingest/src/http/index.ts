@@ -23,6 +23,7 @@ import { operatorsPlugin } from './operators';
 import { printPlugin } from './print';
 import { reportsPlugin } from './reports';
 import { shiftReportPlugin } from './shift-report';
+import { spcPlugin } from './spc';
 import { stationsPlugin } from './stations';
 import type { IngestPlugin, PluginContext } from './types';
 import { workOrderExportPlugin } from './work-order-export';
@@ -59,6 +60,7 @@ export const plugins: readonly IngestPlugin[] = [
   kpisPlugin,
   reportsPlugin,
   nonconformancePlugin,
+  spcPlugin,
 ];
 
 /**

@@ -21,6 +21,7 @@ import { importMappingRoutes } from './imports';
 import { printRoutes } from './print';
 import { reportRoutes } from './reports';
 import { shiftReportRoutes } from './shift-report';
+import { spcRoutes } from './spc';
 import { machineStopReasonCorrection, operatorRoutes, stationRoutes } from './stations';
 import { trackRoutes } from './track';
 
@@ -45,6 +46,7 @@ export * from './order-changes';
 export * from './print';
 export * from './reports';
 export * from './shift-report';
+export * from './spc';
 export * from './request';
 export * from './stations';
 export * from './track';
@@ -75,6 +77,7 @@ export const api = {
   kpis: kpiRoutes,
   reports: reportRoutes,
   nonconformances: nonconformanceRoutes,
+  spc: spcRoutes,
 };
 
 /** Every route, flat (for docs/openapi.yaml and the checks). */

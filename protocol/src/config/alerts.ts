@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema } from '../ids';
 import { MESSAGE_LANGS, type MessageLang } from '../messages/render';
 import { machineStateSchema } from '../payloads';
+import { SPC_RULES } from './quality';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
 const seconds = z.number().min(0, 'must not be negative');
@@ -148,6 +149,28 @@ export const andonRuleSchema = z.strictObject({
   stations: z.array(idSchema).min(1).optional(),
 });
 
+/**
+ * SPC (docs/decisions.md "Issue 23 — measurements, limits and spc alerts"): a run rule violated
+ * by a newly stored subgroup of a characteristic opens an alert on that characteristic, whose
+ * text carries the chart's link (`/spc/<id>`); so does an overdue inspection of a characteristic
+ * with `overdueAlert`. Responders clear it by hand (no condition clears a violation).
+ */
+export const spcRuleSchema = z.strictObject({
+  id: common.id,
+  name: common.name,
+  severity: common.severity,
+  enabled: common.enabled,
+  notify: common.notify,
+  escalate: common.escalate,
+  quietHours: common.quietHours,
+  kind: z.literal('spc'),
+  /** Characteristic ids (quality.characteristics); without it: every one. */
+  characteristics: z.array(idSchema).min(1).optional(),
+  /** The run rules that alert; without it: every rule the characteristic judges. */
+  rules: z.array(z.enum(SPC_RULES)).min(1).optional(),
+});
+export type SpcAlertRule = z.output<typeof spcRuleSchema>;
+
 export const alertRuleSchema = z.discriminatedUnion('kind', [
   thresholdRuleSchema,
   rateRuleSchema,
@@ -158,6 +181,7 @@ export const alertRuleSchema = z.discriminatedUnion('kind', [
   workOrderLateRuleSchema,
   oeeRuleSchema,
   andonRuleSchema,
+  spcRuleSchema,
 ]);
 export type AlertRule = z.output<typeof alertRuleSchema>;
 export type AlertRuleKind = AlertRule['kind'];

@@ -5,6 +5,7 @@ import { alertRuleProblems, alertsConfigSchema } from './alerts';
 import { reportChannelProblems, reportsConfigSchema } from './reports';
 import { orderSettingsSchema } from './order-webhooks';
 import { scanPatternSchema } from './devices/serial-scanner';
+import { qualityConfigSchema, qualityProblems } from './quality';
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -235,6 +236,8 @@ export const plantModelSchema = z
     /** Order status webhooks (protocol/src/config/order-webhooks.ts). */
     orders: orderSettingsSchema.default({ statusWebhooks: [] }),
     stations: stationsConfigSchema.optional(),
+    /** Inspection plans: characteristics, their limits and gauges (protocol/src/config/quality.ts). */
+    quality: qualityConfigSchema.default({ characteristics: [] }),
   })
   .superRefine((plant, ctx) => {
     try {
@@ -293,6 +296,26 @@ export const plantModelSchema = z
         path: ['alerts', 'rules', ...problem.path],
         message: problem.message,
       });
+    for (const problem of qualityProblems(plant.quality, {
+      products: plant.products,
+      machines: seen,
+    }))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quality', ...problem.path],
+        message: problem.message,
+      });
+    const characteristics = new Set(plant.quality.characteristics.map((c) => c.id));
+    plant.alerts.rules.forEach((rule, i) =>
+      (rule.kind === 'spc' ? (rule.characteristics ?? []) : []).forEach((c, j) => {
+        if (!characteristics.has(c))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['alerts', 'rules', i, 'characteristics', j],
+            message: `unknown characteristic "${c}" (declare it under quality.characteristics)`,
+          });
+      }),
+    );
     for (const problem of reportChannelProblems(plant.reports, channels))
       ctx.addIssue({
         code: 'custom',

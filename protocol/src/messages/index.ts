@@ -5,8 +5,10 @@ import { REPORT_MESSAGES } from './reports';
 import { IMPORT_MESSAGES } from './imports';
 import { ORDER_MESSAGES } from './orders';
 import { STATION_MESSAGES } from './stations';
+import { SPC_MESSAGES } from './spc';
 import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
 import { NC_MESSAGES } from './nonconformance';
+import { SPC_STATISTICS_MESSAGES } from './spc-statistics';
 
 export * from './render';
 export * from './alerts';
@@ -25,4 +27,6 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...STATION_MESSAGES,
   ...ALERT_PROBLEM_MESSAGES,
   ...NC_MESSAGES,
+  ...SPC_MESSAGES,
+  ...SPC_STATISTICS_MESSAGES,
 };
