@@ -81,7 +81,10 @@ function InspectionRow({
           inputMode="decimal"
           placeholder={t('insp.values', { n: size })}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            setNotice(null);
+          }}
         />
       </label>
       <button type="submit" className="station__button">
