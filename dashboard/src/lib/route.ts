@@ -7,6 +7,7 @@
  *                                       boards in rotation, `every` seconds each (default 30)
  *   /analytics  /maintenance  /orders/import  /work-orders/<id>  /access  /track#<token>
  *   /reports/monthly?month=YYYY-MM      the monthly improvement report (default: this month)
+ *   /quality/nc                         nonconformance records (open, in rework, closed)
  *   /station/<id>                       an operator station (a station link adds `#station=<token>`)
  *
  * Any page takes `lang=en|zh-CN`; a kiosk link adds `#kiosk=<token>`.
