@@ -31,6 +31,10 @@ const WorkOrderPage = lazy(() =>
 );
 
 const NcPage = lazy(() => import('./pages/nc/NcPage').then((m) => ({ default: m.NcPage })));
+const SpcListPage = lazy(() =>
+  import('./pages/spc/SpcListPage').then((m) => ({ default: m.SpcListPage })),
+);
+const SpcPage = lazy(() => import('./pages/spc/SpcPage').then((m) => ({ default: m.SpcPage })));
 
 function PageFor({ route }: { route: Route }) {
   const { t } = useT();
@@ -49,6 +53,10 @@ function PageFor({ route }: { route: Route }) {
       return <WorkOrderPage id={route.id} />;
     case 'nc':
       return <NcPage />;
+    case 'spc':
+      return <SpcListPage />;
+    case 'spc-chart':
+      return <SpcPage id={route.id} />;
     case 'bad-url':
       return <PlainMessage text={t('error.badUrl', { reason: t(route.key, route.vars) })} />;
     case 'access': // a kiosk screen or a role without links: Root shows the page to managers

@@ -7,6 +7,8 @@ export interface SimValues {
   reject: number;
   state: MachineState;
   temperatureC: number;
+  /** The last piece's measured diameter, where the machine has a gauge (scenario `gauge`). */
+  diameterMm?: number;
 }
 
 /** Share of full speed at which each state makes pieces. */
@@ -45,7 +47,33 @@ export function simulateMachine(machine: ScenarioMachine, elapsedMs: number): Si
   const warm = SPEED[state] > 0 ? 1 : 0;
   const temperatureC =
     baseC + warm + swingC * Math.sin((2 * Math.PI * elapsedMs) / (periodS * 1000));
-  return { good: pieces - reject, reject, state, temperatureC };
+  const values: SimValues = { good: pieces - reject, reject, state, temperatureC };
+  if (machine.gauge) values.diameterMm = gaugeReading(machine.gauge, pieces);
+  return values;
+}
+
+/** A number in [0, 1) from a piece number: the same piece always measures the same. */
+function unit(piece: number, salt: number): number {
+  let h = (Math.imul(piece ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(salt, 0xc2b2ae35)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0x45d9f3b) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
+}
+
+/**
+ * The diameter of piece `piece`: nominal, plus noise (about normal: the sum of four uniforms),
+ * plus a drift rising to `drift.mm` over `drift.pieces` pieces every `drift.everyPieces`; rounded
+ * to 0.01 µm, so that two pieces in a row rarely read the same (OPC UA reports changes only).
+ */
+export function gaugeReading(gauge: NonNullable<ScenarioMachine['gauge']>, piece: number): number {
+  const noise =
+    (unit(piece, 1) + unit(piece, 2) + unit(piece, 3) + unit(piece, 4) - 2) * Math.sqrt(3);
+  let drift = 0;
+  if (gauge.drift) {
+    const into = piece % gauge.drift.everyPieces;
+    if (into < gauge.drift.pieces) drift = (gauge.drift.mm * (into + 1)) / gauge.drift.pieces;
+  }
+  return Math.round((gauge.nominalMm + noise * gauge.sigmaMm + drift) * 100_000) / 100_000;
 }
 
 /** SimValues -> the holding registers of SIM_REGISTERS (Modbus FC03 view). */

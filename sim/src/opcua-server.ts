@@ -7,7 +7,10 @@ import type { SimValues } from './machine-model';
 
 /** The variables every sim machine exposes, as `ns=1;s=<machineId>.<variable>`. */
 export const SIM_OPCUA_VARIABLES = ['GoodCount', 'RejectCount', 'State', 'Temperature'] as const;
-export type SimOpcuaVariable = (typeof SIM_OPCUA_VARIABLES)[number];
+/** Besides those, each machine's gauge: the last piece's diameter (0 without a scenario `gauge`). */
+export const SIM_OPCUA_GAUGE_VARIABLE = 'Diameter';
+const ALL_VARIABLES = [...SIM_OPCUA_VARIABLES, SIM_OPCUA_GAUGE_VARIABLE] as const;
+export type SimOpcuaVariable = (typeof ALL_VARIABLES)[number];
 
 /** The node id of a sim machine's variable (the server's own namespace is index 1). */
 export function simOpcuaNodeId(machineId: string, variable: SimOpcuaVariable): string {
@@ -51,6 +54,8 @@ function variableValues(values: SimValues): Record<SimOpcuaVariable, number> {
     RejectCount: values.reject >>> 0,
     State: SIM_STATE_CODES[values.state],
     Temperature: values.temperatureC,
+    // A machine without a gauge reads 0 (scenario `gauge`).
+    Diameter: values.diameterMm ?? 0,
   };
 }
 
@@ -68,9 +73,10 @@ function addMachine(
     RejectCount: ua.DataType.UInt32,
     State: ua.DataType.UInt16,
     Temperature: ua.DataType.Double,
+    Diameter: ua.DataType.Double,
   };
   const machine = ns.addObject({ organizedBy: objects, browseName: id, nodeId: `s=${id}` });
-  for (const variable of SIM_OPCUA_VARIABLES) {
+  for (const variable of ALL_VARIABLES) {
     const dataType = dataTypes[variable];
     const options = {
       componentOf: machine,
@@ -167,7 +173,7 @@ export async function startOpcuaServer(options: OpcuaServerOptions): Promise<Sim
     endpointUrl,
     setValue: (machineId, variable, value) => void pins.set(`${machineId}.${variable}`, value),
     release: (machineId, variable) => {
-      for (const v of variable ? [variable] : SIM_OPCUA_VARIABLES) pins.delete(`${machineId}.${v}`);
+      for (const v of variable ? [variable] : ALL_VARIABLES) pins.delete(`${machineId}.${v}`);
     },
     stop: (timeoutMs = 2000) => stopServer(server, endpointUrl, timeoutMs, log),
   };

@@ -10,6 +10,7 @@ import {
   DataZoomComponent,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,
   type GridComponentOption,
@@ -26,6 +27,7 @@ echarts.use([
   GridComponent,
   LegendComponent,
   LineChart,
+  MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,
 ]);

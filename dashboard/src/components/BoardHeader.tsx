@@ -39,6 +39,9 @@ function Nav({ account }: { account: Account }) {
       <a href="/">{t('nav.boards')}</a>
       <a href="/analytics">{t('nav.analytics')}</a>
       <a href="/maintenance">{t('nav.maintenance')}</a>
+      <a href="/spc" data-testid="nav-spc">
+        {t('nav.spc')}
+      </a>
       {account.manages ? (
         <a href="/reports/monthly" data-testid="nav-monthly">
           {t('nav.monthly')}

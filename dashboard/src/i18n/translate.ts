@@ -4,6 +4,7 @@ import { nonconformance } from './nonconformance';
 import { orderChanges } from './order-changes';
 import { pages } from './pages';
 import { publicPages } from './public';
+import { spc } from './spc';
 import { station } from './station';
 
 /** The catalog and `translate`, free of React, for pure code (route.ts) and unit tests. */
@@ -18,6 +19,7 @@ const catalog = {
   ...station,
   ...orderChanges,
   ...nonconformance,
+  ...spc,
 };
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;

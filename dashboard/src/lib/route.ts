@@ -9,6 +9,7 @@
  *   /reports/monthly?month=YYYY-MM      the monthly improvement report (default: this month)
  *   /quality/nc                         nonconformance records (open, in rework, closed)
  *   /station/<id>                       an operator station (a station link adds `#station=<token>`)
+ *   /spc  /spc/<characteristic>         SPC: the characteristics, and one's control chart
  *
  * Any page takes `lang=en|zh-CN`; a kiosk link adds `#kiosk=<token>`.
  */
@@ -35,6 +36,8 @@ export type Route =
   | { kind: 'access' }
   | { kind: 'track' }
   | { kind: 'station'; id: string }
+  | { kind: 'spc' }
+  | { kind: 'spc-chart'; id: string }
   | BadUrl;
 
 /** What is wrong with a URL: a label of the catalog (shown in the screen's language) and its values. */
@@ -103,6 +106,13 @@ export function routeFor(pathname: string, search: string): Route {
   if (path === '/quality/nc') return { kind: 'nc' };
   if (path === '/access') return { kind: 'access' };
   if (path === '/track') return { kind: 'track' };
+  if (path === '/spc') return { kind: 'spc' };
+  const spc = /^\/spc\/([^/]+)$/.exec(path);
+  if (spc) {
+    const id = decodeURIComponent(spc[1]!);
+    if (!ID.test(id)) return badUrl('route.noPage', { path });
+    return { kind: 'spc-chart', id };
+  }
   const order = /^\/work-orders\/([^/]+)$/.exec(path);
   if (order) {
     const id = decodeURIComponent(order[1]!);

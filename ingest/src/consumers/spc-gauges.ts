@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Server as SocketServer } from 'socket.io';
 import type { AlertRuntime } from '../alerts/runtime';
-import { judgeNewSubgroups } from '../spc/alerts';
+import { judgeNewSubgroups, raiseOverdue } from '../spc/alerts';
 import { gaugeIndex, takeGaugeReadings, type GaugeReading } from '../spc/gauge';
 import type { Consumer } from './types';
 
@@ -14,6 +14,8 @@ import type { Consumer } from './types';
  * subgroups (spc/gauge.ts), judged by the `spc` alert rules and pushed to the screens.
  * Bad-quality and non-numeric readings are no measurement. Durable: a commit not finished
  * before a stop is redone from the stored samples; a reading kept already adds nothing.
+ * On the alert engine's poll clock it also opens the `spc` alerts of overdue inspections
+ * (characteristics with `overdueAlert`).
  */
 export function spcGaugesConsumer(): Consumer {
   let pool: Pool;
@@ -21,6 +23,8 @@ export function spcGaugesConsumer(): Consumer {
   let io: SocketServer;
   let runtime: AlertRuntime;
   let index = new Map<string, CharacteristicConfig>();
+  let timer: NodeJS.Timeout | undefined;
+  let polling = false;
 
   const take = async (byCharacteristic: Map<CharacteristicConfig, GaugeReading[]>) => {
     for (const [c, readings] of byCharacteristic) {
@@ -56,6 +60,17 @@ export function spcGaugesConsumer(): Consumer {
       ({ pool, log, io } = ctx);
       runtime = ctx.alerts;
       index = gaugeIndex(ctx.plant);
+      const plant = ctx.plant;
+      if (plant?.quality.characteristics.some((c) => c.overdueAlert))
+        timer = setInterval(() => {
+          if (polling) return;
+          polling = true;
+          raiseOverdue(pool, runtime, plant, ctx.now())
+            .catch((error: Error) =>
+              log.error({ err: error.message }, 'overdue inspections not judged'),
+            )
+            .finally(() => (polling = false));
+        }, ctx.alertSettings.pollMs);
     },
     async onCommitted(batch) {
       if (index.size === 0) return;
@@ -81,6 +96,8 @@ export function spcGaugesConsumer(): Consumer {
       }
       await take(readings);
     },
-    async stop() {},
+    async stop() {
+      if (timer) clearInterval(timer);
+    },
   };
 }

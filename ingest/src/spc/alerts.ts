@@ -1,7 +1,8 @@
-import type { CharacteristicConfig, SpcAlertRule } from '@takt/protocol';
+import type { CharacteristicConfig, PlantModel, SpcAlertRule } from '@takt/protocol';
 import type { Pool } from 'pg';
 import type { AlertRuntime } from '../alerts/runtime';
 import { judged } from './chart';
+import { dueInspections } from './due';
 import { latestBaseline, latestSubgroups, type StoredSubgroup } from './store';
 
 /** How many subgroups before the new ones a run rule may look back over (Nelson 7: 15 points). */
@@ -57,6 +58,43 @@ export async function judgeNewSubgroups(
             at: { time: new Date(v.at).toISOString() },
             link: `/spc/${c.id}`,
           },
+        },
+      });
+      opened += effects.filter((e) => e.kind === 'opened').length;
+      await runtime.apply(effects);
+    }
+  }
+  return opened;
+}
+
+/**
+ * Overdue inspections of characteristics with `overdueAlert` open their `spc` rules' alert on
+ * the characteristic, at the time the inspection was due (spc/due.ts). Judged on the alert
+ * engine's poll clock by the spc-gauges consumer; one alert per rule and characteristic.
+ */
+export async function raiseOverdue(
+  pool: Pool,
+  runtime: AlertRuntime,
+  plant: PlantModel | undefined,
+  now: number,
+): Promise<number> {
+  const watched = (plant?.quality.characteristics ?? []).filter(
+    (c) => c.overdueAlert && spcRulesOf(runtime, c.id).length > 0,
+  );
+  if (watched.length === 0) return 0;
+  const due = await dueInspections(pool, plant, now, {});
+  let opened = 0;
+  for (const c of watched) {
+    const late = due.find((d) => d.characteristic === c.id && d.overdue);
+    if (!late) continue;
+    for (const rule of spcRulesOf(runtime, c.id)) {
+      const effects = runtime.watcher.engine.raise({
+        rule: rule.id,
+        subject: c.id,
+        at: Date.parse(late.dueAt),
+        message: {
+          key: 'alert.spc-overdue',
+          params: { name: c.name, at: { time: late.dueAt }, link: `/spc/${c.id}` },
         },
       });
       opened += effects.filter((e) => e.kind === 'opened').length;

@@ -51,13 +51,9 @@ export function characteristicSummary(c: CharacteristicConfig): CharacteristicSu
 /** The subgroups a chart of `c` can use: of its current size (a changed plan leaves older sizes off). */
 export function usable(c: CharacteristicConfig, stored: readonly StoredSubgroup[]) {
   const size = valuesPerSubgroup(c);
+  const needsN = c.chart === 'p' || c.chart === 'u';
   return stored.filter(
-    (s) =>
-      s.values.length === size &&
-      (!isAttribute(c) ||
-        c.chart === 'c' ||
-        c.chart === 'np' ||
-        (s.n ?? c.subgroupSize) !== undefined),
+    (s) => s.values.length === size && (!needsN || (s.n ?? c.subgroupSize) !== undefined),
   );
 }
 

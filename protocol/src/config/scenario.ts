@@ -23,6 +23,24 @@ export const scenarioMachineSchema = z.strictObject({
       periodS: z.number().positive().default(120),
     })
     .default({ baseC: 40, swingC: 2, periodS: 120 }),
+  /**
+   * A gauge measuring each piece (OPC UA variable `Diameter`): around `nominalMm` with noise of
+   * `sigmaMm`, and every `drift.everyPieces` pieces a drift rising to `drift.mm` over
+   * `drift.pieces` pieces (a tool wearing), which trips the control chart's run rules.
+   */
+  gauge: z
+    .strictObject({
+      nominalMm: z.number(),
+      sigmaMm: z.number().min(0).default(0.006),
+      drift: z
+        .strictObject({
+          everyPieces: z.number().int().positive(),
+          pieces: z.number().int().positive(),
+          mm: z.number(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 export type ScenarioMachine = z.output<typeof scenarioMachineSchema>;
 
