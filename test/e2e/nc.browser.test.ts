@@ -29,12 +29,7 @@ function plantWithInspection(): string {
     'utf8',
   );
   const file = join(mkdtempSync(join(tmpdir(), 'takt-nc-')), 'plant.yaml');
-  writeFileSync(
-    file,
-    `${demo}
-quality:
-  characteristics:
-    - id: bore-diameter
+  const plan = `    - id: bore-diameter
       name: Bore diameter
       unit: mm
       nominal: 10
@@ -45,7 +40,12 @@ quality:
       product: bracket-b12
       operation: OP10
       frequency: { firstAfterChangeover: true }
-`,
+`;
+  // Added to the demo's own characteristics, or as the plant's first when it has none.
+  const head = 'quality:\n  characteristics:\n';
+  writeFileSync(
+    file,
+    demo.includes(head) ? demo.replace(head, `${head}${plan}`) : `${demo}\n${head}${plan}`,
   );
   return file;
 }
