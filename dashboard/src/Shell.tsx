@@ -33,6 +33,7 @@ const WorkOrderPage = lazy(() =>
   import('./pages/WorkOrderPage').then((m) => ({ default: m.WorkOrderPage })),
 );
 
+const NcPage = lazy(() => import('./pages/nc/NcPage').then((m) => ({ default: m.NcPage })));
 const SpcListPage = lazy(() =>
   import('./pages/spc/SpcListPage').then((m) => ({ default: m.SpcListPage })),
 );
@@ -55,6 +56,8 @@ function PageFor({ route, account }: { route: Route; account?: Account | undefin
       return <MonthlyPage month={route.month} />;
     case 'work-order':
       return <WorkOrderPage id={route.id} />;
+    case 'nc':
+      return <NcPage />;
     case 'spc':
       return <SpcListPage />;
     case 'spc-chart':

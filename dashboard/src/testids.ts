@@ -103,4 +103,13 @@ export const TEST_IDS = {
   trackProgress: 'track-progress',
   trackHistory: 'track-history',
   trackZone: 'track-zone',
+  ncPage: 'nc-page',
+  ncRow: 'nc-row',
+  ncDialog: 'nc-dialog',
+  ncNotice: 'nc-notice',
+  ncOrder: 'nc-order',
+  ncOpenForm: 'nc-open-form',
+  ncSummary: 'nc-summary',
+  inspections: 'station-inspections',
+  inspectionRow: 'station-inspection',
 } as const;

@@ -18,6 +18,7 @@ const KPI_PANELS: readonly KpiName[] = [
   'leadTimeMeanMs',
   'leadTimeCv',
   'scrapRate',
+  'firstPassYield',
   'outputPerOperatorHour',
   'oee',
 ];
@@ -26,7 +27,7 @@ const KPI_PANELS: readonly KpiName[] = [
 function kpiText(name: KpiName, value: number | null, lang: 'en' | 'zh-CN'): string {
   if (value === null) return '–';
   if (name === 'onTimeRate' || name === 'oee') return `${Math.round(value * 100)} %`;
-  if (name === 'scrapRate') return `${(value * 100).toFixed(1)} %`;
+  if (name === 'scrapRate' || name === 'firstPassYield') return `${(value * 100).toFixed(1)} %`;
   if (name === 'leadTimeCv') return value.toFixed(2);
   if (name === 'outputPerOperatorHour') return value.toFixed(1);
   const hours = value / H;
@@ -177,7 +178,7 @@ describe('KPI board', () => {
     expect(arrowColour).toBe('rgb(239, 68, 68)');
     expect(screen.scrapRate!.value).toMatch(/^\d+\.\d %$/);
     // Each panel draws its nine weeks.
-    expect(await page.locator('[data-testid="kpi-panel"] canvas').count()).toBe(6);
+    expect(await page.locator('[data-testid="kpi-panel"] canvas').count()).toBe(7);
     // Nothing scrolls on the TV: the page and every panel fit.
     const board = page.locator('[data-testid="kpis-board"]');
     expect(await board.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(true);

@@ -7,6 +7,7 @@ export const KPI_PANELS: readonly KpiName[] = [
   'leadTimeMeanMs',
   'leadTimeCv',
   'scrapRate',
+  'firstPassYield',
   'outputPerOperatorHour',
   'oee',
 ];
@@ -32,6 +33,7 @@ export function kpiText(name: KpiName, value: number | null, lang: Lang): string
     case 'oee':
       return `${Math.round(value * 100)} %`;
     case 'scrapRate':
+    case 'firstPassYield':
       return `${(value * 100).toFixed(1)} %`;
     case 'leadTimeMeanMs':
       return leadTimeText(value, lang);
@@ -45,7 +47,7 @@ export function kpiText(name: KpiName, value: number | null, lang: Lang): string
 /** The value a chart plots: percent for rates, hours for lead time. */
 export function kpiPlotted(name: KpiName, value: number | null): number | null {
   if (value === null) return null;
-  if (name === 'onTimeRate' || name === 'oee' || name === 'scrapRate')
+  if (name === 'onTimeRate' || name === 'oee' || name === 'scrapRate' || name === 'firstPassYield')
     return Math.round(value * 1000) / 10;
   if (name === 'leadTimeMeanMs') return Math.round(value / 360_000) / 10;
   return Math.round(value * 100) / 100;

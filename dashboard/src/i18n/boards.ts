@@ -78,6 +78,7 @@ export const boards = {
   'kpi.leadTimeMeanMs': ['Lead time', '交付周期'],
   'kpi.leadTimeCv': ['Lead time CV', '交付周期变异系数'],
   'kpi.scrapRate': ['Scrap rate', '报废率'],
+  'kpi.firstPassYield': ['First-pass yield', '一次合格率'],
   'kpi.outputPerOperatorHour': ['Good pieces per operator-hour', '人均每小时良品'],
   'kpi.oee': ['OEE', 'OEE'],
 } as const satisfies Catalog;

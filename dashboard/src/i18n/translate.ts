@@ -1,5 +1,6 @@
 import { boards } from './boards';
 import { common } from './common';
+import { nonconformance } from './nonconformance';
 import { orderChanges } from './order-changes';
 import { pages } from './pages';
 import { planning } from './planning';
@@ -18,6 +19,7 @@ const catalog = {
   ...publicPages,
   ...station,
   ...orderChanges,
+  ...nonconformance,
   ...spc,
   ...planning,
 };

@@ -8,6 +8,7 @@
  *   /analytics  /maintenance  /orders/import  /work-orders/<id>  /access  /track#<token>
  *   /planning                           the plan: Gantt, line load, unplannable orders, calculator
  *   /reports/monthly?month=YYYY-MM      the monthly improvement report (default: this month)
+ *   /quality/nc                         nonconformance records (open, in rework, closed)
  *   /station/<id>                       an operator station (a station link adds `#station=<token>`)
  *   /spc  /spc/<characteristic>         SPC: the characteristics, and one's control chart
  *
@@ -33,6 +34,7 @@ export type Route =
   | { kind: 'planning' }
   | { kind: 'monthly'; month: string | null }
   | { kind: 'work-order'; id: string }
+  | { kind: 'nc' }
   | { kind: 'access' }
   | { kind: 'track' }
   | { kind: 'station'; id: string }
@@ -110,6 +112,7 @@ export function routeFor(pathname: string, search: string): Route {
       return badUrl('route.badMonth', { month });
     return { kind: 'monthly', month };
   }
+  if (path === '/quality/nc') return { kind: 'nc' };
   if (path === '/access') return { kind: 'access' };
   if (path === '/track') return { kind: 'track' };
   if (path === '/spc') return { kind: 'spc' };

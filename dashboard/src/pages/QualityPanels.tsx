@@ -8,6 +8,7 @@ import { TEST_IDS } from '../testids';
 import { machineName } from './analytics-data';
 import { EChart, type ChartOption } from './EChart';
 import { useLoad } from './use-api';
+import { NcSummaryPanel } from './nc/NcSummaryPanel';
 
 const AXIS = { color: CHART_COLORS.axisLabel, fontSize: 13 };
 const GRID_LINES = { lineStyle: { color: THEME.panelEdge } };
@@ -274,6 +275,7 @@ export function QualityPanels({
           <RejectParetoChart data={data} />
           <ScrapTrendChart data={data} plant={plant} />
           <DeliveryTable data={data} plant={plant} />
+          <NcSummaryPanel fromMs={fromMs} toMs={toMs} />
         </div>
       ) : null}
     </div>

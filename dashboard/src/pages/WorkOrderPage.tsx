@@ -16,6 +16,7 @@ import { labelOf } from './labels';
 import { OrderChangeHistory, OrderChanges } from './OrderChanges';
 import { ApiError, useLoad } from './use-api';
 import { OrderScrap } from './OrderScrap';
+import { OrderNc } from './nc/OrderNc';
 
 type OrderView = ApiResponse<typeof api.orders.get>;
 type OrderOee = ApiResponse<typeof api.orders.oee>;
@@ -134,6 +135,11 @@ function OrderDetail({
           />
         </section>
         <OrderScrap id={view.id} />
+        <OrderNc
+          id={view.id}
+          operations={view.operations.map((o) => o.id)}
+          onChanged={() => undefined}
+        />
         <section className="panel panel--wide">
           <div className="panel__head">
             <h3>{t('wo.operations')}</h3>

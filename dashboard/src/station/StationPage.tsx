@@ -9,6 +9,7 @@ import { BadgePanel } from './BadgePanel';
 import { CameraScan } from './CameraScan';
 import { EventList } from './EventList';
 import { OrderPanel } from './OrderPanel';
+import { StationQuality } from './StationQuality';
 import { StopPrompt } from './StopPrompt';
 import { TypedEntry } from './TypedEntry';
 import { useOutbox, useStationData } from './use-station';
@@ -96,6 +97,7 @@ export function StationPage({ id }: { id: string }) {
           </p>
         )}
         <OrderPanel view={view} queue={queue} />
+        <StationQuality view={view} />
         <section className="station__panel station__scan">
           <h2>{t('station.scan')}</h2>
           <p className="station__hint" data-testid="station-wedge-ready">

@@ -9,6 +9,7 @@ describe('kpiText', () => {
     expect(kpiText('onTimeRate', 0.875, 'en')).toBe('88 %');
     expect(kpiText('oee', 0.6149, 'zh-CN')).toBe('61 %');
     expect(kpiText('scrapRate', 0.0243, 'en')).toBe('2.4 %');
+    expect(kpiText('firstPassYield', 0.8276, 'en')).toBe('82.8 %');
   });
 
   it('writes lead time in hours up to two days, then days, per language', () => {
@@ -28,6 +29,7 @@ describe('kpiText', () => {
 describe('kpiPlotted and arrowOf', () => {
   it('plots rates in percent and lead time in hours', () => {
     expect(kpiPlotted('scrapRate', 0.0243)).toBe(2.4);
+    expect(kpiPlotted('firstPassYield', 0.8276)).toBe(82.8);
     expect(kpiPlotted('leadTimeMeanMs', 37.44 * H)).toBe(37.4);
     expect(kpiPlotted('oee', null)).toBeNull();
   });

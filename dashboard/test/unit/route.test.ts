@@ -25,6 +25,7 @@ describe('routeFor', () => {
     expect(routeFor('/maintenance/', '?lang=zh-CN')).toEqual({ kind: 'maintenance' });
     expect(routeFor('/work-orders/WO-1001', '')).toEqual({ kind: 'work-order', id: 'WO-1001' });
     expect(routeFor('/track', '')).toEqual({ kind: 'track' });
+    expect(routeFor('/quality/nc', '?lang=zh-CN')).toEqual({ kind: 'nc' });
   });
 
   it.each([

@@ -76,6 +76,15 @@ export function trendOf(
   return { current, mean, delta, better };
 }
 
+/**
+ * First-pass yield: pieces good at their first pass / pieces made (docs/decisions.md "Issue 23
+ * — nonconformance and rework"); null when none was made. Pieces made stay good + rejected:
+ * rework and concession move pieces from rejected to good, never add any.
+ */
+export function firstPassYield(firstPassGood: number, made: number): number | null {
+  return made > 0 ? Math.min(1, Math.max(0, firstPassGood / made)) : null;
+}
+
 /** Rejected pieces with a reason; `reason` null: the machine's reject counter (no reason). */
 export interface RejectCount {
   reason: string | null;

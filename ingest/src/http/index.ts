@@ -16,6 +16,7 @@ import { historyPlugin } from './history';
 import { ingestMetricsPlugin } from './ingest-metrics';
 import { kpisPlugin } from './kpis';
 import { machinesPlugin } from './machines';
+import { nonconformancePlugin } from './nonconformance';
 import { oeePlugin } from './oee';
 import { plantPlugin } from './plant';
 import { planningPlugin } from './planning';
@@ -59,6 +60,7 @@ export const plugins: readonly IngestPlugin[] = [
   printPlugin,
   kpisPlugin,
   reportsPlugin,
+  nonconformancePlugin,
   spcPlugin,
   planningPlugin,
 ];

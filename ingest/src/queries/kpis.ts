@@ -6,6 +6,7 @@
 import { KPI_NAMES, type KpiWeek, type KpiWeekly, type QualityReport } from '@takt/protocol/api';
 import type { Pool } from 'pg';
 import {
+  firstPassYield,
   plantDayList,
   plantWeeks,
   rejectPareto,
@@ -71,18 +72,32 @@ const asCompleted = (r: DoneRow): CompletedOrder => ({
 /** Good and rejected pieces counted for orders, per week (SQL buckets by the week bounds). */
 async function piecesPerWeek(pool: Pool, f: OrderFilter, weeks: readonly PlantWeek[]) {
   const bounds = [...weeks.map((w) => new Date(w.from)), new Date(weeks.at(-1)!.to)];
-  const { rows } = await pool.query<{ bucket: number; good: string; rejected: string }>(
+  // First pass (docs/decisions.md "Issue 23 — nonconformance and rework"): pieces an NC
+  // brings back to good (rework, concession) are left out; an inspection NC's move from good
+  // to rejected is in, so a piece that failed inspection is not good at first pass.
+  const { rows } = await pool.query<{
+    bucket: number;
+    good: string;
+    rejected: string;
+    first_pass_good: string;
+  }>(
     `SELECT width_bucket(e.time, $3::timestamptz[]) AS bucket,
-            coalesce(sum(e.good), 0) AS good, coalesce(sum(e.rejected), 0) AS rejected
+            coalesce(sum(e.good), 0) AS good, coalesce(sum(e.rejected), 0) AS rejected,
+            coalesce(sum(e.good) FILTER (
+              WHERE coalesce(e.detail->>'source', '') NOT IN ('rework', 'concession')), 0) AS first_pass_good
        FROM work_order_events e JOIN work_orders w ON w.id = e.work_order_id
       WHERE e.kind = 'count' AND e.time >= $4 AND e.time < $5 AND ${FILTERED}
       GROUP BY 1`,
     [...filterArgs(f), bounds, bounds[0], bounds.at(-1)],
   );
-  const out = weeks.map(() => ({ good: 0, rejected: 0 }));
+  const out = weeks.map(() => ({ good: 0, rejected: 0, firstPassGood: 0 }));
   for (const r of rows)
     if (r.bucket >= 1 && r.bucket <= weeks.length)
-      out[r.bucket - 1] = { good: Number(r.good), rejected: Number(r.rejected) };
+      out[r.bucket - 1] = {
+        good: Number(r.good),
+        rejected: Number(r.rejected),
+        firstPassGood: Number(r.first_pass_good),
+      };
   return out;
 }
 
@@ -161,7 +176,7 @@ export async function weeklyKpis(
   }
   const rows: KpiWeek[] = weeks.map((w, i) => {
     const d = deliveryKpis(doneBy[i]!);
-    const { good, rejected } = pieces[i]!;
+    const { good, rejected, firstPassGood } = pieces[i]!;
     const h = hours[i]!;
     return {
       start: w.start,
@@ -176,6 +191,8 @@ export async function weeklyKpis(
       good,
       rejected,
       scrapRate: good + rejected > 0 ? rejected / (good + rejected) : null,
+      firstPassGood,
+      firstPassYield: firstPassYield(firstPassGood, good + rejected),
       operatorHours: h,
       outputPerOperatorHour: h > 0 ? good / h : null,
       oee: oee[i] ?? null,
@@ -186,6 +203,7 @@ export async function weeklyKpis(
     leadTimeMeanMs: false,
     leadTimeCv: false,
     scrapRate: false,
+    firstPassYield: true,
     outputPerOperatorHour: true,
     oee: true,
   };

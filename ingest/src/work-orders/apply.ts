@@ -91,10 +91,14 @@ async function refoldFrom(
     await scansFrom(db, at),
     await foldContext(db),
   );
-  // Machine counts (detail null) are re-attributed below, from the counts table.
+  // Machine counts (detail null) are re-attributed below, from the counts table. Pieces an NC
+  // moved (sources nc, rework, concession: ingest/src/nonconformance/store.ts) are a person's
+  // record, not the fold's, and stay.
   await db.query(
     `DELETE FROM work_order_events
-      WHERE time >= $1 AND (kind IN ('scan', 'refused') OR (kind = 'count' AND detail IS NOT NULL))`,
+      WHERE time >= $1 AND (kind IN ('scan', 'refused')
+                            OR (kind = 'count' AND detail IS NOT NULL
+                                AND coalesce(detail->>'source', '') NOT IN ('nc', 'rework', 'concession')))`,
     [at],
   );
   await db.query(

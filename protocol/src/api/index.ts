@@ -14,6 +14,7 @@ import { historyRoutes } from './history';
 import { kpiRoutes } from './kpis';
 import { machineRoutes, plantRoutes } from './machines';
 import { oeeRoutes } from './oee';
+import { nonconformanceRoutes } from './nonconformance';
 import { orderRoutes } from './orders';
 import { orderExportRoutes } from './order-export';
 import { planRoutes } from './planning';
@@ -38,6 +39,7 @@ export * from './history';
 export * from './kpis';
 export * from './machines';
 export * from './oee';
+export * from './nonconformance';
 export * from './orders';
 export * from './order-export';
 export * from './imports';
@@ -76,6 +78,7 @@ export const api = {
   print: printRoutes,
   kpis: kpiRoutes,
   reports: reportRoutes,
+  nonconformances: nonconformanceRoutes,
   spc: spcRoutes,
   planning: planRoutes,
 };

@@ -23,6 +23,7 @@ export const KPI_NAMES = [
   'leadTimeMeanMs',
   'leadTimeCv',
   'scrapRate',
+  'firstPassYield',
   'outputPerOperatorHour',
   'oee',
 ] as const;
@@ -41,6 +42,15 @@ export const kpiWeekSchema = z.object({
   good: z.number(),
   rejected: z.number(),
   scrapRate: z.number().nullable(),
+  firstPassGood: z
+    .number()
+    .describe(
+      'pieces good at their first pass: not reworked, not conceded, not failed at inspection',
+    ),
+  firstPassYield: z
+    .number()
+    .nullable()
+    .describe('firstPassGood / pieces made (good + rejected); null: none made'),
   operatorHours: z.number(),
   outputPerOperatorHour: z.number().nullable(),
   oee: z.number().nullable().describe('all machines of the plant, whatever the filters'),

@@ -8,6 +8,7 @@ import { STATION_MESSAGES } from './stations';
 import { SPC_MESSAGES } from './spc';
 import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
 import { PLANNING_MESSAGES } from './planning';
+import { NC_MESSAGES } from './nonconformance';
 import { SPC_STATISTICS_MESSAGES } from './spc-statistics';
 import { PLAN_REQUEST_MESSAGES } from './plan-requests';
 
@@ -28,6 +29,7 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...STATION_MESSAGES,
   ...ALERT_PROBLEM_MESSAGES,
   ...PLANNING_MESSAGES,
+  ...NC_MESSAGES,
   ...SPC_MESSAGES,
   ...SPC_STATISTICS_MESSAGES,
   ...PLAN_REQUEST_MESSAGES,
