@@ -24,7 +24,9 @@ takt_check_root() {
 # file /etc/takt/edge.env (mode 0600) unless one exists, and the state dir.
 takt_install_config() {
   mkdir -p "$root/etc/takt" "$root/etc/systemd/system" "$root/var/lib/takt"
-  install -m 0644 "$1" "$root/etc/takt/gateway.yaml"
+  if [ "$(realpath "$1")" != "$(realpath "$root/etc/takt/gateway.yaml" 2>/dev/null || true)" ]; then
+    install -m 0644 "$1" "$root/etc/takt/gateway.yaml"
+  fi
   if [ ! -f "$root/etc/takt/edge.env" ]; then
     install -m 0600 /dev/null "$root/etc/takt/edge.env"
     echo "# TAKT_MQTT_PASSWORD=... (the gateway's broker password)" > "$root/etc/takt/edge.env"

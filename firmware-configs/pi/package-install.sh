@@ -5,6 +5,7 @@
 #
 #   tar -xzf takt-edge-<version>-<arch>.tar.gz
 #   sudo takt-edge-<version>-<arch>/install.sh /path/to/<gateway>.yaml
+#   sudo takt-edge-<version>-<arch>/install.sh      # an upgrade: keeps /etc/takt/gateway.yaml
 #
 # Checks Node (20 or newer, 22 or 24 recommended), that the package was built for this
 # machine's architecture (`uname -m`) and that no file differs from manifest.json, validates
@@ -18,7 +19,8 @@ set -euo pipefail
 
 root=""
 if [ "${1:-}" = "--root" ]; then root="$2"; shift 2; fi
-config="${1:?usage: install.sh [--root DIR] <gateway.yaml>}"
+# Without a config, an upgrade keeps the installed /etc/takt/gateway.yaml.
+config="${1:-$root/etc/takt/gateway.yaml}"
 pkg="$(cd "$(dirname "$0")" && pwd)"
 base="/opt/takt-edge"
 me=install.sh
@@ -35,7 +37,7 @@ if ! manifest 'm.uname.join("\n")' | grep -qx -- "$machine"; then
   wanted="$(manifest "m.machines[process.argv[2]] ?? ''" "$machine")"
   fail "this package is for $arch ($(manifest 'm.uname.join(" or ")')) but this machine is $machine: ${wanted:+use takt-edge-$version-$wanted.tar.gz}${wanted:-no package is built for it}"
 fi
-[ -f "$config" ] || fail "no config file at $config"
+[ -f "$config" ] || fail "no config file at $config (usage: install.sh [--root DIR] [gateway.yaml])"
 takt_check_root
 
 echo "checking the package's files"

@@ -104,6 +104,12 @@ describe('npm run package:edge', () => {
     );
     expect(unit).toContain('WorkingDirectory=/opt/takt-edge/current');
 
+    // Installing again without a config (an upgrade) keeps the installed one.
+    const again = await run(join(pkg, 'install.sh'), ['--root', root], { timeout: 120_000 });
+    expect(again.stdout).toContain(`checking ${join(root, 'etc/takt/gateway.yaml')}`);
+    expect(readFileSync(join(root, 'etc/takt/gateway.yaml'), 'utf8')).toContain('gw-demo-1');
+    expect(readlinkSync(join(base, 'current'))).toBe(version);
+
     // Run from the installed tree, outside the repository: nothing of it is resolvable.
     const cwd = mkdtempSync(join(tmpdir(), 'takt-edge-cwd-'));
     expect(cwd.startsWith(repo)).toBe(false);
