@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install the Takt edge agent on a gateway (Raspberry Pi OS / Debian, arm64 or armv7).
+# Install the Takt edge agent on a gateway (Raspberry Pi OS / Debian, arm64 or armv7) from a
+# checkout of this repository. Without the source tree, npm or the internet: the package of
+# `npm run package:edge` and its install.sh (firmware-configs/pi/package-install.sh).
 #
 #   sudo firmware-configs/pi/install.sh firmware-configs/<gateway>.yaml
 #
@@ -19,45 +21,27 @@ if [ "${1:-}" = "--root" ]; then root="$2"; shift 2; fi
 config="${1:?usage: install.sh [--root DIR] <gateway.yaml>}"
 src="$(cd "$(dirname "$0")/../.." && pwd)"
 prefix="/opt/takt"
-node="$(command -v node || true)"
+me=install.sh
+# shellcheck source=firmware-configs/pi/common.sh
+. "$src/firmware-configs/pi/common.sh"
 
-fail() { echo "install.sh: $*" >&2; exit 1; }
-[ -n "$node" ] || fail "node is not on the PATH: install Node.js 22 or 24 first"
-major="$("$node" -p 'process.versions.node.split(".")[0]')"
-[ "$major" -ge 20 ] || fail "Node.js $major found; the agent needs 20 or newer (22 or 24 recommended)"
-[ "$major" -ge 22 ] || echo "install.sh: Node.js $major is past its end of life; 22 or 24 is recommended" >&2
+takt_check_node
 [ -f "$config" ] || fail "no config file at $config"
-if [ -z "$root" ] && [ "$(id -u)" -ne 0 ]; then fail "run as root (sudo)"; fi
+takt_check_root
 
 echo "checking $config"
 (cd "$src" && "$node" --import tsx edge-agent/src/cli/validate-configs.ts "$config") || fail "fix the config first"
 
 echo "copying to $root$prefix"
-mkdir -p "$root$prefix" "$root/etc/takt" "$root/etc/systemd/system" "$root/var/lib/takt"
+mkdir -p "$root$prefix"
 # The code belongs to whoever runs this (root), not to the checkout's owner: --no-same-owner,
 # and nothing in it writable by group or others.
 tar -C "$src" --exclude=node_modules --exclude=dist --exclude=.takt --exclude=.git --exclude=deploy -cf - . \
   | tar -C "$root$prefix" --no-same-owner --no-same-permissions -xf -
 (cd "$root$prefix" && npm ci --omit=dev --no-audit --no-fund --workspace edge-agent --workspace protocol >/dev/null \
   && "$node" edge-agent/build.mjs)
-chmod -R go-w "$root$prefix"
-if [ "$(id -u)" -eq 0 ]; then chown -R root:root "$root$prefix"; fi
+takt_lock_code "$root$prefix"
 
-install -m 0644 "$config" "$root/etc/takt/gateway.yaml"
-if [ ! -f "$root/etc/takt/edge.env" ]; then
-  install -m 0600 /dev/null "$root/etc/takt/edge.env"
-  echo "# TAKT_MQTT_PASSWORD=... (the gateway's broker password)" > "$root/etc/takt/edge.env"
-fi
-sed -e "s#@NODE@#$node#g" -e "s#@PREFIX@#$prefix#g" "$src/firmware-configs/pi/takt-edge.service" \
-  > "$root/etc/systemd/system/takt-edge.service"
-
-if [ -n "$root" ]; then
-  echo "installed under $root (no user or service changes with --root)"
-  exit 0
-fi
-id takt >/dev/null 2>&1 || useradd --system --home-dir /var/lib/takt --shell /usr/sbin/nologin --groups dialout takt
-chown -R takt:takt /var/lib/takt
-chmod 0700 /var/lib/takt
-systemctl daemon-reload
-systemctl enable --now takt-edge.service
-echo "takt-edge is running: journalctl -u takt-edge -f   (set the password in /etc/takt/edge.env, then systemctl restart takt-edge)"
+takt_install_config "$config"
+takt_install_unit "$src/firmware-configs/pi/takt-edge.service" "$prefix"
+takt_enable_service

@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -13,11 +13,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startBroker } from '@takt/broker';
-import mqtt from 'mqtt';
-import { pino } from 'pino';
 import { requirePeer } from '@takt/sim';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectInstalledAgentPublishes } from '../helpers/installed-agent';
 
 const run = promisify(execFile);
 const repo = join(import.meta.dirname, '../../..');
@@ -167,50 +165,11 @@ describe('Raspberry Pi install script and systemd unit', () => {
   });
 
   it('runs the installed bundle with plain node (no TypeScript loader) and publishes', async () => {
-    const broker = await startBroker({
-      host: '127.0.0.1',
-      port: 0,
-      users: [],
-      allowAnonymous: true,
-      log: pino({ level: 'silent' }),
+    await expectInstalledAgentPublishes({
+      bundle: join(root, 'opt/takt/edge-agent/dist/edge-agent.mjs'),
+      configDir: join(root, 'etc/takt'),
+      stateDir: join(root, 'var/lib/takt'),
     });
-    const url = `mqtt://127.0.0.1:${broker.port}`;
-    const sub = await mqtt.connectAsync(url);
-    await sub.subscribeAsync('takt/v1/#');
-    const config = join(root, 'etc/takt/sim.yaml');
-    writeFileSync(
-      config,
-      [
-        'gateway: { id: gw-pi, site: s }',
-        `mqtt: { url: "${url}" }`,
-        'devices:',
-        '  - { id: d, driver: simulated, machine: m1, pollIntervalMs: 200, tags: [{ name: x, channel: metric, signal: { kind: constant, value: 7 } }] }',
-        '',
-      ].join('\n'),
-    );
-    const agent = spawn(
-      process.execPath,
-      [join(root, 'opt/takt/edge-agent/dist/edge-agent.mjs'), config],
-      {
-        env: { PATH: process.env.PATH, TAKT_STATE_DIR: join(root, 'var/lib/takt') },
-        stdio: 'ignore',
-      },
-    );
-    try {
-      const payload = await new Promise<string>((resolve) =>
-        sub.on('message', (topic, p) => topic.endsWith('/m1/metrics') && resolve(p.toString())),
-      );
-      expect(JSON.parse(payload).readings[0]).toMatchObject({
-        tag: 'x',
-        value: 7,
-        quality: 'good',
-      });
-      expect(existsSync(join(root, 'var/lib/takt/gw-pi/seq.json'))).toBe(true);
-    } finally {
-      agent.kill('SIGTERM');
-      await sub.endAsync();
-      await broker.stop();
-    }
   });
 
   it('refuses an invalid gateway config before installing anything', async () => {
