@@ -108,6 +108,7 @@ export class RemoteConfig {
     try {
       const command = this.decode(payload);
       version = command.version;
+      this.verify(command);
       const decision = versionDecision(this.applied(), command);
       if (decision.do === 'refuse') throw new Refusal(decision.reason);
       if (decision.do === 'apply') await this.apply(command);
@@ -133,7 +134,10 @@ export class RemoteConfig {
         `the config command is malformed: ${issue.path.join('.')}: ${issue.message}`,
       );
     }
-    const command = parsed.data;
+    return parsed.data;
+  }
+
+  private verify(command: ConfigCommand): void {
     if (sha256Hex(command.yaml) !== command.sha256)
       throw new Refusal('the config text does not match its sha256');
     let key: string;
@@ -146,7 +150,6 @@ export class RemoteConfig {
     }
     if (!verifyConfigSignature(key, this.opts.site, this.opts.gatewayId, command))
       throw new Refusal('the config signature is not valid for this gateway and the installed key');
-    return command;
   }
 
   private async apply(command: ConfigCommand): Promise<void> {
