@@ -38,6 +38,15 @@ export interface PluginContext {
   waiters: CommitWaiters;
   /** The storage engine in use and its settings (retention, compression). */
   storage: { engine: StorageEngine; settings: StorageSettings };
+  /** The broker ingest uses, for remote configuration's own client (http/gateway-config.ts). */
+  mqtt: {
+    url: string;
+    username?: string | undefined;
+    password?: string | undefined;
+    clientId?: string;
+  };
+  /** Ed25519 private key file that signs configs pushed to gateways; unset: pushes answer 503. */
+  configSigningKeyFile?: string | undefined;
 }
 
 /** Sign-in settings (issue 9), with defaults filled in by startIngest. */
