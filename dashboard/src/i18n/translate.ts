@@ -1,5 +1,6 @@
 import { boards } from './boards';
 import { common } from './common';
+import { gatewayConfig } from './gateway-config';
 import { orderChanges } from './order-changes';
 import { pages } from './pages';
 import { publicPages } from './public';
@@ -18,6 +19,7 @@ const catalog = {
   ...station,
   ...orderChanges,
   ...spc,
+  ...gatewayConfig,
 };
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;
