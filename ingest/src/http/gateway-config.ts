@@ -2,13 +2,16 @@ import type { KeyObject } from 'node:crypto';
 import {
   ConfigError,
   MAX_CONFIG_BYTES,
+  SERVER_MESSAGES,
   api,
   gatewayConfigSchema,
+  renderMessage,
+  type Message,
   parseYamlConfig,
   type GatewayConfig,
 } from '@takt/protocol';
-import type { FastifyReply } from 'fastify';
-import { INGEST_ERRORS, IngestError } from '../errors';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestLang } from '../alerts/text';
 import {
   loadSigningKey,
   sha256Hex,
@@ -32,8 +35,19 @@ import type { IngestPlugin } from './types';
  */
 export const gatewayConfigPlugin: IngestPlugin = (
   app,
-  { pool, log, mqtt, configSigningKeyFile },
+  { pool, log, mqtt, configSigningKeyFile, plant },
 ) => {
+  /** A refusal whose reason is a message, in the reader's language. */
+  const refuse = (request: FastifyRequest, reply: FastifyReply, code: 400 | 503, why: Message) =>
+    (reply as FastifyReply).code(code).send({
+      error: code === 400 ? 'Bad Request' : 'Service Unavailable',
+      code: 'INGEST_ERR_BAD_REQUEST',
+      message: renderMessage(SERVER_MESSAGES, why, requestLang(request), {
+        timeZone: plant?.site.timeZone ?? 'UTC',
+      }),
+      messageKey: why.key,
+      messageParams: why.params ?? {},
+    });
   let key: KeyObject | undefined;
   if (configSigningKeyFile) {
     key = loadSigningKey(configSigningKeyFile);
@@ -89,11 +103,7 @@ export const gatewayConfigPlugin: IngestPlugin = (
     const { id } = request.params;
     const { body } = request as { body: unknown };
     if (typeof body !== 'string' || body.trim() === '')
-      throw new IngestError(
-        'INGEST_ERR_BAD_REQUEST',
-        'send the gateway config as YAML text (Content-Type: application/yaml)',
-        400,
-      );
+      return refuse(request, reply, 400, { key: 'gatewayConfig.notText' });
     let config: GatewayConfig;
     try {
       config = parseYamlConfig(`${id}.yaml`, body, gatewayConfigSchema);
@@ -106,19 +116,11 @@ export const gatewayConfigPlugin: IngestPlugin = (
       });
     }
     if (config.gateway.id !== id)
-      throw new IngestError(
-        'INGEST_ERR_BAD_REQUEST',
-        INGEST_ERRORS.INGEST_ERR_BAD_REQUEST(
-          `the config is for gateway "${config.gateway.id}", not "${id}": gateway.id must match`,
-        ),
-        400,
-      );
-    if (!key)
-      throw new IngestError(
-        'INGEST_ERR_BAD_REQUEST',
-        'no config signing key: set TAKT_CONFIG_SIGNING_KEY_FILE (docs/deployment.md "Remote configuration")',
-        503,
-      );
+      return refuse(request, reply, 400, {
+        key: 'gatewayConfig.otherGateway',
+        params: { configured: config.gateway.id, gateway: id },
+      });
+    if (!key) return refuse(request, reply, 503, { key: 'gatewayConfig.noKey' });
     const createdBy = request.principal?.kind === 'user' ? request.principal.name : null;
     const row = await insertGatewayConfig(pool, {
       gatewayId: id,

@@ -66,10 +66,10 @@ const config = (tag: string, mqttExtra = '') =>
     '',
   ].join('\n');
 
-async function put(yaml: string, id = GW) {
+async function put(yaml: string, id = GW, lang = 'en') {
   const response = await fetch(`${ingest.url}/api/gateways/${id}/config`, {
     method: 'PUT',
-    headers: { ...auth, 'content-type': 'application/yaml' },
+    headers: { ...auth, 'content-type': 'application/yaml', 'accept-language': lang },
     body: yaml,
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -115,6 +115,8 @@ describe('PUT /api/gateways/:id/config', () => {
     const other = await put(config('x'), 'gw-other');
     expect(other.status).toBe(400);
     expect(other.body.message).toContain('gateway.id must match');
+    const zh = await put(config('x'), 'gw-other', 'zh-CN');
+    expect(zh.body.message).toBe('该配置属于网关 "gw-cfg"，而不是 "gw-other"：gateway.id 必须一致');
     expect((await view()).history).toHaveLength(0);
   });
 

@@ -9,6 +9,7 @@ import { SPC_MESSAGES } from './spc';
 import { ALERT_PROBLEM_MESSAGES } from './alert-problems';
 import { PLANNING_MESSAGES } from './planning';
 import { SPC_STATISTICS_MESSAGES } from './spc-statistics';
+import { GATEWAY_CONFIG_MESSAGES } from './gateway-config';
 
 export * from './render';
 export * from './alerts';
@@ -29,4 +30,5 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...PLANNING_MESSAGES,
   ...SPC_MESSAGES,
   ...SPC_STATISTICS_MESSAGES,
+  ...GATEWAY_CONFIG_MESSAGES,
 };
