@@ -68,12 +68,13 @@ export function GatewayConfigPanel({ id }: { id: string }) {
           : t('gwConfig.none')}
       </p>
       <form
+        style={{ display: 'flex', flexDirection: 'column', gap: '0.5rem', maxWidth: '60rem' }}
         onSubmit={(e) => {
           e.preventDefault();
           void send();
         }}
       >
-        <label>
+        <label style={{ display: 'flex', flexDirection: 'column' }}>
           {t('gwConfig.yaml')}
           <textarea
             data-testid="gateway-config-yaml"
@@ -95,7 +96,11 @@ export function GatewayConfigPanel({ id }: { id: string }) {
             }}
           />
         </label>
-        <button type="submit" disabled={busy || yaml.trim() === ''}>
+        <button
+          type="submit"
+          style={{ alignSelf: 'flex-start' }}
+          disabled={busy || yaml.trim() === ''}
+        >
           {t('gwConfig.push')}
         </button>
       </form>
@@ -108,7 +113,7 @@ export function GatewayConfigPanel({ id }: { id: string }) {
           {notice.text}
         </pre>
       ) : null}
-      <h3>{t('gwConfig.history')}</h3>
+      <h3 style={{ marginTop: '1rem' }}>{t('gwConfig.history')}</h3>
       <div className="table-wrap">
         <table className="report" data-testid="gateway-config-history">
           <thead>
