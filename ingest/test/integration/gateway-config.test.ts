@@ -120,6 +120,32 @@ describe('PUT /api/gateways/:id/config', () => {
     expect((await view()).history).toHaveLength(0);
   });
 
+  it('answers 503 and stores nothing when ingest has no signing key', async () => {
+    const keyless = await startIngest({
+      databaseUrl: await createTestDatabase('takt_gw_config_nokey'),
+      mqtt: { url: `mqtt://127.0.0.1:${broker.port}`, clientId: 'ingest-gw-config-nokey' },
+      http: { host: '127.0.0.1', port: 0 },
+      configSigningKeyFile: undefined,
+      log: pino({ level: 'silent' }),
+    });
+    try {
+      const admin = await signedIn(keyless.pool, 'admin');
+      const response = await fetch(`${keyless.url}/api/gateways/${GW}/config`, {
+        method: 'PUT',
+        headers: { ...admin, 'content-type': 'application/yaml' },
+        body: config('x'),
+      });
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { message: string }).message).toContain(
+        'TAKT_CONFIG_SIGNING_KEY_FILE',
+      );
+      const { rows } = await keyless.pool.query('SELECT 1 FROM gateway_configs');
+      expect(rows).toHaveLength(0);
+    } finally {
+      await keyless.stop();
+    }
+  });
+
   it('applies a valid config on a running agent, records a refusal, and reaches it after it was offline', async () => {
     writeFileSync(file, config('first'));
     let agent = startAgent();
