@@ -37,6 +37,9 @@ const NcPage = lazy(() => import('./pages/nc/NcPage').then((m) => ({ default: m.
 const SpcListPage = lazy(() =>
   import('./pages/spc/SpcListPage').then((m) => ({ default: m.SpcListPage })),
 );
+const GatewayConfigPanel = lazy(() =>
+  import('./pages/GatewayConfigPanel').then((m) => ({ default: m.GatewayConfigPanel })),
+);
 const SpcPage = lazy(() => import('./pages/spc/SpcPage').then((m) => ({ default: m.SpcPage })));
 
 function PageFor({ route, account }: { route: Route; account?: Account | undefined }) {
@@ -62,6 +65,8 @@ function PageFor({ route, account }: { route: Route; account?: Account | undefin
       return <SpcListPage />;
     case 'spc-chart':
       return <SpcPage id={route.id} />;
+    case 'gateway-config':
+      return <GatewayConfigPanel id={route.id} />;
     case 'bad-url':
       return <PlainMessage text={t('error.badUrl', { reason: t(route.key, route.vars) })} />;
     case 'access': // a kiosk screen or a role without links: Root shows the page to managers

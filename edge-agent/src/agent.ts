@@ -8,6 +8,7 @@ import { EDGE_ERRORS, EdgeError } from './errors';
 import { deviceTags, mapReadings, type MachineMemory } from './mapper';
 import { Publisher } from './publisher';
 import { DiskQueue, type QueueStats } from './queue/disk-queue';
+import { RemoteConfig } from './remote-config';
 import { SeqStore } from './seq-store';
 import { SparkplugNode } from './sparkplug/edge-node';
 
@@ -23,6 +24,8 @@ export interface EdgeAgentOptions {
   password?: string;
   now?: () => number;
   env?: Readonly<Record<string, string | undefined>>;
+  /** Accept signed configs on the gateway's cmd topic (remote-config.ts); main.ts sets it. */
+  remoteConfig?: { file: string; publicKeyFile: string; parse: (text: string) => GatewayConfig };
 }
 
 export interface RunningEdgeAgent {
@@ -92,6 +95,22 @@ export async function startEdgeAgent(
       })
     : undefined;
   const json = initial.sparkplug?.mode !== 'only';
+  const rc = options.remoteConfig;
+  // A retained command can arrive on the first connect, before the devices are up: hold it.
+  let agentReady: (agent: RunningEdgeAgent) => void = () => undefined;
+  const ready = new Promise<RunningEdgeAgent>((resolve) => (agentReady = resolve));
+  const remote = rc
+    ? new RemoteConfig({
+        ...rc,
+        stateDir,
+        site: initial.gateway.site,
+        gatewayId: initial.gateway.id,
+        reload: async (next) => (await ready).reload(next),
+        publish: (topic, payload) => publisher.publishResult(topic, payload),
+        log: log.child({ part: 'remote-config' }),
+        now,
+      })
+    : undefined;
   const publisher = new Publisher({
     config,
     password,
@@ -111,6 +130,14 @@ export async function startEdgeAgent(
     // After a (re)connect the next readings re-send every state and counter: a subscriber that
     // came up while we were away learns the current picture without waiting for a heartbeat.
     onConnect: () => memory.clear(),
+    ...(remote
+      ? {
+          commands: {
+            topics: [remote.topic],
+            onMessage: (_t: string, p: Buffer) => void remote.handle(p),
+          },
+        }
+      : {}),
   });
 
   /** Every device's runner, not started; if one driver cannot be made, none is left behind. */
@@ -188,7 +215,7 @@ export async function startEdgeAgent(
     log.info({ devices: runners.length }, 'config reloaded');
   };
 
-  return {
+  const agent: RunningEdgeAgent = {
     queueStats: () => queue.stats(),
     reload(next) {
       const done = reloading.then(() => reload(next));
@@ -201,4 +228,6 @@ export async function startEdgeAgent(
       log.info('edge agent stopped');
     },
   };
+  agentReady(agent);
+  return agent;
 }

@@ -1,4 +1,10 @@
-import { gatewayConfigSchema, loadYamlConfig, type GatewayConfig } from '@takt/protocol';
+import { dirname, join } from 'node:path';
+import {
+  gatewayConfigSchema,
+  loadYamlConfig,
+  parseYamlConfig,
+  type GatewayConfig,
+} from '@takt/protocol';
 import { pino } from 'pino';
 import { startEdgeAgent } from './agent';
 
@@ -7,7 +13,10 @@ const log = pino({ name: 'edge-agent', level: process.env.LOG_LEVEL ?? 'info' })
 const file = process.argv[2] ?? process.env.TAKT_GATEWAY_CONFIG;
 
 function load(path: string): GatewayConfig {
-  const config = loadYamlConfig(path, gatewayConfigSchema);
+  return withEnv(loadYamlConfig(path, gatewayConfigSchema));
+}
+
+function withEnv(config: GatewayConfig): GatewayConfig {
   // TAKT_MQTT_URL overrides the file's broker address (the demo and tests move ports).
   // TAKT_STATE_DIR puts the agent's state where the service may write (/var/lib/takt on a Pi).
   const url = process.env.TAKT_MQTT_URL;
@@ -22,7 +31,16 @@ function load(path: string): GatewayConfig {
 async function main(): Promise<void> {
   if (!file) throw new Error('usage: edge-agent <gateway.yaml> (or set TAKT_GATEWAY_CONFIG)');
   const path = file;
-  const agent = await startEdgeAgent(load(path), { log });
+  const agent = await startEdgeAgent(load(path), {
+    log,
+    // Remote configuration (docs/config-reference.md "Remote configuration").
+    remoteConfig: {
+      file: path,
+      publicKeyFile:
+        process.env.TAKT_CONFIG_PUBLIC_KEY ?? join(dirname(path), 'config-signing.pub'),
+      parse: (text) => withEnv(parseYamlConfig(path, text, gatewayConfigSchema)),
+    },
+  });
   // SIGHUP: re-read the file; a bad file is reported and the running config stays.
   process.on('SIGHUP', () => {
     let next: GatewayConfig;

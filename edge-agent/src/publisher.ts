@@ -25,6 +25,8 @@ export interface PublisherOptions {
   birth: () => Omit<StatusPayload, 'v' | 'ts' | 'status' | 'queue' | 'clockOffsetMs'>;
   /** Called on every (re)connect, after the birth. */
   onConnect?: () => void;
+  /** Command topics to subscribe to on every (re)connect, and their handler (remote-config.ts). */
+  commands?: { topics: readonly string[]; onMessage: (topic: string, payload: Buffer) => void };
 }
 
 function encodeOut(message: OutMessage, envelope: { v: 1; seq: number; ts: number }): string {
@@ -98,6 +100,10 @@ export class Publisher {
       this.client.subscribe(this.ackTopic, { qos: 1 }, (error) => {
         if (error) opts.log.warn({ err: error.message }, 'ack subscription failed');
       });
+      if (opts.commands?.topics.length)
+        this.client.subscribe([...opts.commands.topics], { qos: 1 }, (error) => {
+          if (error) opts.log.warn({ err: error.message }, 'command subscription failed');
+        });
       this.publishBirth();
       // Whatever was in flight on the old connection may be lost: send it all again.
       opts.queue.book.restart();
@@ -107,6 +113,7 @@ export class Publisher {
     });
     this.client.on('message', (topic, payload) => {
       if (topic === this.ackTopic) this.onAck(payload);
+      else if (opts.commands?.topics.includes(topic)) opts.commands.onMessage(topic, payload);
     });
     this.client.on('error', (error) => opts.log.warn({ err: error.message }, 'mqtt error'));
     this.client.on('offline', () => opts.log.warn('broker unreachable, retrying'));
@@ -119,6 +126,13 @@ export class Publisher {
 
   get connected(): boolean {
     return this.client.connected;
+  }
+
+  /** A command's result (QoS 1); one lost while offline is sent again by the retained command. */
+  publishResult(topic: string, payload: string): void {
+    this.client.publish(topic, payload, { qos: 1 }, (error) => {
+      if (error) this.opts.log.warn({ topic, err: error.message }, 'command result not published');
+    });
   }
 
   publishBirth(): void {

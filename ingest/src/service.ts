@@ -52,6 +52,8 @@ export interface IngestOptions {
     topics?: readonly string[] | undefined;
   };
   http: { host: string; port: number };
+  /** Ed25519 key that signs pushed gateway configs (default TAKT_CONFIG_SIGNING_KEY_FILE). */
+  configSigningKeyFile?: string | undefined;
   plantFile?: string | undefined;
   dashboardDir?: string | undefined;
   batch?: { maxItems: number; maxDelayMs: number };
@@ -315,6 +317,8 @@ function listenStep(opts: IngestOptions, parts: Parts, settings: Settings): Step
         alerts: settings.alerts,
         writer: settings.writer,
         consumers: parts.runner,
+        mqtt: opts.mqtt,
+        configSigningKeyFile: opts.configSigningKeyFile ?? process.env.TAKT_CONFIG_SIGNING_KEY_FILE,
       });
       parts.port = await listen(app, opts.http.host, opts.http.port);
     },

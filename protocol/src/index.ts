@@ -23,3 +23,4 @@ export * from './passwords';
 export * from './scan-codes';
 export * from './api';
 export * from './messages';
+export * from './remote-config';

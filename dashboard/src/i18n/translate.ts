@@ -1,6 +1,7 @@
 import { boards } from './boards';
 import { common } from './common';
 import { nonconformance } from './nonconformance';
+import { gatewayConfig } from './gateway-config';
 import { orderChanges } from './order-changes';
 import { pages } from './pages';
 import { planning } from './planning';
@@ -22,6 +23,7 @@ const catalog = {
   ...nonconformance,
   ...spc,
   ...planning,
+  ...gatewayConfig,
 };
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;

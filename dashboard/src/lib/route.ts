@@ -11,6 +11,7 @@
  *   /quality/nc                         nonconformance records (open, in rework, closed)
  *   /station/<id>                       an operator station (a station link adds `#station=<token>`)
  *   /spc  /spc/<characteristic>         SPC: the characteristics, and one's control chart
+ *   /gateways/<id>/config               a gateway's remote configuration (admin)
  *
  * Any page takes `lang=en|zh-CN`; a kiosk link adds `#kiosk=<token>`.
  */
@@ -40,6 +41,7 @@ export type Route =
   | { kind: 'station'; id: string }
   | { kind: 'spc' }
   | { kind: 'spc-chart'; id: string }
+  | { kind: 'gateway-config'; id: string }
   | BadUrl;
 
 /** What is wrong with a URL: a label of the catalog (shown in the screen's language) and its values. */
@@ -121,6 +123,12 @@ export function routeFor(pathname: string, search: string): Route {
     const id = decodeURIComponent(spc[1]!);
     if (!ID.test(id)) return badUrl('route.noPage', { path });
     return { kind: 'spc-chart', id };
+  }
+  const gatewayConfig = /^\/gateways\/([^/]+)\/config$/.exec(path);
+  if (gatewayConfig) {
+    const id = decodeURIComponent(gatewayConfig[1]!);
+    if (!ID.test(id)) return badUrl('route.noPage', { path });
+    return { kind: 'gateway-config', id };
   }
   const order = /^\/work-orders\/([^/]+)$/.exec(path);
   if (order) {

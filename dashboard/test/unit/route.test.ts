@@ -24,6 +24,8 @@ describe('routeFor', () => {
     expect(routeFor('/analytics', '')).toEqual({ kind: 'analytics' });
     expect(routeFor('/maintenance/', '?lang=zh-CN')).toEqual({ kind: 'maintenance' });
     expect(routeFor('/work-orders/WO-1001', '')).toEqual({ kind: 'work-order', id: 'WO-1001' });
+    expect(routeFor('/gateways/gw-1/config', '')).toEqual({ kind: 'gateway-config', id: 'gw-1' });
+    expect(routeFor('/gateways/bad%20id/config', '').kind).toBe('bad-url');
     expect(routeFor('/track', '')).toEqual({ kind: 'track' });
     expect(routeFor('/quality/nc', '?lang=zh-CN')).toEqual({ kind: 'nc' });
   });

@@ -7,6 +7,7 @@ import { andonPlugin } from './andon';
 import { boardsPlugin } from './boards';
 import { deadLettersPlugin } from './dead-letters';
 import { gatewaysPlugin } from './gateways';
+import { gatewayConfigPlugin } from './gateway-config';
 import { healthPlugin } from './health';
 import { importMappingsPlugin } from './import-mappings';
 import { linkTokensPlugin } from './link-tokens';
@@ -41,6 +42,7 @@ export const plugins: readonly IngestPlugin[] = [
   ingestMetricsPlugin,
   deadLettersPlugin,
   gatewaysPlugin,
+  gatewayConfigPlugin,
   machinesPlugin,
   plantPlugin,
   oeePlugin,

@@ -41,6 +41,15 @@ export interface PluginContext {
   storage: { engine: StorageEngine; settings: StorageSettings };
   /** The current finite-capacity plan (planning/service.ts). */
   planning: PlanService;
+  /** The broker ingest uses, for remote configuration's own client (http/gateway-config.ts). */
+  mqtt: {
+    url: string;
+    username?: string | undefined;
+    password?: string | undefined;
+    clientId?: string;
+  };
+  /** Ed25519 private key file that signs configs pushed to gateways; unset: pushes answer 503. */
+  configSigningKeyFile?: string | undefined;
 }
 
 /** Sign-in settings (issue 9), with defaults filled in by startIngest. */

@@ -1,6 +1,7 @@
 import {
   decodeMessage,
   encodePayload,
+  isCommandResultTopic,
   isToGatewayTopic,
   topics,
   type SeqRange,
@@ -61,6 +62,7 @@ export function startSubscriber(opts: SubscriberOptions): RunningSubscriber {
   }
   client.on('message', (topic, payload, packet) => {
     if (isToGatewayTopic(topic)) return; // acks (ours) and commands: not data
+    if (isCommandResultTopic(topic)) return; // answers to commands (fleet/config-commands.ts)
     const decoded = decodeMessage(topic, payload);
     opts.onItem(
       decoded.ok

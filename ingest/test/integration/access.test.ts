@@ -91,6 +91,8 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'GET /api/dead-letters': ['admin', 'maintenance'],
   'GET /api/gateways/bindings': ['admin'],
   'DELETE /api/gateways/bindings/:machine': ['admin'],
+  'GET /api/gateways/:id/config': ['admin'],
+  'PUT /api/gateways/:id/config': ['admin'],
   'GET /api/users': ['admin'],
   'POST /api/users': ['admin'],
   'PATCH /api/users/:name': ['admin'],

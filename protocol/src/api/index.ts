@@ -9,6 +9,7 @@ import { authRoutes, linkTokenRoutes } from './auth';
 import { boardRoutes } from './boards';
 import type { ApiRoute } from './contract';
 import { gatewayRoutes } from './gateways';
+import { gatewayConfigRoutes } from './gateway-config';
 import { healthRoutes } from './health';
 import { historyRoutes } from './history';
 import { kpiRoutes } from './kpis';
@@ -34,6 +35,7 @@ export * from './andon';
 export * from './auth';
 export * from './boards';
 export * from './gateways';
+export * from './gateway-config';
 export * from './health';
 export * from './history';
 export * from './kpis';
@@ -57,6 +59,7 @@ export * from './track';
 export const api = {
   health: healthRoutes,
   gateways: gatewayRoutes,
+  gatewayConfig: gatewayConfigRoutes,
   machines: machineRoutes,
   plant: plantRoutes,
   oee: oeeRoutes,

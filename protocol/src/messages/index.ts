@@ -11,6 +11,7 @@ import { PLANNING_MESSAGES } from './planning';
 import { NC_MESSAGES } from './nonconformance';
 import { SPC_STATISTICS_MESSAGES } from './spc-statistics';
 import { PLAN_REQUEST_MESSAGES } from './plan-requests';
+import { GATEWAY_CONFIG_MESSAGES } from './gateway-config';
 
 export * from './render';
 export * from './alerts';
@@ -33,4 +34,5 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...SPC_MESSAGES,
   ...SPC_STATISTICS_MESSAGES,
   ...PLAN_REQUEST_MESSAGES,
+  ...GATEWAY_CONFIG_MESSAGES,
 };
