@@ -6,6 +6,7 @@ import { DeviceRunner } from './device-runner';
 import { createDriver } from './drivers/registry';
 import { EDGE_ERRORS, EdgeError } from './errors';
 import { deviceTags, mapReadings, type MachineMemory } from './mapper';
+import { configVersion } from './health';
 import { Publisher } from './publisher';
 import { DiskQueue, type QueueStats } from './queue/disk-queue';
 import { SeqStore } from './seq-store';
@@ -102,6 +103,7 @@ export async function startEdgeAgent(
     now,
     birth: () => ({
       version: AGENT_VERSION,
+      configVersion: configVersion(config),
       startedAt,
       uptimeS: Math.floor((now() - startedAt) / 1000),
       devices: runners.map((r) => ({ id: r.deviceId, connected: r.connected })),
