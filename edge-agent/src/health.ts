@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { payloadSchemas } from '@takt/protocol';
+import { payloadSchemas, type DeviceConfig } from '@takt/protocol';
+import { deviceTags } from './mapper';
 import type { DiskQueue, QueueStats } from './queue/disk-queue';
 
 /** Hex digits of the sha256 kept: 48 bits, enough to tell a plant's configs apart. */
@@ -54,4 +55,15 @@ function stampOf(payload: string): number | undefined {
   } catch {
     return undefined; // a queued payload is always JSON we wrote; a torn one tells no time
   }
+}
+
+/** The machines (and stations) a device's tags belong to, for its line in the status. */
+export function deviceMachines(device: DeviceConfig): string[] {
+  const { machine, tags } = deviceTags(device);
+  const ids = new Set<string>();
+  for (const tag of tags) {
+    const id = tag.machine ?? machine;
+    if (id) ids.add(id);
+  }
+  return [...ids].sort();
 }

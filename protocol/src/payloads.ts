@@ -117,7 +117,12 @@ export const scanPayloadSchema = z.object({
 });
 export type ScanPayload = z.infer<typeof scanPayloadSchema>;
 
-export const deviceStatusSchema = z.object({ id: idSchema, connected: z.boolean() });
+export const deviceStatusSchema = z.object({
+  id: idSchema,
+  connected: z.boolean(),
+  /** The machines (and stations) its tags belong to (docs/decisions.md "Issue 25 — gateway health"). */
+  machines: z.array(idSchema).max(1000).optional(),
+});
 
 /**
  * Birth (retained, `online`) and last will (`offline`). Status is retained state, not an
