@@ -35,6 +35,13 @@ const SpcListPage = lazy(() =>
 );
 const SpcPage = lazy(() => import('./pages/spc/SpcPage').then((m) => ({ default: m.SpcPage })));
 
+const GatewaysPage = lazy(() =>
+  import('./pages/gateways/GatewaysPage').then((m) => ({ default: m.GatewaysPage })),
+);
+const GatewayPage = lazy(() =>
+  import('./pages/gateways/GatewayPage').then((m) => ({ default: m.GatewayPage })),
+);
+
 function PageFor({ route }: { route: Route }) {
   const { t } = useT();
   switch (route.kind) {
@@ -54,6 +61,10 @@ function PageFor({ route }: { route: Route }) {
       return <SpcListPage />;
     case 'spc-chart':
       return <SpcPage id={route.id} />;
+    case 'gateways':
+      return <GatewaysPage />;
+    case 'gateway':
+      return <GatewayPage id={route.id} />;
     case 'bad-url':
       return <PlainMessage text={t('error.badUrl', { reason: t(route.key, route.vars) })} />;
     case 'access': // a kiosk screen or a role without links: Root shows the page to managers
@@ -69,6 +80,8 @@ export interface Account {
   signOut: () => Promise<void>;
   /** Admins and managers: a way to the access links page. */
   manages: boolean;
+  /** Admins and maintenance: the Gateways page (who reads dead letters, docs/dashboard.md). */
+  fixesGateways: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { boards } from './boards';
 import { common } from './common';
+import { gateways } from './gateways';
 import { orderChanges } from './order-changes';
 import { pages } from './pages';
 import { publicPages } from './public';
@@ -18,6 +19,7 @@ const catalog = {
   ...station,
   ...orderChanges,
   ...spc,
+  ...gateways,
 };
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;
