@@ -149,4 +149,39 @@ describe('gateway health', () => {
       if (agent.exitCode === null) agent.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('shows a crashed agent (SIGKILL, no offline status) offline once its statuses stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'takt-gateways-'));
+    const agent = startAgent(dir);
+    const exited = new Promise<unknown>((resolve) => agent.once('exit', resolve));
+    try {
+      const seen = await waitFor(
+        'the gateway online',
+        async () => {
+          const { body } = await get<GatewaySummary[]>('/api/gateways');
+          const g = body.find((x) => x.id === 'gw-health');
+          // A fresh status from this process (the first test's gateway of the same id is offline).
+          return g?.online ? g : undefined;
+        },
+        30_000,
+      );
+      agent.kill('SIGKILL');
+      await exited;
+      // Its will is stamped at connect, older than its statuses: only their absence tells.
+      const offline = await waitFor(
+        'the gateway offline',
+        async () => {
+          const { body } = await get<GatewaySummary[]>('/api/gateways');
+          const g = body.find((x) => x.id === 'gw-health');
+          return g && !g.online ? g : undefined;
+        },
+        60_000,
+        500,
+      );
+      expect(Date.parse(offline.lastSeenAt!)).toBeGreaterThanOrEqual(Date.parse(seen.lastSeenAt!));
+      expect(offline.agentVersion).toBe(AGENT_VERSION);
+    } finally {
+      if (agent.exitCode === null && agent.signalCode === null) agent.kill('SIGKILL');
+    }
+  }, 90_000);
 });

@@ -9,10 +9,11 @@ import { isSkewed } from '../domain/time-horizon';
 
 /**
  * A gateway whose latest status is `online` but older than this is shown offline: the agent
- * sends one every 10 s (edge-agent/src/publisher.ts), and a broker that lost it sends its last
- * will only after 1.5 keepalives (docs/decisions.md "Issue 25 — gateway health").
+ * sends one every 10 s (edge-agent/src/publisher.ts), so this is three missed. A crashed
+ * agent's last will does not do it: it is stamped at connect, older than the statuses since,
+ * and the newest `ts` wins (docs/decisions.md "Issue 25 — gateway health").
  */
-export const STALE_AFTER_S = 60;
+export const STALE_AFTER_S = 30;
 
 interface GatewayRow {
   id: string;

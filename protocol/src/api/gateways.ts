@@ -44,7 +44,7 @@ export const gatewaySummarySchema = z
     online: z
       .boolean()
       .describe(
-        'its latest status is `online` and came within the last STALE_AFTER_S (60 s; the agent sends one every 10 s)',
+        'its latest status is `online` and came within the last 30 s (the agent sends one every 10 s)',
       ),
     lastSeenAt: timeOut.nullable().describe('when ingest last received its status'),
     agentVersion: z.string().nullable(),
