@@ -127,6 +127,10 @@ describe('gateway health', () => {
       expect(tag).toMatchObject({ machine: 'fleet-m1', value: 42, unit: 'C', quality: 'good' });
       const missing = await get<{ message: string }>('/api/gateways/gw-nowhere');
       expect(missing.status).toBe(404);
+      expect(missing.body.message).toContain('gw-nowhere');
+      const bad = await get<{ message: string }>('/api/gateways/gw%01x');
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toMatch(/control characters/);
       // The old route under the same prefix still answers.
       const bindings = await get<{ machine: string; gateway: string }[]>('/api/gateways/bindings');
       expect(bindings.status).toBe(200);
