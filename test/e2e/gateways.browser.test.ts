@@ -78,5 +78,6 @@ describe('Gateways page', () => {
     await tags.first().waitFor();
     expect(await tags.count()).toBeGreaterThan(0);
     expect(await tags.first().locator('td').nth(3).textContent()).toMatch(/^(good|uncertain|bad)$/);
+    await screenshot(page, 'gateway-detail');
   }, 60_000);
 });

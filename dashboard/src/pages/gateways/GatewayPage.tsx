@@ -72,7 +72,10 @@ export function GatewayPage({ id }: { id: string }) {
           <ul className="gw-devices">
             {g.devices.map((d) => (
               <li key={d.id} data-testid="gw-device" data-connected={String(d.connected)}>
-                <OnlineDot online={d.connected} /> <strong>{d.id}</strong>{' '}
+                <span className={`gw-online gw-online--${d.connected ? 'on' : 'off'}`}>
+                  <span className="gw-online__dot" />
+                </span>{' '}
+                <strong>{d.id}</strong>{' '}
                 {t(d.connected ? 'gateways.connected' : 'gateways.disconnected')}
                 {d.machines.length > 0 ? ` · ${d.machines.join(', ')}` : ''}
               </li>
