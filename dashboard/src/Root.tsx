@@ -92,6 +92,7 @@ function Screen() {
     setWho(null);
   };
   const manages = who.kind === 'user' && (who.role === 'admin' || who.role === 'manager');
+  const fixesGateways = who.kind === 'user' && (who.role === 'admin' || who.role === 'maintenance');
   if (manages && route.kind === 'access') return <AccessPage />;
   return (
     <PlantProvider>
@@ -99,7 +100,9 @@ function Screen() {
         <Shell
           route={route}
           onConnectionLost={recheck}
-          account={who.kind === 'user' ? { name: who.name, signOut, manages } : undefined}
+          account={
+            who.kind === 'user' ? { name: who.name, signOut, manages, fixesGateways } : undefined
+          }
         />
       </LiveProvider>
     </PlantProvider>

@@ -42,6 +42,13 @@ const GatewayConfigPanel = lazy(() =>
 );
 const SpcPage = lazy(() => import('./pages/spc/SpcPage').then((m) => ({ default: m.SpcPage })));
 
+const GatewaysPage = lazy(() =>
+  import('./pages/gateways/GatewaysPage').then((m) => ({ default: m.GatewaysPage })),
+);
+const GatewayPage = lazy(() =>
+  import('./pages/gateways/GatewayPage').then((m) => ({ default: m.GatewayPage })),
+);
+
 function PageFor({ route, account }: { route: Route; account?: Account | undefined }) {
   const { t } = useT();
   switch (route.kind) {
@@ -67,6 +74,10 @@ function PageFor({ route, account }: { route: Route; account?: Account | undefin
       return <SpcPage id={route.id} />;
     case 'gateway-config':
       return <GatewayConfigPanel id={route.id} />;
+    case 'gateways':
+      return <GatewaysPage />;
+    case 'gateway':
+      return <GatewayPage id={route.id} />;
     case 'bad-url':
       return <PlainMessage text={t('error.badUrl', { reason: t(route.key, route.vars) })} />;
     case 'access': // a kiosk screen or a role without links: Root shows the page to managers
@@ -82,6 +93,8 @@ export interface Account {
   signOut: () => Promise<void>;
   /** Admins and managers: a way to the access links page. */
   manages: boolean;
+  /** Admins and maintenance: the Gateways page (who reads dead letters, docs/dashboard.md). */
+  fixesGateways: boolean;
 }
 
 /**

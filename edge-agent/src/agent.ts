@@ -6,6 +6,7 @@ import { DeviceRunner } from './device-runner';
 import { createDriver } from './drivers/registry';
 import { EDGE_ERRORS, EdgeError } from './errors';
 import { deviceTags, mapReadings, type MachineMemory } from './mapper';
+import { configVersion, deviceMachines } from './health';
 import { Publisher } from './publisher';
 import { DiskQueue, type QueueStats } from './queue/disk-queue';
 import { RemoteConfig } from './remote-config';
@@ -121,9 +122,17 @@ export async function startEdgeAgent(
     now,
     birth: () => ({
       version: AGENT_VERSION,
+      configVersion: configVersion(config),
       startedAt,
       uptimeS: Math.floor((now() - startedAt) / 1000),
-      devices: runners.map((r) => ({ id: r.deviceId, connected: r.connected })),
+      devices: runners.map((r) => {
+        const device = config.devices.find((d) => d.id === r.deviceId);
+        return {
+          id: r.deviceId,
+          connected: r.connected,
+          machines: device ? deviceMachines(device) : [],
+        };
+      }),
       // Ingest holds a state this long before counting no data (docs/production-model.md).
       heartbeatMs: config.heartbeatMs,
     }),

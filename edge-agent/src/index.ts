@@ -9,3 +9,4 @@ export * from './drivers/modbus/codec';
 export * from './drivers/modbus/plan';
 export * from './drivers/simulated';
 export * from './queue/disk-queue';
+export * from './health';

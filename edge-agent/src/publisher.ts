@@ -7,6 +7,7 @@ import {
 } from '@takt/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { queueHealth } from './health';
 import type { OutMessage } from './mapper';
 import type { DiskQueue } from './queue/disk-queue';
 import type { QueuedRecord } from './queue/framing';
@@ -141,7 +142,7 @@ export class Publisher {
       ts: this.opts.now(),
       status: 'online',
       ...this.opts.birth(),
-      queue: this.opts.queue.stats(),
+      queue: queueHealth(this.opts.queue),
       ...(this.clockOffsetMs === undefined ? {} : { clockOffsetMs: this.clockOffsetMs }),
     });
     this.client.publish(topics.status(this.site, this.gatewayId), payload, {

@@ -117,7 +117,12 @@ export const scanPayloadSchema = z.object({
 });
 export type ScanPayload = z.infer<typeof scanPayloadSchema>;
 
-export const deviceStatusSchema = z.object({ id: idSchema, connected: z.boolean() });
+export const deviceStatusSchema = z.object({
+  id: idSchema,
+  connected: z.boolean(),
+  /** The machines (and stations) its tags belong to (docs/decisions.md "Issue 25 — gateway health"). */
+  machines: z.array(idSchema).max(1000).optional(),
+});
 
 /**
  * Birth (retained, `online`) and last will (`offline`). Status is retained state, not an
@@ -138,7 +143,17 @@ export const statusPayloadSchema = z.object({
       bytes: safeCount,
       /** Messages dropped by the overflow policy since the queue was created: never silent. */
       lost: safeCount,
+      /** When the oldest message still waiting for an ack was stamped (docs/decisions.md "Issue 25 — gateway health"). */
+      oldestAt: epochMsSchema.optional(),
     })
+    .optional(),
+  /**
+   * A short sha256 of the running config's canonical content (edge-agent/src/health.ts
+   * `configVersion`): which config a gateway runs, comparable with the one sent to it.
+   */
+  configVersion: z
+    .string()
+    .regex(/^[0-9a-f]{8,64}$/)
     .optional(),
   /** Edge clock minus ingest's clock, from the last ack, when known. */
   clockOffsetMs: z.number().int().optional(),

@@ -42,6 +42,11 @@ function Nav({ account }: { account: Account }) {
       <a href="/spc" data-testid="nav-spc">
         {t('nav.spc')}
       </a>
+      {account.fixesGateways ? (
+        <a href="/gateways" data-testid="nav-gateways">
+          {t('nav.gateways')}
+        </a>
+      ) : null}
       {account.manages ? (
         <a href="/planning" data-testid="nav-planning">
           {t('nav.planning')}

@@ -2,6 +2,7 @@ import { boards } from './boards';
 import { common } from './common';
 import { nonconformance } from './nonconformance';
 import { gatewayConfig } from './gateway-config';
+import { gateways } from './gateways';
 import { orderChanges } from './order-changes';
 import { pages } from './pages';
 import { planning } from './planning';
@@ -24,6 +25,7 @@ const catalog = {
   ...spc,
   ...planning,
   ...gatewayConfig,
+  ...gateways,
 };
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;

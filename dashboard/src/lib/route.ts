@@ -12,6 +12,7 @@
  *   /station/<id>                       an operator station (a station link adds `#station=<token>`)
  *   /spc  /spc/<characteristic>         SPC: the characteristics, and one's control chart
  *   /gateways/<id>/config               a gateway's remote configuration (admin)
+ *   /gateways  /gateways/<id>           the gateways' health, and one's devices and tags
  *
  * Any page takes `lang=en|zh-CN`; a kiosk link adds `#kiosk=<token>`.
  */
@@ -42,6 +43,8 @@ export type Route =
   | { kind: 'spc' }
   | { kind: 'spc-chart'; id: string }
   | { kind: 'gateway-config'; id: string }
+  | { kind: 'gateways' }
+  | { kind: 'gateway'; id: string }
   | BadUrl;
 
 /** What is wrong with a URL: a label of the catalog (shown in the screen's language) and its values. */
@@ -118,6 +121,13 @@ export function routeFor(pathname: string, search: string): Route {
   if (path === '/access') return { kind: 'access' };
   if (path === '/track') return { kind: 'track' };
   if (path === '/spc') return { kind: 'spc' };
+  if (path === '/gateways') return { kind: 'gateways' };
+  const gateway = /^\/gateways\/([^/]+)$/.exec(path);
+  if (gateway) {
+    const id = decodeURIComponent(gateway[1]!);
+    if (!ID.test(id)) return badUrl('route.noPage', { path });
+    return { kind: 'gateway', id };
+  }
   const spc = /^\/spc\/([^/]+)$/.exec(path);
   if (spc) {
     const id = decodeURIComponent(spc[1]!);

@@ -28,6 +28,8 @@ describe('routeFor', () => {
     expect(routeFor('/gateways/bad%20id/config', '').kind).toBe('bad-url');
     expect(routeFor('/track', '')).toEqual({ kind: 'track' });
     expect(routeFor('/quality/nc', '?lang=zh-CN')).toEqual({ kind: 'nc' });
+    expect(routeFor('/gateways', '')).toEqual({ kind: 'gateways' });
+    expect(routeFor('/gateways/gw-demo-1', '')).toEqual({ kind: 'gateway', id: 'gw-demo-1' });
   });
 
   it.each([
@@ -39,6 +41,7 @@ describe('routeFor', () => {
     ['/board', '?show=plant&every=abc', 'every=abc is not'],
     ['/nowhere', '', 'there is no page at /nowhere'],
     ['/work-orders/%20x', '', 'is not a work-order id'],
+    ['/gateways/%20x', '', 'there is no page at /gateways/%20x'],
   ])('refuses %s%s with a reason', (path, search, reason) => {
     const route = routeFor(path, search);
     expect(route.kind).toBe('bad-url');

@@ -45,6 +45,12 @@ export class AckBook {
     return this.pendingBytes;
   }
 
+  /** The oldest message still waiting for an ack (entries are kept in seq order). */
+  oldest(): FrameRef | undefined {
+    for (const entry of this.entries.values()) return entry;
+    return undefined;
+  }
+
   /** Unacked messages kept in `segment`. */
   unackedIn(segment: number): number {
     return this.perSegment.get(segment) ?? 0;

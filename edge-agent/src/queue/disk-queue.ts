@@ -246,6 +246,12 @@ export class DiskQueue {
     return this.book.next(nowMs, max, window, ackTimeoutMs).map((ref) => this.read(ref));
   }
 
+  /** The oldest message still waiting for an ack, read back from disk (edge-agent/src/health.ts). */
+  oldestUnacked(): QueuedRecord | undefined {
+    const ref = this.book.oldest();
+    return ref ? this.read(ref) : undefined;
+  }
+
   private read(ref: FrameRef): QueuedRecord {
     let fd = this.readers.get(ref.segment);
     if (fd === undefined) {

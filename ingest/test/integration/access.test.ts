@@ -89,6 +89,8 @@ const EXPECTED: Record<string, readonly Access[]> = {
   'GET /api/history.csv': S,
   'GET /api/ingest/metrics': ['admin', 'manager', 'maintenance'],
   'GET /api/dead-letters': ['admin', 'maintenance'],
+  'GET /api/gateways': ['admin', 'maintenance'],
+  'GET /api/gateways/:id': ['admin', 'maintenance'],
   'GET /api/gateways/bindings': ['admin'],
   'DELETE /api/gateways/bindings/:machine': ['admin'],
   'GET /api/gateways/:id/config': ['admin'],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ADMIN, defineRoute } from './contract';
-import { idSchema, timeOut } from './common';
+import { ADMIN, DEAD_LETTER_READERS, defineRoute } from './contract';
+import { idSchema, pathIdSchema, timeOut } from './common';
 
 /**
  * A machine (or station) and the gateway that speaks for it (docs/decisions.md "Issue 18 —
@@ -25,7 +25,95 @@ export const gatewayBindingSchema = z
   .meta({ id: 'GatewayBinding' });
 export type GatewayBinding = z.output<typeof gatewayBindingSchema>;
 
+/** A gateway's device as its latest status names it (docs/decisions.md "Issue 25 — gateway health"). */
+export const gatewayDeviceSchema = z
+  .object({
+    id: z.string(),
+    connected: z.boolean(),
+    machines: z
+      .array(z.string())
+      .describe(
+        'the machines and stations its tags belong to (empty from agents before 0.x that do not say)',
+      ),
+  })
+  .meta({ id: 'GatewayDevice' });
+
+export const gatewaySummarySchema = z
+  .object({
+    id: z.string(),
+    online: z
+      .boolean()
+      .describe(
+        'its latest status is `online` and came within the last 30 s (the agent sends one every 10 s)',
+      ),
+    lastSeenAt: timeOut.nullable().describe('when ingest last received its status'),
+    agentVersion: z.string().nullable(),
+    configVersion: z
+      .string()
+      .nullable()
+      .describe("a short sha256 of the running config's canonical content"),
+    queueDepth: z.number().int().nullable().describe('messages on its disk waiting for ack'),
+    oldestUnackedAt: timeOut
+      .nullable()
+      .describe('when the oldest of them was stamped; null with an empty queue'),
+    queueLost: z.number().int().nullable().describe('messages its overflow policy dropped, ever'),
+    clockOffsetMs: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "its clock minus ingest's, from its latest live message (send stamp minus receive time: the network delay makes it that much lower)",
+      ),
+    clockSkewed: z.boolean().describe('the offset is beyond the timestamp horizon (2 s)'),
+    devices: z.array(gatewayDeviceSchema),
+    deadLetters24h: z.number().int().describe('its messages kept as dead letters in the last 24 h'),
+  })
+  .meta({ id: 'GatewaySummary' });
+export type GatewaySummary = z.output<typeof gatewaySummarySchema>;
+
+export const gatewayTagSchema = z
+  .object({
+    machine: z.string(),
+    tag: z.string(),
+    value: z.union([z.number(), z.boolean(), z.string()]).nullable(),
+    unit: z.string().nullable(),
+    quality: z.enum(['good', 'uncertain', 'bad']),
+    time: timeOut,
+  })
+  .meta({ id: 'GatewayTag' });
+export type GatewayTag = z.output<typeof gatewayTagSchema>;
+
+export const gatewayDetailSchema = gatewaySummarySchema
+  .extend({
+    tags: z
+      .array(gatewayTagSchema)
+      .describe("the latest value of every tag of its devices' machines, by machine and tag"),
+  })
+  .meta({ id: 'GatewayDetail' });
+export type GatewayDetail = z.output<typeof gatewayDetailSchema>;
+
 export const gatewayRoutes = {
+  list: defineRoute({
+    method: 'GET',
+    path: '/api/gateways',
+    access: DEAD_LETTER_READERS,
+    summary: "Every gateway's health",
+    description:
+      'Online, last seen, agent and config versions, the disk queue, the clock offset, devices and dead letters of the last 24 h, from the latest status of each gateway. For the people who fix gateways, as in `/api/health`.',
+    response: z.array(gatewaySummarySchema),
+    responseDescription: 'the gateways, by id',
+  }),
+  detail: defineRoute({
+    method: 'GET',
+    path: '/api/gateways/:id',
+    access: DEAD_LETTER_READERS,
+    summary: "A gateway's health, devices and their tags' latest values",
+    params: z.strictObject({ id: pathIdSchema }),
+    response: gatewayDetailSchema,
+    responseDescription: 'the gateway',
+    errors: { 400: 'a bad gateway id', 404: 'no such gateway' },
+  }),
+
   bindings: defineRoute({
     method: 'GET',
     path: '/api/gateways/bindings',
