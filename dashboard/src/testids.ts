@@ -112,4 +112,6 @@ export const TEST_IDS = {
   ncSummary: 'nc-summary',
   inspections: 'station-inspections',
   inspectionRow: 'station-inspection',
+  orderInspections: 'order-inspections',
+  orderInspection: 'order-inspection',
 } as const;

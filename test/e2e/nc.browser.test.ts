@@ -96,6 +96,13 @@ describe('nonconformance in the browser', () => {
     await page.goto(`${stack.ingest.url}/work-orders/${ORDER}`);
     const panel = page.locator('[data-testid="nc-order"]');
     await panel.waitFor();
+    // The inspection due on the running operation, as at the station, with its chart's link.
+    const due = page.locator(
+      '[data-testid="order-inspection"][data-characteristic="bore-diameter"]',
+    );
+    await due.waitFor();
+    expect(await due.locator('a').getAttribute('href')).toBe('/spc/bore-diameter');
+    expect(await due.textContent()).toContain('Bore diameter');
     const form = panel.locator('[data-testid="nc-open-form"]');
     await form.locator('input[name="quantity"]').fill('3');
     await form.locator('select[name="reason"]').selectOption('burr');
@@ -158,12 +165,18 @@ describe('nonconformance in the browser', () => {
         values: number[];
         work_order: string;
         operation: string;
+        source: string;
       }>(
-        `SELECT "values", work_order, operation FROM spc_subgroups WHERE characteristic = 'bore-diameter'`,
+        `SELECT "values", work_order, operation, source FROM spc_subgroups WHERE characteristic = 'bore-diameter'`,
       );
       return rows[0];
     });
-    expect(stored).toEqual({ values: [10.01, 9.98, 10.02], work_order: ORDER, operation: 'OP10' });
+    expect(stored).toEqual({
+      values: [10.01, 9.98, 10.02],
+      work_order: ORDER,
+      operation: 'OP10',
+      source: 'station',
+    });
     // Recorded after the start: nothing is due any more.
     await station
       .locator('[data-testid="station-inspections"][data-loaded="true"][data-due="0"]')

@@ -57,6 +57,7 @@ export const nonconformance = {
   'insp.title': ['Inspections due', '待检验'],
   'insp.none': ['No inspection due.', '没有待检验项目。'],
   'insp.overdue': ['overdue', '已超期'],
+  'insp.dueAt': ['Due', '到期时间'],
   'insp.values': ['Values ({n}), separated by spaces', '测量值（{n} 个），用空格分隔'],
   'insp.send': ['Record', '记录'],
   'insp.saved': ['Recorded.', '已记录。'],

@@ -17,6 +17,7 @@ import { OrderChangeHistory, OrderChanges } from './OrderChanges';
 import { ApiError, useLoad } from './use-api';
 import { OrderScrap } from './OrderScrap';
 import { OrderNc } from './nc/OrderNc';
+import { OrderInspections } from './spc/OrderInspections';
 
 type OrderView = ApiResponse<typeof api.orders.get>;
 type OrderOee = ApiResponse<typeof api.orders.oee>;
@@ -140,6 +141,7 @@ function OrderDetail({
           operations={view.operations.map((o) => o.id)}
           onChanged={() => undefined}
         />
+        <OrderInspections id={view.id} />
         <section className="panel panel--wide">
           <div className="panel__head">
             <h3>{t('wo.operations')}</h3>

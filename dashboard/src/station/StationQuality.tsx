@@ -56,6 +56,7 @@ function InspectionRow({
         values,
         workOrder: order.workOrder,
         operation: order.operation,
+        source: 'station',
       },
       lang,
     );

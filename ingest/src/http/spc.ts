@@ -164,7 +164,7 @@ export const spcPlugin: IngestPlugin = (app, { pool, io, plant, alerts, alertRun
         workOrder: body.workOrder ?? null,
         operation: body.operation ?? null,
         operator,
-        source: 'api',
+        source: body.source ?? 'api',
       }),
     );
     // No dedupe key: always stored.

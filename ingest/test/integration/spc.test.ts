@@ -172,6 +172,8 @@ describe('measurements and charts', () => {
         },
         'beyond the time horizon',
       ],
+      // Gauge subgroups come from the edge agent only.
+      [{ characteristic: 'bore', values: [10, 10, 10], source: 'gauge' }, 'source'],
     ] as const;
     for (const [body, reason] of bad) {
       const answer = await call('/api/measurements', operator, body);
@@ -255,6 +257,7 @@ describe('measurements and charts', () => {
       characteristic: 'bore',
       values: [10.08, 10.09, 10.085],
       at: new Date(t0 + 30 * MIN).toISOString(),
+      source: 'station',
     });
     expect(out.status).toBe(201);
     const chart = await call(`/api/spc/bore?${window}`, operator);
@@ -271,6 +274,7 @@ describe('measurements and charts', () => {
     ]);
     const points = chart.body.points as { workOrder: string | null; source: string }[];
     expect(points[0]).toMatchObject({ workOrder: 'WO-1', source: 'api' });
+    expect(points[25]).toMatchObject({ source: 'station' });
     expect((chart.body.histogram as { bins: unknown[] }).bins.length).toBeGreaterThan(0);
 
     const alerts = (await call('/api/alerts?status=open', admin)).body as unknown as {

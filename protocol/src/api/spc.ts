@@ -149,6 +149,12 @@ export const measurementBodySchema = z.strictObject({
   workOrder: z.string().min(1).max(128).optional(),
   operation: z.string().min(1).max(64).optional(),
   operator: z.string().min(1).max(128).optional().describe('default the signed-in user'),
+  source: z
+    .enum(['api', 'station'])
+    .optional()
+    .describe(
+      "who typed it: 'station' from the operator station's entry; default 'api' (gauge subgroups come from the edge agent only)",
+    ),
 });
 export type MeasurementBody = z.infer<typeof measurementBodySchema>;
 
