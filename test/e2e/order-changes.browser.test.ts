@@ -152,7 +152,9 @@ describe('order changes on the order page', () => {
     await waitFor('order page shows 77', async () =>
       (await summary.textContent())?.includes('0 / 77 (') ? true : undefined,
     );
-    expect(await page.locator('input[name="quantity"]').inputValue()).toBe('77');
+    // Scoped to the change form: the order page has other forms with a quantity (an NC's).
+    const changeForm = page.locator('[data-testid="work-order-change-form"]');
+    expect(await changeForm.locator('input[name="quantity"]').inputValue()).toBe('77');
     const history = page.locator('[data-testid="work-order-change-history"] tbody tr');
     await history.first().waitFor({ timeout: 15_000 });
     expect(await history.first().textContent()).toContain('quantity: 30 → 77');
