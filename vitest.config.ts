@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time: vitest's default on a 2-core machine is one, and most of a file's
+    // time is spent waiting on PostgreSQL, brokers and browsers (docs/decisions.md, CI time).
+    maxWorkers: 2,
     reporters: ['default', 'json'],
     outputFile: { json: 'dist/vitest-report.json' },
   },
