@@ -1,21 +1,12 @@
-import type { Message } from '@takt/protocol';
+import type { ChartKind, Message, SpcRuleId as RuleId } from '@takt/protocol';
 
-/** The chart a characteristic is kept on (docs/decisions.md, "Issue 23 — SPC statistics and the SPC page"). */
-export const CHART_KINDS = ['xbar-r', 'xbar-s', 'i-mr', 'p', 'np', 'c', 'u'] as const;
-export type ChartKind = (typeof CHART_KINDS)[number];
-
-/** Run rules: Western Electric 1–4 and the four further Nelson patterns (docs/decisions.md, "Issue 23 — SPC statistics and the SPC page", names each pattern). */
-export const RULE_IDS = [
-  'we1',
-  'we2',
-  'we3',
-  'we4',
-  'nelson5',
-  'nelson6',
-  'nelson7',
-  'nelson8',
-] as const;
-export type RuleId = (typeof RULE_IDS)[number];
+/**
+ * The charts and run rules are the plant model's lists (protocol/src/config/quality.ts), so a
+ * characteristic's config and the statistics name the same ones; docs/decisions.md "Issue 23 —
+ * SPC statistics and the SPC page" names each rule's pattern.
+ */
+export { CHART_KINDS, SPC_RULES as RULE_IDS } from '@takt/protocol';
+export type { ChartKind, RuleId };
 
 /**
  * One subgroup. Variable charts: the measured values. Attribute charts: `values` holds the
