@@ -8,6 +8,7 @@ import {
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { queueHealth } from './health';
+import { closeWithFarewell } from './mqtt-close';
 import type { OutMessage } from './mapper';
 import type { DiskQueue } from './queue/disk-queue';
 import type { QueuedRecord } from './queue/framing';
@@ -218,26 +219,12 @@ export class Publisher {
     this.stopped = true;
     clearInterval(this.pumpTimer);
     clearInterval(this.statusTimer);
-    if (this.client.connected) {
-      const payload = encodePayload('status', { v: 1, ts: this.opts.now(), status: 'offline' });
-      await Promise.race([
-        this.client.publishAsync(topics.status(this.site, this.gatewayId), payload, {
-          qos: 1,
-          retain: true,
-        }),
-        new Promise((r) => setTimeout(r, timeoutMs / 2).unref()),
-      ]).catch(() => undefined);
-    }
-    await Promise.race([
-      this.client.endAsync(),
-      new Promise<void>((resolve) =>
-        setTimeout(() => {
-          this.opts.log.warn('mqtt client did not close in time; forcing');
-          this.client.end(true);
-          resolve();
-        }, timeoutMs / 2).unref(),
-      ),
-    ]);
+    const farewell = {
+      topic: topics.status(this.site, this.gatewayId),
+      payload: encodePayload('status', { v: 1, ts: this.opts.now(), status: 'offline' }),
+      retain: true,
+    };
+    await closeWithFarewell(this.client, farewell, timeoutMs, this.opts.log, 'mqtt client');
     this.opts.queue.close();
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { get as sparkplugPayloads } from 'sparkplug-payload';
 import type { UMetric, UPayload } from 'sparkplug-payload/lib/sparkplugbpayload';
 import type { OutMessage } from '../mapper';
+import { closeWithFarewell } from '../mqtt-close';
 import { SparkplugModel, type OutMetric } from './model';
 import { BdSeqStore, SparkplugSeq } from './sequence';
 
@@ -236,22 +237,14 @@ export class SparkplugNode {
    * (tck-id-operational-behavior-edge-node-intentional-disconnect-ndeath). */
   async stop(timeoutMs = 3000): Promise<void> {
     this.stopped = true;
-    if (this.client.connected) {
-      await Promise.race([
-        this.client.publishAsync(this.will().topic, Buffer.from(this.deathPayload()), { qos: 1 }),
-        new Promise((r) => setTimeout(r, timeoutMs / 2).unref()),
-      ]).catch(() => undefined);
-    }
-    await Promise.race([
-      this.client.endAsync(),
-      new Promise<void>((resolve) =>
-        setTimeout(() => {
-          this.opts.log.warn('sparkplug mqtt client did not close in time; forcing');
-          this.client.end(true);
-          resolve();
-        }, timeoutMs / 2).unref(),
-      ),
-    ]);
+    const { topic, payload } = this.will();
+    await closeWithFarewell(
+      this.client,
+      { topic, payload },
+      timeoutMs,
+      this.opts.log,
+      'sparkplug mqtt client',
+    );
   }
 }
 
