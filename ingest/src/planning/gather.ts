@@ -17,7 +17,7 @@ import {
   type RunSample,
   type WorkingCalendar,
 } from '../domain/planning';
-import { workingIntervals } from '../domain/planning';
+import { WorkingTime } from '../domain/planning';
 import { loadOrders } from '../work-orders/store';
 
 const DAY_MS = 24 * 3_600_000;
@@ -100,11 +100,14 @@ async function runSamples(
       GROUP BY r.machine_id, r.product_id, r.f, r.t, r.good`,
     [since, new Date(now)],
   );
+  // One calendar for every run of the window: its working windows are built once (cached per
+  // 14-day chunk), not re-cut in the plant's time zone for each run.
+  const working = new WorkingTime(calendar, since.getTime(), now);
   return rows.flatMap((r) => {
     const from = r.f.getTime();
     const to = r.t.getTime();
     // Working time of the run: the calendar's shifts between its start and its end.
-    const workingMs = workingIntervals(calendar, from, to).reduce((s, i) => s + i.to - i.from, 0);
+    const workingMs = working.within(from, to).reduce((s, i) => s + i.to - i.from, 0);
     if (workingMs <= 0) return [];
     return [
       {
