@@ -262,13 +262,16 @@ describe('quality on analytics and scrap per order', () => {
     await expect.poll(() => scrap.getAttribute('data-rejected'), { timeout: 20_000 }).toBe('28');
     // 12 from the machine counter, 16 reported as burr; 472 good.
     const row = scrap.locator('tr[data-operation="OP10"]');
-    expect(await row.locator('td').allTextContents()).toEqual([
-      'OP10',
-      'press-01',
-      '472',
-      '28',
-      '5.6 %',
-      'burr 16 · Machine counter (no reason) 12',
-    ]);
+    // Waited for, not read once: the good count can still be settling when the rejects reach 28.
+    await expect
+      .poll(() => row.locator('td').allTextContents(), { timeout: 20_000 })
+      .toEqual([
+        'OP10',
+        'press-01',
+        '472',
+        '28',
+        '5.6 %',
+        'burr 16 · Machine counter (no reason) 12',
+      ]);
   }, 60_000);
 });
