@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { WindowPicker } from '../components/WindowPicker';
 import { useT } from '../i18n';
 import { analyticsWindow, WINDOW_KINDS, type WindowKind } from '../lib/analytics-window';
 import { mergeDowntime, paretoRows, trendPoints } from '../lib/oee-report';
@@ -123,22 +124,16 @@ function Analytics({ plant }: { plant: PlantModel }) {
             </optgroup>
           </select>
         </label>
-        <span className="pickers__windows" role="group" aria-label={t('analytics.window')}>
-          {WINDOW_KINDS.map((k) => (
-            <button
-              key={k}
-              type="button"
-              aria-pressed={k === kind}
-              data-window={k}
-              onClick={() => {
-                setKind(k);
-                setStamp(Date.now());
-              }}
-            >
-              {t(`analytics.window.${k}`)}
-            </button>
-          ))}
-        </span>
+        <WindowPicker
+          className="pickers__windows"
+          label={t('analytics.window')}
+          choices={WINDOW_KINDS.map((k) => ({ key: k, label: t(`analytics.window.${k}`) }))}
+          chosen={kind}
+          onPick={(k) => {
+            setKind(k);
+            setStamp(Date.now());
+          }}
+        />
         <span className="pickers__range" data-testid={TEST_IDS.analyticsRange}>
           {win.shiftName ? `${win.shiftName} · ` : ''}
           {t('pages.range', {

@@ -1,6 +1,7 @@
 import { api } from '@takt/protocol/api';
 import { useCallback, useMemo, useState } from 'react';
 import { MaintenanceView } from '../components/MaintenanceView';
+import { WindowPicker } from '../components/WindowPicker';
 import { useT } from '../i18n';
 import { apiGet } from '../lib/api';
 import { ruleLimits, watchedTags } from '../lib/rule-limits';
@@ -62,21 +63,15 @@ export function MaintenancePage() {
       <h2>{t('page.maintenance')}</h2>
       <MaintenanceView alerts={alerts} />
       <div className="pickers">
-        <span role="group" aria-label={t('maint.trends')}>
-          {WINDOWS.map(([label, ms]) => (
-            <button
-              key={label}
-              type="button"
-              aria-pressed={ms === spanMs}
-              onClick={() => {
-                setSpanMs(ms);
-                setToMs(Date.now());
-              }}
-            >
-              {t(label)}
-            </button>
-          ))}
-        </span>
+        <WindowPicker
+          label={t('maint.trends')}
+          choices={WINDOWS.map(([label, ms]) => ({ key: ms, label: t(label) }))}
+          chosen={spanMs}
+          onPick={(ms) => {
+            setSpanMs(ms);
+            setToMs(Date.now());
+          }}
+        />
         {fromPlant ? <span className="panel__note">{t('maint.rulesFromPlant')}</span> : null}
       </div>
       {machine ? (

@@ -1,5 +1,6 @@
 import { api, type SpcChart } from '@takt/protocol/api';
 import { useEffect, useMemo, useState } from 'react';
+import { WindowPicker } from '../../components/WindowPicker';
 import { useT, type MessageKey } from '../../i18n';
 import { apiGet, getJson } from '../../lib/api';
 import { plantDateTime } from '../../lib/plant-time';
@@ -66,21 +67,15 @@ export function SpcPage({ id }: { id: string }) {
         </p>
       ) : null}
       <div className="pickers">
-        <span role="group" aria-label={t('spc.window')}>
-          {WINDOWS.map(([label, ms]) => (
-            <button
-              key={label}
-              type="button"
-              aria-pressed={ms === spanMs}
-              onClick={() => {
-                setSpanMs(ms);
-                setToMs(Date.now());
-              }}
-            >
-              {t(label)}
-            </button>
-          ))}
-        </span>
+        <WindowPicker
+          label={t('spc.window')}
+          choices={WINDOWS.map(([label, ms]) => ({ key: ms, label: t(label) }))}
+          chosen={spanMs}
+          onPick={(ms) => {
+            setSpanMs(ms);
+            setToMs(Date.now());
+          }}
+        />
       </div>
       {chart.error ? (
         <p className="panel__note">{t('pages.error', { reason: chart.error.message })}</p>
