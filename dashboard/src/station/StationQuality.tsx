@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useT } from '../i18n';
 import { apiGet } from '../lib/api';
 import { apiFetch } from '../lib/credentials';
+import { NcPiecesFields } from '../pages/nc/NcPiecesFields';
 import { useLoad } from '../pages/use-api';
 import { TEST_IDS } from '../testids';
 
@@ -131,26 +132,13 @@ function OpenNc({ order, reasons }: { order: Order; reasons: StationView['reason
       data-testid={TEST_IDS.ncOpenForm}
       onSubmit={(e) => void submit(e)}
     >
-      <label>
-        {t('nc.quantity')}
-        <input
-          name="quantity"
-          type="number"
-          min={1}
-          value={quantity}
-          onChange={(e) => setQuantity(e.target.value)}
-        />
-      </label>
-      <label>
-        {t('nc.reason')}
-        <select name="reason" value={reason} onChange={(e) => setReason(e.target.value)}>
-          {reasons.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <NcPiecesFields
+        quantity={quantity}
+        reason={reason}
+        reasons={reasons}
+        onQuantity={setQuantity}
+        onReason={setReason}
+      />
       <button type="submit" className="station__button" name="open-nc">
         {t('nc.open')}
       </button>

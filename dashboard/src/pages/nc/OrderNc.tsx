@@ -6,6 +6,7 @@ import { usePlant } from '../../plant/PlantContext';
 import { TEST_IDS } from '../../testids';
 import { useLoad } from '../use-api';
 import { sendNc } from './nc-api';
+import { NcPiecesFields } from './NcPiecesFields';
 import { NcTable } from './NcTable';
 import './nc.css';
 
@@ -100,30 +101,13 @@ export function OrderNc({
             ))}
           </select>
         </label>
-        <label>
-          {t('nc.quantity')}
-          <input
-            name="quantity"
-            type="number"
-            min={1}
-            value={form.quantity}
-            onChange={(e) => setForm({ ...form, quantity: e.target.value })}
-          />
-        </label>
-        <label>
-          {t('nc.reason')}
-          <select
-            name="reason"
-            value={form.reason || reasons[0]?.id || ''}
-            onChange={(e) => setForm({ ...form, reason: e.target.value })}
-          >
-            {reasons.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NcPiecesFields
+          quantity={form.quantity}
+          reason={form.reason || reasons[0]?.id || ''}
+          reasons={reasons}
+          onQuantity={(quantity) => setForm({ ...form, quantity })}
+          onReason={(reason) => setForm({ ...form, reason })}
+        />
         <label>
           {t('nc.source')}
           <select
