@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { addAccount, removeAccount, type AccountSpec } from '../accounts';
+import { exportMosquittoToDir } from '../export/write';
 import { loadUsersFile, sparkplugNodeOf, type BrokerUser } from '../users';
 
 /**
@@ -10,6 +11,8 @@ import { loadUsersFile, sparkplugNodeOf, type BrokerUser } from '../users';
  *   npm run broker:accounts -- add-service ingest|admin <username> [--rotate]
  *   npm run broker:accounts -- remove <username>
  *   npm run broker:accounts -- list
+ *   npm run broker:accounts -- export mosquitto [--out DIR] [--passwords FILE] [--issue-missing]
+ *       (Mosquitto 2's password and ACL files; docs/deployment.md "Past one server")
  * The users file is --users-file, else TAKT_BROKER_USERS_FILE, else broker/users.json.
  * A new password is printed once, on stdout; only its scrypt hash is stored.
  */
@@ -21,6 +24,9 @@ const { values, positionals } = parseArgs({
     rotate: { type: 'boolean', default: false },
     'sparkplug-group': { type: 'string' },
     'sparkplug-node': { type: 'string' },
+    out: { type: 'string', default: 'mosquitto' },
+    passwords: { type: 'string' },
+    'issue-missing': { type: 'boolean', default: false },
   },
 });
 const file = values['users-file'] ?? process.env.TAKT_BROKER_USERS_FILE ?? 'broker/users.json';
@@ -32,7 +38,8 @@ function usage(): never {
       '           [--sparkplug-group G [--sparkplug-node N]]\n' +
       '       accounts add-sparkplug-node <group> <edgeNode> [--username U] [--rotate]\n' +
       '       accounts add-service ingest|admin <username> [--rotate]\n' +
-      '       accounts remove <username> | list      [--users-file FILE]',
+      '       accounts remove <username> | list      [--users-file FILE]\n' +
+      '       accounts export mosquitto [--out DIR] [--passwords FILE] [--issue-missing]',
   );
   process.exit(2);
 }
@@ -44,7 +51,27 @@ function describe(u: BrokerUser): string {
   return `${u.username}\t${u.role}${sparkplug}`;
 }
 
+/** Secrets go to files only; this prints where, and for whom. */
+async function exportMosquitto(): Promise<void> {
+  const done = await exportMosquittoToDir({
+    usersFile: file,
+    outDir: values.out!,
+    passwordsFile: values.passwords,
+    issueMissing: values['issue-missing']!,
+  });
+  console.error(`wrote ${done.passwordFile} (mode 0600) and ${done.aclFile}`);
+  if (done.issuedFile)
+    console.error(
+      `new passwords for ${done.issuedFor.join(', ')} are in ${done.issuedFile} (mode 0600); ` +
+        `their hashes replaced the old ones in ${file}`,
+    );
+}
+
 async function main(): Promise<void> {
+  if (command === 'export') {
+    if (args.length !== 1 || args[0] !== 'mosquitto') usage();
+    return exportMosquitto();
+  }
   if (command === 'list') {
     for (const u of loadUsersFile(file)) console.log(describe(u));
     return;
