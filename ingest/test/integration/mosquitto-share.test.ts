@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stringify } from 'yaml';
 import { addAccount } from '@takt/broker';
 import { requirePeer } from '@takt/sim';
 import mqtt, { type MqttClient } from 'mqtt';
+import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngest, type RunningIngest } from '../../src';
@@ -71,6 +73,24 @@ const passwords = new Map<string, string>();
 /** What each probe member received: [member, topic, body]. */
 const probed: [number, string, Record<string, unknown>][] = [];
 
+/** Both instances load one plant: its machines bound to their gateways, one alert rule. */
+function plantFile(): string {
+  const file = join(dir, 'plant.yaml');
+  const machine = (id: string, gateway: string) => ({ id, name: id, gateway });
+  const hot = { id: 'hot', kind: 'threshold', machines: ['m-a1'], tag: 'hot', above: 50 };
+  writeFileSync(
+    file,
+    stringify({
+      site: { id: SITE, name: 'Plant 1' },
+      lines: [
+        { id: 'l1', name: 'L1', machines: [machine('m-a1', 'gw-a'), machine('m-b1', 'gw-b')] },
+      ],
+      alerts: { rules: [hot], channels: [] },
+    }),
+  );
+  return file;
+}
+
 async function exportAccounts(): Promise<void> {
   const users = join(dir, 'users.json');
   let handed = '';
@@ -134,6 +154,12 @@ async function mosquittoPub(gw: string, list: readonly Msg[]): Promise<void> {
   expect(code).toBe(0);
 }
 
+/** Both instances stopped (their alert work done); a pool of the test's own to look. */
+async function createPoolAfterStop(): Promise<pg.Pool> {
+  for (const ingest of ingests.splice(0)) await ingest.stop();
+  return new pg.Pool({ connectionString: databaseUrl, max: 1 });
+}
+
 async function stored(machine: string) {
   const { rows } = await ingests[0]!.pool.query<{ n: string; times: string; values: number[] }>(
     `SELECT count(*) AS n, count(DISTINCT time) AS times, array_agg(value ORDER BY time) AS values
@@ -163,7 +189,9 @@ beforeAll(async () => {
         topics: ['$share/ingest/takt/v1/#'],
       },
       http: { host: '127.0.0.1', port: 0 },
+      plantFile: plantFile(),
       batch: { maxItems: 500, maxDelayMs: 20 },
+      alerts: { tickMs: 50 },
       log: pino({ level: 'silent' }),
     });
     ingests.push(ingest);
@@ -181,7 +209,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.endAsync(true)));
-  for (const ingest of ingests) await ingest.stop();
+  for (const ingest of ingests.splice(0)) await ingest.stop();
   await broker?.stop();
 });
 
@@ -331,5 +359,49 @@ describe('two ingest instances sharing $share/ingest/takt/v1/# on Mosquitto with
       );
     expect(refused?.code).toBe(135);
     await gwA.endAsync();
+  });
+  it('opens and clears an alert once, though both instances judge the rule', async () => {
+    const gwA = await connect(broker.gatewayPort, 'gw-a', 'takt-gw-gw-a');
+    let seq = 10_000;
+    const reading = (value: number, i: number): Msg => {
+      const ts = T0 + 200_000 + i * 1000;
+      return {
+        topic: `takt/v1/${SITE}/gw-a/m-a1/metrics`,
+        body: { v: 1, seq: ++seq, ts, readings: [{ tag: 'hot', value, ts, quality: 'good' }] },
+      };
+    };
+    const hot = Array.from({ length: 10 }, (_, i) => reading(60, i));
+    const cool = Array.from({ length: 10 }, (_, i) => reading(40, 10 + i));
+    for (const m of hot) await publish(gwA, m);
+    // Each instance got some of the hot readings: both judged the rule open.
+    const members = (list: Msg[]) =>
+      new Set(probed.filter(([, , b]) => list.some((m) => m.body.seq === b.seq)).map(([n]) => n));
+    await waitFor('the probes to see the hot readings', () => members(hot).size === 2);
+    const pool = ingests[0]!.pool;
+    await waitFor('the alert', async () => {
+      const { rows } = await pool.query(`SELECT 1 FROM alerts WHERE status = 'open'`);
+      return rows.length > 0;
+    });
+    for (const m of cool) await publish(gwA, m);
+    await waitFor('the alert to clear', async () => {
+      const { rows } = await pool.query(`SELECT 1 FROM alerts WHERE status = 'cleared'`);
+      return rows.length > 0;
+    });
+    await gwA.endAsync();
+    // Stopping waits for each instance's alert work: whatever it was to write is written.
+    const db = await createPoolAfterStop();
+    try {
+      const { rows } = await db.query<{ kind: string; n: string }>(
+        `SELECT kind, count(*) AS n FROM alert_events GROUP BY kind ORDER BY kind`,
+      );
+      expect(rows.map((r) => [r.kind, Number(r.n)])).toEqual([
+        ['cleared', 1],
+        ['opened', 1],
+      ]);
+      const alerts = await db.query(`SELECT status FROM alerts`);
+      expect(alerts.rows).toEqual([{ status: 'cleared' }]);
+    } finally {
+      await db.end();
+    }
   });
 });
