@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addAccount, removeAccount, type AccountSpec } from '../accounts';
 import { exportMosquittoToDir } from '../export/write';
@@ -12,7 +13,8 @@ import { loadUsersFile, sparkplugNodeOf, type BrokerUser } from '../users';
  *   npm run broker:accounts -- remove <username>
  *   npm run broker:accounts -- list
  *   npm run broker:accounts -- export mosquitto [--out DIR] [--passwords FILE] [--issue-missing]
- *       (Mosquitto 2's password and ACL files; docs/deployment.md "Past one server")
+ *       (Mosquitto 2's password and ACL files, by default in mosquitto/ beside the users file;
+ *       docs/deployment.md "Past one server")
  * The users file is --users-file, else TAKT_BROKER_USERS_FILE, else broker/users.json.
  * A new password is printed once, on stdout; only its scrypt hash is stored.
  */
@@ -24,7 +26,7 @@ const { values, positionals } = parseArgs({
     rotate: { type: 'boolean', default: false },
     'sparkplug-group': { type: 'string' },
     'sparkplug-node': { type: 'string' },
-    out: { type: 'string', default: 'mosquitto' },
+    out: { type: 'string' },
     passwords: { type: 'string' },
     'issue-missing': { type: 'boolean', default: false },
   },
@@ -55,7 +57,8 @@ function describe(u: BrokerUser): string {
 async function exportMosquitto(): Promise<void> {
   const done = await exportMosquittoToDir({
     usersFile: file,
-    outDir: values.out!,
+    // Beside the users file by default: the password file belongs where the accounts are kept.
+    outDir: values.out ?? join(dirname(file), 'mosquitto'),
     passwordsFile: values.passwords,
     issueMissing: values['issue-missing']!,
   });
