@@ -1,5 +1,7 @@
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addAccount, removeAccount, type AccountSpec } from '../accounts';
+import { exportMosquittoToDir } from '../export/write';
 import { loadUsersFile, sparkplugNodeOf, type BrokerUser } from '../users';
 
 /**
@@ -10,6 +12,9 @@ import { loadUsersFile, sparkplugNodeOf, type BrokerUser } from '../users';
  *   npm run broker:accounts -- add-service ingest|admin <username> [--rotate]
  *   npm run broker:accounts -- remove <username>
  *   npm run broker:accounts -- list
+ *   npm run broker:accounts -- export mosquitto [--out DIR] [--passwords FILE] [--issue-missing]
+ *       (Mosquitto 2's password and ACL files, by default in mosquitto/ beside the users file;
+ *       docs/deployment.md "Past one server")
  * The users file is --users-file, else TAKT_BROKER_USERS_FILE, else broker/users.json.
  * A new password is printed once, on stdout; only its scrypt hash is stored.
  */
@@ -21,6 +26,9 @@ const { values, positionals } = parseArgs({
     rotate: { type: 'boolean', default: false },
     'sparkplug-group': { type: 'string' },
     'sparkplug-node': { type: 'string' },
+    out: { type: 'string' },
+    passwords: { type: 'string' },
+    'issue-missing': { type: 'boolean', default: false },
   },
 });
 const file = values['users-file'] ?? process.env.TAKT_BROKER_USERS_FILE ?? 'broker/users.json';
@@ -32,7 +40,8 @@ function usage(): never {
       '           [--sparkplug-group G [--sparkplug-node N]]\n' +
       '       accounts add-sparkplug-node <group> <edgeNode> [--username U] [--rotate]\n' +
       '       accounts add-service ingest|admin <username> [--rotate]\n' +
-      '       accounts remove <username> | list      [--users-file FILE]',
+      '       accounts remove <username> | list      [--users-file FILE]\n' +
+      '       accounts export mosquitto [--out DIR] [--passwords FILE] [--issue-missing]',
   );
   process.exit(2);
 }
@@ -44,7 +53,28 @@ function describe(u: BrokerUser): string {
   return `${u.username}\t${u.role}${sparkplug}`;
 }
 
+/** Secrets go to files only; this prints where, and for whom. */
+async function exportMosquitto(): Promise<void> {
+  const done = await exportMosquittoToDir({
+    usersFile: file,
+    // Beside the users file by default: the password file belongs where the accounts are kept.
+    outDir: values.out ?? join(dirname(file), 'mosquitto'),
+    passwordsFile: values.passwords,
+    issueMissing: values['issue-missing']!,
+  });
+  console.error(`wrote ${done.passwordFile} (mode 0600) and ${done.aclFile}`);
+  if (done.issuedFile)
+    console.error(
+      `new passwords for ${done.issuedFor.join(', ')} are in ${done.issuedFile} (mode 0600); ` +
+        `their hashes replaced the old ones in ${file}`,
+    );
+}
+
 async function main(): Promise<void> {
+  if (command === 'export') {
+    if (args.length !== 1 || args[0] !== 'mosquitto') usage();
+    return exportMosquitto();
+  }
   if (command === 'list') {
     for (const u of loadUsersFile(file)) console.log(describe(u));
     return;

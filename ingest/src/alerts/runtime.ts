@@ -223,9 +223,16 @@ export class AlertRuntime {
 
   private async applyOne(effect: AlertEffect): Promise<void> {
     const { key } = effect.alert;
-    const id = await storeEffect(this.pool, effect, this.text('en'), this.ids.get(key));
+    const { id, changed } = await storeEffect(
+      this.pool,
+      effect,
+      this.text('en'),
+      this.ids.get(key),
+    );
     if (effect.kind === 'cleared') this.ids.delete(key);
     else this.ids.set(key, id);
+    // Another ingest instance on this database made this change first: it told everyone.
+    if (!changed) return;
     const [stored] = await loadAlerts(this.pool, { id });
     if (!stored) return;
     // One event for every screen: in English, with the key and parameters each screen

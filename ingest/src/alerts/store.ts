@@ -105,17 +105,23 @@ export async function loadAlerts(
   return rows.map(fromRow);
 }
 
-/** Store what the engine decided, with its history event; returns the alert's id. */
+/**
+ * Store what the engine decided, with its history event; returns the alert's id and whether
+ * this call made the change. Two ingest instances on one database (a `$share` group,
+ * docs/decisions.md "Issue 22 — Mosquitto export and shared subscriptions") each judge the
+ * same rules: the alert one of them opened, cleared or escalated first is not opened, cleared
+ * or escalated again by the other (no second event, no second notice).
+ */
 export async function storeEffect(
   pool: Pool,
   effect: AlertEffect,
   english: AlertText,
   id?: number,
-): Promise<number> {
+): Promise<{ id: number; changed: boolean }> {
   const text = renderAlertText(effect.alert.message, english);
   return withTransaction(pool, async (client) => {
     const stored = await writeAlert(client, effect, text, id);
-    await writeEvent(client, effect, text, stored);
+    if (stored.changed) await writeEvent(client, effect, text, stored.id);
     return stored;
   });
 }
@@ -126,17 +132,17 @@ async function writeAlert(
   effect: AlertEffect,
   text: string,
   id?: number,
-): Promise<number> {
+): Promise<{ id: number; changed: boolean }> {
   const a = effect.alert;
   if (effect.kind === 'opened') {
-    const { rows } = await client.query<{ id: string }>(
+    const { rows } = await client.query<{ id: string; inserted: boolean }>(
       `INSERT INTO alerts (rule_id, subject, severity, status, opened_at, value, message,
                            message_key, message_params)
        VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $8)
        ON CONFLICT (rule_id, subject) WHERE status <> 'cleared'
          DO UPDATE SET message = EXCLUDED.message, message_key = EXCLUDED.message_key,
                        message_params = EXCLUDED.message_params
-       RETURNING id`,
+       RETURNING id, xmax = 0 AS inserted`,
       [
         a.rule,
         a.subject,
@@ -148,13 +154,16 @@ async function writeAlert(
         JSON.stringify(a.message.params ?? {}),
       ],
     );
-    return Number(rows[0]!.id);
+    // Open already (another instance opened it): the row's text is refreshed, nothing more.
+    return { id: Number(rows[0]!.id), changed: rows[0]!.inserted };
   }
   if (id === undefined) throw new Error(`alert ${a.key} has no stored id`);
-  await client.query(
+  const { rowCount } = await client.query(
     `UPDATE alerts SET status = $2, acknowledged_at = $3, acknowledged_by = $4, ack_comment = $5,
             cleared_at = $6, cleared_by = $7, escalated_at = $8
-      WHERE id = $1`,
+      WHERE id = $1
+        AND NOT ($9::text = 'cleared' AND status = 'cleared')
+        AND NOT ($9::text = 'escalated' AND escalated_at IS NOT NULL)`,
     [
       id,
       a.status,
@@ -164,9 +173,10 @@ async function writeAlert(
       a.clearedAt === null ? null : new Date(a.clearedAt),
       a.clearedBy,
       a.escalatedAt === null ? null : new Date(a.escalatedAt),
+      effect.kind,
     ],
   );
-  return id;
+  return { id, changed: rowCount === 1 };
 }
 
 /** The alert's history event for this effect. */
