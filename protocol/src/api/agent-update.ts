@@ -5,7 +5,7 @@ import {
   UPDATE_STATUSES,
   UPDATE_STEPS,
   sha256HexSchema,
-} from '../agent-update';
+} from '../agent-update-wire';
 import { ADMIN, PUBLIC, defineRoute } from './contract';
 import { idSchema, timeOut } from './common';
 
