@@ -250,3 +250,55 @@ export async function recordStep(
     return { stored: true, final, site: row.site, newest: (later.rowCount ?? 0) === 0 };
   });
 }
+
+export interface OpenUpdate {
+  id: number;
+  gatewayId: string;
+  site: string;
+  sha256: string;
+  version: string;
+  arch: AgentArch;
+  size: number;
+  signature: string;
+  confirmWithinS: number;
+}
+
+/**
+ * Each gateway's newest update if no step came yet (`sent`, within the token's life), with a
+ * new token: the token is kept only hashed, so a command sent again carries a fresh one and
+ * the old link stops working. A `running` one is left alone: its gateway has the command and
+ * may be downloading with the token it has.
+ */
+export async function reissueOpenUpdates(
+  pool: Pool,
+  newToken: () => { token: string; hash: Buffer },
+): Promise<(OpenUpdate & { token: string })[]> {
+  const { rows } = await pool.query<OpenUpdate>(
+    `SELECT DISTINCT ON (u.gateway_id) u.id::float8 AS id, u.gateway_id AS "gatewayId", u.site,
+            u.package_sha256 AS sha256, u.version, p.arch, p.size::float8 AS size, p.signature,
+            u.confirm_within_s AS "confirmWithinS", u.status,
+            u.requested_at > now() - make_interval(hours => $1) AS fresh
+       FROM gateway_updates u JOIN agent_packages p ON p.sha256 = u.package_sha256
+      ORDER BY u.gateway_id, u.id DESC`,
+    [TOKEN_TTL_H],
+  );
+  const open: (OpenUpdate & { token: string })[] = [];
+  for (const row of rows as (OpenUpdate & { status: UpdateStatus; fresh: boolean })[]) {
+    if (row.status !== 'sent' || !row.fresh) continue;
+    const { token, hash } = newToken();
+    await pool.query('UPDATE gateway_updates SET token_hash = $2 WHERE id = $1', [row.id, hash]);
+    open.push({
+      id: row.id,
+      gatewayId: row.gatewayId,
+      site: row.site,
+      sha256: row.sha256,
+      version: row.version,
+      arch: row.arch,
+      size: row.size,
+      signature: row.signature,
+      confirmWithinS: row.confirmWithinS,
+      token,
+    });
+  }
+  return open;
+}

@@ -29,7 +29,9 @@ import {
   readPackage,
   readPackageSlice,
   readUpdates,
+  reissueOpenUpdates,
   tokenAllows,
+  type OpenUpdate,
 } from '../fleet/agent-update-store';
 import { startUpdateCommandLink } from '../fleet/update-commands';
 import { routeOf } from '../route-contract';
@@ -81,6 +83,27 @@ export const agentUpdatesPlugin: IngestPlugin = (app, { pool, log, mqtt, plant, 
     log: log.child({ part: 'update-commands' }),
   });
   app.addHook('onClose', () => link.stop(1000));
+
+  // A broker restarted without persistence forgot the retained commands: send the open ones
+  // again, each with a new token. Without TAKT_PUBLIC_URL no URL can be made here: they wait
+  // for the gateway's results or a new push.
+  app.addHook('onReady', async () => {
+    if (!settings.publicUrl) return;
+    const base = settings.publicUrl;
+    const open = await reissueOpenUpdates(pool, () => {
+      const token = newToken();
+      return { token, hash: tokenHash(token) };
+    });
+    for (const u of open)
+      link
+        .publish(u.site, u.gatewayId, commandOf(u, u.token, base))
+        .catch((error: Error) =>
+          log.warn(
+            { gateway: u.gatewayId, update: u.id, err: error.message },
+            'update command not published',
+          ),
+        );
+  });
 
   // The body stays a stream: up to 200 MB goes to a temporary file, hashed on the way.
   app.addContentTypeParser(
@@ -189,7 +212,7 @@ export const agentUpdatesPlugin: IngestPlugin = (app, { pool, log, mqtt, plant, 
         key: 'agentUpdate.otherArch',
         params: { arch: pkg.arch, gateway: id, gatewayArch: gateway.arch },
       });
-    const token = randomBytes(32).toString('base64url');
+    const token = newToken();
     const requestedBy = request.principal?.kind === 'user' ? request.principal.name : null;
     const created = await createUpdate(pool, {
       gatewayId: id,
@@ -205,21 +228,11 @@ export const agentUpdatesPlugin: IngestPlugin = (app, { pool, log, mqtt, plant, 
         key: 'agentUpdate.running',
         params: { id: String(created.running), gateway: id },
       });
-    const base = settings.publicUrl ?? `${request.protocol}://${request.host}`;
-    const url = new URL(agentPackageDownloadPath(sha256), base);
-    url.searchParams.set('token', token);
-    const command: UpdateCommand = {
-      v: 1,
-      ts: Date.now(),
-      id: created.update.id,
-      version: pkg.version,
-      arch: pkg.arch,
-      sha256,
-      size: pkg.size,
-      signature: pkg.signature,
-      url: url.toString(),
-      confirmWithinS,
-    };
+    const command = commandOf(
+      { ...pkg, id: created.update.id, confirmWithinS },
+      token,
+      settings.publicUrl ?? `${request.protocol}://${request.host}`,
+    );
     log.info(
       {
         gateway: id,
@@ -247,6 +260,33 @@ export const agentUpdatesPlugin: IngestPlugin = (app, { pool, log, mqtt, plant, 
     readUpdates(pool, request.params.id),
   );
 };
+
+const newToken = () => randomBytes(32).toString('base64url');
+
+/** The retained command of an update; its url is absolute under `base` with the token. */
+function commandOf(
+  u: Pick<
+    OpenUpdate,
+    'id' | 'version' | 'arch' | 'sha256' | 'size' | 'signature' | 'confirmWithinS'
+  >,
+  token: string,
+  base: string,
+): UpdateCommand {
+  const url = new URL(agentPackageDownloadPath(u.sha256), base);
+  url.searchParams.set('token', token);
+  return {
+    v: 1,
+    ts: Date.now(),
+    id: u.id,
+    version: u.version,
+    arch: u.arch,
+    sha256: u.sha256,
+    size: u.size,
+    signature: u.signature,
+    url: url.toString(),
+    confirmWithinS: u.confirmWithinS,
+  };
+}
 
 /** Streams the body into `file`, hashing and counting; stops past the size limit. */
 async function receive(

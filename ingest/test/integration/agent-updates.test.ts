@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { startBroker, type RunningBroker } from '@takt/broker';
 import {
@@ -34,6 +35,7 @@ let ingest: RunningIngest;
 let gateway: MqttClient;
 let admin: { authorization: string };
 let url: string;
+let databaseUrl: string;
 
 /** Bytes that stand for an archive: over one download slice (1 MB), so slicing is exercised. */
 const archive = randomBytes(2 * 1024 * 1024 + 123);
@@ -53,7 +55,7 @@ beforeAll(async () => {
   broker = await startBroker({ host: '127.0.0.1', port: 0, users: [], allowAnonymous: true, log });
   url = `mqtt://127.0.0.1:${broker.port}`;
   ingest = await startIngest({
-    databaseUrl: await createTestDatabase('takt_agent_updates'),
+    databaseUrl: (databaseUrl = await createTestDatabase('takt_agent_updates')),
     mqtt: { url, clientId: 'ingest-agent-updates' },
     http: { host: '127.0.0.1', port: 0 },
     log,
@@ -204,6 +206,35 @@ describe('POST /api/agent-packages', () => {
     expect(await listed.json()).toEqual([]);
   });
 
+  it('refuses a body announced over 200 MB before reading it', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        `${ingest.url}/api/agent-packages?version=0.1.1&arch=x64`,
+        {
+          method: 'POST',
+          headers: {
+            ...admin,
+            'content-type': 'application/gzip',
+            'content-length': String(200 * 1024 * 1024 + 1),
+            'x-takt-signature': signature('0.1.1', 'x64', archive),
+          },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => {
+            req.destroy();
+            resolve({ status: res.statusCode!, body });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.write(archive.subarray(0, 1024)); // a start; the rest never comes
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ messageKey: 'agentUpdate.tooLarge' });
+  });
+
   it('stores a good package and lists it', async () => {
     const { status, body } = await upload(archive, 'version=0.1.1&arch=x64', {
       'x-takt-signature': signature('0.1.1', 'x64', archive),
@@ -348,5 +379,40 @@ describe('pushing an update to a gateway', () => {
       'the retained command cleared',
       async () => (await retainedCommand()) === undefined,
     );
+  });
+
+  it('sends a command never answered again when ingest starts, with a new token', async () => {
+    const pushed = await push(sha(archive));
+    expect(pushed.status).toBe(202);
+    const before = (await retainedCommand())!;
+    // A broker restarted without persistence: the retained command is gone.
+    await gateway.publishAsync(commandTopics.command(SITE, GW, 'update'), '', {
+      qos: 1,
+      retain: true,
+    });
+    await waitFor('the command gone', async () => (await retainedCommand()) === undefined);
+    const again = await startIngest({
+      databaseUrl,
+      mqtt: { url, clientId: 'ingest-agent-updates-2' },
+      http: { host: '127.0.0.1', port: 0 },
+      auth: { publicUrl: 'http://takt.example:8080' },
+      log: pino({ level: 'silent' }),
+    });
+    try {
+      const after = await waitFor('the command sent again', () => retainedCommand());
+      expect(after.id).toBe(pushed.body.id);
+      expect(
+        after.url.startsWith(
+          `http://takt.example:8080/api/agent-packages/${sha(archive)}/download?token=`,
+        ),
+      ).toBe(true);
+      const token = new URL(after.url).searchParams.get('token')!;
+      expect(token).not.toBe(new URL(before.url).searchParams.get('token'));
+      expect((await fetch(before.url)).status).toBe(403);
+      const local = `${ingest.url}/api/agent-packages/${sha(archive)}/download?token=${token}`;
+      expect((await fetch(local)).status).toBe(200);
+    } finally {
+      await again.stop();
+    }
   });
 });
