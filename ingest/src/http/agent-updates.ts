@@ -288,7 +288,11 @@ function commandOf(
   };
 }
 
-/** Streams the body into `file`, hashing and counting; stops past the size limit. */
+/**
+ * Streams the body into `file`, hashing and counting. Past the size limit the rest is read and
+ * dropped (not written): ending the stream early would close the socket before the 413 could
+ * be sent to a client that announced no length.
+ */
 async function receive(
   body: Readable,
   file: string,
@@ -298,18 +302,11 @@ async function receive(
   const count = new Transform({
     transform(chunk: Buffer, _enc, done) {
       size += chunk.length;
-      if (size > MAX_AGENT_PACKAGE_BYTES) return done(new TooLarge());
+      if (size > MAX_AGENT_PACKAGE_BYTES) return done(); // dropped
       hash.update(chunk);
       done(null, chunk);
     },
   });
-  try {
-    await pipeline(body, count, createWriteStream(file));
-  } catch (error) {
-    if (error instanceof TooLarge) return 'too large';
-    throw error;
-  }
-  return { sha256: hash.digest('hex'), size };
+  await pipeline(body, count, createWriteStream(file));
+  return size > MAX_AGENT_PACKAGE_BYTES ? 'too large' : { sha256: hash.digest('hex'), size };
 }
-
-class TooLarge extends Error {}

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { startBroker, type RunningBroker } from '@takt/broker';
 import {
   commandTopics,
@@ -233,6 +234,27 @@ describe('POST /api/agent-packages', () => {
     });
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body)).toMatchObject({ messageKey: 'agentUpdate.tooLarge' });
+  });
+
+  it('answers 413 to a body of no announced length once it passes 200 MB', async () => {
+    const mb = Buffer.alloc(1024 * 1024);
+    const chunks = async function* () {
+      for (let i = 0; i <= 200; i++) yield mb; // 201 MB, chunked
+    };
+    const response = await fetch(`${ingest.url}/api/agent-packages?version=0.1.1&arch=x64`, {
+      method: 'POST',
+      headers: {
+        ...admin,
+        'content-type': 'application/gzip',
+        'x-takt-signature': signature('0.1.1', 'x64', archive),
+      },
+      body: Readable.from(chunks()) as unknown as BodyInit,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { messageKey: string }).messageKey).toBe(
+      'agentUpdate.tooLarge',
+    );
   });
 
   it('stores a good package and lists it', async () => {
