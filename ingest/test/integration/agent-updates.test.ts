@@ -248,7 +248,7 @@ describe('POST /api/agent-packages', () => {
         'content-type': 'application/gzip',
         'x-takt-signature': signature('0.1.1', 'x64', archive),
       },
-      body: Readable.from(chunks()) as unknown as BodyInit,
+      body: Readable.from(chunks()) as unknown as RequestInit['body'],
       duplex: 'half',
     } as RequestInit);
     expect(response.status).toBe(413);
