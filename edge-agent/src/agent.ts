@@ -6,7 +6,7 @@ import { DeviceRunner } from './device-runner';
 import { createDriver } from './drivers/registry';
 import { EDGE_ERRORS, EdgeError } from './errors';
 import { deviceTags, mapReadings, type MachineMemory } from './mapper';
-import { configVersion, deviceMachines } from './health';
+import { agentArch, deviceMachines, reportedConfigVersion } from './health';
 import { Publisher } from './publisher';
 import { DiskQueue, type QueueStats } from './queue/disk-queue';
 import { RemoteConfig } from './remote-config';
@@ -122,7 +122,8 @@ export async function startEdgeAgent(
     now,
     birth: () => ({
       version: AGENT_VERSION,
-      configVersion: configVersion(config),
+      configVersion: reportedConfigVersion(config, rc && { file: rc.file, stateDir }),
+      arch: agentArch(),
       startedAt,
       uptimeS: Math.floor((now() - startedAt) / 1000),
       devices: runners.map((r) => {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { payloadSchemas, type DeviceConfig } from '@takt/protocol';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { agentArchOf, payloadSchemas, type AgentArch, type DeviceConfig } from '@takt/protocol';
 import { deviceTags } from './mapper';
 import type { DiskQueue, QueueStats } from './queue/disk-queue';
 
@@ -29,6 +31,40 @@ export function configVersion(config: unknown): string {
     .update(canonicalJson(config))
     .digest('hex')
     .slice(0, CONFIG_VERSION_HEX);
+}
+
+/**
+ * The config version the status reports (docs/decisions.md "Issue 25 — signed agent updates
+ * (server)"): `v<N>` while the config file is, byte for byte, remote configuration's applied
+ * version N (`<stateDir>/config-version` holds its number and sha256, edge-agent/src/
+ * remote-config.ts); else, a local file or one edited since, `configVersion(config)`.
+ */
+export function reportedConfigVersion(
+  config: unknown,
+  remote: { file: string; stateDir: string } | undefined,
+): string {
+  const applied = remote && appliedRemoteVersion(remote.file, remote.stateDir);
+  return applied === undefined ? configVersion(config) : `v${applied}`;
+}
+
+function appliedRemoteVersion(file: string, stateDir: string): number | undefined {
+  try {
+    const applied = JSON.parse(readFileSync(join(stateDir, 'config-version'), 'utf8')) as {
+      version?: unknown;
+      sha256?: unknown;
+    };
+    if (typeof applied.version !== 'number' || !Number.isSafeInteger(applied.version))
+      return undefined;
+    const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+    return sha256 === applied.sha256 ? applied.version : undefined;
+  } catch {
+    return undefined; // never pushed (no file) or unreadable: the hash says what runs
+  }
+}
+
+/** The package architecture of this machine (scripts/package-edge.ts names), for the status. */
+export function agentArch(): AgentArch | undefined {
+  return agentArchOf(process.arch);
 }
 
 export type QueueHealth = QueueStats & { oldestAt?: number };

@@ -24,3 +24,4 @@ export * from './scan-codes';
 export * from './api';
 export * from './messages';
 export * from './remote-config';
+export * from './agent-update';

@@ -148,13 +148,16 @@ export const statusPayloadSchema = z.object({
     })
     .optional(),
   /**
-   * A short sha256 of the running config's canonical content (edge-agent/src/health.ts
-   * `configVersion`): which config a gateway runs, comparable with the one sent to it.
+   * Which config a gateway runs (edge-agent/src/health.ts `reportedConfigVersion`): `v<N>` when
+   * it runs remote configuration's version N unchanged, else a short sha256 of the running
+   * config's canonical content.
    */
   configVersion: z
     .string()
-    .regex(/^[0-9a-f]{8,64}$/)
+    .regex(/^(?:[0-9a-f]{8,64}|v\d{1,9})$/)
     .optional(),
+  /** The package architecture the agent runs on (`arm64`, `armv7`, `x64`; edge-agent/src/health.ts). */
+  arch: wireText(16).optional(),
   /** Edge clock minus ingest's clock, from the last ack, when known. */
   clockOffsetMs: z.number().int().optional(),
   /**

@@ -6,8 +6,9 @@ import { TOPIC_ROOT } from './topics';
  * Remote configuration of a gateway (docs/decisions.md "Issue 25 — remote configuration"):
  * ingest publishes a signed command on `…/<gw>/cmd/config` (retained), the gateway answers on
  * `…/<gw>/cmd-result/config`.
+ * Agent updates use the kind `update` (protocol/src/agent-update.ts).
  */
-export const COMMAND_KINDS = ['config'] as const;
+export const COMMAND_KINDS = ['config', 'update'] as const;
 export type CommandKind = (typeof COMMAND_KINDS)[number];
 
 function assertId(what: string, value: string): void {

@@ -1,3 +1,4 @@
+import { agentUpdate } from './agent-update';
 import { boards } from './boards';
 import { common } from './common';
 import { nonconformance } from './nonconformance';
@@ -26,6 +27,7 @@ const catalog = {
   ...planning,
   ...gatewayConfig,
   ...gateways,
+  ...agentUpdate,
 };
 export type MessageKey = keyof typeof catalog;
 export type Vars = Record<string, string | number>;

@@ -1,10 +1,17 @@
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayConfigSchema } from '@takt/protocol';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { configVersion, deviceMachines, queueHealth } from '../../src/health';
+import {
+  agentArch,
+  configVersion,
+  deviceMachines,
+  queueHealth,
+  reportedConfigVersion,
+} from '../../src/health';
 import { DiskQueue } from '../../src/queue/disk-queue';
 
 const config = (devices: unknown[]) =>
@@ -65,5 +72,29 @@ describe('queueHealth', () => {
     q.ack([[2, 2]]);
     expect(queueHealth(q).oldestAt).toBeUndefined();
     q.close();
+  });
+});
+
+describe('reportedConfigVersion (docs/decisions.md "Issue 25 — signed agent updates (server)")', () => {
+  it('says v<N> while the file is the applied remote version, else the hash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'takt-health-'));
+    const file = join(dir, 'gw.yaml');
+    const text = 'gateway: { id: gw-1, site: s }\n';
+    writeFileSync(file, text);
+    const running = config([sim]);
+    expect(reportedConfigVersion(running, undefined)).toBe(configVersion(running));
+    // Never pushed: no config-version file.
+    expect(reportedConfigVersion(running, { file, stateDir: dir })).toBe(configVersion(running));
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    writeFileSync(join(dir, 'config-version'), JSON.stringify({ version: 7, sha256 }));
+    expect(reportedConfigVersion(running, { file, stateDir: dir })).toBe('v7');
+    // Edited on the gateway since: the hash of what runs.
+    writeFileSync(file, `${text}# local edit\n`);
+    expect(reportedConfigVersion(running, { file, stateDir: dir })).toBe(configVersion(running));
+  });
+
+  it('names this machine by the package architectures', () => {
+    const names: Record<string, string> = { arm64: 'arm64', arm: 'armv7', x64: 'x64' };
+    expect(agentArch()).toBe(names[process.arch]);
   });
 });

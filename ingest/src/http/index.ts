@@ -8,6 +8,7 @@ import { boardsPlugin } from './boards';
 import { deadLettersPlugin } from './dead-letters';
 import { gatewaysPlugin } from './gateways';
 import { gatewayConfigPlugin } from './gateway-config';
+import { agentUpdatesPlugin } from './agent-updates';
 import { healthPlugin } from './health';
 import { importMappingsPlugin } from './import-mappings';
 import { linkTokensPlugin } from './link-tokens';
@@ -43,6 +44,7 @@ export const plugins: readonly IngestPlugin[] = [
   deadLettersPlugin,
   gatewaysPlugin,
   gatewayConfigPlugin,
+  agentUpdatesPlugin,
   machinesPlugin,
   plantPlugin,
   oeePlugin,

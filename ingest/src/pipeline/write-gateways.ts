@@ -21,12 +21,12 @@ export async function upsertGateways(
   await client.query(
     // The heartbeat comes with a birth; a last will (composed at connect) leaves it as it was.
     `INSERT INTO gateways (id, site_id, status, status_at, version, devices, last_seen_at, heartbeat_ms,
-                           config_version, queue_depth, queue_oldest_at, queue_lost)
+                           config_version, queue_depth, queue_oldest_at, queue_lost, arch)
      SELECT u.id, u.site, u.status, u.at, u.version, u.devices::jsonb, now(), u.heartbeat,
-            u.config, u.depth, u.oldest, u.lost
+            u.config, u.depth, u.oldest, u.lost, u.arch
        FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $8::integer[],
-                   $9::text[], $10::int8[], $11::timestamptz[], $12::int8[])
-            AS u(id, site, status, at, version, devices, heartbeat, config, depth, oldest, lost)
+                   $9::text[], $10::int8[], $11::timestamptz[], $12::int8[], $13::text[])
+            AS u(id, site, status, at, version, devices, heartbeat, config, depth, oldest, lost, arch)
      ON CONFLICT (id) DO UPDATE SET
        site_id = EXCLUDED.site_id, status = EXCLUDED.status, status_at = EXCLUDED.status_at,
        version = coalesce(EXCLUDED.version, gateways.version),
@@ -36,7 +36,8 @@ export async function upsertGateways(
        config_version = coalesce(EXCLUDED.config_version, gateways.config_version),
        queue_depth = CASE WHEN EXCLUDED.status = 'online' THEN EXCLUDED.queue_depth ELSE gateways.queue_depth END,
        queue_oldest_at = CASE WHEN EXCLUDED.status = 'online' THEN EXCLUDED.queue_oldest_at ELSE gateways.queue_oldest_at END,
-       queue_lost = coalesce(EXCLUDED.queue_lost, gateways.queue_lost)
+       queue_lost = coalesce(EXCLUDED.queue_lost, gateways.queue_lost),
+       arch = coalesce(EXCLUDED.arch, gateways.arch) -- migration 050, agent updates
      WHERE gateways.status_at IS NULL OR gateways.status_at <= EXCLUDED.status_at
         OR gateways.status_at > $7`,
     [
@@ -54,6 +55,7 @@ export async function upsertGateways(
         s.payload.queue?.oldestAt === undefined ? null : toDate(s.payload.queue.oldestAt),
       ),
       latest.map((s) => s.payload.queue?.lost ?? null),
+      latest.map((s) => s.payload.arch ?? null),
     ],
   );
 }

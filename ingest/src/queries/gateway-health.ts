@@ -21,6 +21,7 @@ interface GatewayRow {
   last_seen_at: Date | null;
   version: string | null;
   config_version: string | null;
+  arch: string | null;
   queue_depth: string | null;
   queue_oldest_at: Date | null;
   queue_lost: string | null;
@@ -39,6 +40,7 @@ function view(r: GatewayRow): GatewaySummary {
     lastSeenAt: r.last_seen_at?.toISOString() ?? null,
     agentVersion: r.version,
     configVersion: r.config_version,
+    arch: r.arch,
     queueDepth: num(r.queue_depth),
     // An empty queue has no oldest message, whatever the last known one was.
     oldestUnackedAt: num(r.queue_depth) ? (r.queue_oldest_at?.toISOString() ?? null) : null,
@@ -56,7 +58,7 @@ function view(r: GatewayRow): GatewaySummary {
 
 const SELECT = `
   SELECT g.id, (g.status = 'online' AND g.last_seen_at > now() - make_interval(secs => $1)) AS online,
-         g.last_seen_at, g.version, g.config_version, g.queue_depth, g.queue_oldest_at, g.queue_lost,
+         g.last_seen_at, g.version, g.config_version, g.arch, g.queue_depth, g.queue_oldest_at, g.queue_lost,
          g.clock_offset_ms, g.devices,
          (SELECT count(*) FROM dead_letters d
            WHERE d.gateway_id = g.id AND d.received_at > now() - interval '24 hours') AS dead

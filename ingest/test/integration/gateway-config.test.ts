@@ -157,6 +157,14 @@ describe('PUT /api/gateways/:id/config', () => {
       expect(pushed.body).toMatchObject({ version: 1, status: 'pending' });
       await until('version 1 applied', async () => (await statusOf(1)) === 'applied');
       await until('readings under the renamed tag', () => tags.includes('renamed'));
+      // The status names the pushed version it runs (docs/decisions.md "Issue 25 — signed
+      // agent updates (server)"), not a hash.
+      await until('the status to say v1', async () => {
+        const r = await fetch(`${ingest.url}/api/gateways/${GW}`, { headers: auth });
+        return (
+          r.status === 200 && ((await r.json()) as { configVersion: string }).configVersion === 'v1'
+        );
+      });
 
       // Valid for the schema, refused by the agent's reload: the exact reason comes back.
       expect((await put(config('restart', ', keepaliveS: 99'))).status).toBe(201);

@@ -31,7 +31,7 @@ export const ANYONE_SIGNED_IN: readonly Access[] = [...BOARD, 'customer'];
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** An answer other than the main one, documented (the body is the API error unless said). */
 export type OtherAnswers = Partial<
-  Record<400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 503, string>
+  Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503, string>
 >;
 
 /**
@@ -55,7 +55,7 @@ export interface ApiRoute<
   query?: Q;
   body?: B;
   /** The main answer's status (200 unless said). */
-  status?: 200 | 201 | 204;
+  status?: 200 | 201 | 202 | 204;
   response: R;
   responseDescription?: string;
   /** Other media types the main answer comes in (`text/csv`), or instead of JSON. */
@@ -64,6 +64,8 @@ export interface ApiRoute<
   pdf?: true;
   /** The main answer is a PNG image (`image/png`) instead of JSON. */
   png?: true;
+  /** The main answer is a gzip archive (`application/gzip`) instead of JSON (agent packages). */
+  gzip?: true;
   /** A request body that is not JSON (the work-order import). */
   rawBody?: Record<string, { type: 'string'; format?: 'binary' }>;
   /** The request schemas are checked inside the handler, not before it (login: its limit first). */

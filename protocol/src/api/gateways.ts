@@ -51,7 +51,15 @@ export const gatewaySummarySchema = z
     configVersion: z
       .string()
       .nullable()
-      .describe("a short sha256 of the running config's canonical content"),
+      .describe(
+        "`v<N>`: it runs remote configuration's version N unchanged; else a short sha256 of the running config's canonical content (a local file)",
+      ),
+    arch: z
+      .string()
+      .nullable()
+      .describe(
+        'the package architecture it runs on (arm64, armv7, x64); null from agents before it was reported',
+      ),
     queueDepth: z.number().int().nullable().describe('messages on its disk waiting for ack'),
     oldestUnackedAt: timeOut
       .nullable()

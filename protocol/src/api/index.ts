@@ -2,6 +2,7 @@
  * The HTTP API's contract (issue 16, docs/architecture.md "Conventions" 3): every route ingest serves, with its access and
  * the zod schemas of what it takes and answers. Types are inferred from these, never retyped.
  */
+import { agentUpdateRoutes } from './agent-update';
 import { alertChannelRoutes } from './alert-channels';
 import { alertRoutes } from './alerts';
 import { andonRoutes } from './andon';
@@ -29,6 +30,7 @@ import { trackRoutes } from './track';
 
 export * from './contract';
 export * from './common';
+export * from './agent-update';
 export * from './alert-channels';
 export * from './alerts';
 export * from './andon';
@@ -60,6 +62,7 @@ export const api = {
   health: healthRoutes,
   gateways: gatewayRoutes,
   gatewayConfig: gatewayConfigRoutes,
+  agentUpdate: agentUpdateRoutes,
   machines: machineRoutes,
   plant: plantRoutes,
   oee: oeeRoutes,

@@ -40,10 +40,12 @@ function register(registry: OpenAPIRegistry, route: ApiRoute): void {
             ? { 'application/pdf': { schema: { type: 'string', format: 'binary' } } }
             : route.png
               ? { 'image/png': { schema: { type: 'string', format: 'binary' } } }
-              : {
-                  ...(route.csv === 'only' ? {} : json(route.response)),
-                  ...(route.csv ? { 'text/csv': { schema: z.string() } } : {}),
-                },
+              : route.gzip
+                ? { 'application/gzip': { schema: { type: 'string', format: 'binary' } } }
+                : {
+                    ...(route.csv === 'only' ? {} : json(route.response)),
+                    ...(route.csv ? { 'text/csv': { schema: z.string() } } : {}),
+                  },
         };
   const responses: Record<string, object> = { [String(route.status ?? 200)]: main };
   for (const [status, description] of Object.entries(route.errors ?? {}))

@@ -12,6 +12,7 @@ import { NC_MESSAGES } from './nonconformance';
 import { SPC_STATISTICS_MESSAGES } from './spc-statistics';
 import { PLAN_REQUEST_MESSAGES } from './plan-requests';
 import { GATEWAY_CONFIG_MESSAGES } from './gateway-config';
+import { AGENT_UPDATE_MESSAGES } from './agent-update';
 
 export * from './render';
 export * from './alerts';
@@ -35,4 +36,5 @@ export const SERVER_MESSAGES: MessageCatalog = {
   ...SPC_STATISTICS_MESSAGES,
   ...PLAN_REQUEST_MESSAGES,
   ...GATEWAY_CONFIG_MESSAGES,
+  ...AGENT_UPDATE_MESSAGES,
 };

@@ -5,6 +5,7 @@ import { plantDateTime } from '../../lib/plant-time';
 import { usePlant } from '../../plant/PlantContext';
 import { useLoad } from '../use-api';
 import { ageText, clockFlagged, offsetText, REFRESH_MS } from './gateway-format';
+import { AgentUpdatePanel } from './AgentUpdatePanel';
 import { OnlineDot } from './GatewaysPage';
 import { useRefreshTick } from './use-refresh';
 import './gateways.css';
@@ -22,6 +23,7 @@ function Facts({ g }: { g: GatewayDetail }) {
     ['gw-last-seen', t('gateways.lastSeen'), ageText(t, g.lastSeenAt, nowMs), false],
     ['gw-agent-version', t('gateways.agentVersion'), g.agentVersion ?? '—', false],
     ['gw-config-version', t('gateways.configVersion'), g.configVersion ?? '—', false],
+    ['gw-arch', t('agentUpdate.arch'), g.arch ?? '—', false],
     ['gw-queue', t('gateways.queue'), String(g.queueDepth ?? '—'), false],
     ['gw-oldest', t('gateways.oldest'), ageText(t, g.oldestUnackedAt, nowMs), false],
     ['gw-clock', t('gateways.clock'), offsetText(g.clockOffsetMs), clockFlagged(g.clockOffsetMs)],
@@ -115,6 +117,7 @@ export function GatewayPage({ id }: { id: string }) {
               </table>
             </div>
           )}
+          <AgentUpdatePanel id={id} arch={g.arch} />
         </>
       ) : null}
     </main>

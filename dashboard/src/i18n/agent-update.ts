@@ -1,0 +1,41 @@
+import type { Catalog } from './catalog';
+
+/** The agent update panel of a gateway's page (docs/decisions.md "Issue 25 — signed agent updates (server)"). */
+export const agentUpdate = {
+  'agentUpdate.title': ['Agent update', '代理更新'],
+  'agentUpdate.arch': ['Architecture', '架构'],
+  'agentUpdate.upload': ['Upload a package', '上传软件包'],
+  'agentUpdate.archive': ['Archive (.tar.gz)', '归档（.tar.gz）'],
+  'agentUpdate.sigFile': ['Its signature file (.sig)', '对应的签名文件（.sig）'],
+  'agentUpdate.badSigFile': [
+    'the .sig file is not the JSON that npm run package:edge writes',
+    '.sig 文件不是 npm run package:edge 生成的 JSON',
+  ],
+  'agentUpdate.uploadButton': ['Upload', '上传'],
+  'agentUpdate.uploaded': ['Uploaded {version} for {arch}', '已上传 {version}（{arch}）'],
+  'agentUpdate.package': ['Package', '软件包'],
+  'agentUpdate.noPackages': ['No package uploaded yet', '尚未上传软件包'],
+  'agentUpdate.confirmWithin': [
+    'Roll back if not online within (s)',
+    '若未在此时间内上线则回滚（秒）',
+  ],
+  'agentUpdate.push': ['Push to this gateway', '推送到此网关'],
+  'agentUpdate.pushed': ['Update {id} sent', '更新 {id} 已下发'],
+  'agentUpdate.history': ['Updates', '更新记录'],
+  'agentUpdate.none': ['No update pushed yet', '尚未推送更新'],
+  'agentUpdate.by': ['by {who}', '由 {who}'],
+  'agentUpdate.status.sent': ['sent, no answer yet', '已下发，尚无回应'],
+  'agentUpdate.status.running': ['running', '进行中'],
+  'agentUpdate.status.online': ['online', '已上线'],
+  'agentUpdate.status.rolled-back': ['rolled back', '已回滚'],
+  'agentUpdate.status.refused': ['refused', '被拒绝'],
+  'agentUpdate.status.superseded': ['superseded', '已被取代'],
+  'agentUpdate.step.received': ['received', '已接收'],
+  'agentUpdate.step.downloaded': ['downloaded', '已下载'],
+  'agentUpdate.step.verified': ['verified', '已校验'],
+  'agentUpdate.step.staged': ['staged', '已就绪'],
+  'agentUpdate.step.installing': ['installing', '安装中'],
+  'agentUpdate.step.online': ['online', '已上线'],
+  'agentUpdate.step.rolled-back': ['rolled back', '已回滚'],
+  'agentUpdate.step.refused': ['refused', '被拒绝'],
+} as const satisfies Catalog;
