@@ -237,7 +237,7 @@ export class AgentUpdate {
     const request = readJson<UpdateRequest>(this.files.request);
     if (outcome) {
       if (outcome.id === this.finishedId()) return this.cleanUp(outcome.id);
-      if (outcome.reporter !== this.opts.agentVersion) return;
+      if (outcome.reporter && outcome.reporter !== this.opts.agentVersion) return;
       this.report(outcome.id, outcome.version, outcome.steps);
       return;
     }
