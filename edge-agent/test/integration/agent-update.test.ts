@@ -187,6 +187,36 @@ const online = () =>
   JSON.parse(readFileSync(join(stateDir, 'online.json'), 'utf8')) as { version: string };
 
 describe('signed agent updates on an installed gateway', () => {
+  it('installs the release key, the updater units and the remote config place with the package', async () => {
+    expect(readFileSync(join(root, 'etc/takt/package-signing.pub'), 'utf8')).toBe(
+      release.publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    const units = join(root, 'etc/systemd/system');
+    expect(readFileSync(join(units, 'takt-edge-update.path'), 'utf8')).toContain(
+      'PathChanged=/var/lib/takt/updates/request.json',
+    );
+    expect(readFileSync(join(units, 'takt-edge-update.service'), 'utf8')).toContain(
+      `ExecStart=${process.execPath} /opt/takt-edge/current/edge-agent/dist/updater.mjs`,
+    );
+    expect(readFileSync(join(units, 'takt-edge.service'), 'utf8')).toContain(
+      'Environment=TAKT_REMOTE_CONFIG_FILE=/var/lib/takt/gateway.yaml',
+    );
+    // A file that is not an Ed25519 public key stops the install before anything is put.
+    const other = mkdtempSync(join(tmpdir(), 'takt-update-root-'));
+    const notKey = join(work, 'not-a-key.pub');
+    writeFileSync(notKey, 'hello\n');
+    const failed = await run(
+      join(unpacked, 'install.sh'),
+      ['--root', other, '--package-key', notKey, join(root, 'etc/takt/gateway.yaml')],
+      { timeout: 120_000 },
+    ).then(
+      () => '',
+      (error: { stderr: string }) => error.stderr,
+    );
+    expect(failed).toContain(`${notKey} is not an Ed25519 public key`);
+    expect(existsSync(join(other, 'opt'))).toBe(false);
+  }, 120_000);
+
   it('installs a signed newer package, restarts into it and reports every step up to online', async () => {
     await until('the installed agent online', () => existsSync(join(stateDir, 'online.json')));
     expect(online().version).toBe(version);
