@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startBroker, type RunningBroker } from '@takt/broker';
 import { commandTopics, type UpdateResult } from '@takt/protocol';
+import { requirePeer } from '@takt/sim';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -201,6 +202,10 @@ describe('signed agent updates on an installed gateway', () => {
     expect(readFileSync(join(units, 'takt-edge.service'), 'utf8')).toContain(
       'Environment=TAKT_REMOTE_CONFIG_FILE=/var/lib/takt/gateway.yaml',
     );
+    requirePeer('systemd-analyze');
+    await run('systemd-analyze', ['verify', 'takt-edge-update.service', 'takt-edge-update.path'], {
+      cwd: units,
+    });
     // A file that is not an Ed25519 public key stops the install before anything is put.
     const other = mkdtempSync(join(tmpdir(), 'takt-update-root-'));
     const notKey = join(work, 'not-a-key.pub');
