@@ -54,6 +54,9 @@ export interface AgentUpdateOptions {
 
 class Refusal extends Error {}
 
+/** How many finished update ids are remembered. */
+const FINISHED_KEPT = 20;
+
 /** Why a verified command may still not be installed here; undefined when it may. */
 export function commandRefusal(
   command: Pick<UpdateCommand, 'version' | 'arch'>,
@@ -75,6 +78,7 @@ export class AgentUpdate {
   private timer: NodeJS.Timeout | undefined;
   private reporting = false;
   private started = false;
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: AgentUpdateOptions) {
     this.topic = commandTopics.command(opts.site, opts.gatewayId, 'update');
@@ -113,9 +117,19 @@ export class AgentUpdate {
     this.poll();
   }
 
-  /** The id whose final step was reported last. */
-  finishedId(): number | undefined {
-    return readJson<{ id: number }>(this.files.finished)?.id;
+  /**
+   * Whether `id`'s final step was reported. The last few ids are kept, not only the last: a
+   * refused command may have finished after the one that was still being installed.
+   */
+  isFinished(id: number): boolean {
+    const kept = readJson<{ id: number; ids?: number[] }>(this.files.finished);
+    return kept?.id === id || (kept?.ids ?? []).includes(id);
+  }
+
+  private markFinished(id: number): void {
+    const kept = readJson<{ id: number; ids?: number[] }>(this.files.finished);
+    const ids = [...(kept?.ids ?? []).filter((i) => i !== id), id].slice(-FINISHED_KEPT);
+    writeJsonAtomic(this.files.finished, { id, ids });
   }
 
   async handle(payload: Buffer): Promise<void> {
@@ -134,7 +148,7 @@ export class AgentUpdate {
       const error = `the update command is malformed: ${issue.path.join('.')}: ${issue.message}`;
       this.opts.log.error({ id, err: error }, 'update refused');
       const version = (json as { version?: unknown }).version;
-      if (typeof id === 'number' && Number.isInteger(id) && id > 0 && id !== this.finishedId())
+      if (typeof id === 'number' && Number.isInteger(id) && id > 0 && !this.isFinished(id))
         this.final(id, typeof version === 'string' ? version.slice(0, 64) : '', 'refused', error);
       return;
     }
@@ -143,8 +157,27 @@ export class AgentUpdate {
       this.opts.log.debug({ id: command.id }, 'update already handled; retained command ignored');
       return;
     }
+    // One update at a time, in arrival order (a newer retained command may arrive mid-way).
+    const done = this.chain.then(() => this.runOnce(command));
+    this.chain = done.catch(() => undefined);
+    return done;
+  }
+
+  private async runOnce(command: UpdateCommand): Promise<void> {
+    if (this.seen(command.id)) return;
     this.busy = command.id;
     try {
+      const staged = readJson<UpdateRequest>(this.files.request);
+      if (staged && staged.id !== command.id) {
+        this.result(command.id, command.version, 'received', true);
+        this.final(
+          command.id,
+          command.version,
+          'refused',
+          `update ${staged.id} to ${staged.version} is still being installed`,
+        );
+        return;
+      }
       await this.run(command);
     } finally {
       this.busy = undefined;
@@ -155,7 +188,7 @@ export class AgentUpdate {
   private seen(id: number): boolean {
     return (
       this.busy === id ||
-      this.finishedId() === id ||
+      this.isFinished(id) ||
       readJson<UpdateRequest>(this.files.request)?.id === id ||
       readJson<UpdateOutcome>(this.files.outcome)?.id === id
     );
@@ -236,7 +269,7 @@ export class AgentUpdate {
     const outcome = readJson<UpdateOutcome>(this.files.outcome);
     const request = readJson<UpdateRequest>(this.files.request);
     if (outcome) {
-      if (outcome.id === this.finishedId()) return this.cleanUp(outcome.id);
+      if (this.isFinished(outcome.id)) return this.cleanUp(outcome.id);
       if (outcome.reporter && outcome.reporter !== this.opts.agentVersion) return;
       this.report(outcome.id, outcome.version, outcome.steps);
       return;
@@ -262,7 +295,7 @@ export class AgentUpdate {
         return;
       }
       if (--left > 0) return;
-      writeJsonAtomic(this.files.finished, { id });
+      this.markFinished(id);
       this.cleanUp(id);
       this.reporting = false;
       this.opts.log.info({ id, version, step: steps.at(-1)?.step }, 'agent update finished');
@@ -281,7 +314,7 @@ export class AgentUpdate {
 
   private final(id: number, version: string, step: UpdateStep, error: string): void {
     this.result(id, version, step, false, error, this.opts.now(), (e) => {
-      if (!e) writeJsonAtomic(this.files.finished, { id });
+      if (!e) this.markFinished(id);
     });
   }
 

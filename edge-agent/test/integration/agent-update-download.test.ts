@@ -101,6 +101,14 @@ describe('the agent side of a signed update', () => {
     // The retained command again (a reconnect): staged already, nothing new.
     await g.update.handle(command(1, '/ok'));
     expect(g.results).toHaveLength(4);
+    // Another update while this one waits for the updater: refused, the staged one kept.
+    await g.update.handle(command(9, '/ok', { version: '1.2.0' }));
+    expect(g.results.slice(4).map((r) => [r.id, r.step, r.error])).toEqual([
+      [9, 'received', undefined],
+      [9, 'refused', 'update 1 to 1.1.0 is still being installed'],
+    ]);
+    g.results.splice(4);
+    expect(JSON.parse(readFileSync(join(g.stateDir, 'updates/request.json'), 'utf8')).id).toBe(1);
 
     // The updater's outcome, for another agent version: not this agent's to report.
     const outcome = (reporter: string) => ({
@@ -134,12 +142,14 @@ describe('the agent side of a signed update', () => {
     });
     expect(JSON.parse(readFileSync(join(g.stateDir, 'updates/finished.json'), 'utf8'))).toEqual({
       id: 1,
+      ids: [9, 1],
     });
     for (const f of ['request.json', 'outcome.json', `${sum}.tar.gz`])
       expect(existsSync(join(g.stateDir, 'updates', f)), f).toBe(false);
 
     // Finished: the retained command is ignored from now on.
     await g.update.handle(command(1, '/ok'));
+    await g.update.handle(command(9, '/ok', { version: '1.2.0' }));
     expect(g.results).toHaveLength(6);
   });
 
