@@ -33,6 +33,8 @@ await build({
   entryPoints: {
     'edge-agent': new URL('src/main.ts', import.meta.url).pathname,
     'validate-configs': new URL('src/cli/validate-configs.ts', import.meta.url).pathname,
+    // The root updater of signed agent updates (src/update/updater.ts).
+    updater: new URL('src/update/updater-main.ts', import.meta.url).pathname,
   },
   outdir,
   outExtension: { '.js': '.mjs' },

@@ -5,9 +5,12 @@
 // package-lock.json places them (no network), serialport's prebuilt bindings for that
 // architecture only, the systemd unit, the install script and a manifest with the sha256 of
 // every file. Decisions: docs/decisions.md "Issue 25 — the edge install package".
-//   npm run package:edge [-- arm64 armv7 x64]
+// With a release key (Ed25519, PKCS#8 PEM) each archive gets a `.sig` beside it
+// (docs/decisions.md "Issue 25 — signed agent updates (gateway)").
+//   npm run package:edge [-- [--arch x64] [--sign-key key.pem] [--out DIR] [arm64 armv7 x64]]
+//   TAKT_PACKAGE_SIGNING_KEY_FILE=key.pem npm run package:edge
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey, sign } from 'node:crypto';
 import {
   chmodSync,
   cpSync,
@@ -20,8 +23,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import process from 'node:process';
+import { packageSignedText, type PackageSignatureFile } from '@takt/protocol';
 
 const REPO = join(import.meta.dirname, '..');
 
@@ -127,9 +131,37 @@ function files(dir: string): string[] {
     .sort();
 }
 
+/**
+ * Signs an archive with the release key: `<archive>.sig` holds
+ * `{v, version, arch, sha256, signature}` over packageSignedText (protocol/src/agent-update.ts).
+ */
+export function signArchive(
+  archive: string,
+  version: string,
+  arch: EdgeArch,
+  privateKeyPem: string,
+): PackageSignatureFile {
+  const key = createPrivateKey(privateKeyPem);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`the signing key is ${key.asymmetricKeyType}, not Ed25519`);
+  const sha256 = createHash('sha256').update(readFileSync(archive)).digest('hex');
+  const signature = sign(null, Buffer.from(packageSignedText(version, arch, sha256)), key);
+  const sig: PackageSignatureFile = {
+    v: 1,
+    version,
+    arch,
+    sha256,
+    signature: signature.toString('base64'),
+  };
+  writeFileSync(`${archive}.sig`, JSON.stringify(sig) + '\n');
+  return sig;
+}
+
 export interface PackageResult {
   arch: EdgeArch;
   archive: string;
+  /** The `.sig` file, when a signing key was given. */
+  signatureFile?: string;
   packages: number;
   files: number;
   bytes: number;
@@ -139,7 +171,14 @@ export interface PackageResult {
 export function packageEdge(
   arches: EdgeArch[] = Object.keys(ARCHES) as EdgeArch[],
   outDir = join(REPO, 'dist'),
+  signingKeyPem?: string,
 ): PackageResult[] {
+  // Fail on a bad key before minutes of packaging, not after.
+  if (
+    signingKeyPem !== undefined &&
+    createPrivateKey(signingKeyPem).asymmetricKeyType !== 'ed25519'
+  )
+    throw new Error('the signing key must be an Ed25519 private key (PKCS#8 PEM)');
   execFileSync(process.execPath, [join(REPO, 'edge-agent/build.mjs')], { stdio: 'inherit' });
   const agentPkg = readJson<{ version: string; engines: { node: string } }>(
     join(REPO, 'edge-agent/package.json'),
@@ -193,6 +232,9 @@ export function packageEdge(
       }
       cpSync(join(REPO, 'firmware-configs/pi/takt-edge.service'), join(top, 'takt-edge.service'));
       cpSync(join(REPO, 'firmware-configs/pi/common.sh'), join(top, 'common.sh'));
+      // The root updater's units (edge-agent/src/update/updater.ts runs as dist/updater.mjs).
+      for (const unit of ['takt-edge-update.path', 'takt-edge-update.service'])
+        cpSync(join(REPO, 'firmware-configs/pi', unit), join(top, unit));
       cpSync(join(REPO, 'firmware-configs/pi/package-install.sh'), join(top, 'install.sh'));
       chmodSync(join(top, 'install.sh'), 0o755);
       const list = files(top);
@@ -225,9 +267,16 @@ export function packageEdge(
         ],
         { stdio: 'inherit' },
       );
+      // A `.sig` from an earlier build would name another archive's sha256.
+      rmSync(`${archive}.sig`, { force: true });
+      const signed =
+        signingKeyPem === undefined
+          ? undefined
+          : (signArchive(archive, agentPkg.version, arch, signingKeyPem), `${archive}.sig`);
       results.push({
         arch,
         archive,
+        ...(signed ? { signatureFile: signed } : {}),
         packages: packages.length,
         files: list.length + 1,
         bytes: readFileSync(archive).length,
@@ -239,17 +288,57 @@ export function packageEdge(
   return results;
 }
 
-if (process.argv[1] === import.meta.filename) {
-  const asked = process.argv.slice(2);
-  const unknown = asked.filter((a) => !(a in ARCHES));
-  if (unknown.length > 0) {
-    process.stderr.write(
-      `package:edge: unknown architecture ${unknown.join(', ')} (one of ${Object.keys(ARCHES).join(', ')})\n`,
+export interface PackageArgs {
+  arches: EdgeArch[] | undefined;
+  signKeyFile: string | undefined;
+  outDir: string | undefined;
+}
+
+/** `[--arch a]… [--sign-key file] [--out dir] [arch…]`; the key file may come from the env. */
+export function parsePackageArgs(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): PackageArgs {
+  const arches: string[] = [];
+  let signKeyFile = env.TAKT_PACKAGE_SIGNING_KEY_FILE || undefined;
+  let outDir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--arch') arches.push(...value().split(','));
+    else if (arg === '--sign-key') signKeyFile = value();
+    else if (arg === '--out') outDir = resolve(value());
+    else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
+    else arches.push(arg);
+  }
+  const unknown = arches.filter((a) => !(a in ARCHES));
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown architecture ${unknown.join(', ')} (one of ${Object.keys(ARCHES).join(', ')})`,
     );
+  return {
+    arches: arches.length ? ([...new Set(arches)] as EdgeArch[]) : undefined,
+    signKeyFile,
+    outDir,
+  };
+}
+
+if (process.argv[1] === import.meta.filename) {
+  let args: PackageArgs;
+  let key: string | undefined;
+  try {
+    args = parsePackageArgs(process.argv.slice(2), process.env);
+    key = args.signKeyFile === undefined ? undefined : readFileSync(args.signKeyFile, 'utf8');
+  } catch (error) {
+    process.stderr.write(`package:edge: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  for (const r of packageEdge(asked.length ? (asked as EdgeArch[]) : undefined))
+  for (const r of packageEdge(args.arches, args.outDir, key))
     console.log(
-      `${relative(process.cwd(), r.archive)}: ${(r.bytes / 1e6).toFixed(1)} MB, ${r.packages} packages, ${r.files} files`,
+      `${relative(process.cwd(), r.archive)}: ${(r.bytes / 1e6).toFixed(1)} MB, ${r.packages} packages, ${r.files} files${r.signatureFile ? ', signed' : ''}`,
     );
 }

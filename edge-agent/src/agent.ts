@@ -12,12 +12,25 @@ import { DiskQueue, type QueueStats } from './queue/disk-queue';
 import { RemoteConfig } from './remote-config';
 import { SeqStore } from './seq-store';
 import { SparkplugNode } from './sparkplug/edge-node';
+import { AgentUpdate } from './update/agent-update';
 
-export const AGENT_VERSION = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
+/**
+ * The installed package's version (its manifest.json, two levels above the bundle: an update
+ * is judged by it, docs/decisions.md "Issue 25 — signed agent updates (gateway)"), else
+ * edge-agent/package.json's when run from a checkout.
+ */
+export const AGENT_VERSION = ((): string => {
+  for (const file of ['../../manifest.json', '../package.json']) {
+    let text: string;
+    try {
+      text = readFileSync(new URL(file, import.meta.url), 'utf8');
+    } catch {
+      continue;
+    }
+    return (JSON.parse(text) as { version: string }).version;
   }
-).version;
+  throw new Error('no manifest.json or package.json beside the agent to read its version from');
+})();
 
 export interface EdgeAgentOptions {
   log?: Logger;
@@ -26,7 +39,14 @@ export interface EdgeAgentOptions {
   now?: () => number;
   env?: Readonly<Record<string, string | undefined>>;
   /** Accept signed configs on the gateway's cmd topic (remote-config.ts); main.ts sets it. */
-  remoteConfig?: { file: string; publicKeyFile: string; parse: (text: string) => GatewayConfig };
+  remoteConfig?: {
+    file: string;
+    baseFile: string;
+    publicKeyFile: string;
+    parse: (text: string) => GatewayConfig;
+  };
+  /** Accept signed agent updates on `cmd/update` (update/agent-update.ts); main.ts sets it. */
+  update?: { publicKeyFile: string; pollMs?: number; retryDelayMs?: number };
 }
 
 export interface RunningEdgeAgent {
@@ -112,6 +132,25 @@ export async function startEdgeAgent(
         now,
       })
     : undefined;
+  const update = options.update
+    ? new AgentUpdate({
+        ...options.update,
+        stateDir: initial.stateDir,
+        site: initial.gateway.site,
+        gatewayId: initial.gateway.id,
+        agentVersion: AGENT_VERSION,
+        nodeArch: process.arch,
+        publish: (topic, payload, done) => publisher.publishResult(topic, payload, done),
+        log: log.child({ part: 'update' }),
+        now,
+      })
+    : undefined;
+  const commandHandlers = new Map<string, (payload: Buffer) => void>();
+  if (remote) commandHandlers.set(remote.topic, (p) => void remote.handle(p));
+  if (update)
+    commandHandlers.set(update.topic, (p) => {
+      update.handle(p).catch((error: Error) => log.error({ err: error.message }, 'update failed'));
+    });
   const publisher = new Publisher({
     config,
     password,
@@ -139,12 +178,15 @@ export async function startEdgeAgent(
     }),
     // After a (re)connect the next readings re-send every state and counter: a subscriber that
     // came up while we were away learns the current picture without waiting for a heartbeat.
-    onConnect: () => memory.clear(),
-    ...(remote
+    onConnect: () => {
+      memory.clear();
+      update?.connected(); // online.json: the root updater waits for it after a restart
+    },
+    ...(commandHandlers.size > 0
       ? {
           commands: {
-            topics: [remote.topic],
-            onMessage: (_t: string, p: Buffer) => void remote.handle(p),
+            topics: [...commandHandlers.keys()],
+            onMessage: (t: string, p: Buffer) => commandHandlers.get(t)?.(p),
           },
         }
       : {}),
@@ -233,11 +275,13 @@ export async function startEdgeAgent(
       return done;
     },
     async stop(timeoutMs = 5000) {
+      update?.stop();
       await Promise.all(runners.map((r) => r.stop(timeoutMs / 2)));
       await Promise.all([publisher.stop(timeoutMs / 2), sparkplug?.stop(timeoutMs / 2)]);
       log.info('edge agent stopped');
     },
   };
+  update?.start(publisher.connected);
   agentReady(agent);
   return agent;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   gatewayConfigSchema,
@@ -30,22 +31,45 @@ function withEnv(config: GatewayConfig): GatewayConfig {
 
 async function main(): Promise<void> {
   if (!file) throw new Error('usage: edge-agent <gateway.yaml> (or set TAKT_GATEWAY_CONFIG)');
-  const path = file;
-  const agent = await startEdgeAgent(load(path), {
+  const base = file;
+  // A remotely applied config is written where the agent may write (the unit sets
+  // TAKT_REMOTE_CONFIG_FILE=/var/lib/takt/gateway.yaml; /etc/takt is read-only to it) and
+  // wins over the installed one (docs/decisions.md "Issue 25 — signed agent updates (gateway)").
+  const remote = process.env.TAKT_REMOTE_CONFIG_FILE || base;
+  const active = () => (existsSync(remote) ? remote : base);
+  let initial: GatewayConfig;
+  try {
+    initial = load(active());
+  } catch (error) {
+    if (active() === base) throw error;
+    // A remote config this agent cannot read (e.g. left by a newer one rolled back): the
+    // installed config still runs the gateway.
+    log.error(
+      { file: remote, err: (error as Error).message },
+      'applied remote config invalid, starting from the installed one',
+    );
+    initial = load(base);
+  }
+  const agent = await startEdgeAgent(initial, {
     log,
     // Remote configuration (docs/config-reference.md "Remote configuration").
     remoteConfig: {
-      file: path,
+      file: remote,
+      baseFile: base,
       publicKeyFile:
-        process.env.TAKT_CONFIG_PUBLIC_KEY ?? join(dirname(path), 'config-signing.pub'),
-      parse: (text) => withEnv(parseYamlConfig(path, text, gatewayConfigSchema)),
+        process.env.TAKT_CONFIG_PUBLIC_KEY ?? join(dirname(base), 'config-signing.pub'),
+      parse: (text) => withEnv(parseYamlConfig(remote, text, gatewayConfigSchema)),
+    },
+    // Signed agent updates (docs/deployment.md "Agent updates"): the release key's public half.
+    update: {
+      publicKeyFile: process.env.TAKT_PACKAGE_SIGNING_PUB_FILE ?? '/etc/takt/package-signing.pub',
     },
   });
   // SIGHUP: re-read the file; a bad file is reported and the running config stays.
   process.on('SIGHUP', () => {
     let next: GatewayConfig;
     try {
-      next = load(path);
+      next = load(active());
     } catch (error) {
       log.error(
         { err: (error as Error).message },

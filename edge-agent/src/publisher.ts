@@ -131,9 +131,10 @@ export class Publisher {
   }
 
   /** A command's result (QoS 1); one lost while offline is sent again by the retained command. */
-  publishResult(topic: string, payload: string): void {
+  publishResult(topic: string, payload: string, done?: (error?: Error) => void): void {
     this.client.publish(topic, payload, { qos: 1 }, (error) => {
       if (error) this.opts.log.warn({ topic, err: error.message }, 'command result not published');
+      done?.(error);
     });
   }
 

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   commandTopics,
@@ -18,8 +18,13 @@ import type { Logger } from 'pino';
  * uses. The result, applied or refused with the exact reason, goes back on `cmd-result/config`.
  */
 export interface RemoteConfigOptions {
-  /** The config file the agent was started with. */
+  /**
+   * Where an applied config is written (`$TAKT_REMOTE_CONFIG_FILE`, /var/lib/takt/gateway.yaml
+   * on a Pi: the agent may not write /etc/takt). The agent starts from it when it exists.
+   */
   file: string;
+  /** The installed config (/etc/takt/gateway.yaml), what runs until a config is applied. */
+  baseFile: string;
   /** The server's Ed25519 public key (SPKI PEM), put next to the config by the install. */
   publicKeyFile: string;
   /** The gateway's state directory: the applied version is kept there. */
@@ -153,18 +158,22 @@ export class RemoteConfig {
   }
 
   private async apply(command: ConfigCommand): Promise<void> {
-    const { file } = this.opts;
+    const { file, baseFile } = this.opts;
     const next = this.opts.parse(command.yaml); // a ConfigError lists file:line path: message
     const lastGood = `${file}.last-good`;
     const tmp = `${file}.tmp`;
-    copyFileSync(file, lastGood);
+    // The first applied config has no file of its own yet: the installed one is running.
+    const existed = existsSync(file);
+    copyFileSync(existed ? file : baseFile, lastGood);
     writeFileSync(tmp, command.yaml);
     renameSync(tmp, file); // atomic on one file system: a crash leaves the old or the new file
     try {
       await this.opts.reload(next);
     } catch (error) {
-      copyFileSync(lastGood, tmp);
-      renameSync(tmp, file);
+      if (existed) {
+        copyFileSync(lastGood, tmp);
+        renameSync(tmp, file);
+      } else rmSync(file, { force: true });
       this.opts.log.warn({ version: command.version }, 'remote config rolled back to last good');
       throw error;
     }

@@ -39,6 +39,29 @@ takt_install_unit() {
   sed -e "s#@NODE@#$node#g" -e "s#@PREFIX@#$2#g" "$1" > "$root/etc/systemd/system/takt-edge.service"
 }
 
+# takt_install_update_units <dir with the two templates> <prefix>: the root updater of signed
+# agent updates and the path unit that starts it (firmware-configs/pi/takt-edge-update.*).
+takt_install_update_units() {
+  local unit
+  for unit in takt-edge-update.path takt-edge-update.service; do
+    sed -e "s#@NODE@#$node#g" -e "s#@PREFIX@#$2#g" "$1/$unit" > "$root/etc/systemd/system/$unit"
+  done
+}
+
+# takt_install_key <public key PEM> <name in /etc/takt>: an Ed25519 public key (the release
+# key's for agent updates, the server's for remote configuration), checked before it is put.
+takt_install_key() {
+  [ -f "$1" ] || fail "no key file at $1"
+  "$node" -e '
+const { createPublicKey } = require("node:crypto");
+const key = createPublicKey(require("node:fs").readFileSync(process.argv[1]));
+if (key.asymmetricKeyType !== "ed25519") throw new Error("not an Ed25519 key");
+' "$1" 2>/dev/null || fail "$1 is not an Ed25519 public key (PEM)"
+  mkdir -p "$root/etc/takt"
+  install -m 0644 "$1" "$root/etc/takt/$2"
+  echo "installed $root/etc/takt/$2"
+}
+
 # The code belongs to root and nobody else can change it.
 takt_lock_code() {
   chmod -R go-w "$1"
@@ -58,5 +81,8 @@ takt_enable_service() {
   systemctl daemon-reload
   systemctl enable takt-edge.service
   systemctl restart takt-edge.service
+  if [ -f /etc/systemd/system/takt-edge-update.path ]; then
+    systemctl enable --now takt-edge-update.path
+  fi
   echo "takt-edge is running: journalctl -u takt-edge -f   (set the password in /etc/takt/edge.env, then systemctl restart takt-edge)"
 }
