@@ -15,6 +15,7 @@ import {
   type ModeEvent,
 } from '../domain/modes';
 import { shiftOccurrences } from '../domain/shifts';
+import { claimedSums, claimKey, countSums, startupRejects, type CountReading } from './count-sums';
 import { firstDataAtMany } from './first-data';
 import type { MachineRow } from './oee';
 import { setupReasons } from '../domain/setup-reasons';
@@ -121,59 +122,28 @@ async function stopReasons(pool: Pool, requests: readonly WindowRequest[]) {
  * Pieces made in each window, per product: counts claimed by work orders go to the order's
  * product (its ideal cycle on this machine), the rest to the machine's default product.
  * `startupRejects`: rejects counted inside the window's startup intervals (during and just
- * after changeovers).
+ * after changeovers). Whole minutes come from the rollups of migration 052 (count-sums.ts).
  */
 async function productCounts(
   pool: Pool,
   requests: readonly WindowRequest[],
   startup: readonly (readonly Interval[])[],
+  reading: CountReading,
 ): Promise<ProductCount[][]> {
-  const flat = startup.flatMap((list, i) => list.map((s) => ({ i, ...s })));
-  const params = [
-    ...windowParams(requests),
-    flat.map((s) => s.i),
-    flat.map((s) => new Date(s.from)),
-    flat.map((s) => new Date(s.to)),
-  ];
-  const inStartup = (column: string) =>
-    `EXISTS (SELECT 1 FROM unnest($5::int4[], $6::timestamptz[], $7::timestamptz[]) AS s(i, f, t) WHERE s.i = w.i AND ${column} >= s.f AND ${column} < s.t)`;
-  const all = await pool.query<{ i: number; good: string; reject: string; startup: string }>(
-    `SELECT w.i, c.* FROM ${WINDOWS} CROSS JOIN LATERAL (
-       SELECT coalesce(sum(good), 0) AS good, coalesce(sum(reject), 0) AS reject,
-              coalesce(sum(reject) FILTER (WHERE ${inStartup('time')}), 0) AS startup
-         FROM counts WHERE machine_id = w.m AND time >= w.f AND time < w.t) c`,
-    params,
-  );
-  const claimed = await pool.query<{
-    i: number;
-    ideal_cycle_ms: number | null;
-    good: string;
-    reject: string;
-    startup: string;
-  }>(
-    `SELECT w.i, c.* FROM ${WINDOWS} CROSS JOIN LATERAL (
-       SELECT coalesce(pmc.ideal_cycle_ms, p.ideal_cycle_ms) AS ideal_cycle_ms,
-              sum(e.good) AS good, sum(e.rejected) AS reject,
-              coalesce(sum(e.rejected) FILTER (WHERE ${inStartup('e.time')}), 0) AS startup
-         FROM work_order_events e
-         JOIN work_orders wo ON wo.id = e.work_order_id
-         LEFT JOIN products p ON p.id = wo.product_id
-         LEFT JOIN product_machine_cycles pmc ON pmc.product_id = wo.product_id AND pmc.machine_id = w.m
-        WHERE e.kind = 'count' AND e.detail IS NULL AND e.machine_id = w.m AND e.time >= w.f AND e.time < w.t
-        GROUP BY 1) c
-     ORDER BY w.i`,
-    params,
-  );
-  const claimedBy = byWindow(requests.length, claimed.rows);
-  return byWindow(requests.length, all.rows).map(([rest], i) =>
+  const windows = requests.map((r) => ({ machine: r.machine.id, from: r.from, to: r.to }));
+  const all = await countSums(pool, windows, reading);
+  const claimed = await claimedSums(pool, windows, reading);
+  const inStartup = await startupRejects(pool, windows, startup);
+  const claimedBy = byWindow(requests.length, claimed);
+  return all.map((rest, i) =>
     withRest(
       claimedBy[i]!.map((r) => ({
         idealCycleMs: r.ideal_cycle_ms,
         good: Number(r.good),
         total: Number(r.good) + Number(r.reject),
-        startupRejects: Number(r.startup),
+        startupRejects: inStartup.claimed.get(claimKey(i, r.ideal_cycle_ms)) ?? 0,
       })),
-      rest!,
+      { ...rest, startup: inStartup.all.get(i) ?? 0 },
       requests[i]!.machine.ideal_cycle_ms,
     ),
   );
@@ -182,7 +152,7 @@ async function productCounts(
 /** The pieces no order claims go to the machine's default product. */
 function withRest(
   products: ProductCount[],
-  rest: { good: string; reject: string; startup: string },
+  rest: { good: number; reject: number; startup: number },
   idealCycleMs: number | null,
 ): ProductCount[] {
   const sum = (f: (p: ProductCount) => number) => products.reduce((s, p) => s + f(p), 0);
@@ -225,7 +195,11 @@ function modesOf(
  * per product — for all windows in a fixed number of queries (issue 16), whatever their
  * number.
  */
-export async function machineWindows(pool: Pool, requests: readonly WindowRequest[]) {
+export async function machineWindows(
+  pool: Pool,
+  requests: readonly WindowRequest[],
+  reading: CountReading = {},
+) {
   if (requests.length === 0) return [];
   const plants = await plantsOf(pool, requests);
   const plantOf = (r: WindowRequest) =>
@@ -268,6 +242,7 @@ export async function machineWindows(pool: Pool, requests: readonly WindowReques
     pool,
     requests,
     shaped.map((s) => s.startup),
+    reading,
   );
   return shaped.map(({ startup: _startup, ...w }, i) => ({ ...w, products: products[i]! }));
 }
