@@ -59,15 +59,35 @@ function byWindow<R extends { i: number }>(n: number, rows: readonly R[]): R[][]
   return out;
 }
 
+/**
+ * Plant models read once per load (their `loaded_at`) and kept per pool: with its alert rules
+ * a 1,000-machine model is megabytes of JSON, and every windows query used to read and parse
+ * it again (docs/decisions.md "Issue 22 — fitting 1,000 machines").
+ */
+const plantCache = new WeakMap<Pool, Map<string, { stamp: string; plant: PlantModel }>>();
+
 async function plantsOf(pool: Pool, requests: readonly WindowRequest[]) {
   const sites = [...new Set(requests.map((r) => r.machine.site_id))].filter((s) => s !== null);
   const plants = new Map<string, PlantModel>();
   if (sites.length === 0) return plants;
-  const { rows } = await pool.query<{ site_id: string; definition: PlantModel }>(
-    'SELECT site_id, definition FROM plant_models WHERE site_id = ANY($1::text[])',
+  let cache = plantCache.get(pool);
+  if (!cache) plantCache.set(pool, (cache = new Map()));
+  const stamps = await pool.query<{ site_id: string; stamp: string }>(
+    'SELECT site_id, loaded_at::text AS stamp FROM plant_models WHERE site_id = ANY($1::text[])',
     [sites],
   );
-  for (const r of rows) plants.set(r.site_id, r.definition);
+  const stale = stamps.rows.filter((r) => cache.get(r.site_id)?.stamp !== r.stamp);
+  if (stale.length > 0) {
+    const { rows } = await pool.query<{ site_id: string; stamp: string; definition: PlantModel }>(
+      'SELECT site_id, loaded_at::text AS stamp, definition FROM plant_models WHERE site_id = ANY($1::text[])',
+      [stale.map((r) => r.site_id)],
+    );
+    for (const r of rows) cache.set(r.site_id, { stamp: r.stamp, plant: r.definition });
+  }
+  for (const r of stamps.rows) {
+    const hit = cache.get(r.site_id);
+    if (hit) plants.set(r.site_id, hit.plant);
+  }
   return plants;
 }
 
