@@ -13,6 +13,7 @@ import { benchImports } from '../bench/imports';
 import { benchPromise } from '../bench/promise';
 import { benchIngest } from '../bench/ingest';
 import { benchRuntime } from '../bench/runtime';
+import { benchRoutes } from '../bench/routes';
 
 const argv = process.argv.slice(2);
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -28,10 +29,12 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   promise: benchPromise,
   // A browser on a 200-machine board for 10 minutes (`--minutes N` to shorten).
   dashboard: () => benchDashboard(argv),
+  // Issue 22: API routes on a seeded plant of 200 and 1,000 machines (`--machines N,M`).
+  routes: () => benchRoutes(argv),
 };
 
 /** Options that take a value: that value is not a bench name. */
-const VALUED = new Set(['--minutes']);
+const VALUED = new Set(['--minutes', '--machines', '--rounds']);
 const wanted = argv.filter((a, i) => !a.startsWith('-') && !VALUED.has(argv[i - 1] ?? ''));
 const names = wanted.length > 0 ? wanted : Object.keys(benches);
 const unknown = names.filter((n) => !(n in benches));

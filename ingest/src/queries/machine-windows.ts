@@ -15,6 +15,7 @@ import {
   type ModeEvent,
 } from '../domain/modes';
 import { shiftOccurrences } from '../domain/shifts';
+import { claimedSums, claimKey, countSums, startupRejects, type CountReading } from './count-sums';
 import { firstDataAtMany } from './first-data';
 import type { MachineRow } from './oee';
 import { setupReasons } from '../domain/setup-reasons';
@@ -58,15 +59,35 @@ function byWindow<R extends { i: number }>(n: number, rows: readonly R[]): R[][]
   return out;
 }
 
+/**
+ * Plant models read once per load (their `loaded_at`) and kept per pool: with its alert rules
+ * a 1,000-machine model is megabytes of JSON, and every windows query used to read and parse
+ * it again (docs/decisions.md "Issue 22 — fitting 1,000 machines").
+ */
+const plantCache = new WeakMap<Pool, Map<string, { stamp: string; plant: PlantModel }>>();
+
 async function plantsOf(pool: Pool, requests: readonly WindowRequest[]) {
   const sites = [...new Set(requests.map((r) => r.machine.site_id))].filter((s) => s !== null);
   const plants = new Map<string, PlantModel>();
   if (sites.length === 0) return plants;
-  const { rows } = await pool.query<{ site_id: string; definition: PlantModel }>(
-    'SELECT site_id, definition FROM plant_models WHERE site_id = ANY($1::text[])',
+  let cache = plantCache.get(pool);
+  if (!cache) plantCache.set(pool, (cache = new Map()));
+  const stamps = await pool.query<{ site_id: string; stamp: string }>(
+    'SELECT site_id, loaded_at::text AS stamp FROM plant_models WHERE site_id = ANY($1::text[])',
     [sites],
   );
-  for (const r of rows) plants.set(r.site_id, r.definition);
+  const stale = stamps.rows.filter((r) => cache.get(r.site_id)?.stamp !== r.stamp);
+  if (stale.length > 0) {
+    const { rows } = await pool.query<{ site_id: string; stamp: string; definition: PlantModel }>(
+      'SELECT site_id, loaded_at::text AS stamp, definition FROM plant_models WHERE site_id = ANY($1::text[])',
+      [stale.map((r) => r.site_id)],
+    );
+    for (const r of rows) cache.set(r.site_id, { stamp: r.stamp, plant: r.definition });
+  }
+  for (const r of stamps.rows) {
+    const hit = cache.get(r.site_id);
+    if (hit) plants.set(r.site_id, hit.plant);
+  }
   return plants;
 }
 
@@ -121,59 +142,28 @@ async function stopReasons(pool: Pool, requests: readonly WindowRequest[]) {
  * Pieces made in each window, per product: counts claimed by work orders go to the order's
  * product (its ideal cycle on this machine), the rest to the machine's default product.
  * `startupRejects`: rejects counted inside the window's startup intervals (during and just
- * after changeovers).
+ * after changeovers). Whole minutes come from the rollups of migration 052 (count-sums.ts).
  */
 async function productCounts(
   pool: Pool,
   requests: readonly WindowRequest[],
   startup: readonly (readonly Interval[])[],
+  reading: CountReading,
 ): Promise<ProductCount[][]> {
-  const flat = startup.flatMap((list, i) => list.map((s) => ({ i, ...s })));
-  const params = [
-    ...windowParams(requests),
-    flat.map((s) => s.i),
-    flat.map((s) => new Date(s.from)),
-    flat.map((s) => new Date(s.to)),
-  ];
-  const inStartup = (column: string) =>
-    `EXISTS (SELECT 1 FROM unnest($5::int4[], $6::timestamptz[], $7::timestamptz[]) AS s(i, f, t) WHERE s.i = w.i AND ${column} >= s.f AND ${column} < s.t)`;
-  const all = await pool.query<{ i: number; good: string; reject: string; startup: string }>(
-    `SELECT w.i, c.* FROM ${WINDOWS} CROSS JOIN LATERAL (
-       SELECT coalesce(sum(good), 0) AS good, coalesce(sum(reject), 0) AS reject,
-              coalesce(sum(reject) FILTER (WHERE ${inStartup('time')}), 0) AS startup
-         FROM counts WHERE machine_id = w.m AND time >= w.f AND time < w.t) c`,
-    params,
-  );
-  const claimed = await pool.query<{
-    i: number;
-    ideal_cycle_ms: number | null;
-    good: string;
-    reject: string;
-    startup: string;
-  }>(
-    `SELECT w.i, c.* FROM ${WINDOWS} CROSS JOIN LATERAL (
-       SELECT coalesce(pmc.ideal_cycle_ms, p.ideal_cycle_ms) AS ideal_cycle_ms,
-              sum(e.good) AS good, sum(e.rejected) AS reject,
-              coalesce(sum(e.rejected) FILTER (WHERE ${inStartup('e.time')}), 0) AS startup
-         FROM work_order_events e
-         JOIN work_orders wo ON wo.id = e.work_order_id
-         LEFT JOIN products p ON p.id = wo.product_id
-         LEFT JOIN product_machine_cycles pmc ON pmc.product_id = wo.product_id AND pmc.machine_id = w.m
-        WHERE e.kind = 'count' AND e.detail IS NULL AND e.machine_id = w.m AND e.time >= w.f AND e.time < w.t
-        GROUP BY 1) c
-     ORDER BY w.i`,
-    params,
-  );
-  const claimedBy = byWindow(requests.length, claimed.rows);
-  return byWindow(requests.length, all.rows).map(([rest], i) =>
+  const windows = requests.map((r) => ({ machine: r.machine.id, from: r.from, to: r.to }));
+  const all = await countSums(pool, windows, reading);
+  const claimed = await claimedSums(pool, windows, reading);
+  const inStartup = await startupRejects(pool, windows, startup);
+  const claimedBy = byWindow(requests.length, claimed);
+  return all.map((rest, i) =>
     withRest(
       claimedBy[i]!.map((r) => ({
         idealCycleMs: r.ideal_cycle_ms,
         good: Number(r.good),
         total: Number(r.good) + Number(r.reject),
-        startupRejects: Number(r.startup),
+        startupRejects: inStartup.claimed.get(claimKey(i, r.ideal_cycle_ms)) ?? 0,
       })),
-      rest!,
+      { ...rest, startup: inStartup.all.get(i) ?? 0 },
       requests[i]!.machine.ideal_cycle_ms,
     ),
   );
@@ -182,7 +172,7 @@ async function productCounts(
 /** The pieces no order claims go to the machine's default product. */
 function withRest(
   products: ProductCount[],
-  rest: { good: string; reject: string; startup: string },
+  rest: { good: number; reject: number; startup: number },
   idealCycleMs: number | null,
 ): ProductCount[] {
   const sum = (f: (p: ProductCount) => number) => products.reduce((s, p) => s + f(p), 0);
@@ -225,7 +215,11 @@ function modesOf(
  * per product — for all windows in a fixed number of queries (issue 16), whatever their
  * number.
  */
-export async function machineWindows(pool: Pool, requests: readonly WindowRequest[]) {
+export async function machineWindows(
+  pool: Pool,
+  requests: readonly WindowRequest[],
+  reading: CountReading = {},
+) {
   if (requests.length === 0) return [];
   const plants = await plantsOf(pool, requests);
   const plantOf = (r: WindowRequest) =>
@@ -268,6 +262,7 @@ export async function machineWindows(pool: Pool, requests: readonly WindowReques
     pool,
     requests,
     shaped.map((s) => s.startup),
+    reading,
   );
   return shaped.map(({ startup: _startup, ...w }, i) => ({ ...w, products: products[i]! }));
 }

@@ -14,6 +14,7 @@ import {
 } from '../domain/oee';
 import { shiftOccurrences } from '../domain/shifts';
 import { loadPlantModel } from '../plant';
+import type { CountReading } from './count-sums';
 import { machineWindows, type MachineWindow } from './machine-windows';
 
 /** Moved to domain/setup-reasons.ts (pure); kept here for the callers of this module. */
@@ -51,8 +52,14 @@ export interface OeeReport extends Oee {
  * busy time, state intervals with reasons given afterwards, and pieces per product
  * (machine-windows.ts, which reads many machines at once).
  */
-export async function machineWindow(pool: Pool, machine: MachineRow, from: number, to: number) {
-  const [window] = await machineWindows(pool, [{ machine, from, to }]);
+export async function machineWindow(
+  pool: Pool,
+  machine: MachineRow,
+  from: number,
+  to: number,
+  reading: CountReading = {},
+) {
+  const [window] = await machineWindows(pool, [{ machine, from, to }], reading);
   return window!;
 }
 
@@ -75,8 +82,14 @@ export function partOf(machine: MachineRow, window: MachineWindow, from: number,
   };
 }
 
-async function machineInput(pool: Pool, machine: MachineRow, from: number, to: number) {
-  return partOf(machine, await machineWindow(pool, machine, from, to), from, to);
+async function machineInput(
+  pool: Pool,
+  machine: MachineRow,
+  from: number,
+  to: number,
+  reading: CountReading = {},
+) {
+  return partOf(machine, await machineWindow(pool, machine, from, to, reading), from, to);
 }
 
 export const MACHINE_ROWS = `SELECT m.id, m.site_id, coalesce(s.time_zone, 'UTC') AS time_zone, m.microstop_threshold_ms, m.order_driven,
@@ -126,16 +139,20 @@ export async function machineOeeReports(
   return asked.map((k) => k && combineParts([partOf(k.machine, windowOf.get(k)!, k.from, k.to)]));
 }
 
-/** OEE of machines (one, or a line's) over [from, to): summed, then divided. */
+/**
+ * OEE of machines (one, or a line's) over [from, to): summed, then divided. `reading`: see
+ * count-sums.ts (the rollups by default).
+ */
 export async function oeeReport(
   pool: Pool,
   scope: Scope,
   from: number,
   to: number,
+  reading: CountReading = {},
 ): Promise<OeeReport | undefined> {
   const rows = await machinesOf(pool, scope);
   if (rows.length === 0) return undefined;
-  const parts = await Promise.all(rows.map((m) => machineInput(pool, m, from, to)));
+  const parts = await Promise.all(rows.map((m) => machineInput(pool, m, from, to, reading)));
   return combineParts(parts);
 }
 
