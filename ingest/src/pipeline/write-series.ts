@@ -8,6 +8,7 @@ import {
 } from '../domain/counters';
 import { latestState } from '../domain/states';
 import { copyText, copyValue } from './copy';
+import { writeRollups } from './write-rollups';
 
 export type Msg<K extends DecodedMessage['kind']> = Extract<DecodedMessage, { kind: K }>;
 
@@ -78,7 +79,7 @@ async function ensureSamplePartitions(
 
 /**
  * The series rows by COPY, in the batch's transaction (docs/decisions.md "Measured on these machines": COPY ~170k rows/s
- * on one connection, unnest ~110k). The rollup trigger sees them as one statement.
+ * on one connection, unnest ~110k).
  */
 async function copySamples(client: PoolClient, rows: SampleRow[]): Promise<void> {
   let text = '';
@@ -112,6 +113,7 @@ export async function writeMetrics(
   if (rows.length === 0) return;
   await ensureSamplePartitions(client, rows, live.partitions);
   await copySamples(client, rows);
+  await writeRollups(client, rows);
   // ON CONFLICT may touch a row once per statement: keep the newest per key first.
   const latest = [...groupBy(rows, (r) => `${r.machine}\u0000${r.tag}`).values()].map((list) =>
     list.reduce((a, b) => (b.time >= a.time ? b : a)),
