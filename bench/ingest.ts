@@ -21,8 +21,8 @@ const READINGS_PER_MESSAGE = 50;
 const MESSAGES_PER_BATCH = 200; // 10,000 rows per batch
 const BATCHES = 10;
 const BASELINE_ROWS = 3000;
-const NO_ROLLUPS = `CREATE OR REPLACE FUNCTION takt_rollup_add(timestamptz[], text[], text[], float8[],
-  float8[], float8[], int8[], float8[], timestamptz[]) RETURNS void LANGUAGE sql AS 'SELECT'`;
+const NO_ROLLUPS = `CREATE OR REPLACE FUNCTION takt_rollup_add(buckets timestamptz[], machines text[], tags text[],
+  mins float8[], maxs float8[], sums float8[], counts int8[], lasts float8[], last_times timestamptz[]) RETURNS void LANGUAGE sql AS 'SELECT'`;
 
 function metricsMessage(seq: number, machine: string): { topic: string; payload: Buffer } {
   const ts = 1_795_000_000_000 + seq * 1000;
