@@ -7,7 +7,7 @@
  * everything published was stored after it (no drop) and nothing became a dead letter.
  * CPU and RSS per process from /proc.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSession, createUser } from '@takt/ingest';
@@ -82,6 +82,16 @@ function childPids(parent: number): number[] {
     }
   }
   return pids;
+}
+
+/** A service as its production image runs it: its bundle under plain node (scripts/bundle.mjs). */
+function startBundle(workspace: 'broker' | 'ingest', env: Record<string, string>): ChildProcess {
+  execFileSync(process.execPath, ['scripts/bundle.mjs', workspace], { cwd: ROOT, stdio: 'ignore' });
+  return spawn(process.execPath, [`${workspace}/dist/${workspace}.mjs`], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 function startNode(file: string, env: Record<string, string>, args: string[] = []): ChildProcess {
@@ -289,11 +299,11 @@ export async function benchSustained(
   const brokerPort = await freePort();
   const httpPort = await freePort();
   const brokerUrl = `mqtt://127.0.0.1:${brokerPort}`;
-  const broker = startNode('broker/src/main.ts', {
+  const broker = startBundle('broker', {
     TAKT_BROKER_PORT: String(brokerPort),
     TAKT_BROKER_ALLOW_ANONYMOUS: 'true',
   });
-  const ingest = startNode('ingest/src/main.ts', {
+  const ingest = startBundle('ingest', {
     DATABASE_URL: databaseUrl,
     TAKT_MQTT_URL: brokerUrl,
     TAKT_MQTT_CLIENT_ID: 'bench-sustained-ingest',
@@ -325,6 +335,15 @@ export async function benchSustained(
       publisher!.once('exit', (code) => failed(new Error(`publisher exited (${code})`)));
     });
     const procs: Procs = { publisher, broker, ingest, postgresPid };
+    // Warm-up, not counted: the first messages load ingest's lazy parts and make the day's
+    // partitions; the steps start from an empty backlog.
+    const warm = await storedFigures(pool);
+    const warmRate = Math.max(READINGS, Math.round(options.steps[0]! / 5));
+    await ask(publisher, { kind: 'step', pointsPerSec: warmRate, seconds: 5 }, 'stepDone');
+    const warmSent = (await ask(publisher, { kind: 'count' }, 'count')).sentPoints;
+    await waitFor('the warm-up', async () =>
+      (await storedFigures(pool)).rows >= warm.rows + warmSent ? true : undefined,
+    );
     const steps: SustainedStep[] = [];
     for (const rate of options.steps) {
       const before = await storedFigures(pool);
