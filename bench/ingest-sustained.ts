@@ -21,6 +21,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 // 10k first: on a busy machine a figure still comes out when 25k does not hold.
 const DEFAULT_STEPS = [10_000, 25_000, 50_000, 75_000, 100_000, 125_000, 150_000];
 const GATEWAYS = 10;
+const READINGS = 50; // per message (bench/ingest-publisher.ts)
 const MACHINES_PER_GATEWAY = 5;
 const DRAIN_TIMEOUT_MS = 60_000;
 
@@ -168,7 +169,6 @@ export function sustainedOptions(argv: readonly string[]): SustainedOptions {
     throw new Error(`--steps must be whole readings per second, at least ${READINGS}`);
   return { stepSeconds, steps };
 }
-const READINGS = 50;
 
 interface Procs {
   publisher: ChildProcess;
