@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeMessage, topics, type DecodedMessage } from '@takt/protocol';
@@ -8,6 +8,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { benchHistorian } from './historian';
 import { benchEndToEnd } from './ingest-e2e';
+import { benchSustained, sustainedOptions } from './ingest-sustained';
 import { printTable } from './table';
 
 const envInt = (name: string, fallback: number) => {
@@ -20,6 +21,8 @@ const READINGS_PER_MESSAGE = 50;
 const MESSAGES_PER_BATCH = 200; // 10,000 rows per batch
 const BATCHES = 10;
 const BASELINE_ROWS = 3000;
+const NO_ROLLUPS = `CREATE OR REPLACE FUNCTION takt_rollup_add(buckets timestamptz[], machines text[], tags text[],
+  mins float8[], maxs float8[], sums float8[], counts int8[], lasts float8[], last_times timestamptz[]) RETURNS void LANGUAGE sql AS 'SELECT'`;
 
 function metricsMessage(seq: number, machine: string): { topic: string; payload: Buffer } {
   const ts = 1_795_000_000_000 + seq * 1000;
@@ -37,18 +40,28 @@ function metricsMessage(seq: number, machine: string): { topic: string; payload:
 
 /**
  * Ingest's write path (decode + unnest batches vs one INSERT per row, with and without the
- * rollup trigger), end to end through the broker vs raw COPY, the live latency, and the
+ * rollups), end to end through the broker vs raw COPY, the live latency, and the
  * historian over 30 days of 50 machines — all on one real PostgreSQL, in this run.
  * BENCH_GATEWAYS (10), BENCH_MESSAGES per gateway (1000, of 50 readings),
  * BENCH_HISTORY_INTERVAL_S (10: seconds between generated raw readings).
+ * Then the sustained rate in separate processes (bench/ingest-sustained.ts; `--step-seconds N`,
+ * `--steps 25000,50000,…`, `--sustained-only` to skip the parts above).
  */
-export async function benchIngest(): Promise<Record<string, unknown>> {
+export async function benchIngest(argv: readonly string[] = []): Promise<Record<string, unknown>> {
+  const options = sustainedOptions(argv);
   const dir = mkdtempSync(join(tmpdir(), 'takt-bench-pg-'));
   chmodSync(dir, 0o755);
   const db = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort() });
   const pool = new pg.Pool({ connectionString: await db.createDatabase('bench'), max: 2 });
   pool.on('error', (error) => console.warn(`bench pool: ${error.message}`));
+  // The postmaster's pid: the first line of postmaster.pid (PostgreSQL's storage layout).
+  const postgresPid = Number(
+    readFileSync(join(db.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  const sustained = () =>
+    db.createDatabase('bench_sustained').then((url) => benchSustained(url, postgresPid, options));
   try {
+    if (argv.includes('--sustained-only')) return await sustained();
     await migrate(pool, pino({ level: 'silent' }));
 
     // Baseline: a row per round trip (what docs/decisions.md "Measured on these machines" warns against), autocommit.
@@ -73,8 +86,12 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
     });
     const decodeMsgsPerSec = raw.length / ((performance.now() - t0) / 1000);
 
-    // The rollups' cost: the same batches without the trigger that keeps them (other machines).
-    await pool.query('ALTER TABLE samples DISABLE TRIGGER samples_rollup');
+    // The rollups' cost: the same batches without them (other machines), takt_rollup_add
+    // (051_batch_rollups.postgres.sql) swapped for a no-op meanwhile.
+    const rollupAdd = await pool.query<{ def: string }>(
+      "SELECT pg_get_functiondef('takt_rollup_add'::regproc) AS def",
+    );
+    await pool.query(NO_ROLLUPS);
     const other = raw.map(({ topic, payload }) => {
       const result = decodeMessage(
         topic.replace('gw-bench', 'gw-norollup').replace(/\/m(\d+)\/metrics$/, '/nr-$1/metrics'),
@@ -93,7 +110,7 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
     }
     const noRollupRowsPerSec =
       (MESSAGES_PER_BATCH * BATCHES * READINGS_PER_MESSAGE) / ((performance.now() - t0) / 1000);
-    await pool.query('ALTER TABLE samples ENABLE TRIGGER samples_rollup');
+    await pool.query(rollupAdd.rows[0]!.def);
 
     // The real path: writeBatch (dedupe + samples + latest values + rollups) in 10k-row batches.
     t0 = performance.now();
@@ -124,6 +141,7 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
     );
 
     const result = {
+      ...(await sustained()),
       rows,
       rowsPerBatch: MESSAGES_PER_BATCH * READINGS_PER_MESSAGE,
       batchedRowsPerSec: Math.round(batchedRowsPerSec),
@@ -147,7 +165,7 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
       [
         'the same without rollups',
         `${result.batchedNoRollupRowsPerSec} rows/s`,
-        `rollup trigger costs ${Math.round(result.rollupCostShare * 100)} % of the write`,
+        `the rollups cost ${Math.round(result.rollupCostShare * 100)} % of the write`,
       ],
       [
         'baseline: INSERT per row',

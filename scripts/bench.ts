@@ -17,7 +17,8 @@ import { benchRoutes } from '../bench/routes';
 
 const argv = process.argv.slice(2);
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
-  ingest: benchIngest,
+  // `--step-seconds N` (60) shortens the sustained steps (bench/ingest-sustained.ts).
+  ingest: () => benchIngest(argv),
   edge: benchEdge,
   broker: benchBroker,
   alerts: benchAlerts,
@@ -34,7 +35,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
 };
 
 /** Options that take a value: that value is not a bench name. */
-const VALUED = new Set(['--minutes', '--machines', '--rounds']);
+const VALUED = new Set(['--minutes', '--machines', '--rounds', '--step-seconds', '--steps']);
 const wanted = argv.filter((a, i) => !a.startsWith('-') && !VALUED.has(argv[i - 1] ?? ''));
 const names = wanted.length > 0 ? wanted : Object.keys(benches);
 const unknown = names.filter((n) => !(n in benches));

@@ -8,6 +8,7 @@ import {
 } from '../domain/counters';
 import { latestState } from '../domain/states';
 import { copyText, copyValue } from './copy';
+import { writeRollups } from './write-rollups';
 
 export type Msg<K extends DecodedMessage['kind']> = Extract<DecodedMessage, { kind: K }>;
 
@@ -78,14 +79,26 @@ async function ensureSamplePartitions(
 
 /**
  * The series rows by COPY, in the batch's transaction (docs/decisions.md "Measured on these machines": COPY ~170k rows/s
- * on one connection, unnest ~110k). The rollup trigger sees them as one statement.
+ * on one connection, unnest ~110k).
  */
 async function copySamples(client: PoolClient, rows: SampleRow[]): Promise<void> {
+  // A batch repeats few machines, tags and times (a message's readings share one): each is
+  // escaped or formatted once.
+  const escaped = new Map<string, string>();
+  const escape = (v: string) => {
+    let e = escaped.get(v);
+    if (e === undefined) escaped.set(v, (e = copyValue(v)));
+    return e;
+  };
+  let lastTime: Date | undefined;
+  let iso = '';
   let text = '';
-  for (const r of rows)
-    text += `${r.time.toISOString()}\t${copyValue(r.machine)}\t${copyValue(r.tag)}\t${r.num ?? '\\N'}\t${
+  for (const r of rows) {
+    if (r.time !== lastTime) iso = (lastTime = r.time).toISOString();
+    text += `${iso}\t${escape(r.machine)}\t${escape(r.tag)}\t${r.num ?? '\\N'}\t${
       r.text === null ? '\\N' : copyValue(r.text)
     }\t${r.quality}\n`;
+  }
   await copyText(
     client,
     'COPY samples (time, machine_id, tag, value, value_text, quality) FROM STDIN',
@@ -99,19 +112,26 @@ export async function writeMetrics(
   messages: Msg<'metrics'>[],
   live: LiveBound,
 ): Promise<void> {
-  const rows: SampleRow[] = messages.flatMap((m) =>
-    m.payload.readings.map((r) => ({
-      time: toDate(r.ts),
-      machine: m.machineId,
-      tag: r.tag,
-      ...columns(r.value),
-      quality: QUALITY[r.quality],
-      unit: r.unit ?? null,
-    })),
-  );
+  const rows: SampleRow[] = [];
+  for (const m of messages) {
+    let time = toDate(m.payload.readings[0]?.ts ?? 0);
+    for (const r of m.payload.readings) {
+      // One Date for the readings of a message that share a time (the usual case).
+      if (r.ts !== time.getTime()) time = toDate(r.ts);
+      rows.push({
+        time,
+        machine: m.machineId,
+        tag: r.tag,
+        ...columns(r.value),
+        quality: QUALITY[r.quality],
+        unit: r.unit ?? null,
+      });
+    }
+  }
   if (rows.length === 0) return;
   await ensureSamplePartitions(client, rows, live.partitions);
   await copySamples(client, rows);
+  await writeRollups(client, rows);
   // ON CONFLICT may touch a row once per statement: keep the newest per key first.
   const latest = [...groupBy(rows, (r) => `${r.machine}\u0000${r.tag}`).values()].map((list) =>
     list.reduce((a, b) => (b.time >= a.time ? b : a)),
