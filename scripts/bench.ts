@@ -12,6 +12,7 @@ import { benchEdge } from '../bench/edge';
 import { benchImports } from '../bench/imports';
 import { benchPromise } from '../bench/promise';
 import { benchIngest } from '../bench/ingest';
+import { benchPlant } from '../bench/plant';
 import { benchRuntime } from '../bench/runtime';
 
 const argv = process.argv.slice(2);
@@ -28,10 +29,12 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   promise: benchPromise,
   // A browser on a 200-machine board for 10 minutes (`--minutes N` to shorten).
   dashboard: () => benchDashboard(argv),
+  // Issue 22: a whole plant of N machines, each part its own process (`--machines N --minutes M`).
+  plant: () => benchPlant(argv),
 };
 
 /** Options that take a value: that value is not a bench name. */
-const VALUED = new Set(['--minutes']);
+const VALUED = new Set(['--minutes', '--machines']);
 const wanted = argv.filter((a, i) => !a.startsWith('-') && !VALUED.has(argv[i - 1] ?? ''));
 const names = wanted.length > 0 ? wanted : Object.keys(benches);
 const unknown = names.filter((n) => !(n in benches));
