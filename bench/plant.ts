@@ -367,7 +367,6 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     sql.sampler = new ActiveSql(pool);
     sql.sampler.start(500);
 
-    const byName = new Map(parts.map((part) => [part.name, part]));
     const cpu0 = new Map(parts.map((part) => [part.name, treeCpuSeconds(part.proc.pid!)]));
     const peakMb = new Map(parts.map((part) => [part.name, treePssMb(part.proc.pid!)]));
     const machine0 = machineJiffies();
