@@ -43,6 +43,8 @@ export interface ClientsReport {
 }
 
 const THINK_MS = 500;
+/** A request unanswered this long is given up, counted as an error and as this latency. */
+const TIMEOUT_MS = 30_000;
 const SHIFT_POLL_MS = 60_000;
 const ORDERS_POLL_MS = 15_000;
 
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     try {
       const response = await fetch(`${config.url}${path}`, {
         headers: { authorization: `Bearer ${config.token}` },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       await response.arrayBuffer();
       if (!response.ok) {
@@ -83,6 +86,8 @@ async function main(): Promise<void> {
     } catch (error) {
       figures.errors += 1;
       figures.lastError = `${(error as Error).message} ${path}`;
+      // An answer that never came is at least this slow: it counts in the percentiles.
+      if ((error as Error).name === 'TimeoutError') figures.ms.push(TIMEOUT_MS);
     }
   };
 
