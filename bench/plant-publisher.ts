@@ -26,6 +26,8 @@ export interface PublisherReport {
   readingsSent: number;
   messagesSent: number;
   messagesAcked: number;
+  /** Readings in the messages acked (committed). */
+  readingsAcked: number;
   /** Published, not acked yet. */
   unacked: number;
   publishErrors: number;
@@ -45,8 +47,10 @@ async function main(): Promise<void> {
   let readingsSent = 0;
   let messagesSent = 0;
   let messagesAcked = 0;
+  let readingsAcked = 0;
   let publishErrors = 0;
-  const pendingOf = new Map<string, Map<number, number>>();
+  /** Per gateway: seq → publish time and readings carried. */
+  const pendingOf = new Map<string, Map<number, { at: number; readings: number }>>();
   const seqOf = new Map<string, number>();
   const clients = new Map<string, MqttClient>();
 
@@ -57,7 +61,7 @@ async function main(): Promise<void> {
       password: g.password,
       reconnectPeriod: 1000,
     });
-    const pending = new Map<number, number>();
+    const pending = new Map<number, { at: number; readings: number }>();
     pendingOf.set(g.id, pending);
     seqOf.set(g.id, 0);
     client.on('message', (_topic, body) => {
@@ -65,12 +69,13 @@ async function main(): Promise<void> {
       const ack = JSON.parse(body.toString()) as { ranges: [number, number][] };
       for (const [from, to] of ack.ranges)
         for (let seq = from; seq <= to; seq++) {
-          const at = pending.get(seq);
-          if (at === undefined) continue;
+          const sent = pending.get(seq);
+          if (sent === undefined) continue;
           pending.delete(seq);
           messagesAcked += 1;
-          lagWindow.add(now - at);
-          lagRun.add(now - at);
+          readingsAcked += sent.readings;
+          lagWindow.add(now - sent.at);
+          lagRun.add(now - sent.at);
         }
     });
     await client.subscribeAsync(topics.ack(PLANT_SITE, g.id), { qos: 1 });
@@ -92,7 +97,9 @@ async function main(): Promise<void> {
     const seq = seqOf.get(gateway)! + 1;
     seqOf.set(gateway, seq);
     const now = Date.now();
-    pendingOf.get(gateway)!.set(seq, now);
+    pendingOf
+      .get(gateway)!
+      .set(seq, { at: now, readings: kind === 'metrics' ? PLANT_TAGS.length : 0 });
     messagesSent += 1;
     clients
       .get(gateway)!
@@ -167,6 +174,7 @@ async function main(): Promise<void> {
       readingsSent,
       messagesSent,
       messagesAcked,
+      readingsAcked,
       unacked: [...pendingOf.values()].reduce((n, p) => n + p.size, 0),
       publishErrors,
       lagWindow: lagWindow.toPairs(),

@@ -157,13 +157,16 @@ class ActiveSql {
 
   start(everyMs: number): void {
     const sample = async () => {
-      const { rows } = await this.pool.query<{ query: string }>(
-        `SELECT query FROM pg_stat_activity
+      const { rows } = await this.pool.query<{ query: string; wait: string | null }>(
+        `SELECT query, wait_event_type || ':' || wait_event AS wait FROM pg_stat_activity
           WHERE state = 'active' AND datname = current_database() AND pid <> pg_backend_pid()`,
       );
       this.samples += 1;
       for (const r of rows) {
-        const key = r.query.replace(/\s+/g, ' ').trim().slice(0, 160);
+        // A statement waiting for a lock (or I/O) is told apart from one running.
+        const waiting =
+          r.wait?.startsWith('Lock') || r.wait?.startsWith('LWLock') ? `[${r.wait}] ` : '';
+        const key = waiting + r.query.replace(/\s+/g, ' ').trim().slice(0, 160);
         this.seen.set(key, (this.seen.get(key) ?? 0) + 1);
       }
     };
@@ -309,6 +312,24 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     const user = await createUser(pool, 'bench-planner', 'manager', secret());
     const { token } = await createSession(pool, user!.id, 24 * 3_600_000);
+    // Ingest's own figures (GET /api/ingest/metrics, ingest/src/pipeline/metrics.ts).
+    const writerMetrics = async () =>
+      (
+        (await (
+          await fetch(`${url}/api/ingest/metrics`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).json()) as {
+          writer: {
+            rowsPerSec: number;
+            queueDepth: number;
+            batchLatencyMs: { p50: number | null; p99: number | null; max: number | null };
+            rowsTotal: number;
+            batchesTotal: number;
+            failedBatchesTotal: number;
+          };
+        }
+      ).writer;
     const orders = plantOrders(gateways, Date.now());
     for (const order of orders) {
       const response = await fetch(`${url}/api/work-orders`, {
@@ -376,6 +397,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     let lastCpu = new Map(cpu0);
     let lastT = t0;
     let lastReadings = report0.readingsSent;
+    let lastAcked = report0.readingsAcked;
     const measureMs = totalMs - warmupMs;
     const cores = cpus().length;
     const progress: Record<string, unknown>[] = [];
@@ -396,16 +418,13 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       const secs = (now - lastT) / 1000;
       const cpuOf = (name: string) => ((cpu.get(name)! - lastCpu.get(name)!) / secs) * 100;
       const serverCpu = SERVER.reduce((s, n) => s + cpuOf(n), 0) / cores;
-      const metrics = (await (
-        await fetch(`${url}/api/ingest/metrics`, { headers: { authorization: `Bearer ${token}` } })
-      ).json()) as {
-        writer: { rowsPerSec: number; queueDepth: number; batchLatencyMs: { p99: number | null } };
-      };
+      const metrics = { writer: await writerMetrics() };
       const lag = LatencyHistogram.fromPairs(pub.lagWindow);
       const screen = LatencyHistogram.fromPairs(cli.screenWindow);
       const row = {
         atS: Math.round((now - t0) / 1000),
-        pointsPerSec: Math.round((pub.readingsSent - lastReadings) / secs),
+        offeredPointsPerSec: Math.round((pub.readingsSent - lastReadings) / secs),
+        pointsPerSec: Math.round((pub.readingsAcked - lastAcked) / secs),
         storedRowsPerSec: metrics.writer.rowsPerSec,
         queueDepth: metrics.writer.queueDepth,
         commitLagP50Ms: lag.percentile(50),
@@ -420,13 +439,14 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       };
       progress.push(row);
       console.log(
-        `  ${row.atS} s: ${row.pointsPerSec} points/s (stored ${row.storedRowsPerSec}/s, queue ${row.queueDepth}), ` +
+        `  ${row.atS} s: ${row.pointsPerSec} points/s committed of ${row.offeredPointsPerSec} sent (ingest rows ${row.storedRowsPerSec}/s, queue ${row.queueDepth}), ` +
           `commit lag p50/p99 ${row.commitLagP50Ms}/${row.commitLagP99Ms} ms, screen p99 ${row.screenP99Ms} ms, ` +
           `server CPU ${row.serverCpuPercentOfMachine} % of machine (${parts.map((x) => `${x.name} ${row.cpuPercentOfCore[x.name]}`).join(', ')} % of a core), load ${row.loadavg}`,
       );
       lastCpu = cpu;
       lastT = now;
       lastReadings = pub.readingsSent;
+      lastAcked = pub.readingsAcked;
     }
     const elapsedS = (performance.now() - t0) / 1000;
     const cpuEnd = new Map(parts.map((part) => [part.name, treeCpuSeconds(part.proc.pid!)]));
@@ -458,6 +478,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       );
       return rows[0];
     });
+    const writer = await writerMetrics();
     const samplesStored = Number(stored.samples);
     const deadLetters = Number(stored.dead);
     const readingsMissing = Math.max(0, drained.readingsSent - samplesStored);
@@ -499,7 +520,9 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     const machineBusy = round1(
       ((machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)) * 100,
     );
-    const pointsPerSec = Math.round((pubEnd.readingsSent - report0.readingsSent) / elapsedS);
+    // Committed (acked) readings per second while measured; offered is what was sent.
+    const pointsPerSec = Math.round((pubEnd.readingsAcked - report0.readingsAcked) / elapsedS);
+    const offeredPointsPerSec = Math.round((pubEnd.readingsSent - report0.readingsSent) / elapsedS);
     const result = {
       machines: machineCount,
       gateways: gateways.length,
@@ -509,6 +532,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       minutes,
       measuredS: Math.round(elapsedS),
       pointsPerSec,
+      offeredPointsPerSec,
       /** PostgreSQL, broker and ingest (the server's processes), % of all cores. */
       cpuPercentOfMachine: serverCpu,
       /** With the publisher and the readers, which a plant runs elsewhere. */
@@ -531,6 +555,8 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       samplesStored,
       dropped,
       deadLetters,
+      /** Ingest's writer at the end: batches, failed batches, latency of the last minute's. */
+      writer,
       /** Seconds after the publisher stopped until ingest had acked everything (a backlog). */
       drainS,
       activeSql: sql.sampler.top(12),
@@ -542,7 +568,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     printTable([
       ['figure', 'value', 'goal'],
       ['machines × tags', `${machineCount} × ${PLANT_TAGS.length}`, ''],
-      ['points/s', String(pointsPerSec), ''],
+      ['points/s committed / offered', `${pointsPerSec} / ${offeredPointsPerSec}`, ''],
       ['commit lag p50 / p99', `${result.commitLagP50Ms} / ${result.commitLagP99Ms} ms`, ''],
       [
         'publish→screen p50 / p99',
@@ -554,6 +580,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       ['machine busy (shared)', `${machineBusy} %`, ''],
       ['server RSS (PSS, peak)', `${rssMbTotal} MB`, `< ${PLANT_GOALS.rssMbTotal} MB`],
       ['dropped / dead letters', `${dropped} / ${deadLetters}`, '0 / 0'],
+      ['writer batches (failed)', `${writer.batchesTotal} (${writer.failedBatchesTotal})`, ''],
       ['load average', loadavg, ''],
     ]);
     printTable([
