@@ -29,6 +29,7 @@ import {
   plantOrders,
 } from './plant-model';
 import { machineJiffies, treeCpuSeconds, treePssMb } from './plant-procs';
+import { readProfile } from './plant-profile';
 import type { PublisherConfig, PublisherReport } from './plant-publisher';
 import { LatencyHistogram, percentile } from './plant-stats';
 import { printTable } from './table';
@@ -68,8 +69,9 @@ function start(
   env: Record<string, string>,
   logDir: string,
   ipc = false,
+  nodeArgs: string[] = [],
 ): Part {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
@@ -191,6 +193,7 @@ class ActiveSql {
 
 export async function benchPlant(argv: readonly string[] = []): Promise<Record<string, unknown>> {
   const { machines: machineCount, minutes } = plantArgs(argv);
+  const profile = argv.includes('--profile');
   const totalMs = minutes * 60_000;
   const warmupMs = Math.min(60_000, Math.max(15_000, totalMs * 0.15));
   const dir = mkdtempSync(join(tmpdir(), 'takt-bench-plant-'));
@@ -298,6 +301,8 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
         TAKT_PLANT_FILE: plantFile,
       },
       logDir,
+      false,
+      profile ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [],
     );
     parts.push(ingest);
     const url = `http://127.0.0.1:${httpPort}`;
@@ -612,6 +617,19 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     ]);
     console.log('  statements most often running (share of 0.5 s samples):');
     for (const s of result.activeSql.slice(0, 8)) console.log(`    ${s.activePercent} %  ${s.sql}`);
+    if (profile) {
+      await stop(ingest); // V8 writes the profile as ingest exits
+      const summary = readProfile(logDir, root);
+      if (summary) {
+        console.log(`  ingest's CPU profile (start-up included): ${summary.file}`);
+        for (const f of summary.functions.slice(0, 15))
+          console.log(`    ${f.selfPercent} %  ${f.where}`);
+        console.log('  by file:');
+        for (const f of summary.files.slice(0, 10))
+          console.log(`    ${f.selfPercent} %  ${f.where}`);
+      }
+      return { ...result, ingestProfile: summary };
+    }
     return result;
   } finally {
     sql.sampler?.stop();

@@ -11,6 +11,7 @@ import {
   scansAt,
 } from '../bench/plant-model';
 import { plantArgs } from '../bench/plant';
+import { summarizeProfile } from '../bench/plant-profile';
 import { LatencyHistogram, percentile } from '../bench/plant-stats';
 
 // The plant bench's pure pieces (bench/plant*.ts): its figures and its synthetic plant.
@@ -51,6 +52,40 @@ describe('plant bench figures', () => {
     });
     expect(() => plantArgs(['--machines', '2.5'])).toThrow('--machines takes a whole number');
     expect(() => plantArgs(['--minutes', 'x'])).toThrow('--minutes takes a number');
+  });
+});
+
+describe('plant bench profile', () => {
+  it('ranks functions and files by their own samples', () => {
+    const node = (
+      id: number,
+      functionName: string,
+      url: string,
+      lineNumber: number,
+      hitCount: number,
+    ) => ({
+      id,
+      callFrame: { functionName, url, lineNumber },
+      hitCount,
+    });
+    const summary = summarizeProfile(
+      {
+        nodes: [
+          node(1, '(root)', '', -1, 0),
+          node(2, '(idle)', '', -1, 50),
+          node(3, 'decode', 'file:///repo/ingest/src/decode.ts', 9, 30),
+          node(4, 'decode', 'file:///repo/ingest/src/decode.ts', 9, 10),
+          node(5, 'flush', 'file:///repo/ingest/src/writer.ts', 41, 10),
+        ],
+      },
+      '/repo',
+    );
+    expect(summary.functions).toEqual([
+      { selfPercent: 50, where: '(idle)' },
+      { selfPercent: 40, where: 'decode ingest/src/decode.ts:10' },
+      { selfPercent: 10, where: 'flush ingest/src/writer.ts:42' },
+    ]);
+    expect(summary.files[1]).toEqual({ selfPercent: 40, where: 'ingest/src/decode.ts' });
   });
 });
 
