@@ -3,7 +3,7 @@
  * profile it writes at exit (the .cpuprofile JSON of the Chrome DevTools protocol): the
  * functions that took the most CPU themselves, by file and line, and by file.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 interface ProfileNode {
@@ -44,11 +44,15 @@ export function summarizeProfile(
   return { functions: rank(byFunction), files: rank(byFile) };
 }
 
-/** The newest .cpuprofile in `dir`, summarized; undefined when none was written. */
+/**
+ * The main thread's .cpuprofile in `dir`, summarized; undefined when none was written. Under
+ * tsx, Node writes one more for the module loader's worker thread; the main thread's is the
+ * largest.
+ */
 export function readProfile(dir: string, root: string) {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
-    .sort();
+    .sort((a, b) => statSync(join(dir, a)).size - statSync(join(dir, b)).size);
   const file = files.at(-1);
   if (!file) return undefined;
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[] };
