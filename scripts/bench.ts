@@ -12,6 +12,7 @@ import { benchEdge } from '../bench/edge';
 import { benchImports } from '../bench/imports';
 import { benchPromise } from '../bench/promise';
 import { benchIngest } from '../bench/ingest';
+import { benchPlant } from '../bench/plant';
 import { benchRuntime } from '../bench/runtime';
 import { benchRoutes } from '../bench/routes';
 
@@ -32,6 +33,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   dashboard: () => benchDashboard(argv),
   // Issue 22: API routes on a seeded plant of 200 and 1,000 machines (`--machines N,M`).
   routes: () => benchRoutes(argv),
+  // Issue 22: a whole plant of N machines, each part its own process (`--machines N --minutes M`).
+  plant: () => benchPlant(argv),
 };
 
 /** Options that take a value: that value is not a bench name. */
