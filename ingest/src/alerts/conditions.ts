@@ -56,13 +56,21 @@ export function openDelayMs(rule: AlertRule): number {
   }
 }
 
+/** One formatter per time zone: quiet hours are asked of every reading a rule judges. */
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
 function minutesOfDay(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    clockFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return get('hour') * 60 + get('minute');
 }

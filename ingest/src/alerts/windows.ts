@@ -11,11 +11,16 @@ export interface ShiftWindow {
   to: number;
 }
 
+/** One formatter per time zone, made once (building one costs far more than using it). */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localDay(at: number, timeZone: string) {
-  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone })
-    .format(at)
-    .split('-')
-    .map(Number) as [number, number, number];
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone });
+    dayFormats.set(timeZone, format);
+  }
+  const [y, m, d] = format.format(at).split('-').map(Number) as [number, number, number];
   return { y, m, d };
 }
 
