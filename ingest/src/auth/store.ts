@@ -216,6 +216,22 @@ export async function revokeByLabel(pool: Pool, kind: LinkKind, label: string): 
 /** last_seen/last_used are written at most this often per token: not a write per request. */
 const TOUCH_EVERY = '1 minute';
 
+/**
+ * Touches in flight, per table and token: a board's twenty parallel requests that all find the
+ * token stale write it once instead of queueing twenty updates on its row lock (the plant
+ * bench saw them wait; docs/decisions.md "Issue 22 — the plant bench").
+ */
+const touching = new Map<string, Promise<unknown>>();
+
+async function touchOnce(key: string, write: () => Promise<unknown>): Promise<void> {
+  let pending = touching.get(key);
+  if (!pending) {
+    pending = write().finally(() => touching.delete(key));
+    touching.set(key, pending);
+  }
+  await pending;
+}
+
 /** Who holds this token, if it is valid now (not expired, not revoked, user not disabled). */
 export async function principalOf(pool: Pool, token: string): Promise<Principal | undefined> {
   const kind = tokenKind(token);
@@ -231,7 +247,9 @@ export async function principalOf(pool: Pool, token: string): Promise<Principal 
     const u = rows[0];
     if (!u) return undefined;
     if (u.stale)
-      await pool.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [hash]);
+      await touchOnce(`session:${hash}`, () =>
+        pool.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [hash]),
+      );
     return { kind: 'user', userId: Number(u.id), name: u.name, role: u.role, sessionHash: hash };
   }
   const { rows } = await pool.query<DbToken & { stale: boolean }>(
@@ -244,7 +262,9 @@ export async function principalOf(pool: Pool, token: string): Promise<Principal 
   const t = rows[0];
   if (!t) return undefined;
   if (t.stale)
-    await pool.query('UPDATE access_tokens SET last_used_at = now() WHERE id = $1', [t.id]);
+    await touchOnce(`token:${t.id}`, () =>
+      pool.query('UPDATE access_tokens SET last_used_at = now() WHERE id = $1', [t.id]),
+    );
   if (t.kind === 'station')
     return { kind: 'station', tokenId: Number(t.id), label: t.label, station: t.station! };
   return t.kind === 'kiosk'
