@@ -1,4 +1,4 @@
-import { LIVE_EVENTS, type LiveSnapshot } from '@takt/protocol';
+import { LIVE_EVENTS, type LiveSnapshot, type MachineSnapshot } from '@takt/protocol';
 import { BOARD, principalAccess, type Principal } from '../auth/access';
 import { machineSnapshots } from '../queries/machines';
 import { LeadingThrottle } from './live-throttle';
@@ -18,7 +18,12 @@ const RETRY_MS = 1000;
  * rooms come with more boards.
  */
 export function liveConsumer(): Consumer {
-  const state: LiveState = { dirty: new Set(), retry: undefined, stopped: false };
+  const state: LiveState = {
+    dirty: new Set(),
+    sent: new Map(),
+    retry: undefined,
+    stopped: false,
+  };
   let throttle: LeadingThrottle | undefined;
 
   // Right after a batch commits, unless an update went out less than an interval ago.
@@ -50,13 +55,19 @@ export function liveConsumer(): Consumer {
 interface LiveState {
   /** Machines changed since the last update went out. */
   dirty: Set<string>;
+  /**
+   * Each machine as the room last got it (its JSON): an update carries only the machines whose
+   * snapshot differs, so a commit that touched a machine without changing what a board shows
+   * sends nothing for it (docs/decisions.md "Issue 22 — per-commit work").
+   */
+  sent: Map<string, string>;
   retry: NodeJS.Timeout | undefined;
   stopped: boolean;
 }
 
 /** The plant room: snapshots on join, then coalesced updates of the dirty machines. */
 function startLive({ pool, io, log }: ConsumerContext, state: LiveState): LeadingThrottle {
-  const { dirty } = state;
+  const { dirty, sent } = state;
   io.on('connection', (socket) => {
     // Only who may open boards joins the plant room (a customer token may not, issue 9).
     const principal = socket.data.principal as Principal | undefined;
@@ -66,6 +77,17 @@ function startLive({ pool, io, log }: ConsumerContext, state: LiveState): Leadin
       (machines) => {
         const snapshot: LiveSnapshot = { machines, serverTime: new Date().toISOString() };
         socket.emit(LIVE_EVENTS.snapshot, snapshot);
+        // An update read after this snapshot may have reached the screen before it: whatever
+        // the snapshot has that the room did not last get goes out again, read anew.
+        let again = false;
+        for (const machine of machines) {
+          const last = sent.get(machine.id);
+          if (last === undefined || last === JSON.stringify(machine)) continue;
+          sent.delete(machine.id);
+          dirty.add(machine.id);
+          again = true;
+        }
+        if (again) throttle.request();
       },
       (error: Error) => log.error({ err: error.message }, 'snapshot for a screen failed'),
     );
@@ -76,12 +98,17 @@ function startLive({ pool, io, log }: ConsumerContext, state: LiveState): Leadin
     minIntervalMs: UPDATE_INTERVAL_MS,
     run: async () => {
       // Nobody watching: nothing to send; a screen that joins gets a full snapshot anyway.
-      if (plantRoomEmpty()) return dirty.clear();
+      if (plantRoomEmpty()) {
+        dirty.clear();
+        sent.clear();
+        return;
+      }
       if (dirty.size === 0) return;
       const ids = [...dirty];
       dirty.clear();
       try {
-        const machines = await machineSnapshots(pool, ids);
+        const machines = changedOnly(await machineSnapshots(pool, ids), sent);
+        if (machines.length === 0) return;
         io.to('plant').emit(LIVE_EVENTS.update, { machines, serverTime: new Date().toISOString() });
       } catch (error) {
         if (state.stopped) return; // the pool closed under a last update
@@ -95,4 +122,20 @@ function startLive({ pool, io, log }: ConsumerContext, state: LiveState): Leadin
     onError: (error) => log.error({ err: (error as Error).message }, 'live update failed'),
   });
   return throttle;
+}
+
+/**
+ * The snapshots that differ from what the room last got, recorded as sent. A screen that joins
+ * later gets a full snapshot read after it joined, so it never misses what this skips.
+ */
+export function changedOnly(
+  machines: readonly MachineSnapshot[],
+  sent: Map<string, string>,
+): MachineSnapshot[] {
+  return machines.filter((machine) => {
+    const json = JSON.stringify(machine);
+    if (sent.get(machine.id) === json) return false;
+    sent.set(machine.id, json);
+    return true;
+  });
 }

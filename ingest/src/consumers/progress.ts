@@ -37,19 +37,70 @@ export async function missedCommits(
   };
 }
 
-/** The consumer finished this commit (and every one before it). */
-export async function recordProgress(
+/**
+ * The consumers finished these commits (and every one before each): one statement for all
+ * of them, committed without waiting for the WAL flush (`synchronous_commit` off for this
+ * transaction only). A mark lost in a database crash only sends its consumer back to an
+ * earlier mark, whose commits it redoes: durable consumers are idempotent
+ * (consumers/types.ts), and their own work commits durably (docs/decisions.md "Issue 22 —
+ * per-commit work").
+ */
+export async function recordProgressMany(
   pool: Pool,
-  consumer: string,
   instance: string,
-  commitId: number,
+  marks: ReadonlyMap<string, number>,
 ): Promise<void> {
+  if (marks.size === 0) return;
   await pool.query(
-    `INSERT INTO consumer_progress (consumer, instance, commit_id) VALUES ($1, $2, $3)
+    `WITH sc AS (SELECT set_config('synchronous_commit', 'off', true))
+     INSERT INTO consumer_progress (consumer, instance, commit_id)
+     SELECT u.consumer, $1, u.commit_id
+       FROM unnest($2::text[], $3::bigint[]) AS u(consumer, commit_id), sc
      ON CONFLICT (consumer, instance) DO UPDATE
        SET commit_id = greatest(consumer_progress.commit_id, EXCLUDED.commit_id), updated_at = now()`,
-    [consumer, instance, commitId],
+    [instance, [...marks.keys()], [...marks.values()]],
   );
+}
+
+/**
+ * Gathers the marks of the consumers that finish at about the same time (one commit reaches
+ * every lane at once) into one `recordProgressMany`: a mark asked for while a write is under
+ * way goes into the next one. Each caller's promise settles with the write holding its mark.
+ */
+export class ProgressRecorder {
+  private pending = new Map<string, number>();
+  private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly instance: string,
+  ) {}
+
+  record(consumer: string, commitId: number): Promise<void> {
+    this.pending.set(consumer, Math.max(commitId, this.pending.get(consumer) ?? commitId));
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.running ??= this.drain();
+    return done;
+  }
+
+  private async drain(): Promise<void> {
+    // Let the other lanes that finished on this turn add their marks first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.pending.size > 0) {
+      const marks = this.pending;
+      const waiters = this.waiters;
+      this.pending = new Map();
+      this.waiters = [];
+      try {
+        await recordProgressMany(this.pool, this.instance, marks);
+        for (const w of waiters) w.resolve();
+      } catch (error) {
+        for (const w of waiters) w.reject(error as Error);
+      }
+    }
+    this.running = undefined;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { missedCommits, recordProgress } from './progress';
+import { missedCommits, ProgressRecorder } from './progress';
 import type { BatchCommitted, Consumer, ConsumerContext, MachinesChanged } from './types';
 
 export interface RetrySettings {
@@ -69,6 +69,8 @@ export class ConsumerRunner {
   private readonly abort = new AbortController();
   private readonly retry: RetrySettings;
   private ctx: ConsumerContext | undefined;
+  /** One progress statement for the lanes that finish a commit together. */
+  private progress: ProgressRecorder | undefined;
 
   constructor(
     private readonly factories: readonly (() => Consumer)[],
@@ -81,6 +83,7 @@ export class ConsumerRunner {
   async start(base: Omit<ConsumerContext, 'machinesChanged'>): Promise<void> {
     const ctx: ConsumerContext = { ...base, machinesChanged: (e) => this.machinesChanged(e) };
     this.ctx = ctx;
+    this.progress = new ProgressRecorder(ctx.pool, this.opts.instance);
     for (const make of this.factories) {
       const consumer = make();
       await consumer.start(ctx);
@@ -156,14 +159,14 @@ export class ConsumerRunner {
     work: () => Promise<void>,
   ): Promise<void> {
     const { consumer, stats } = lane;
-    const { log, pool } = this.ctx!;
+    const { log } = this.ctx!;
     const signal = this.abort.signal;
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
         await this.opts.beforeAttempt?.({ consumer: consumer.name, attempt, event, signal });
         await work();
         if (consumer.catchUp && commitId !== null && !lane.held)
-          await recordProgress(pool, consumer.name, this.opts.instance, commitId);
+          await this.progress!.record(consumer.name, commitId);
         stats.done += 1;
         return;
       } catch (error) {

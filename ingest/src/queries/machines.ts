@@ -96,9 +96,20 @@ export async function machineSnapshots(
        CROSS JOIN LATERAL (
          SELECT date_trunc('day', now() AT TIME ZONE coalesce(s.time_zone, 'UTC'))
                 AT TIME ZONE coalesce(s.time_zone, 'UTC') AS day_start) d
+       CROSS JOIN LATERAL (
+         SELECT date_trunc('minute', d.day_start)
+                + CASE WHEN date_trunc('minute', d.day_start) < d.day_start THEN interval '1 minute'
+                       ELSE interval '0' END AS fc) e
+       CROSS JOIN LATERAL (SELECT greatest(e.fc, date_trunc('minute', now())) AS cut) k
        LEFT JOIN LATERAL (
-         SELECT sum(good) AS good, sum(reject) AS reject FROM counts
-          WHERE machine_id = m.id AND time >= d.day_start) c ON true
+         SELECT sum(x.good) AS good, sum(x.reject) AS reject FROM (
+           SELECT good, reject FROM counts_1m
+            WHERE machine_id = m.id AND bucket >= e.fc AND bucket < k.cut
+           UNION ALL
+           SELECT good, reject FROM counts
+            WHERE machine_id = m.id AND time >= d.day_start AND time < e.fc
+           UNION ALL
+           SELECT good, reject FROM counts WHERE machine_id = m.id AND time >= k.cut) x) c ON true
        LEFT JOIN LATERAL (
          SELECT jsonb_object_agg(tag, jsonb_build_object(
                   'v', value, 't', value_text, 'k', value_kind, 'q', quality, 'u', unit, 'at', time)) AS values
@@ -107,12 +118,9 @@ export async function machineSnapshots(
       ORDER BY l.id NULLS LAST, m.id`,
     [ids ?? null],
   );
-  const calendars = await pool.query<{ site_id: string; definition: PlantModel }>(
-    'SELECT site_id, definition FROM plant_models',
-  );
   const now = Date.now();
   const byCalendar = new Map(
-    calendars.rows.map((c) => [c.site_id, calendarMode(c.definition, now)]),
+    [...(await calendarsOf(pool))].map(([site, c]) => [site, calendarMode(c, now)]),
   );
   return rows.map((row) => ({
     ...toSnapshot(row),
@@ -124,16 +132,53 @@ export async function machineSnapshots(
   }));
 }
 
-/** `no_shift` or `break` when the calendar says so at `now`, else undefined (the events decide). */
-function calendarMode(plant: PlantModel, now: number): MachineMode | undefined {
-  if (plant.shifts.length === 0) return undefined;
-  const shifts = shiftOccurrences(
-    plant.shifts,
-    now,
-    now + 1,
-    plant.site.timeZone,
-    plant.holidays ?? [],
+type Calendar = Pick<PlantModel, 'shifts' | 'holidays'> & { timeZone: string };
+
+/**
+ * Each site's calendar, re-read only when its plant model was loaded again (`loaded_at`), per
+ * pool: the live consumer asks up to 10 times a second, and a 1,000-machine model with its
+ * alert rules is megabytes of JSON (docs/decisions.md "Issue 22 — per-commit work").
+ */
+const calendarCache = new WeakMap<Pool, Map<string, { stamp: string; calendar: Calendar }>>();
+
+async function calendarsOf(pool: Pool): Promise<Map<string, Calendar>> {
+  let cache = calendarCache.get(pool);
+  if (!cache) calendarCache.set(pool, (cache = new Map()));
+  const stamps = await pool.query<{ site_id: string; stamp: string }>(
+    'SELECT site_id, loaded_at::text AS stamp FROM plant_models',
   );
+  const stale = stamps.rows.filter((r) => cache.get(r.site_id)?.stamp !== r.stamp);
+  if (stale.length > 0) {
+    const { rows } = await pool.query<{
+      site_id: string;
+      stamp: string;
+      shifts: PlantModel['shifts'] | null;
+      holidays: PlantModel['holidays'] | null;
+      time_zone: string;
+    }>(
+      `SELECT site_id, loaded_at::text AS stamp, definition->'shifts' AS shifts,
+              definition->'holidays' AS holidays, definition->'site'->>'timeZone' AS time_zone
+         FROM plant_models WHERE site_id = ANY($1::text[])`,
+      [stale.map((r) => r.site_id)],
+    );
+    for (const r of rows)
+      cache.set(r.site_id, {
+        stamp: r.stamp,
+        calendar: { shifts: r.shifts ?? [], holidays: r.holidays ?? [], timeZone: r.time_zone },
+      });
+  }
+  const calendars = new Map<string, Calendar>();
+  for (const r of stamps.rows) {
+    const hit = cache.get(r.site_id);
+    if (hit) calendars.set(r.site_id, hit.calendar);
+  }
+  return calendars;
+}
+
+/** `no_shift` or `break` when the calendar says so at `now`, else undefined (the events decide). */
+function calendarMode(plant: Calendar, now: number): MachineMode | undefined {
+  if (plant.shifts.length === 0) return undefined;
+  const shifts = shiftOccurrences(plant.shifts, now, now + 1, plant.timeZone, plant.holidays ?? []);
   if (shifts.length === 0) return 'no_shift';
   return shifts.some((s) => s.planned.length > 0) ? undefined : 'break';
 }

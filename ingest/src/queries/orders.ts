@@ -11,7 +11,7 @@ import {
 import { deliveryKpis, operationRuns, operatorHours, type ScanRecord } from '../domain/order-kpis';
 import { orderStatus, type OrderStatus } from '../domain/work-orders';
 import { plannedOf } from '../planning/planned';
-import { loadOrder, type OrderRecord } from '../work-orders/store';
+import { loadOrders, type OrderRecord } from '../work-orders/store';
 import { machinesOf, machineWindow } from './oee';
 
 export { RATE_WINDOW_MS, STALL_AFTER_MS };
@@ -63,19 +63,23 @@ export async function operationActivity(pool: Pool, orderIds: readonly string[],
     ideal_cycle_ms: number | null;
   }>(
     `SELECT o.work_order_id, o.id,
-            coalesce(sum(e.good) FILTER (WHERE e.kind = 'count' AND e.time > $2), 0) AS recent_good,
-            max(e.time) FILTER (WHERE e.kind = 'count' AND e.good > 0) AS last_good_at,
-            max(e.time) FILTER (WHERE e.kind = 'scan' AND e.detail->>'action' = 'start') AS last_start_at,
+            (SELECT coalesce(sum(e.good), 0) FROM work_order_events e
+              WHERE e.work_order_id = o.work_order_id AND e.time > $2 AND e.time <= $3
+                AND e.operation_id = o.id AND e.kind = 'count') AS recent_good,
+            (SELECT e.time FROM work_order_events e
+              WHERE e.work_order_id = o.work_order_id AND e.time <= $3
+                AND e.operation_id = o.id AND e.kind = 'count' AND e.good > 0
+              ORDER BY e.time DESC LIMIT 1) AS last_good_at,
+            (SELECT e.time FROM work_order_events e
+              WHERE e.work_order_id = o.work_order_id AND e.time <= $3
+                AND e.operation_id = o.id AND e.kind = 'scan' AND e.detail->>'action' = 'start'
+              ORDER BY e.time DESC LIMIT 1) AS last_start_at,
             (SELECT coalesce(pmc.ideal_cycle_ms, p.ideal_cycle_ms) FROM products p
                LEFT JOIN product_machine_cycles pmc ON pmc.product_id = p.id AND pmc.machine_id = o.machine_id
               WHERE p.id = w.product_id) AS ideal_cycle_ms
        FROM work_order_operations o
        JOIN work_orders w ON w.id = o.work_order_id
-       LEFT JOIN work_order_events e
-         ON e.work_order_id = o.work_order_id AND e.operation_id = o.id
-        AND e.kind IN ('count', 'scan') AND e.time <= $3
-      WHERE o.work_order_id = ANY($1::text[])
-      GROUP BY o.work_order_id, o.id, o.machine_id, w.product_id`,
+      WHERE o.work_order_id = ANY($1::text[])`,
     [orderIds, new Date(now - RATE_WINDOW_MS), new Date(now)],
   );
   const out = new Map<string, Map<string, OperationActivity>>();
@@ -122,7 +126,10 @@ const stoppedStatus = (record: OrderRecord) =>
 
 /** An order as the API shows it: progress, ETA, risk, stall, health, operations. */
 export async function orderView(pool: Pool, record: OrderRecord, now = Date.now()) {
-  const figures = await orderFiguresAt(pool, record, now);
+  return viewOf(record, await orderFiguresAt(pool, record, now));
+}
+
+function viewOf(record: OrderRecord, figures: OrderFigures) {
   const { order } = record;
   const current =
     order.operations.find((o) => o.status === 'running') ??
@@ -183,25 +190,55 @@ export interface OrderFilter {
   limit: number;
 }
 
-/** Orders newest first (open ones by default), each as `orderView`. */
+/**
+ * Orders newest first (open ones by default), each as `orderView`: the orders, their plan
+ * and what counts and scans say of them read for the whole page at once, not order by order
+ * (docs/decisions.md "Issue 22 — per-commit work").
+ */
 export async function listOrders(pool: Pool, filter: OrderFilter, now = Date.now()) {
   const { rows } = await pool.query<{ id: string }>(
     `SELECT id FROM work_orders WHERE ($1::text IS NULL OR customer = $1)
       ORDER BY created_at DESC, id LIMIT 2000`,
     [filter.customer ?? null],
   );
-  const views = [];
+  const byId = new Map(
+    (
+      await loadOrders(
+        pool,
+        rows.map((r) => r.id),
+      )
+    ).map((r) => [r.order.id, r]),
+  );
+  const records: OrderRecord[] = [];
   for (const { id } of rows) {
-    const record = await loadOrder(pool, id);
+    const record = byId.get(id);
     if (!record) continue;
     const status = stoppedStatus(record) ?? orderStatus(record.order);
     // Open orders by default: neither completed nor cancelled (held ones stay in view).
     if (filter.status ? status !== filter.status : status === 'completed' || status === 'cancelled')
       continue;
-    views.push(await orderView(pool, record, now));
-    if (views.length >= filter.limit) break;
+    records.push(record);
+    if (records.length >= filter.limit) break;
   }
-  return views;
+  const ids = records.map((r) => r.order.id);
+  const [planned, activity] = await Promise.all([
+    plannedOf(pool, ids),
+    operationActivity(pool, ids, now),
+  ]);
+  return records.map((record) =>
+    viewOf(
+      record,
+      orderFigures({
+        order: record.order,
+        planned: planned.get(record.order.id),
+        createdAt: Date.parse(record.createdAt),
+        activity: activity.get(record.order.id) ?? new Map(),
+        now,
+        rateWindowMs: RATE_WINDOW_MS,
+        stallAfterMs: STALL_AFTER_MS,
+      }),
+    ),
+  );
 }
 
 /**

@@ -8,6 +8,8 @@ import { startIngest, type RunningIngest } from '../../src';
 import { AlertEngine } from '../../src/alerts/engine';
 import { pollWorkOrders } from '../../src/alerts/polled';
 import { AlertWatcher } from '../../src/alerts/stream';
+import { listOrders, orderView } from '../../src/queries/orders';
+import { loadOrder } from '../../src/work-orders/store';
 import { customerToken, signedIn } from '../helpers/auth';
 import { createTestDatabase } from '../helpers/test-db';
 import { waitFor } from '../helpers/wait';
@@ -180,6 +182,19 @@ describe('an order with several operations (issue 15, item 1)', () => {
     const watcher = new AlertWatcher(new AlertEngine(rules, 'UTC'), T);
     const effects = await pollWorkOrders(ingest.pool, watcher, Date.now());
     expect(effects.filter((e) => e.alert.subject === 'WO-M')).toEqual([]);
+  });
+
+  it('lists each order as its own view gives it (the page read at once)', async () => {
+    const now = Date.now();
+    const listed = await listOrders(ingest.pool, { limit: 500 }, now);
+    expect(listed.length).toBeGreaterThan(0);
+    for (const view of listed) {
+      const record = await loadOrder(ingest.pool, view.id);
+      expect(view).toEqual(await orderView(ingest.pool, record!, now));
+    }
+    expect((await listOrders(ingest.pool, { limit: 1 }, now)).map((o) => o.id)).toEqual([
+      listed[0]!.id,
+    ]);
   });
 });
 
