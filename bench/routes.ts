@@ -94,6 +94,8 @@ async function seed(pool: Pool, machines: readonly BenchMachine[], now: number) 
        FROM unnest($2::text[]) AS m, generate_series(1, $3::int) AS t, generate_series(0, 3599) AS s`,
     [new Date(now - H), ids.slice(0, SAMPLED_MACHINES), TAGS],
   );
+  // Rows written beside ingest's writer get their rollups from the raw rows (migration 051).
+  await pool.query('SELECT takt_rollup_rebuild($1, $2)', [new Date(now - 2 * H), new Date(now)]);
   // The latest value of each sampled tag (the write path keeps it; the history route reads it).
   await pool.query(
     `INSERT INTO machine_values (machine_id, tag, time, value, value_kind, quality)
