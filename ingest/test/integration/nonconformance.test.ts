@@ -269,11 +269,20 @@ describe('disposition and rework', () => {
   it('gives first-pass yield in the weekly KPIs: reworked pieces are not good at first pass', async () => {
     const weekly = await call('GET', '/api/kpis/weekly?weeks=2&product=part-a', undefined, manager);
     expect(weekly.status).toBe(200);
-    const week = weekly.body.weeks.at(-1);
+    // The order's events start 30 min ago: in the first half hour of a plant week they lie in
+    // two weeks, so the two are added up.
+    type Week = { good: number; rejected: number; firstPassGood: number };
+    const weeks = weekly.body.weeks as Week[];
+    const sum = (k: keyof Week) => weeks.reduce((s, w) => s + w[k], 0);
     // WO-N: 29 made (24 + 5 rejected), 2 reworked good; 24 good at first pass.
-    expect(week).toMatchObject({ good: 26, rejected: 3, firstPassGood: 24 });
-    expect(week.firstPassYield).toBeCloseTo(24 / 29, 10);
-    expect(weekly.body.trends.firstPassYield.current).toBeCloseTo(24 / 29, 10);
+    expect({
+      good: sum('good'),
+      rejected: sum('rejected'),
+      firstPassGood: sum('firstPassGood'),
+    }).toEqual({ good: 26, rejected: 3, firstPassGood: 24 });
+    const week = weekly.body.weeks.at(-1);
+    if (Date.parse(week.from) <= T0) expect(week.firstPassYield).toBeCloseTo(24 / 29, 10);
+    expect(weekly.body.trends.firstPassYield.current).toBe(week.firstPassYield);
   });
 
   it('scraps an NC: the pieces stay rejected', async () => {
