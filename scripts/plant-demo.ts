@@ -238,7 +238,7 @@ function shiftedPorts(offset: number, mqttUrl: string): { scenario: string; gate
   const move = (text: string) =>
     text
       .replace(/port: (50\d\d)\b/g, (_, p: string) => `port: ${Number(p) + offset}`)
-      .replace('opc.tcp://127.0.0.1:4841', `opc.tcp://127.0.0.1:${opcuaPort}`)
+      .replaceAll('opc.tcp://127.0.0.1:4841', `opc.tcp://127.0.0.1:${opcuaPort}`)
       .replace('mqtt://127.0.0.1:1883', mqttUrl);
   const scenario = resolve(stateDir, 'demo-scenario.yaml');
   const gateway = resolve(stateDir, 'demo-gateway.yaml');
