@@ -23,5 +23,6 @@ export * from './passwords';
 export * from './scan-codes';
 export * from './api';
 export * from './messages';
+export * from './intl';
 export * from './remote-config';
 export * from './agent-update';

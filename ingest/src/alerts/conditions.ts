@@ -1,4 +1,4 @@
-import type { AlertRule } from '@takt/protocol';
+import { dateTimeFormat, type AlertRule } from '@takt/protocol';
 
 /**
  * A rule's condition at one instant: `active` (the alert should open, once it has held for
@@ -56,21 +56,13 @@ export function openDelayMs(rule: AlertRule): number {
   }
 }
 
-/** One formatter per time zone: quiet hours are asked of every reading a rule judges. */
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-
 function minutesOfDay(at: number, timeZone: string): number {
-  let format = clockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    clockFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(at);
+  const parts = dateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return get('hour') * 60 + get('minute');
 }

@@ -1,4 +1,4 @@
-import type { ShiftConfig, Weekday } from '@takt/protocol';
+import { dateTimeFormat, type ShiftConfig, type Weekday } from '@takt/protocol';
 import { zonedTimeToUtc } from '../domain/shifts';
 
 const DAY_MS = 86_400_000;
@@ -11,16 +11,12 @@ export interface ShiftWindow {
   to: number;
 }
 
-/** One formatter per time zone, made once (building one costs far more than using it). */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
 function localDay(at: number, timeZone: string) {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone });
-    dayFormats.set(timeZone, format);
-  }
-  const [y, m, d] = format.format(at).split('-').map(Number) as [number, number, number];
+  const [y, m, d] = dateTimeFormat('en-CA', { timeZone }).format(at).split('-').map(Number) as [
+    number,
+    number,
+    number,
+  ];
   return { y, m, d };
 }
 

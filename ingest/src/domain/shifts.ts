@@ -1,4 +1,4 @@
-import type { ShiftConfig, Weekday } from '@takt/protocol';
+import { dateTimeFormat, type ShiftConfig, type Weekday } from '@takt/protocol';
 import { intersect, normalize, subtract, type Interval } from './intervals';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -10,34 +10,18 @@ interface LocalDate {
   d: number;
 }
 
-/**
- * One formatter per time zone, made once: building an Intl.DateTimeFormat costs far more than
- * using one, and the shift windows of every machine ask for it (the plant bench's profile had
- * it as ingest's busiest function; docs/decisions.md "Issue 22 — the plant bench").
- */
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = wallClockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    wallClockFormats.set(timeZone, format);
-  }
-  return format;
-}
-
 /** The wall-clock date and time of `instant` in `timeZone`, as if it were UTC (ms). */
 function wallClockMs(instant: number, timeZone: string): number {
-  const parts = wallClockFormat(timeZone).formatToParts(new Date(instant));
+  const parts = dateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return Date.UTC(
     get('year'),

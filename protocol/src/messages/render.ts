@@ -1,3 +1,5 @@
+import { dateTimeFormat } from '../intl';
+
 /**
  * Server-made text in the reader's language (docs/decisions.md, "Issue 19 — text in the
  * reader's language"). What the server stores and sends is a message: a key and parameters.
@@ -51,22 +53,16 @@ export function pickLang(query?: string | null, acceptLanguage?: string | null):
   return 'en';
 }
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-
 function zonedParts(epochMs: number, timeZone: string): Record<string, string> {
-  let f = partsFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    partsFormatters.set(timeZone, f);
-  }
+  const f = dateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   const out: Record<string, string> = {};
   for (const p of f.formatToParts(epochMs)) out[p.type] = p.value;
   return out;
