@@ -66,6 +66,8 @@ async function samples(machineId: string, tag: string): Promise<number[]> {
 }
 
 let edge2Seq = 0;
+let edge2Ts = 0;
+
 function publishEdge2(
   type: string,
   metrics: Metric[],
@@ -77,7 +79,10 @@ function publishEdge2(
     options.device === false
       ? `spBv1.0/Plant/${type}/Edge2`
       : `spBv1.0/Plant/${type}/Edge2/${options.device ?? 'press-2'}`;
-  const payload = codec.encodePayload({ timestamp: Date.now(), seq, metrics: metrics as never });
+  // A value is identified by (node, metric, timestamp) (ingest/src/sparkplug/mapping.ts): two
+  // messages in one millisecond would be one value, so each gets a later time than the last.
+  edge2Ts = Math.max(Date.now(), edge2Ts + 1);
+  const payload = codec.encodePayload({ timestamp: edge2Ts, seq, metrics: metrics as never });
   return edge2.publishAsync(topic, Buffer.from(payload), { qos: 1 }).then(() => topic);
 }
 
