@@ -235,19 +235,31 @@ describe('line, orders and andon boards', () => {
     await page.goto(`${stack.ingest.url}/board?show=orders`);
     const pager = page.locator('[data-testid="orders-page"]');
     await expect.poll(() => pager.getAttribute('data-pages'), { timeout: 20_000 }).toBe('2');
-    const rows = page.locator('[data-testid="order-row"]');
-    const firstPage = await rows.evaluateAll((els) =>
-      els.map((e) => e.getAttribute('data-order-id')),
-    );
-    expect(firstPage[0]).toBe('WO-OVERDUE');
+    // One look at the page, its size and its rows at once: the rows per page follow the
+    // board's height, and an order's urgency may move it between pages while the test waits.
     const board = page.locator('[data-testid="orders-board"]');
-    expect(await board.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(true);
-    await expect.poll(() => pager.getAttribute('data-page'), { timeout: 12_000 }).toBe('1');
-    const secondPage = await rows.evaluateAll((els) =>
-      els.map((e) => e.getAttribute('data-order-id')),
-    );
-    expect(secondPage).not.toContain('WO-OVERDUE');
-    expect(firstPage.length + secondPage.length).toBe(17);
+    const look = () =>
+      board.evaluate((el) => {
+        const foot = el.querySelector('[data-testid="orders-page"]')!;
+        return {
+          page: Number(foot.getAttribute('data-page')),
+          rows: Number(foot.getAttribute('data-rows')),
+          count: Number(el.getAttribute('data-count')),
+          ids: [...el.querySelectorAll('[data-testid="order-row"]')].map((e) =>
+            e.getAttribute('data-order-id'),
+          ),
+          fits: el.scrollHeight <= el.clientHeight + 1,
+        };
+      });
+    const first = await look();
+    expect(first).toMatchObject({ page: 0, count: 17, fits: true });
+    expect(first.ids[0]).toBe('WO-OVERDUE');
+    expect(first.ids).toHaveLength(first.rows);
+    await expect.poll(async () => (await look()).page, { timeout: 12_000 }).toBe(1);
+    const second = await look();
+    expect(second).toMatchObject({ count: 17, fits: true });
+    expect(second.ids).not.toContain('WO-OVERDUE');
+    expect(second.ids).toHaveLength(17 - second.rows);
   });
 
   it('andon board: a new alert announces itself, time open ticking', async () => {

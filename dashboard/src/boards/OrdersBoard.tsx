@@ -151,6 +151,7 @@ export function OrdersBoard() {
         data-testid={TEST_IDS.ordersPage}
         data-page={page % pages}
         data-pages={pages}
+        data-rows={rows}
       >
         {t('orders.count', { count: sorted.length })}
         {pages > 1 ? ` · ${t('orders.page', { page: (page % pages) + 1, pages })}` : ''}

@@ -85,13 +85,15 @@ beforeAll(async () => {
   auth = await signedIn(ingest.pool, 'manager');
   gw = await mqtt.connectAsync(url);
 
-  // WO-M: 2,000 of part-a (1 s ideal), OP10 on cnt-1 then OP20 on asm-1, due in 90 min.
+  // WO-M: 2,000 of part-a (1 s ideal), OP10 on cnt-1 then OP20 on asm-1, due in 3 h: about
+  // 75 min of work, plus a 30 min break when one falls in the next hours (the test runs at
+  // any time of day; at 01:00 UTC the 02:00 break made a 90 min due date late).
   await createOrder({
     id: 'WO-M',
     product: 'part-a',
     quantity: 2000,
     customer: 'ACME',
-    dueAt: new Date(T + 90 * MIN).toISOString(),
+    dueAt: new Date(T + 3 * H).toISOString(),
     operations: [
       { id: 'OP10', machine: 'cnt-1' },
       { id: 'OP20', machine: 'asm-1' },
