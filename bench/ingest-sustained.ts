@@ -10,7 +10,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createSession, createUser } from '@takt/ingest';
+import { createSession, createUser, DEFAULT_WRITERS } from '@takt/ingest';
 import { freePort } from '@takt/sim';
 import pg from 'pg';
 import type { PublisherCommand, PublisherReport } from './ingest-publisher';
@@ -153,6 +153,8 @@ const slope = (points: { t: number; y: number }[]) => {
 export interface SustainedOptions {
   stepSeconds: number;
   steps: number[];
+  /** Ingest's writer lanes, one ladder each (`--writers 1,2`; default ingest's default). */
+  writers: number[];
 }
 
 /** `--step-seconds N` (60) and `--steps 25000,50000,…` from the bench's argv. */
@@ -167,7 +169,10 @@ export function sustainedOptions(argv: readonly string[]): SustainedOptions {
   const steps = value('--steps')?.split(',').map(Number) ?? DEFAULT_STEPS;
   if (steps.some((s) => !Number.isInteger(s) || s < READINGS))
     throw new Error(`--steps must be whole readings per second, at least ${READINGS}`);
-  return { stepSeconds, steps };
+  const writers = value('--writers')?.split(',').map(Number) ?? [DEFAULT_WRITERS];
+  if (writers.some((w) => !Number.isInteger(w) || w < 1 || w > 16))
+    throw new Error('--writers must be whole numbers of writer lanes from 1 to 16');
+  return { stepSeconds, steps, writers };
 }
 
 interface Procs {
@@ -296,7 +301,9 @@ export async function benchSustained(
   databaseUrl: string,
   postgresPid: number,
   options: SustainedOptions,
+  writers: number,
 ): Promise<Record<string, unknown>> {
+  console.log(`sustained ingest, ${writers} writer lane(s):`);
   const brokerPort = await freePort();
   const httpPort = await freePort();
   const brokerUrl = `mqtt://127.0.0.1:${brokerPort}`;
@@ -309,6 +316,7 @@ export async function benchSustained(
     TAKT_MQTT_URL: brokerUrl,
     TAKT_MQTT_CLIENT_ID: 'bench-sustained-ingest',
     TAKT_HTTP_PORT: String(httpPort),
+    TAKT_INGEST_WRITERS: String(writers),
   });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   pool.on('error', (error) => console.warn(`bench pool: ${error.message}`));
@@ -375,12 +383,13 @@ export async function benchSustained(
     ]);
     console.log(
       `sustained: ${best?.offeredPointsPerSec ?? 0} readings/s held for ${options.stepSeconds} s ` +
-        `(${GATEWAYS} gateways, 50-reading messages, QoS 1; CPU in % of one core)`,
+        `(${GATEWAYS} gateways, 50-reading messages, QoS 1, ${writers} writer lane(s); CPU in % of one core)`,
     );
     // The held step's CPU; with none held, the step that failed (its rate says which).
     const shown = best ?? steps.at(-1);
     return {
       sustainedPointsPerSec: best?.offeredPointsPerSec ?? 0,
+      sustainedWriters: writers,
       cpuPercentByProcess: shown?.cpuPercent ?? null,
       rssMbByProcess: shown?.rssMb ?? null,
       cpuAtOfferedPointsPerSec: shown?.offeredPointsPerSec ?? null,

@@ -45,7 +45,8 @@ function metricsMessage(seq: number, machine: string): { topic: string; payload:
  * BENCH_GATEWAYS (10), BENCH_MESSAGES per gateway (1000, of 50 readings),
  * BENCH_HISTORY_INTERVAL_S (10: seconds between generated raw readings).
  * Then the sustained rate in separate processes (bench/ingest-sustained.ts; `--step-seconds N`,
- * `--steps 25000,50000,…`, `--sustained-only` to skip the parts above).
+ * `--steps 25000,50000,…`, `--writers 1,2` for a ladder per writer-lane count, `--sustained-only`
+ * to skip the parts above).
  */
 export async function benchIngest(argv: readonly string[] = []): Promise<Record<string, unknown>> {
   const options = sustainedOptions(argv);
@@ -58,8 +59,25 @@ export async function benchIngest(argv: readonly string[] = []): Promise<Record<
   const postgresPid = Number(
     readFileSync(join(db.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
   );
-  const sustained = () =>
-    db.createDatabase('bench_sustained').then((url) => benchSustained(url, postgresPid, options));
+  // One ladder per writer-lane count, each on a fresh database; the figures are the last
+  // ladder's (the default count), with every ladder's rate and its ratio to the first.
+  const sustained = async () => {
+    const runs: Record<string, unknown>[] = [];
+    for (const writers of options.writers) {
+      const url = await db.createDatabase(`bench_sustained_w${writers}`);
+      runs.push(await benchSustained(url, postgresPid, options, writers));
+    }
+    const rate = (r: Record<string, unknown>) => r.sustainedPointsPerSec as number;
+    const base = rate(runs[0]!);
+    const byWriters = Object.fromEntries(runs.map((r) => [String(r.sustainedWriters), rate(r)]));
+    if (runs.length > 1)
+      console.log(
+        `sustained by writer lanes: ${Object.entries(byWriters)
+          .map(([w, v]) => `${w}: ${v}/s (${base > 0 ? (v / base).toFixed(2) : '—'}×)`)
+          .join(', ')}`,
+      );
+    return { ...runs.at(-1)!, sustainedByWriters: byWriters };
+  };
   try {
     if (argv.includes('--sustained-only')) return await sustained();
     await migrate(pool, pino({ level: 'silent' }));

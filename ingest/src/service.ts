@@ -8,6 +8,8 @@ import { within } from './consumers/runner';
 import { migrate } from './db/migrate';
 import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
+import { WriterLanes } from './pipeline/lanes';
+import { writerLog } from './consumers/progress';
 import { CommitWaiters, isWebGateway } from './pipeline/commit-waiters';
 import { WriterMetrics } from './pipeline/metrics';
 import type { IngestItem } from './pipeline/items';
@@ -56,7 +58,12 @@ export interface IngestOptions {
   configSigningKeyFile?: string | undefined;
   plantFile?: string | undefined;
   dashboardDir?: string | undefined;
-  batch?: { maxItems: number; maxDelayMs: number };
+  /**
+   * Batches: at most `maxItems` messages, or `maxDelayMs` after the oldest came; `writers`
+   * lanes write in parallel, each its own connection, a gateway always in the same lane
+   * (default 2; docs/decisions.md "Issue 22 — writer lanes").
+   */
+  batch?: { maxItems: number; maxDelayMs: number; writers?: number | undefined };
   alerts?: Partial<AlertSettings>;
   /** How often due reports are looked for, ms (default 30 s; tests shorten it). */
   reportTickMs?: number;
@@ -155,7 +162,7 @@ interface Parts {
   alertRuntime: AlertRuntime;
   runner: ConsumerRunner;
   planning: PlanService;
-  batcher: Batcher<IngestItem>;
+  batcher: WriterLanes;
   /** HTTP scans (a station's browser) in the pipeline, answered after their COMMIT. */
   waiters: CommitWaiters;
   subscriber: ReturnType<typeof startSubscriber>;
@@ -382,16 +389,20 @@ function upkeepStep(parts: Parts): Step {
   };
 }
 
-/** MQTT -> batcher -> writer -> consumers, and the gateways' acks after COMMIT. */
+/**
+ * Writer lanes by default: two connections keep both cores of a small server busy, where one
+ * left PostgreSQL waiting on the writer and the writer on PostgreSQL (docs/decisions.md
+ * "Issue 22 — writer lanes").
+ */
+export const DEFAULT_WRITERS = 2;
+
+/** MQTT -> writer lanes (batchers) -> writer -> consumers, and the gateways' acks after COMMIT. */
 function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
   const { log, pool } = parts;
   const { writer, status } = settings;
-  const writeOptions = {
-    quarantine: {
-      horizon: opts.horizon ?? DEFAULT_HORIZON,
-      rawRetentionDays: settings.storage.retentionDays.raw,
-    },
-    commitLog: { instance: settings.instance },
+  const quarantine = {
+    horizon: opts.horizon ?? DEFAULT_HORIZON,
+    rawRetentionDays: settings.storage.retentionDays.raw,
   };
   const maxQueued = opts.maxQueued ?? 20_000;
   // Made now, before the routes: until the pipeline starts a station's scans are refused (busy).
@@ -399,8 +410,12 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
     () => parts.batcher && ((item) => parts.batcher.push(item)),
     () => parts.batcher.size < maxQueued,
   );
-  const flush = async (items: IngestItem[]) => {
+  const flush = (lane: number) => async (items: IngestItem[]) => {
     const started = performance.now();
+    const writeOptions = {
+      quarantine,
+      commitLog: { instance: writerLog(settings.instance, lane) },
+    };
     const result = await writeBatchIsolating(pool, items, writeOptions).catch((error: unknown) => {
       writer.recordFailure();
       throw error;
@@ -422,12 +437,19 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
     name: 'pipeline',
     start: async () => {
       const clockWatch = new ClockWatch(log);
-      parts.batcher = new Batcher<IngestItem>({
-        maxItems: opts.batch?.maxItems ?? 5000,
-        maxDelayMs: opts.batch?.maxDelayMs ?? 100,
-        log,
-        flush,
-      });
+      const lanes = Math.max(1, Math.floor(opts.batch?.writers ?? DEFAULT_WRITERS));
+      parts.batcher = new WriterLanes(
+        Array.from(
+          { length: lanes },
+          (_, lane) =>
+            new Batcher<IngestItem>({
+              maxItems: opts.batch?.maxItems ?? 5000,
+              maxDelayMs: opts.batch?.maxDelayMs ?? 100,
+              log,
+              flush: flush(lane),
+            }),
+        ),
+      );
       writer.queueDepth = () => parts.batcher.size;
       parts.subscriber = startSubscriber({
         ...opts.mqtt,

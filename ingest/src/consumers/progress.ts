@@ -7,8 +7,22 @@ import type { MissedCommits } from './types';
  */
 
 /**
- * The commits of this instance after the consumer's mark, merged; null when none. A
- * consumer seen for the first time starts at the newest commit: it inherits no backlog.
+ * The commit log of an ingest instance's writer lane (docs/decisions.md "Issue 22 — writer
+ * lanes"): lane 0 logs as the instance itself, lane k as `<instance>#w<k>`. Each lane commits
+ * in its own order, so each is a log of its own with its own marks in consumer_progress.
+ */
+export function writerLog(instance: string, lane: number): string {
+  return lane === 0 ? instance : `${instance}#w${lane}`;
+}
+
+/** The logs of every writer lane an instance ever had: the instance and `<instance>#w<k>`. */
+const LANE_LOGS = `(c.instance = $2 OR left(c.instance, length($2) + 2) = $2 || '#w')`;
+
+/**
+ * The commits of this instance's writer lanes after the consumer's marks, merged; null when
+ * none. A consumer seen for the first time starts at each lane's newest commit: it inherits
+ * no backlog. A lane without a mark of a consumer seen before (a lane added since) is caught
+ * up from its first commit.
  */
 export async function missedCommits(
   pool: Pool,
@@ -16,24 +30,37 @@ export async function missedCommits(
   instance: string,
 ): Promise<MissedCommits | null> {
   await pool.query(
-    `INSERT INTO consumer_progress (consumer, instance, commit_id)
-     SELECT $1, $2, coalesce(max(id), 0) FROM batch_commits WHERE instance = $2
+    `WITH first AS (
+       INSERT INTO consumer_progress (consumer, instance, commit_id)
+       SELECT $1, $2, coalesce(max(c.id) FILTER (WHERE c.instance = $2), 0)
+         FROM batch_commits c WHERE ${LANE_LOGS}
+       ON CONFLICT (consumer, instance) DO NOTHING RETURNING 1
+     )
+     INSERT INTO consumer_progress (consumer, instance, commit_id)
+     SELECT $1, c.instance, max(c.id) FROM batch_commits c, first
+      WHERE ${LANE_LOGS} AND c.instance <> $2 GROUP BY c.instance
      ON CONFLICT (consumer, instance) DO NOTHING`,
     [consumer, instance],
   );
-  const { rows } = await pool.query<{ from: Date | null; last: string | null; machines: string[] }>(
-    `SELECT min(c.from_time) AS from, max(c.id) AS last, array_agg(DISTINCT m) AS machines
+  const { rows } = await pool.query<{
+    log: string;
+    from: Date;
+    last: string;
+    machines: string[];
+  }>(
+    `SELECT c.instance AS log, min(c.from_time) AS from, max(c.id) AS last,
+            array_agg(DISTINCT m) AS machines
        FROM batch_commits c CROSS JOIN unnest(c.machines) AS m
-      WHERE c.instance = $2
-        AND c.id > (SELECT commit_id FROM consumer_progress WHERE consumer = $1 AND instance = $2)`,
+       LEFT JOIN consumer_progress p ON p.consumer = $1 AND p.instance = c.instance
+      WHERE ${LANE_LOGS} AND c.id > coalesce(p.commit_id, 0)
+      GROUP BY c.instance`,
     [consumer, instance],
   );
-  const row = rows[0];
-  if (!row?.from || row.last === null) return null;
+  if (rows.length === 0) return null;
   return {
-    fromMs: row.from.getTime(),
-    machines: new Set(row.machines),
-    lastCommitId: Number(row.last),
+    fromMs: Math.min(...rows.map((r) => r.from.getTime())),
+    machines: new Set(rows.flatMap((r) => r.machines)),
+    marks: new Map(rows.map((r) => [r.log, Number(r.last)])),
   };
 }
 
@@ -47,19 +74,26 @@ export async function missedCommits(
  */
 export async function recordProgressMany(
   pool: Pool,
-  instance: string,
-  marks: ReadonlyMap<string, number>,
+  marks: readonly ProgressMark[],
 ): Promise<void> {
-  if (marks.size === 0) return;
+  if (marks.length === 0) return;
   await pool.query(
     `WITH sc AS (SELECT set_config('synchronous_commit', 'off', true))
      INSERT INTO consumer_progress (consumer, instance, commit_id)
-     SELECT u.consumer, $1, u.commit_id
-       FROM unnest($2::text[], $3::bigint[]) AS u(consumer, commit_id), sc
+     SELECT u.consumer, u.instance, u.commit_id
+       FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(consumer, instance, commit_id), sc
      ON CONFLICT (consumer, instance) DO UPDATE
        SET commit_id = greatest(consumer_progress.commit_id, EXCLUDED.commit_id), updated_at = now()`,
-    [instance, [...marks.keys()], [...marks.values()]],
+    [marks.map((m) => m.consumer), marks.map((m) => m.log), marks.map((m) => m.commitId)],
   );
+}
+
+/** A consumer finished this commit of a writer lane's log (and every one before it there). */
+export interface ProgressMark {
+  consumer: string;
+  /** The lane's commit log (`writerLog`). */
+  log: string;
+  commitId: number;
 }
 
 /**
@@ -68,17 +102,19 @@ export async function recordProgressMany(
  * way goes into the next one. Each caller's promise settles with the write holding its mark.
  */
 export class ProgressRecorder {
-  private pending = new Map<string, number>();
+  private pending = new Map<string, ProgressMark>();
   private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   private running: Promise<void> | undefined;
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly instance: string,
-  ) {}
+  constructor(private readonly pool: Pool) {}
 
-  record(consumer: string, commitId: number): Promise<void> {
-    this.pending.set(consumer, Math.max(commitId, this.pending.get(consumer) ?? commitId));
+  /** Records every mark of `marks` (writer log -> commit id) for the consumer. */
+  record(consumer: string, marks: ReadonlyMap<string, number>): Promise<void> {
+    for (const [log, commitId] of marks) {
+      const key = `${consumer}\u0000${log}`;
+      const was = this.pending.get(key)?.commitId ?? commitId;
+      this.pending.set(key, { consumer, log, commitId: Math.max(commitId, was) });
+    }
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.running ??= this.drain();
     return done;
@@ -88,12 +124,12 @@ export class ProgressRecorder {
     // Let the other lanes that finished on this turn add their marks first.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.pending.size > 0) {
-      const marks = this.pending;
+      const marks = [...this.pending.values()];
       const waiters = this.waiters;
       this.pending = new Map();
       this.waiters = [];
       try {
-        await recordProgressMany(this.pool, this.instance, marks);
+        await recordProgressMany(this.pool, marks);
         for (const w of waiters) w.resolve();
       } catch (error) {
         for (const w of waiters) w.reject(error as Error);
@@ -105,12 +141,18 @@ export class ProgressRecorder {
 
 /**
  * Drops the commits every consumer of their instance is past, and any older than
- * `maxAgeDays` (a consumer removed from the list would otherwise hold them forever).
+ * `maxAgeDays` (a consumer removed from the list would otherwise hold them forever). The
+ * consumers of an instance are those with a mark in its lane-0 log; one without a mark in a
+ * lane's log yet has done none of that lane's commits.
  */
 export async function pruneCommitLog(pool: Pool, maxAgeDays: number): Promise<number> {
   const { rowCount } = await pool.query(
     `DELETE FROM batch_commits c
-      WHERE c.id <= (SELECT min(p.commit_id) FROM consumer_progress p WHERE p.instance = c.instance)
+      WHERE c.id <= (SELECT min(coalesce(p.commit_id, 0))
+                       FROM consumer_progress b
+                       LEFT JOIN consumer_progress p
+                         ON p.consumer = b.consumer AND p.instance = c.instance
+                      WHERE b.instance = regexp_replace(c.instance, '#w[0-9]+$', ''))
          OR c.committed_at < now() - make_interval(days => $1)`,
     [maxAgeDays],
   );

@@ -83,7 +83,7 @@ export class ConsumerRunner {
   async start(base: Omit<ConsumerContext, 'machinesChanged'>): Promise<void> {
     const ctx: ConsumerContext = { ...base, machinesChanged: (e) => this.machinesChanged(e) };
     this.ctx = ctx;
-    this.progress = new ProgressRecorder(ctx.pool, this.opts.instance);
+    this.progress = new ProgressRecorder(ctx.pool);
     for (const make of this.factories) {
       const consumer = make();
       await consumer.start(ctx);
@@ -96,14 +96,21 @@ export class ConsumerRunner {
         { consumer: consumer.name, from: new Date(missed.fromMs).toISOString() },
         'consumer catching up on commits it did not finish',
       );
-      this.enqueue(lane, undefined, missed.lastCommitId, () => consumer.catchUp!(missed));
+      this.enqueue(lane, undefined, missed.marks, () => consumer.catchUp!(missed));
     }
   }
 
-  /** A batch committed: every consumer gets it, in commit order. */
+  /**
+   * A batch committed: every consumer gets it, in the order the writer lanes committed (each
+   * lane's commits in its own order; docs/decisions.md "Issue 22 — writer lanes").
+   */
   publish(event: BatchCommitted): void {
+    const marks =
+      event.commitId !== null && event.log !== null
+        ? new Map([[event.log, event.commitId]])
+        : NO_MARKS;
     for (const lane of this.lanes)
-      this.enqueue(lane, event, event.commitId, () => lane.consumer.onCommitted(event));
+      this.enqueue(lane, event, marks, () => lane.consumer.onCommitted(event));
   }
 
   /** Resolves when this consumer has handled every commit published so far. */
@@ -142,12 +149,12 @@ export class ConsumerRunner {
   private enqueue(
     lane: Lane,
     event: BatchCommitted | undefined,
-    commitId: number | null,
+    marks: ReadonlyMap<string, number>,
     work: () => Promise<void>,
   ): void {
     lane.stats.pending += 1;
     lane.tail = lane.tail
-      .then(() => this.attempt(lane, event, commitId, work))
+      .then(() => this.attempt(lane, event, marks, work))
       .finally(() => (lane.stats.pending -= 1));
   }
 
@@ -155,7 +162,7 @@ export class ConsumerRunner {
   private async attempt(
     lane: Lane,
     event: BatchCommitted | undefined,
-    commitId: number | null,
+    marks: ReadonlyMap<string, number>,
     work: () => Promise<void>,
   ): Promise<void> {
     const { consumer, stats } = lane;
@@ -165,8 +172,8 @@ export class ConsumerRunner {
       try {
         await this.opts.beforeAttempt?.({ consumer: consumer.name, attempt, event, signal });
         await work();
-        if (consumer.catchUp && commitId !== null && !lane.held)
-          await this.progress!.record(consumer.name, commitId);
+        if (consumer.catchUp && marks.size > 0 && !lane.held)
+          await this.progress!.record(consumer.name, marks);
         stats.done += 1;
         return;
       } catch (error) {
@@ -194,6 +201,8 @@ export class ConsumerRunner {
     );
   }
 }
+
+const NO_MARKS: ReadonlyMap<string, number> = new Map();
 
 function emptyStats(): ConsumerStats {
   return { done: 0, failures: 0, gaveUp: 0, pending: 0, lastError: null };

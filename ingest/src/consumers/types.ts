@@ -14,6 +14,8 @@ import type { WriteResult } from '../pipeline/writer';
 export interface BatchCommitted {
   /** Its batch_commits row (migration 034); null when nothing a consumer redoes was stored. */
   commitId: number | null;
+  /** The commit log of the writer lane that made it (consumers/progress.ts `writerLog`). */
+  log: string | null;
   /** When it committed, ms: the database's transaction time when logged, else ingest's clock. */
   committedAt: number;
   /** Machines whose board data changed. */
@@ -41,7 +43,8 @@ export interface MachinesChanged {
 export interface MissedCommits {
   fromMs: number;
   machines: ReadonlySet<string>;
-  lastCommitId: number;
+  /** The last commit merged, per writer lane's log: the marks a finished catch-up records. */
+  marks: ReadonlyMap<string, number>;
 }
 
 /** What every consumer gets at start. */
@@ -85,6 +88,7 @@ export interface Consumer {
 export function batchCommitted(result: WriteResult, nowMs: number): BatchCommitted {
   return {
     commitId: result.commit?.id ?? null,
+    log: result.commit?.log ?? null,
     committedAt: result.commit?.at ?? nowMs,
     machines: result.machines,
     scans: result.scans,

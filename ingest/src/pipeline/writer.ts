@@ -42,6 +42,8 @@ export interface WriteResult {
 /** A batch_commits row: what a consumer that missed this commit redoes from (migration 034). */
 export interface CommitMark {
   id: number;
+  /** The commit log it is in: the writer lane's (`WriteOptions.commitLog.instance`). */
+  log: string;
   /** Database time of the batch's transaction, ms. */
   at: number;
 }
@@ -216,7 +218,7 @@ async function logCommit(
      RETURNING id, committed_at AS at`,
     [instance, machines, toDate(from)],
   );
-  return { id: Number(rows[0]!.id), at: rows[0]!.at.getTime() };
+  return { id: Number(rows[0]!.id), log: instance, at: rows[0]!.at.getTime() };
 }
 
 async function touchMachines(

@@ -44,11 +44,12 @@ const marks = async (instance: string) =>
 describe('consumer progress', () => {
   it('marks asked for together are written in one statement', async () => {
     const { spy, seen } = counting(pool);
-    const recorder = new ProgressRecorder(spy, 'inst-a');
+    const recorder = new ProgressRecorder(spy);
+    const log = 'inst-a';
     await Promise.all([
-      recorder.record('work-orders', 7),
-      recorder.record('andon', 7),
-      recorder.record('spc-gauges', 7),
+      recorder.record('work-orders', new Map([[log, 7]])),
+      recorder.record('andon', new Map([[log, 7]])),
+      recorder.record('spc-gauges', new Map([[log, 7]])),
     ]);
     expect(seen.statements).toBe(1);
     expect(await marks('inst-a')).toEqual({ 'work-orders': 7, andon: 7, 'spc-gauges': 7 });
@@ -56,16 +57,38 @@ describe('consumer progress', () => {
 
   it('a mark asked for during a write goes into the next one, and never moves back', async () => {
     const { spy, seen } = counting(pool);
-    const recorder = new ProgressRecorder(spy, 'inst-b');
-    const first = recorder.record('work-orders', 10);
+    const recorder = new ProgressRecorder(spy);
+    const log = 'inst-b';
+    const first = recorder.record('work-orders', new Map([[log, 10]]));
     // Asked while the first write is under way (it starts on the next turn of the loop).
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const second = Promise.all([recorder.record('work-orders', 12), recorder.record('andon', 11)]);
+    const second = Promise.all([
+      recorder.record('work-orders', new Map([[log, 12]])),
+      recorder.record('andon', new Map([[log, 11]])),
+    ]);
     await Promise.all([first, second]);
     expect(seen.statements).toBe(2);
     expect(await marks('inst-b')).toEqual({ 'work-orders': 12, andon: 11 });
-    await recorder.record('work-orders', 9);
+    await recorder.record('work-orders', new Map([[log, 9]]));
     expect((await marks('inst-b'))['work-orders']).toBe(12);
+  });
+
+  it("marks of several writer lanes' logs go into the same statement, each its own row", async () => {
+    const { spy, seen } = counting(pool);
+    const recorder = new ProgressRecorder(spy);
+    await Promise.all([
+      recorder.record(
+        'work-orders',
+        new Map([
+          ['inst-d', 4],
+          ['inst-d#w1', 9],
+        ]),
+      ),
+      recorder.record('andon', new Map([['inst-d#w1', 8]])),
+    ]);
+    expect(seen.statements).toBe(1);
+    expect(await marks('inst-d')).toEqual({ 'work-orders': 4 });
+    expect(await marks('inst-d#w1')).toEqual({ 'work-orders': 9, andon: 8 });
   });
 
   it('a failed write fails every caller whose mark it held', async () => {
@@ -75,10 +98,11 @@ describe('consumer progress', () => {
         return () => Promise.reject(new Error('database away'));
       },
     });
-    const recorder = new ProgressRecorder(failing, 'inst-c');
+    const recorder = new ProgressRecorder(failing);
+    const log = 'inst-c';
     const results = await Promise.allSettled([
-      recorder.record('work-orders', 3),
-      recorder.record('andon', 3),
+      recorder.record('work-orders', new Map([[log, 3]])),
+      recorder.record('andon', new Map([[log, 3]])),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await marks('inst-c')).toEqual({});
