@@ -89,7 +89,10 @@ function childPids(parent: number): number[] {
 /** A service as its production image runs it: its bundle under plain node (scripts/bundle.mjs). */
 function startBundle(workspace: 'broker' | 'ingest', env: Record<string, string>): ChildProcess {
   execFileSync(process.execPath, ['scripts/bundle.mjs', workspace], { cwd: ROOT, stdio: 'ignore' });
-  return spawn(process.execPath, [`${workspace}/dist/${workspace}.mjs`], {
+  // BENCH_PROFILE_DIR: a CPU profile of each service there when it stops (node --cpu-prof).
+  const dir = process.env.BENCH_PROFILE_DIR;
+  const profile = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  return spawn(process.execPath, [...profile, `${workspace}/dist/${workspace}.mjs`], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

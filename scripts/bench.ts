@@ -38,7 +38,14 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
 };
 
 /** Options that take a value: that value is not a bench name. */
-const VALUED = new Set(['--minutes', '--machines', '--rounds', '--step-seconds', '--steps']);
+const VALUED = new Set([
+  '--minutes',
+  '--machines',
+  '--rounds',
+  '--step-seconds',
+  '--steps',
+  '--writers',
+]);
 const wanted = argv.filter((a, i) => !a.startsWith('-') && !VALUED.has(argv[i - 1] ?? ''));
 const names = wanted.length > 0 ? wanted : Object.keys(benches);
 const unknown = names.filter((n) => !(n in benches));

@@ -20,6 +20,9 @@ export type DecodeResult = { ok: true; message: DecodedMessage } | { ok: false; 
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 /** Topic + raw bytes -> a validated message, or the reason it was rejected. */
+/** One decoder for every payload: a whole `decode` call resets it, even after an error. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function decodeMessage(topic: string, payload: Uint8Array): DecodeResult {
   const parsed = parseTopic(topic);
   if (!parsed.ok) return { ok: false, reason: `topic: ${parsed.reason}` };
@@ -31,7 +34,7 @@ export function decodeMessage(topic: string, payload: Uint8Array): DecodeResult 
   }
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+    json = JSON.parse(UTF8.decode(payload));
   } catch (error) {
     return { ok: false, reason: `payload is not JSON: ${(error as Error).message}` };
   }

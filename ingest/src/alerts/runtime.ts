@@ -106,16 +106,7 @@ export class AlertRuntime {
           for (const r of m.payload.readings) {
             // A bad-quality reading is no data: the no-data rules see the silence.
             if (r.quality === 'bad') continue;
-            effects.push(
-              ...this.watcher.sample({
-                machine: m.machineId,
-                tag: r.tag,
-                value: r.value,
-                ts: r.ts,
-                unit: r.unit,
-                arrivedAt,
-              }),
-            );
+            this.watcher.sampleInto(effects, m.machineId, r.tag, r.value, r.ts, r.unit, arrivedAt);
           }
           break;
         case 'state':

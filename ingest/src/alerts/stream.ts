@@ -60,6 +60,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 export class AlertWatcher {
   private last = new Map<string, { value: number; ts: number }>();
   private heard = new Map<string, number>();
+  private keys = new Map<string, Map<string, string>>();
   private index: RuleIndex | undefined;
 
   constructor(
@@ -96,20 +97,45 @@ export class AlertWatcher {
 
   samples(samples: readonly SampleInput[]): AlertEffect[] {
     const effects: AlertEffect[] = [];
-    for (const s of samples) effects.push(...this.sample(s));
+    for (const s of samples)
+      this.sampleInto(effects, s.machine, s.tag, s.value, s.ts, s.unit, s.arrivedAt ?? s.ts);
     return effects;
   }
 
   sample({ machine, tag, value, ts, unit, arrivedAt = ts }: SampleInput): AlertEffect[] {
-    const effects = this.heardFrom(machine, tag, arrivedAt);
+    const effects: AlertEffect[] = [];
+    this.sampleInto(effects, machine, tag, value, ts, unit, arrivedAt);
+    return effects;
+  }
+
+  /**
+   * `sample` adding its effects to `effects`: a batch's readings go through here one by one,
+   * so it makes no object of its own for a reading that changes nothing (docs/decisions.md
+   * "Issue 22 — less work per reading").
+   */
+  sampleInto(
+    effects: AlertEffect[],
+    machine: string,
+    tag: string,
+    value: unknown,
+    ts: number,
+    unit: string | undefined,
+    arrivedAt: number,
+  ): void {
+    const key = this.seriesKey(machine, tag);
+    this.heardInto(effects, machine, tag, key, arrivedAt);
     const v = numericValue(value);
-    if (v === undefined) return effects;
-    const key = `${machine}/${tag}`;
+    if (v === undefined) return;
     const previous = this.last.get(key);
-    if (previous && ts <= previous.ts) return effects; // stale or replayed: the newer value stands
-    this.last.set(key, { value: v, ts });
-    const rules = this.lookup().byTag.get(key) ?? [];
-    if (rules.length === 0) return effects;
+    if (previous && ts <= previous.ts) return; // stale or replayed: the newer value stands
+    const beforeValue = previous?.value ?? 0;
+    const beforeTs = previous?.ts ?? 0;
+    if (previous) {
+      previous.value = v;
+      previous.ts = ts;
+    } else this.last.set(key, { value: v, ts });
+    const rules = this.lookup().byTag.get(key);
+    if (rules === undefined || rules.length === 0) return;
     const shown = `${formatValue(v)}${unit ? ` ${unit}` : ''}`;
     for (const rule of rules) {
       if (rule.kind !== 'threshold') continue;
@@ -134,7 +160,7 @@ export class AlertWatcher {
       );
     }
     if (previous) {
-      const perMinute = ((v - previous.value) / (ts - previous.ts)) * 60_000;
+      const perMinute = ((v - beforeValue) / (ts - beforeTs)) * 60_000;
       for (const rule of rules) {
         if (rule.kind !== 'rate') continue;
         effects.push(
@@ -152,7 +178,6 @@ export class AlertWatcher {
         );
       }
     }
-    return effects;
   }
 
   /**
@@ -161,15 +186,38 @@ export class AlertWatcher {
    */
   heardFrom(machine: string, tag: string | undefined, arrivedAt: number): AlertEffect[] {
     const effects: AlertEffect[] = [];
-    for (const key of tag === undefined ? [machine] : [machine, `${machine}/${tag}`])
-      this.heard.set(key, Math.max(arrivedAt, this.heard.get(key) ?? 0));
-    for (const rule of this.lookup().noDataByMachine.get(machine) ?? []) {
+    const key = tag === undefined ? undefined : this.seriesKey(machine, tag);
+    this.heardInto(effects, machine, tag, key, arrivedAt);
+    return effects;
+  }
+
+  private heardInto(
+    effects: AlertEffect[],
+    machine: string,
+    tag: string | undefined,
+    key: string | undefined,
+    arrivedAt: number,
+  ): void {
+    const heard = this.heard;
+    if (arrivedAt > (heard.get(machine) ?? 0)) heard.set(machine, arrivedAt);
+    if (key !== undefined && arrivedAt > (heard.get(key) ?? 0)) heard.set(key, arrivedAt);
+    const rules = this.lookup().noDataByMachine.get(machine);
+    if (rules === undefined) return;
+    for (const rule of rules) {
       if (rule.tag !== undefined && rule.tag !== tag) continue;
       effects.push(
         ...this.engine.signal({ rule: rule.id, subject: machine, signal: 'clear', at: arrivedAt }),
       );
     }
-    return effects;
+  }
+
+  /** `<machine>/<tag>`, made once per series rather than once per reading. */
+  private seriesKey(machine: string, tag: string): string {
+    let tags = this.keys.get(machine);
+    if (!tags) this.keys.set(machine, (tags = new Map()));
+    let key = tags.get(tag);
+    if (key === undefined) tags.set(tag, (key = `${machine}/${tag}`));
+    return key;
   }
 
   state(machine: string, state: MachineState, ts: number, arrivedAt = ts): AlertEffect[] {

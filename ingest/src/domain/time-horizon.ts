@@ -61,11 +61,13 @@ export function timestampProblem(
   receivedAtMs: number,
   limits: TimeLimits,
 ): string | undefined {
-  const when = new Date(tsMs).toISOString();
+  // The text only for a problem: this runs for every reading (docs/decisions.md "Issue 22 —
+  // less work per reading").
+  const when = () => new Date(tsMs).toISOString();
   if (tsMs - receivedAtMs > limits.aheadMs)
-    return `timestamp ${when} is ${span(tsMs - receivedAtMs)} ahead of its receive time (horizon ${span(limits.aheadMs)}): the gateway's clock is wrong`;
+    return `timestamp ${when()} is ${span(tsMs - receivedAtMs)} ahead of its receive time (horizon ${span(limits.aheadMs)}): the gateway's clock is wrong`;
   if (receivedAtMs - tsMs > limits.maxAgeMs)
-    return `timestamp ${when} is ${span(receivedAtMs - tsMs)} old, older than ${limits.maxAgeWhy}`;
+    return `timestamp ${when()} is ${span(receivedAtMs - tsMs)} old, older than ${limits.maxAgeWhy}`;
   return undefined;
 }
 

@@ -1,14 +1,5 @@
 import type { PoolClient } from 'pg';
 
-/** A sample as the rollups see it: good-quality numeric values only (005_storage.postgres.sql). */
-export interface RollupInput {
-  time: Date;
-  machine: string;
-  tag: string;
-  num: number | null;
-  quality: number;
-}
-
 /** One (machine, tag, minute) of a batch; the columns of samples_1m. */
 export interface MinuteAggregate {
   bucketMs: number;
@@ -25,42 +16,47 @@ export interface MinuteAggregate {
 const MINUTE_MS = 60_000;
 
 /**
- * A batch's good numeric readings folded per (machine, tag, UTC minute) — the minutes of
+ * Adds a good numeric reading of one series to its minutes of the batch — the minutes of
  * `date_bin('1 minute', time, '2000-01-01')`, whose origin is a whole minute after the epoch.
- * `last` is the value at the newest time (the later one in the batch on a tie).
+ * `last` is the value at the newest time (the later one in the batch on a tie). A batch's
+ * readings of a series mostly share a minute: the newest is looked at first.
  */
-export function minuteAggregates(rows: readonly RollupInput[]): MinuteAggregate[] {
-  const byKey = new Map<string, MinuteAggregate>();
-  for (const r of rows) {
-    if (r.quality !== 0 || r.num === null) continue;
-    const timeMs = r.time.getTime();
-    const bucketMs = Math.floor(timeMs / MINUTE_MS) * MINUTE_MS;
-    const key = `${r.machine}\u0000${r.tag}\u0000${bucketMs}`;
-    const a = byKey.get(key);
-    if (!a) {
-      byKey.set(key, {
-        bucketMs,
-        machine: r.machine,
-        tag: r.tag,
-        min: r.num,
-        max: r.num,
-        sum: r.num,
-        count: 1,
-        last: r.num,
-        lastMs: timeMs,
-      });
-      continue;
+export function foldMinute(
+  minutes: MinuteAggregate[],
+  machine: string,
+  tag: string,
+  timeMs: number,
+  num: number,
+): void {
+  const bucketMs = Math.floor(timeMs / MINUTE_MS) * MINUTE_MS;
+  let a: MinuteAggregate | undefined;
+  for (let i = minutes.length - 1; i >= 0; i -= 1)
+    if (minutes[i]!.bucketMs === bucketMs) {
+      a = minutes[i];
+      break;
     }
-    if (r.num < a.min) a.min = r.num;
-    if (r.num > a.max) a.max = r.num;
-    a.sum += r.num;
-    a.count += 1;
-    if (timeMs >= a.lastMs) {
-      a.last = r.num;
-      a.lastMs = timeMs;
-    }
+  if (!a) {
+    minutes.push({
+      bucketMs,
+      machine,
+      tag,
+      min: num,
+      max: num,
+      sum: num,
+      count: 1,
+      last: num,
+      lastMs: timeMs,
+    });
+    return;
   }
-  return [...byKey.values()];
+  if (num < a.min) a.min = num;
+  if (num > a.max) a.max = num;
+  a.sum += num;
+  a.count += 1;
+  if (timeMs >= a.lastMs) {
+    a.last = num;
+    a.lastMs = timeMs;
+  }
 }
 
 /**
@@ -71,9 +67,8 @@ export function minuteAggregates(rows: readonly RollupInput[]): MinuteAggregate[
  */
 export async function writeRollups(
   client: PoolClient,
-  rows: readonly RollupInput[],
+  minutes: readonly MinuteAggregate[],
 ): Promise<void> {
-  const minutes = minuteAggregates(rows);
   if (minutes.length === 0) return;
   await client.query('SELECT takt_rollup_add($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
     minutes.map((m) => new Date(m.bucketMs)),

@@ -1,4 +1,4 @@
-import type { DecodedMessage, ReadingValue } from '@takt/protocol';
+import type { DecodedMessage } from '@takt/protocol';
 import type { PoolClient } from 'pg';
 import {
   deriveCounts,
@@ -8,7 +8,7 @@ import {
 } from '../domain/counters';
 import { latestState } from '../domain/states';
 import { copyText, copyValue } from './copy';
-import { writeRollups } from './write-rollups';
+import { foldMinute, writeRollups, type MinuteAggregate } from './write-rollups';
 
 export type Msg<K extends DecodedMessage['kind']> = Extract<DecodedMessage, { kind: K }>;
 
@@ -26,24 +26,6 @@ export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<stri
   return map;
 }
 
-function columns(value: ReadingValue): { num: number | null; text: string | null; kind: string } {
-  if (typeof value === 'number') return { num: value, text: null, kind: 'number' };
-  if (typeof value === 'boolean') return { num: value ? 1 : 0, text: null, kind: 'boolean' };
-  if (typeof value === 'string') return { num: null, text: value, kind: 'string' };
-  return { num: null, text: null, kind: 'null' };
-}
-
-interface SampleRow {
-  time: Date;
-  machine: string;
-  tag: string;
-  num: number | null;
-  text: string | null;
-  kind: string;
-  quality: number;
-  unit: string | null;
-}
-
 /**
  * How the live values (machine_values, machines) follow the newest plausible time (issue 6):
  * a stored time after `implausibleAfter` (receive time + horizon; written before the horizon
@@ -55,87 +37,142 @@ export interface LiveBound {
   partitions?: { fromMs: number; toMs: number } | undefined;
 }
 
-/**
- * Plain PostgreSQL: the day partitions this batch needs (usually made ahead of time, so this
- * is one catalog look-up); a replay of old data makes its own, but never one outside the
- * window (a row there waits in samples_default). No-op on TimescaleDB.
- */
-async function ensureSamplePartitions(
-  client: PoolClient,
-  rows: SampleRow[],
-  window: LiveBound['partitions'],
-): Promise<void> {
-  const days = new Set<number>();
-  for (const r of rows) {
-    const ms = r.time.getTime();
-    if (window && (ms < window.fromMs || ms >= window.toMs)) continue;
-    days.add(Math.floor(ms / 86_400_000));
-  }
-  if (days.size === 0) return;
-  await client.query("SELECT takt_ensure_partitions('samples', 'day', $1::timestamptz[])", [
-    [...days].map((d) => new Date(d * 86_400_000)),
-  ]);
+/** One series (machine, tag) of a batch: its newest reading and its good numbers per minute. */
+export interface SeriesFold {
+  machine: string;
+  tag: string;
+  /** The newest reading's time (the later one in the batch on a tie) and columns. */
+  latestMs: number;
+  num: number | null;
+  text: string | null;
+  kind: 'number' | 'boolean' | 'string' | 'null';
+  quality: number;
+  unit: string | null;
+  minutes: MinuteAggregate[];
 }
 
+/** A batch's metrics, read once (`foldMetrics`). */
+export interface MetricsFold {
+  /** The samples rows in COPY's text format. */
+  copy: string;
+  rows: number;
+  /** The UTC days (ms / 86,400,000) of the rows inside the partition window. */
+  days: Set<number>;
+  series: SeriesFold[];
+}
+
+const DAY_MS = 86_400_000;
+
 /**
- * The series rows by COPY, in the batch's transaction (docs/decisions.md "Measured on these machines": COPY ~170k rows/s
- * on one connection, unnest ~110k).
+ * A batch's readings in one pass (docs/decisions.md "Issue 22 — less work per reading"): the
+ * COPY text for samples, the days they need partitions for, and per series the newest value
+ * (machine_values) and the minute rollups — with no object per reading, a message's readings
+ * sharing their time text, and each machine and tag escaped once per batch.
  */
-async function copySamples(client: PoolClient, rows: SampleRow[]): Promise<void> {
-  // A batch repeats few machines, tags and times (a message's readings share one): each is
-  // escaped or formatted once.
+export function foldMetrics(
+  messages: readonly Msg<'metrics'>[],
+  window?: LiveBound['partitions'],
+): MetricsFold {
   const escaped = new Map<string, string>();
   const escape = (v: string) => {
     let e = escaped.get(v);
     if (e === undefined) escaped.set(v, (e = copyValue(v)));
     return e;
   };
-  let lastTime: Date | undefined;
+  const byMachine = new Map<string, Map<string, SeriesFold>>();
+  const series: SeriesFold[] = [];
+  const days = new Set<number>();
+  let copy = '';
+  let rows = 0;
+  let lastTs = NaN;
   let iso = '';
-  let text = '';
-  for (const r of rows) {
-    if (r.time !== lastTime) iso = (lastTime = r.time).toISOString();
-    text += `${iso}\t${escape(r.machine)}\t${escape(r.tag)}\t${r.num ?? '\\N'}\t${
-      r.text === null ? '\\N' : copyValue(r.text)
-    }\t${r.quality}\n`;
+  for (const m of messages) {
+    const machine = m.machineId;
+    const machineText = escape(machine);
+    let tags = byMachine.get(machine);
+    if (!tags) byMachine.set(machine, (tags = new Map()));
+    for (const r of m.payload.readings) {
+      const ts = r.ts;
+      if (ts !== lastTs) {
+        lastTs = ts;
+        iso = new Date(ts).toISOString();
+        if (!window || (ts >= window.fromMs && ts < window.toMs)) days.add(Math.floor(ts / DAY_MS));
+      }
+      const value = r.value;
+      let num: number | null = null;
+      let text: string | null = null;
+      let kind: SeriesFold['kind'] = 'null';
+      if (typeof value === 'number') {
+        num = value;
+        kind = 'number';
+      } else if (typeof value === 'boolean') {
+        num = value ? 1 : 0;
+        kind = 'boolean';
+      } else if (typeof value === 'string') {
+        text = value;
+        kind = 'string';
+      }
+      const quality = QUALITY[r.quality];
+      copy += `${iso}\t${machineText}\t${escape(r.tag)}\t${num ?? '\\N'}\t${
+        text === null ? '\\N' : copyValue(text)
+      }\t${quality}\n`;
+      rows += 1;
+      let s = tags.get(r.tag);
+      if (!s) {
+        const unit = r.unit ?? null;
+        s = { machine, tag: r.tag, latestMs: ts, num, text, kind, quality, unit, minutes: [] };
+        tags.set(r.tag, s);
+        series.push(s);
+      } else if (ts >= s.latestMs) {
+        s.latestMs = ts;
+        s.num = num;
+        s.text = text;
+        s.kind = kind;
+        s.quality = quality;
+        s.unit = r.unit ?? null;
+      }
+      if (quality === 0 && num !== null) foldMinute(s.minutes, machine, r.tag, ts, num);
+    }
   }
-  await copyText(
-    client,
-    'COPY samples (time, machine_id, tag, value, value_text, quality) FROM STDIN',
-    text,
-  );
+  return { copy, rows, days, series };
 }
 
-/** Time series rows, and the latest value per (machine, tag) for the tiles. */
+/**
+ * Plain PostgreSQL: the day partitions this batch needs (usually made ahead of time, so this
+ * is one catalog look-up); a replay of old data makes its own, but never one outside the
+ * window (a row there waits in samples_default). No-op on TimescaleDB.
+ */
+async function ensureSamplePartitions(client: PoolClient, days: ReadonlySet<number>) {
+  if (days.size === 0) return;
+  await client.query("SELECT takt_ensure_partitions('samples', 'day', $1::timestamptz[])", [
+    [...days].map((d) => new Date(d * DAY_MS)),
+  ]);
+}
+
+/**
+ * Time series rows by COPY, in the batch's transaction (docs/decisions.md "Measured on these
+ * machines": COPY ~170k rows/s on one connection, unnest ~110k), their minute rollups, and
+ * the latest value per (machine, tag) for the tiles.
+ */
 export async function writeMetrics(
   client: PoolClient,
   messages: Msg<'metrics'>[],
   live: LiveBound,
 ): Promise<void> {
-  const rows: SampleRow[] = [];
-  for (const m of messages) {
-    let time = toDate(m.payload.readings[0]?.ts ?? 0);
-    for (const r of m.payload.readings) {
-      // One Date for the readings of a message that share a time (the usual case).
-      if (r.ts !== time.getTime()) time = toDate(r.ts);
-      rows.push({
-        time,
-        machine: m.machineId,
-        tag: r.tag,
-        ...columns(r.value),
-        quality: QUALITY[r.quality],
-        unit: r.unit ?? null,
-      });
-    }
-  }
-  if (rows.length === 0) return;
-  await ensureSamplePartitions(client, rows, live.partitions);
-  await copySamples(client, rows);
-  await writeRollups(client, rows);
-  // ON CONFLICT may touch a row once per statement: keep the newest per key first.
-  const latest = [...groupBy(rows, (r) => `${r.machine}\u0000${r.tag}`).values()].map((list) =>
-    list.reduce((a, b) => (b.time >= a.time ? b : a)),
+  const fold = foldMetrics(messages, live.partitions);
+  if (fold.rows === 0) return;
+  await ensureSamplePartitions(client, fold.days);
+  await copyText(
+    client,
+    'COPY samples (time, machine_id, tag, value, value_text, quality) FROM STDIN',
+    fold.copy,
   );
+  await writeRollups(
+    client,
+    fold.series.flatMap((s) => s.minutes),
+  );
+  // One row per series (ON CONFLICT may touch a row once per statement): its newest reading.
+  const latest = fold.series;
   await client.query(
     `INSERT INTO machine_values (machine_id, tag, time, value, value_text, value_kind, quality, unit)
      SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::int2[], $8::text[])
@@ -146,7 +183,7 @@ export async function writeMetrics(
     [
       latest.map((r) => r.machine),
       latest.map((r) => r.tag),
-      latest.map((r) => r.time),
+      latest.map((r) => new Date(r.latestMs)),
       latest.map((r) => r.num),
       latest.map((r) => r.text),
       latest.map((r) => r.kind),
