@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIngest, type IngestOptions, type RunningIngest } from '../../src';
+import { startIngest, type IngestOptions } from '../../src';
 import { missedCommits, pruneCommitLog } from '../../src/consumers/progress';
 import type { ConsumerAttempt } from '../../src/consumers/runner';
 import { migrate } from '../../src/db/migrate';
