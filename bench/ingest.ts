@@ -7,6 +7,7 @@ import { freePort } from '@takt/sim';
 import pg from 'pg';
 import { pino } from 'pino';
 import { benchHistorian } from './historian';
+import { benchHotUpdates } from './ingest-hot';
 import { benchEndToEnd } from './ingest-e2e';
 import { benchSustained, sustainedOptions } from './ingest-sustained';
 import { printTable } from './table';
@@ -153,6 +154,7 @@ export async function benchIngest(argv: readonly string[] = []): Promise<Record<
       gateways: envInt('BENCH_GATEWAYS', 10),
       messagesPerGateway: envInt('BENCH_MESSAGES', 1000),
     });
+    const hot = await benchHotUpdates((name) => db.createDatabase(name));
     const history = await benchHistorian(
       await db.createDatabase('bench_history'),
       envInt('BENCH_HISTORY_INTERVAL_S', 10),
@@ -170,6 +172,7 @@ export async function benchIngest(argv: readonly string[] = []): Promise<Record<
       decodeMsgsPerSec: Math.round(decodeMsgsPerSec),
       decodeReadingsPerSec: Math.round(decodeMsgsPerSec * READINGS_PER_MESSAGE),
       ...e2e,
+      ...hot,
       ...history,
     };
     const holds = result.ratio >= 0.5;
@@ -191,6 +194,16 @@ export async function benchIngest(argv: readonly string[] = []): Promise<Record<
         'one round trip and commit per row',
       ],
       ['ratio', `${result.speedupVsPerRow}x`, 'batched / per row'],
+      [
+        'small batches, HOT room (053)',
+        `${result.hotRowsPerSec} rows/s`,
+        `${Math.round(result.hotUpdateShare * 100)} % of updates on their page`,
+      ],
+      [
+        'the same, pages full',
+        `${result.hotBaselineRowsPerSec} rows/s`,
+        `${Math.round(result.hotBaselineUpdateShare * 100)} % on their page; ${(result.hotRowsPerSec / result.hotBaselineRowsPerSec).toFixed(2)}× same run`,
+      ],
       [
         'decode + validate',
         `${result.decodeReadingsPerSec} readings/s`,
