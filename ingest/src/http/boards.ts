@@ -3,12 +3,17 @@ import { shiftOee } from '../queries/boards';
 import { routeOf } from '../route-contract';
 import type { IngestPlugin } from './types';
 import type { ShiftOee } from '@takt/protocol';
+import { RefreshAhead } from './refresh-ahead';
 
 /**
  * Every TV of a hall asks for the same figures once a minute: one computation serves them
- * all for this long (the figures move by minutes, the live counts come over socket.io).
+ * all (the figures move by minutes, the live counts come over socket.io). Fresher than 30 s
+ * it is served as is; up to 60 s old it is still served at once while the next one is
+ * computed, so a screen waits for the computation only when nobody asked for a minute
+ * (docs/decisions.md "Issue 22 — the shift board computed ahead").
  */
-const CACHE_MS = 30_000;
+const FRESH_MS = 30_000;
+const STALE_MS = 60_000;
 
 /**
  * `GET /api/boards/shift[?site=<id>]`: the current shift of the site (or the last one started,
@@ -16,17 +21,9 @@ const CACHE_MS = 30_000;
  * good count in it: the plant board's OEE and count-vs-target figures (issue 8).
  */
 export const boardsPlugin: IngestPlugin = (app, { pool }) => {
-  const cache = new Map<string, { at: number; body: Promise<ShiftOee> }>();
+  const cache = new RefreshAhead<ShiftOee>({ freshMs: FRESH_MS, staleMs: STALE_MS });
   app.get('/api/boards/shift', routeOf(api.boards.shift), async (request) => {
-    const parsed = { data: request.query };
-    const key = parsed.data.site ?? '';
-    const now = Date.now();
-    const hit = cache.get(key);
-    if (hit && now - hit.at < CACHE_MS) return hit.body;
-    const body = shiftOee(pool, parsed.data.site ?? null, now);
-    cache.set(key, { at: now, body });
-    // A failed computation is not kept: the next screen asks again.
-    body.catch(() => cache.delete(key));
-    return body;
+    const site = request.query.site ?? null;
+    return cache.get(site ?? '', (now) => shiftOee(pool, site, now));
   });
 };
