@@ -45,7 +45,7 @@ export interface ConsumerStats {
   failures: number;
   /** Commits given up after every try (a durable consumer redoes them at the next start). */
   gaveUp: number;
-  /** Commits waiting or under way. */
+  /** Commits waiting or under way (a coalescing consumer's waiting commits count once). */
   pending: number;
   lastError: string | null;
 }
@@ -56,6 +56,15 @@ interface Lane {
   stats: ConsumerStats;
   /** A commit was given up: progress stays before it, so the next start redoes it. */
   held: boolean;
+  /** A coalescing consumer's commits that wait and have not started: later ones join them. */
+  waiting?: { event: BatchCommitted; marks: Map<string, number> } | undefined;
+}
+
+/** One piece of a lane's work, taken when it starts. */
+interface Job {
+  event: BatchCommitted | undefined;
+  marks: ReadonlyMap<string, number>;
+  work: () => Promise<void>;
 }
 
 /**
@@ -96,7 +105,11 @@ export class ConsumerRunner {
         { consumer: consumer.name, from: new Date(missed.fromMs).toISOString() },
         'consumer catching up on commits it did not finish',
       );
-      this.enqueue(lane, undefined, missed.marks, () => consumer.catchUp!(missed));
+      this.enqueue(lane, () => ({
+        event: undefined,
+        marks: missed.marks,
+        work: () => consumer.catchUp!(missed),
+      }));
     }
   }
 
@@ -109,8 +122,29 @@ export class ConsumerRunner {
       event.commitId !== null && event.log !== null
         ? new Map([[event.log, event.commitId]])
         : NO_MARKS;
-    for (const lane of this.lanes)
-      this.enqueue(lane, event, marks, () => lane.consumer.onCommitted(event));
+    for (const lane of this.lanes) {
+      if (!lane.consumer.coalesces) {
+        this.enqueue(lane, () => ({ event, marks, work: () => lane.consumer.onCommitted(event) }));
+        continue;
+      }
+      // docs/decisions.md "Issue 22 — work orders coalesce waiting commits".
+      if (lane.waiting) {
+        lane.waiting.event = joinCommits(lane.waiting.event, event);
+        for (const [log, id] of marks)
+          lane.waiting.marks.set(log, Math.max(id, lane.waiting.marks.get(log) ?? id));
+        continue;
+      }
+      const waiting = { event, marks: new Map(marks) };
+      lane.waiting = waiting;
+      this.enqueue(lane, () => {
+        if (lane.waiting === waiting) lane.waiting = undefined;
+        return {
+          event: waiting.event,
+          marks: waiting.marks,
+          work: () => lane.consumer.onCommitted(waiting.event),
+        };
+      });
+    }
   }
 
   /** Resolves when this consumer has handled every commit published so far. */
@@ -146,15 +180,13 @@ export class ConsumerRunner {
     return Object.fromEntries(this.lanes.map((l) => [l.consumer.name, l.stats.pending]));
   }
 
-  private enqueue(
-    lane: Lane,
-    event: BatchCommitted | undefined,
-    marks: ReadonlyMap<string, number>,
-    work: () => Promise<void>,
-  ): void {
+  private enqueue(lane: Lane, take: () => Job): void {
     lane.stats.pending += 1;
     lane.tail = lane.tail
-      .then(() => this.attempt(lane, event, marks, work))
+      .then(() => {
+        const job = take();
+        return this.attempt(lane, job.event, job.marks, job.work);
+      })
       .finally(() => (lane.stats.pending -= 1));
   }
 
@@ -203,6 +235,24 @@ export class ConsumerRunner {
 }
 
 const NO_MARKS: ReadonlyMap<string, number> = new Map();
+
+/**
+ * Two commits as one, in commit order: what a coalescing consumer gets when the second came
+ * while the first was still waiting (consumers/types.ts `coalesces`).
+ */
+export function joinCommits(a: BatchCommitted, b: BatchCommitted): BatchCommitted {
+  return {
+    commitId: b.commitId ?? a.commitId,
+    log: b.commitId !== null ? b.log : a.log,
+    committedAt: Math.max(a.committedAt, b.committedAt),
+    machines: new Set([...a.machines, ...b.machines]),
+    scans: [...a.scans, ...b.scans],
+    counts: [...a.counts, ...b.counts],
+    metrics: [...a.metrics, ...b.metrics],
+    states: [...a.states, ...b.states],
+    messages: [...a.messages, ...b.messages],
+  };
+}
 
 function emptyStats(): ConsumerStats {
   return { done: 0, failures: 0, gaveUp: 0, pending: 0, lastError: null };

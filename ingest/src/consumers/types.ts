@@ -79,6 +79,12 @@ export interface Consumer {
    * `onCommitted` and `catchUp` must be idempotent (re-derived, never added on top).
    */
   catchUp?(missed: MissedCommits): Promise<void>;
+  /**
+   * Commits that wait for this consumer may be handled as one (`joinCommits`: their
+   * contents in commit order): true only where handling the joined commit does what handling
+   * each in turn does — work re-derived from stored rows from the earliest time on.
+   */
+  readonly coalesces?: boolean;
   onMachinesChanged?(event: MachinesChanged): void;
   /** Within the runner's stop budget; work still under way is abandoned (and caught up). */
   stop(): Promise<void>;

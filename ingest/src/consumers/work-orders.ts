@@ -40,6 +40,9 @@ export function workOrdersConsumer(): Consumer {
 
   return {
     name: WORK_ORDERS_CONSUMER,
+    // dispatchCommit of joined commits re-derives from their earliest time over all their
+    // machines: what each in turn would have re-derived, once.
+    coalesces: true,
     async start(ctx) {
       ({ pool, log } = ctx);
     },
