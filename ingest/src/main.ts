@@ -89,11 +89,7 @@ async function main(): Promise<void> {
     ...(process.env.TAKT_INGEST_MAX_QUEUED
       ? { maxQueued: Number(process.env.TAKT_INGEST_MAX_QUEUED) }
       : {}),
-    batch: {
-      maxItems: 5000,
-      maxDelayMs: 100,
-      writers: envNumber('TAKT_INGEST_WRITERS', DEFAULT_WRITERS, 1, 16),
-    },
+    batch: { writers: envNumber('TAKT_INGEST_WRITERS', DEFAULT_WRITERS, 1, 16) },
     storage: storageSettingsFromEnv(),
     horizon: horizonFromEnv(),
     importWatch: process.env.TAKT_IMPORT_WATCH_DIR

@@ -63,7 +63,7 @@ export interface IngestOptions {
    * lanes write in parallel, each its own connection, a gateway always in the same lane
    * (default 2; docs/decisions.md "Issue 22 — writer lanes").
    */
-  batch?: { maxItems: number; maxDelayMs: number; writers?: number | undefined };
+  batch?: { maxItems?: number; maxDelayMs?: number; writers?: number | undefined };
   alerts?: Partial<AlertSettings>;
   /** How often due reports are looked for, ms (default 30 s; tests shorten it). */
   reportTickMs?: number;
@@ -410,12 +410,18 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
     () => parts.batcher && ((item) => parts.batcher.push(item)),
     () => parts.batcher.size < maxQueued,
   );
-  const flush = (lane: number) => async (items: IngestItem[]) => {
-    const started = performance.now();
+  const flush = (lane: number) => {
     const writeOptions = {
       quarantine,
       commitLog: { instance: writerLog(settings.instance, lane) },
     };
+    return (items: IngestItem[]) => flushLane(items, writeOptions);
+  };
+  const flushLane = async (
+    items: IngestItem[],
+    writeOptions: Parameters<typeof writeBatchIsolating>[2],
+  ) => {
+    const started = performance.now();
     const result = await writeBatchIsolating(pool, items, writeOptions).catch((error: unknown) => {
       writer.recordFailure();
       throw error;

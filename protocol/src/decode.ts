@@ -19,10 +19,10 @@ export type DecodeResult = { ok: true; message: DecodedMessage } | { ok: false; 
 /** Maximum payload ingest will parse; larger ones are rejected before JSON.parse. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
-/** Topic + raw bytes -> a validated message, or the reason it was rejected. */
 /** One decoder for every payload: a whole `decode` call resets it, even after an error. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Topic + raw bytes -> a validated message, or the reason it was rejected. */
 export function decodeMessage(topic: string, payload: Uint8Array): DecodeResult {
   const parsed = parseTopic(topic);
   if (!parsed.ok) return { ok: false, reason: `topic: ${parsed.reason}` };
