@@ -432,6 +432,8 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
         pointsPerSec: Math.round((pub.readingsAcked - lastAcked) / secs),
         storedRowsPerSec: metrics.writer.rowsPerSec,
         queueDepth: metrics.writer.queueDepth,
+        batchP50Ms: metrics.writer.batchLatencyMs.p50,
+        batchP99Ms: metrics.writer.batchLatencyMs.p99,
         commitLagP50Ms: lag.percentile(50),
         commitLagP99Ms: lag.percentile(99),
         screenP99Ms: screen.percentile(99),
@@ -444,7 +446,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       };
       progress.push(row);
       console.log(
-        `  ${row.atS} s: ${row.pointsPerSec} points/s committed of ${row.offeredPointsPerSec} sent (ingest rows ${row.storedRowsPerSec}/s, queue ${row.queueDepth}), ` +
+        `  ${row.atS} s: ${row.pointsPerSec} points/s committed of ${row.offeredPointsPerSec} sent (ingest rows ${row.storedRowsPerSec}/s, queue ${row.queueDepth}, batch p50/p99 ${row.batchP50Ms}/${row.batchP99Ms} ms), ` +
           `commit lag p50/p99 ${row.commitLagP50Ms}/${row.commitLagP99Ms} ms, screen p99 ${row.screenP99Ms} ms, ` +
           `server CPU ${row.serverCpuPercentOfMachine} % of machine (${parts.map((x) => `${x.name} ${row.cpuPercentOfCore[x.name]}`).join(', ')} % of a core), load ${row.loadavg}`,
       );

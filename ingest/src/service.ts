@@ -106,11 +106,11 @@ export interface RunningIngest {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-async function connectPool(url: string, log: Logger): Promise<pg.Pool> {
+function newPool(url: string, log: Logger, max: number, name: string): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 8,
-    application_name: 'takt-ingest',
+    max,
+    application_name: name,
     // Bounded waits: a hung database must fail a batch (which is retried), not stall ingest.
     connectionTimeoutMillis: 10_000,
     query_timeout: 60_000,
@@ -120,6 +120,11 @@ async function connectPool(url: string, log: Logger): Promise<pg.Pool> {
   pool.on('error', (error) =>
     log.warn({ err: error.message }, 'database connection lost; reconnecting'),
   );
+  return pool;
+}
+
+async function connectPool(url: string, log: Logger): Promise<pg.Pool> {
+  const pool = newPool(url, log, 8, 'takt-ingest');
   try {
     await pool.query('SELECT 1');
   } catch (error) {
@@ -156,6 +161,8 @@ export { CLOCK_SKEW_LIMIT_MS } from './domain/time-horizon';
 interface Parts {
   log: Logger;
   pool: pg.Pool;
+  /** The writer lanes' connections, one per lane (pipelineStep). */
+  writerPool: pg.Pool;
   storage: PluginContext['storage'];
   plant: PluginContext['plant'];
   http: HttpApp;
@@ -395,10 +402,12 @@ function upkeepStep(parts: Parts): Step {
  * "Issue 22 — writer lanes").
  */
 export const DEFAULT_WRITERS = 2;
+/** A batch is written once its oldest message has waited this long (or it holds 5,000). */
+export const DEFAULT_BATCH_MS = 100;
 
 /** MQTT -> writer lanes (batchers) -> writer -> consumers, and the gateways' acks after COMMIT. */
 function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): Step {
-  const { log, pool } = parts;
+  const { log } = parts;
   const { writer, status } = settings;
   const quarantine = {
     horizon: opts.horizon ?? DEFAULT_HORIZON,
@@ -422,7 +431,7 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
     writeOptions: Parameters<typeof writeBatchIsolating>[2],
   ) => {
     const started = performance.now();
-    const result = await writeBatchIsolating(pool, items, writeOptions).catch((error: unknown) => {
+    const result = await writeBatchIsolating(parts.writerPool, items, writeOptions).catch((error: unknown) => {
       writer.recordFailure();
       throw error;
     });
@@ -444,13 +453,17 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
     start: async () => {
       const clockWatch = new ClockWatch(log);
       const lanes = Math.max(1, Math.floor(opts.batch?.writers ?? DEFAULT_WRITERS));
+      // A connection per lane, apart from the pool the API and the consumers share: a burst of
+      // board requests must not make a batch wait for a connection, nor its gateways for their
+      // acks (docs/decisions.md "Issue 22 — the writer's own connections").
+      parts.writerPool = newPool(opts.databaseUrl, log, lanes, 'takt-ingest-writer');
       parts.batcher = new WriterLanes(
         Array.from(
           { length: lanes },
           (_, lane) =>
             new Batcher<IngestItem>({
               maxItems: opts.batch?.maxItems ?? 5000,
-              maxDelayMs: opts.batch?.maxDelayMs ?? 100,
+              maxDelayMs: opts.batch?.maxDelayMs ?? DEFAULT_BATCH_MS,
               log,
               flush: flush(lane),
             }),
@@ -472,6 +485,7 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
       await parts.subscriber.stop(1000);
       const left = await parts.batcher.drain(2500);
       if (left > 0) log.error({ left }, 'items not written at shutdown');
+      await parts.writerPool.end();
     },
     stopWithinMs: 4000,
   };

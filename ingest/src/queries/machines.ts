@@ -100,18 +100,14 @@ export async function machineSnapshots(
          SELECT date_trunc('minute', d.day_start)
                 + CASE WHEN date_trunc('minute', d.day_start) < d.day_start THEN interval '1 minute'
                        ELSE interval '0' END AS fc) e
-       CROSS JOIN LATERAL (SELECT greatest(e.fc, date_trunc('minute', now())) AS cut) k
        LEFT JOIN LATERAL (
          SELECT sum(x.good) AS good, sum(x.reject) AS reject FROM (
-           SELECT good, reject FROM counts_1m
-            WHERE machine_id = m.id AND bucket >= e.fc AND bucket < k.cut
+           SELECT good, reject FROM counts_1m WHERE machine_id = m.id AND bucket >= e.fc
            UNION ALL
            SELECT good, reject FROM counts
-            WHERE machine_id = m.id AND time >= d.day_start AND time < e.fc
-           UNION ALL
-           SELECT good, reject FROM counts WHERE machine_id = m.id AND time >= k.cut) x) c ON true
+            WHERE machine_id = m.id AND time >= d.day_start AND time < e.fc) x) c ON true
        LEFT JOIN LATERAL (
-         SELECT jsonb_object_agg(tag, jsonb_build_object(
+         SELECT json_object_agg(tag, json_build_object(
                   'v', value, 't', value_text, 'k', value_kind, 'q', quality, 'u', unit, 'at', time)) AS values
            FROM machine_values WHERE machine_id = m.id) v ON true
       WHERE $1::text[] IS NULL OR m.id = ANY($1::text[])

@@ -10,8 +10,8 @@ import { createTestDatabase } from '../helpers/test-db';
 
 /*
  * The live board's per-commit snapshot (docs/decisions.md "Issue 22 — per-commit work"): the
- * day's pieces from the minute rollups plus the raw rows of the current minute are the raw
- * sums exactly; the calendar is re-read when the plant model is loaded again; an update
+ * day's pieces from the minute rollups (the current minute's and those ahead of the clock too,
+ * kept in the same transaction as the raw rows) are the raw sums exactly; the calendar is re-read when the plant model is loaded again; an update
  * carries only the machines that changed.
  */
 let pool: pg.Pool;
