@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     Promise.all([
       get(boards, '/api/oee', `/api/oee?line=${line.id}&${span()}`),
       get(boards, '/api/downtime', `/api/downtime?line=${line.id}&${span()}`),
-      ...line.machines.map((m) => get(boards, '/api/output', `/api/output?machine=${m}&${span()}`)),
+      get(boards, '/api/output', `/api/output?line=${line.id}&${span()}`),
     ]),
   );
   every(ORDERS_POLL_MS, () => get(boards, '/api/work-orders', '/api/work-orders?limit=500'));

@@ -431,10 +431,12 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
     writeOptions: Parameters<typeof writeBatchIsolating>[2],
   ) => {
     const started = performance.now();
-    const result = await writeBatchIsolating(parts.writerPool, items, writeOptions).catch((error: unknown) => {
-      writer.recordFailure();
-      throw error;
-    });
+    const result = await writeBatchIsolating(parts.writerPool, items, writeOptions).catch(
+      (error: unknown) => {
+        writer.recordFailure();
+        throw error;
+      },
+    );
     writer.recordBatch(items, performance.now() - started);
     if (result.duplicates > 0 || result.lateCounts > 0) {
       log.info(

@@ -8,7 +8,7 @@ import { lineOutput, reasonName, topStops } from './line-figures';
 import type { DowntimeRow } from './LinePanels';
 import { ORDERS_POLL_MS } from './OrdersBoard';
 import { SHIFT_OEE_POLL_MS } from './shift-oee';
-import { usePollRoute, usePollRoutes } from './use-poll';
+import { usePollRoute } from './use-poll';
 
 const TOP_REASONS = 5;
 const MAX_ORDERS = 6;
@@ -37,11 +37,10 @@ export function useLineData(
     span && { query: { line: lineId, ...span } },
     SHIFT_OEE_POLL_MS,
   );
-  const outputs = usePollRoutes(
+  // The line's machines in one request (each machine's hours in `machines`).
+  const outputs = usePollRoute(
     api.oee.output,
-    span && machineIds.length > 0
-      ? machineIds.map((machine) => ({ query: { machine, ...span } }))
-      : null,
+    span && machineIds.length > 0 ? { query: { line: lineId, ...span } } : null,
     SHIFT_OEE_POLL_MS,
   );
   const orders = usePollRoute(
@@ -50,14 +49,9 @@ export function useLineData(
     ORDERS_POLL_MS,
   );
 
-  // Each answer is for the machine asked, in the order asked (the contract's `machine` is optional).
   const hours = useMemo(
-    () =>
-      lineOutput(
-        plant,
-        (outputs.data ?? []).map((o, i) => ({ machine: machineIds[i] ?? '', hours: o.hours })),
-      ),
-    [plant, outputs.data, machineIds],
+    () => lineOutput(plant, outputs.data?.machines ?? []),
+    [plant, outputs.data],
   );
   const stops = useMemo<DowntimeRow[] | null>(
     () =>

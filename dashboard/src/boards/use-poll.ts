@@ -58,18 +58,6 @@ export function usePoll<T>(url: string | null, everyMs: number): Polled<T> {
   return { ...all, data: all.data?.[0] ?? null };
 }
 
-/**
- * Polls one route per request, typed by its contract (lib/api.ts); `NOW` in a query is the
- * time of each poll. `requests` null: nothing to ask yet.
- */
-export function usePollRoutes<T extends ApiRoute>(
-  route: T,
-  requests: readonly ApiRequest<T>[] | null,
-  everyMs: number,
-): Polled<ApiResponse<T>[]> {
-  return usePollAll<ApiResponse<T>>(requests && requests.map((r) => apiPath(route, r)), everyMs);
-}
-
 export function usePollRoute<T extends ApiRoute>(
   route: T,
   request: ApiRequest<T> | null,

@@ -89,3 +89,19 @@ export function outputPerHour(
   }
   return out;
 }
+
+/**
+ * Machines' hours added hour by hour (a line's output): the pieces, and the targets of the
+ * machines that have one (null when none has).
+ */
+export function sumHours(lists: readonly (readonly HourOutput[])[]): HourOutput[] {
+  const byHour = new Map<number, HourOutput>();
+  for (const list of lists)
+    for (const h of list) {
+      const row = byHour.get(h.hourStart) ?? { hourStart: h.hourStart, actual: 0, target: null };
+      row.actual += h.actual;
+      if (h.target !== null) row.target = (row.target ?? 0) + h.target;
+      byHour.set(h.hourStart, row);
+    }
+  return [...byHour.values()].sort((a, b) => a.hourStart - b.hourStart);
+}

@@ -1,6 +1,7 @@
 import { api, type oeeWindowQuerySchema } from '@takt/protocol';
 import type { z } from 'zod';
 import { INGEST_ERRORS, IngestError } from '../errors';
+import type { HourOutput } from '../domain/losses';
 import { downtimeReport, outputReport } from '../queries/losses';
 import { oeeReport, shiftReport, type Scope } from '../queries/oee';
 import { routeOf } from '../route-contract';
@@ -24,7 +25,7 @@ function parseWindow(query: OeeWindowQuery): { scope: Scope; from: number; to: n
 }
 
 /**
- * `GET /api/oee`, `/api/downtime` (Pareto by reason) and `/api/output` (per hour, one machine)
+ * `GET /api/oee`, `/api/downtime` (Pareto by reason) and `/api/output` (per hour; a line's also per machine)
  * with `?machine=<id>|line=<id>&from=<iso>&to=<iso>`: ISO 22400-2 figures of any window.
  */
 export const oeePlugin: IngestPlugin = (app, { pool }) => {
@@ -42,17 +43,21 @@ export const oeePlugin: IngestPlugin = (app, { pool }) => {
 
   app.get('/api/output', routeOf(api.oee.output), async (request) => {
     const { scope, from, to } = parseWindow(request.query);
-    if (!('machine' in scope))
-      throw new IngestError(
-        'INGEST_ERR_BAD_REQUEST',
-        'output per hour is per machine: give machine',
-        400,
-      );
-    const hours = await outputReport(pool, scope.machine, from, to);
-    if (!hours) throw notFound(scope);
+    const report = await outputReport(pool, scope, from, to);
+    if (!report) throw notFound(scope);
+    const hoursOut = (hours: HourOutput[]) =>
+      hours.map((h) => ({ ...h, hourStart: new Date(h.hourStart).toISOString() }));
     return {
       ...scope,
-      hours: hours.map((h) => ({ ...h, hourStart: new Date(h.hourStart).toISOString() })),
+      hours: hoursOut(report.hours),
+      ...('line' in scope
+        ? {
+            machines: report.machines.map((m) => ({
+              machine: m.machine,
+              hours: hoursOut(m.hours),
+            })),
+          }
+        : {}),
     };
   });
 

@@ -80,6 +80,30 @@ export async function countSums(
   return rows.map((r) => ({ good: Number(r.good ?? 0), reject: Number(r.reject ?? 0) }));
 }
 
+/**
+ * Good pieces counted in each window per UTC hour (keyed by its epoch ms, as domain/losses.ts):
+ * whole minutes from the rollup, which never straddle an hour, the ragged ends from raw rows.
+ */
+export async function countsByHour(
+  pool: Pool,
+  windows: readonly CountWindow[],
+  reading: CountReading = {},
+): Promise<Map<number, number>[]> {
+  const byWindow = windows.map(() => new Map<number, number>());
+  if (windows.length === 0) return byWindow;
+  const { rows } = await pool.query<{ i: number; hour: Date; good: string }>(
+    `SELECT w.i, date_trunc('hour', x.t, 'UTC') AS hour, sum(x.good) AS good FROM ${ROLLED_WINDOWS}
+       CROSS JOIN LATERAL (
+         SELECT bucket AS t, good FROM counts_1m WHERE machine_id = w.m AND bucket >= w.fc AND bucket < w.tf
+         UNION ALL ${raggedEnds('time, good', 'counts')}
+       ) x
+      GROUP BY 1, 2`,
+    rolledWindowParams(windows, reading),
+  );
+  for (const r of rows) byWindow[r.i]!.set(r.hour.getTime(), Number(r.good));
+  return byWindow;
+}
+
 /** Pieces claimed by work orders in each window, per ideal cycle of the order's product. */
 export async function claimedSums(
   pool: Pool,

@@ -82,14 +82,18 @@ export function partOf(machine: MachineRow, window: MachineWindow, from: number,
   };
 }
 
-async function machineInput(
+/**
+ * Each machine's part over its window, from one `machineWindows` call: a line's machines (or
+ * a line's machines in each shift) in a fixed number of queries, not a set of queries per
+ * machine run side by side (docs/decisions.md "Issue 22 — the third pass").
+ */
+async function machineParts(
   pool: Pool,
-  machine: MachineRow,
-  from: number,
-  to: number,
+  requests: readonly { machine: MachineRow; from: number; to: number }[],
   reading: CountReading = {},
-) {
-  return partOf(machine, await machineWindow(pool, machine, from, to, reading), from, to);
+): Promise<Part[]> {
+  const windows = await machineWindows(pool, requests, reading);
+  return requests.map((r, i) => partOf(r.machine, windows[i]!, r.from, r.to));
 }
 
 export const MACHINE_ROWS = `SELECT m.id, m.site_id, coalesce(s.time_zone, 'UTC') AS time_zone, m.microstop_threshold_ms, m.order_driven,
@@ -152,7 +156,11 @@ export async function oeeReport(
 ): Promise<OeeReport | undefined> {
   const rows = await machinesOf(pool, scope);
   if (rows.length === 0) return undefined;
-  const parts = await Promise.all(rows.map((m) => machineInput(pool, m, from, to, reading)));
+  const parts = await machineParts(
+    pool,
+    rows.map((machine) => ({ machine, from, to })),
+    reading,
+  );
   return combineParts(parts);
 }
 
@@ -190,19 +198,21 @@ export async function shiftReport(pool: Pool, scope: Scope, from: number, to: nu
     rows[0]!.time_zone,
     plant?.holidays ?? [],
   );
-  const out = [];
-  for (const o of occurrences) {
-    const a = Math.max(o.from, from);
-    const b = Math.min(o.to, to);
-    const parts = await Promise.all(rows.map((m) => machineInput(pool, m, a, b)));
-    out.push({
-      shift: o.shift,
-      name: o.name,
-      date: o.date,
-      from: new Date(a).toISOString(),
-      to: new Date(b).toISOString(),
-      ...combineParts(parts),
-    });
-  }
-  return out;
+  const spans = occurrences.map((o) => ({
+    o,
+    from: Math.max(o.from, from),
+    to: Math.min(o.to, to),
+  }));
+  const parts = await machineParts(
+    pool,
+    spans.flatMap((span) => rows.map((machine) => ({ machine, from: span.from, to: span.to }))),
+  );
+  return spans.map(({ o, from: a, to: b }, i) => ({
+    shift: o.shift,
+    name: o.name,
+    date: o.date,
+    from: new Date(a).toISOString(),
+    to: new Date(b).toISOString(),
+    ...combineParts(parts.slice(i * rows.length, (i + 1) * rows.length)),
+  }));
 }

@@ -142,6 +142,21 @@ describe('OEE through the real pipeline (MQTT -> ingest -> PostgreSQL -> API)', 
       actual: 18_848,
       target: 3600,
     }); // counted at 13:59
-    expect((await api(`/api/output?line=golden-line&${window}`)).status).toBe(400);
+    // A line in one request: each machine's hours as asked one by one, and their sum.
+    const line = await api(`/api/output?line=golden-line&${window}`);
+    expect(line.status).toBe(200);
+    const other = (await api(`/api/output?machine=golden-2&${window}`)).body.hours as typeof hours;
+    expect(line.body.machines).toEqual([
+      { machine: 'golden-1', hours },
+      { machine: 'golden-2', hours: other },
+    ]);
+    expect(line.body.hours).toEqual(
+      hours.map((h, i) => ({
+        hourStart: h.hourStart,
+        actual: h.actual + other[i]!.actual,
+        target: h.target + other[i]!.target,
+      })),
+    );
+    expect((line.body.hours as typeof hours)[7]!.actual).toBe(18_848 + 25_200);
   });
 });

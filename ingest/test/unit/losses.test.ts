@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downtimePareto, outputPerHour } from '../../src/domain/losses';
+import { downtimePareto, outputPerHour, sumHours } from '../../src/domain/losses';
 import { stateIntervals } from '../../src/domain/machine-time';
 
 const MIN = 60_000;
@@ -88,5 +88,21 @@ describe('output per hour', () => {
     const runs = [{ from: 0, to: H, idealCycleMs: 2000 }];
     const rows = outputPerHour(0, 2 * H, [{ from: 0, to: 2 * H }], new Map(), null, runs);
     expect(rows.map((r) => r.target)).toEqual([1800, null]);
+  });
+
+  it("adds a line's machines hour by hour; a target only from the machines that have one", () => {
+    const a = [
+      { hourStart: 0, actual: 5, target: 10 },
+      { hourStart: H, actual: 7, target: null },
+    ];
+    const b = [
+      { hourStart: 0, actual: 1, target: null },
+      { hourStart: H, actual: 2, target: null },
+    ];
+    expect(sumHours([a, b])).toEqual([
+      { hourStart: 0, actual: 6, target: 10 },
+      { hourStart: H, actual: 9, target: null },
+    ]);
+    expect(sumHours([])).toEqual([]);
   });
 });

@@ -71,6 +71,10 @@ export type OeeReport = z.infer<typeof oeeReportSchema>;
 
 const scopeOut = { machine: z.string().optional(), line: z.string().optional() };
 
+const hoursSchema = z.array(
+  z.object({ hourStart: timeOut, actual: z.number(), target: z.number().nullable() }),
+);
+
 export const shiftOccurrenceSchema = z.object({
   shift: z.string(),
   name: z.string(),
@@ -136,15 +140,17 @@ export const oeeRoutes = {
     path: '/api/output',
     access: BOARD,
     summary:
-      'Good pieces per hour of one machine beside the target its ideal cycle time allows in planned time',
+      'Good pieces per hour of a machine or a line beside the target the ideal cycle times allow in planned time',
     description:
-      "The target counts time a work order ran at its product's ideal cycle on the machine, the rest at the default product's (pro rata; docs/production-model.md).",
+      "The target counts time a work order ran at its product's ideal cycle on the machine, the rest at the default product's (pro rata; docs/production-model.md). For a line, `hours` adds up its machines (targets of the machines that have one) and `machines` gives each machine's hours: one request for a line board, not one per machine.",
     query: oeeWindowQuerySchema,
     response: z.object({
       ...scopeOut,
-      hours: z.array(
-        z.object({ hourStart: timeOut, actual: z.number(), target: z.number().nullable() }),
-      ),
+      hours: hoursSchema,
+      machines: z
+        .array(z.object({ machine: z.string(), hours: hoursSchema }))
+        .optional()
+        .describe("a line's machines, each with its own hours"),
     }),
     errors: windowNotFound,
   }),
