@@ -205,6 +205,9 @@ export async function benchDashboard(
     http: { host: '127.0.0.1', port: 0 },
     plantFile,
     log,
+    // The live waits as a deployment sets them (docs/config-reference.md), to compare them.
+    liveUpdateMs: envMs('TAKT_LIVE_UPDATE_MS'),
+    batch: { maxDelayMs: envMs('TAKT_INGEST_BATCH_MS') },
   });
   let browser: Browser | undefined;
   let publisher: Awaited<ReturnType<typeof startPublisher>> | undefined;
@@ -268,4 +271,12 @@ export async function benchDashboard(
     await db.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function envMs(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms <= 0) throw new Error(`${name} takes milliseconds above 0`);
+  return ms;
 }

@@ -2,6 +2,7 @@ import { envPort } from '@takt/protocol';
 import { pino } from 'pino';
 import { parseTrustProxy } from './auth/address-list';
 import { REDACT_PATHS } from './auth/headers';
+import { UPDATE_INTERVAL_MS } from './consumers/live';
 import { DEFAULT_BATCH_MS, DEFAULT_WRITERS, startIngest } from './service';
 import { horizonFromEnv, storageSettingsFromEnv } from './storage/settings';
 
@@ -17,7 +18,8 @@ import { horizonFromEnv, storageSettingsFromEnv } from './storage/settings';
  * TAKT_WEBHOOK_ALLOW (private webhook targets allowed; read by alerts/delivery/target-guard.ts),
  * TAKT_INGEST_MAX_QUEUED (20000 messages held in memory at most; backpressure past it),
  * TAKT_INGEST_WRITERS (2 writer lanes, each its own database connection),
- * TAKT_INGEST_BATCH_MS (100: a batch is written once its oldest message waited this long);
+ * TAKT_INGEST_BATCH_MS (100: a batch is written once its oldest message waited this long),
+ * TAKT_LIVE_UPDATE_MS (25: a screen gets a live update at most this often);
  * storage: TAKT_STORAGE_ENGINE, TAKT_RETENTION_RAW_DAYS, TAKT_RETENTION_1M_DAYS,
  * TAKT_RETENTION_1H_DAYS, TAKT_COMPRESS_AFTER_DAYS, TAKT_RETENTION_DEAD_LETTERS_DAYS;
  * timestamp horizon: TAKT_HORIZON_AHEAD_S, TAKT_HORIZON_MAX_AGE_DAYS (src/storage/settings.ts);
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
       writers: envNumber('TAKT_INGEST_WRITERS', DEFAULT_WRITERS, 1, 16),
       maxDelayMs: envNumber('TAKT_INGEST_BATCH_MS', DEFAULT_BATCH_MS, 5, 1000),
     },
+    liveUpdateMs: envNumber('TAKT_LIVE_UPDATE_MS', UPDATE_INTERVAL_MS, 20, 5000),
     storage: storageSettingsFromEnv(),
     horizon: horizonFromEnv(),
     importWatch: process.env.TAKT_IMPORT_WATCH_DIR

@@ -64,6 +64,8 @@ export interface IngestOptions {
    * (default 2; docs/decisions.md "Issue 22 — writer lanes").
    */
   batch?: { maxItems?: number; maxDelayMs?: number; writers?: number | undefined };
+  /** A screen gets a live update at most this often, ms (default 25: consumers/live.ts). */
+  liveUpdateMs?: number | undefined;
   alerts?: Partial<AlertSettings>;
   /** How often due reports are looked for, ms (default 30 s; tests shorten it). */
   reportTickMs?: number;
@@ -294,6 +296,7 @@ function consumersStep(opts: IngestOptions, parts: Parts, settings: Settings): S
         now: settings.alerts.now,
         alerts: parts.alertRuntime,
         alertSettings: settings.alerts,
+        liveUpdateMs: opts.liveUpdateMs,
       });
     },
     stop: () => parts.runner.stop(2000),

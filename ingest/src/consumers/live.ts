@@ -5,10 +5,12 @@ import { LeadingThrottle } from './live-throttle';
 import type { Consumer, ConsumerContext } from './types';
 
 /**
- * Updates reach a screen at most every this many ms (10 per second), and a change waits at
- * most this long for its update (docs/decisions.md "Issue 5 — live latency").
+ * Updates reach a screen at most every this many ms, and a change waits at most this long
+ * for its update: in practice one update per commit, at most 40 a second
+ * (docs/decisions.md "Issue 5 — live latency", "Issue 22 — the third pass"); the default of
+ * `TAKT_LIVE_UPDATE_MS` (docs/config-reference.md).
  */
-export const UPDATE_INTERVAL_MS = 100;
+export const UPDATE_INTERVAL_MS = 25;
 /** After a failed update query, the next try (the batcher retries its writes as often). */
 const RETRY_MS = 1000;
 
@@ -66,7 +68,10 @@ interface LiveState {
 }
 
 /** The plant room: snapshots on join, then coalesced updates of the dirty machines. */
-function startLive({ pool, io, log }: ConsumerContext, state: LiveState): LeadingThrottle {
+function startLive(
+  { pool, io, log, liveUpdateMs }: ConsumerContext,
+  state: LiveState,
+): LeadingThrottle {
   const { dirty, sent } = state;
   io.on('connection', (socket) => {
     // Only who may open boards joins the plant room (a customer token may not, issue 9).
@@ -95,7 +100,7 @@ function startLive({ pool, io, log }: ConsumerContext, state: LiveState): Leadin
 
   const plantRoomEmpty = () => io.sockets.adapter.rooms.get('plant') === undefined;
   const throttle = new LeadingThrottle({
-    minIntervalMs: UPDATE_INTERVAL_MS,
+    minIntervalMs: liveUpdateMs ?? UPDATE_INTERVAL_MS,
     run: async () => {
       // Nobody watching: nothing to send; a screen that joins gets a full snapshot anyway.
       if (plantRoomEmpty()) {

@@ -59,6 +59,8 @@ export interface ConsumerContext {
   alerts: AlertRuntime;
   /** The clock, environment (secrets) and delivery settings of outbound notices (service.ts). */
   alertSettings: AlertSettings;
+  /** A screen gets a live update at most this often, ms (live.ts `UPDATE_INTERVAL_MS` by default). */
+  liveUpdateMs?: number | undefined;
   /** Tell the other consumers (live push) that machines changed outside a batch. */
   machinesChanged: (event: MachinesChanged) => void;
 }
