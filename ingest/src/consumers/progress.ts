@@ -15,8 +15,11 @@ export function writerLog(instance: string, lane: number): string {
   return lane === 0 ? instance : `${instance}#w${lane}`;
 }
 
+/** SQL: the instance whose writer lane logged as `log` (`writerLog` undone). */
+const instanceOf = (log: string) => `regexp_replace(${log}, '#w[0-9]+$', '')`;
+
 /** The logs of every writer lane an instance ever had: the instance and `<instance>#w<k>`. */
-const LANE_LOGS = `(c.instance = $2 OR left(c.instance, length($2) + 2) = $2 || '#w')`;
+const LANE_LOGS = `${instanceOf('c.instance')} = $2`;
 
 /**
  * The commits of this instance's writer lanes after the consumer's marks, merged; null when
@@ -152,7 +155,7 @@ export async function pruneCommitLog(pool: Pool, maxAgeDays: number): Promise<nu
                        FROM consumer_progress b
                        LEFT JOIN consumer_progress p
                          ON p.consumer = b.consumer AND p.instance = c.instance
-                      WHERE b.instance = regexp_replace(c.instance, '#w[0-9]+$', ''))
+                      WHERE b.instance = ${instanceOf('c.instance')})
          OR c.committed_at < now() - make_interval(days => $1)`,
     [maxAgeDays],
   );
