@@ -1,6 +1,7 @@
 import type { Reading } from '@takt/protocol';
 import { describe, expect, it } from 'vitest';
-import { foldMetrics, type Msg } from '../../src/pipeline/write-series';
+import { foldMetrics } from '../../src/pipeline/fold-metrics';
+import type { Msg } from '../../src/pipeline/write-series';
 
 /*
  * A batch's metrics read once (docs/decisions.md "Issue 22 — less work per reading"): the
