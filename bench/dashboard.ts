@@ -23,6 +23,7 @@ import {
   createSession,
   createUser,
   DEFAULT_DASHBOARD_DIR,
+  latencyFromEnv,
   SESSION_COOKIE,
   startEmbeddedPostgres,
   startIngest,
@@ -199,6 +200,7 @@ export async function benchDashboard(
     log,
   });
   const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
+  const latency = latencyFromEnv();
   const ingest = await startIngest({
     databaseUrl: await db.createDatabase('bench_dashboard'),
     mqtt: { url: brokerUrl, clientId: 'bench-ingest' },
@@ -206,8 +208,8 @@ export async function benchDashboard(
     plantFile,
     log,
     // The live waits as a deployment sets them (docs/config-reference.md), to compare them.
-    liveUpdateMs: envMs('TAKT_LIVE_UPDATE_MS'),
-    batch: { maxDelayMs: envMs('TAKT_INGEST_BATCH_MS') },
+    liveUpdateMs: latency.liveUpdateMs,
+    batch: { maxDelayMs: latency.batchMs },
   });
   let browser: Browser | undefined;
   let publisher: Awaited<ReturnType<typeof startPublisher>> | undefined;
@@ -271,12 +273,4 @@ export async function benchDashboard(
     await db.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function envMs(name: string): number | undefined {
-  const value = process.env[name];
-  if (value === undefined || value === '') return undefined;
-  const ms = Number(value);
-  if (!Number.isFinite(ms) || ms <= 0) throw new Error(`${name} takes milliseconds above 0`);
-  return ms;
 }

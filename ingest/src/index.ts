@@ -1,4 +1,5 @@
 export * from './service';
+export { latencyFromEnv } from './latency-settings';
 export * from './errors';
 export * from './db/embedded';
 export * from './db/migrate';

@@ -1,9 +1,9 @@
-import { envPort } from '@takt/protocol';
+import { envNumber, envPort } from '@takt/protocol';
 import { pino } from 'pino';
 import { parseTrustProxy } from './auth/address-list';
 import { REDACT_PATHS } from './auth/headers';
-import { UPDATE_INTERVAL_MS } from './consumers/live';
-import { DEFAULT_BATCH_MS, DEFAULT_WRITERS, startIngest } from './service';
+import { latencyFromEnv } from './latency-settings';
+import { DEFAULT_WRITERS, startIngest } from './service';
 import { horizonFromEnv, storageSettingsFromEnv } from './storage/settings';
 
 /**
@@ -39,15 +39,6 @@ function envFlag(name: string): boolean {
   throw new Error(`${name} must be true or false, not "${value}"`);
 }
 
-function envNumber(name: string, fallback: number, min: number, max: number): number {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new Error(`${name} must be a number from ${min} to ${max}, not "${value}"`);
-  return n;
-}
-
 function envUrl(name: string): string | undefined {
   const value = process.env[name];
   if (value === undefined || value === '') return undefined;
@@ -62,6 +53,7 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl)
     throw new Error('set DATABASE_URL (npm start runs an embedded PostgreSQL for you)');
+  const latency = latencyFromEnv();
   const ingest = await startIngest({
     databaseUrl,
     mqtt: {
@@ -94,9 +86,9 @@ async function main(): Promise<void> {
       : {}),
     batch: {
       writers: envNumber('TAKT_INGEST_WRITERS', DEFAULT_WRITERS, 1, 16),
-      maxDelayMs: envNumber('TAKT_INGEST_BATCH_MS', DEFAULT_BATCH_MS, 5, 1000),
+      maxDelayMs: latency.batchMs,
     },
-    liveUpdateMs: envNumber('TAKT_LIVE_UPDATE_MS', UPDATE_INTERVAL_MS, 20, 5000),
+    liveUpdateMs: latency.liveUpdateMs,
     storage: storageSettingsFromEnv(),
     horizon: horizonFromEnv(),
     importWatch: process.env.TAKT_IMPORT_WATCH_DIR

@@ -8,3 +8,13 @@ export function envPort(name: string, fallback: number | undefined): number | un
   }
   return port;
 }
+
+/** A number from the environment within [min, max], or `fallback` when unset. */
+export function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new Error(`${name} must be a number from ${min} to ${max}, not "${value}"`);
+  return n;
+}
