@@ -8,6 +8,7 @@ import {
   type HourOutput,
 } from '../domain/losses';
 import { operationRuns, type ScanRecord } from '../domain/order-kpis';
+import { groupBy } from '../pipeline/write-series';
 import { machineWindows } from './machine-windows';
 import { countsByHour } from './count-sums';
 import { machinesOf, type Scope } from './oee';
@@ -60,9 +61,10 @@ async function orderRuns(pool: Pool, machineIds: readonly string[], from: number
       ORDER BY e.time, e.id`,
     [machineIds, new Date(from), new Date(to)],
   );
+  const byMachine = groupBy(rows, (r) => r.machine_id);
   return new Map(
     machineIds.map((id) => {
-      const mine = rows.filter((r) => r.machine_id === id);
+      const mine = byMachine.get(id) ?? [];
       const ideal = new Map(mine.map((r) => [r.key, r.ideal_cycle_ms]));
       const scans = mine.map((r) => ({ ts: r.time.getTime(), operation: r.key, action: r.action }));
       const runs = [...operationRuns(scans, to)].flatMap(([key, list]) =>
