@@ -20,8 +20,8 @@ export interface ClientsConfig {
   url: string;
   token: string;
   lines: string[];
-  /** The line board's line and its machines. */
-  boardLine: { id: string; machines: string[] };
+  /** The line board's line (its output comes in one request: `/api/output?line=`). */
+  boardLine: { id: string };
   machines: string[];
 }
 

@@ -375,7 +375,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       url,
       token,
       lines: gateways.map((g) => g.line),
-      boardLine: { id: gateways[0]!.line, machines: gateways[0]!.machines.map((m) => m.id) },
+      boardLine: { id: gateways[0]!.line },
       machines: allMachines.map((m) => m.id),
     };
     const clientsFile = join(dir, 'clients.json');
