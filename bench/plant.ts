@@ -29,6 +29,7 @@ import {
   plantOrders,
 } from './plant-model';
 import { machineJiffies, treeCpuSeconds, treePssMb } from './plant-procs';
+import { HISTORY_HOURS, storePlantHistory } from './plant-history';
 import { readProfile } from './plant-profile';
 import type { PublisherConfig, PublisherReport } from './plant-publisher';
 import { LatencyHistogram, percentile } from './plant-stats';
@@ -335,6 +336,11 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
           };
         }
       ).writer;
+    const historyStart = Date.now();
+    const historyRows = await storePlantHistory(pool, allMachines, historyStart);
+    console.log(
+      `  history: the last ${HISTORY_HOURS} h stored (${historyRows} count rows, ${((Date.now() - historyStart) / 1000).toFixed(0)} s)`,
+    );
     const orders = plantOrders(gateways, Date.now());
     for (const order of orders) {
       const response = await fetch(`${url}/api/work-orders`, {

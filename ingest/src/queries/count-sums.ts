@@ -2,11 +2,12 @@ import type { Pool } from 'pg';
 import type { Interval } from '../domain/intervals';
 
 /*
- * Pieces in a window, read from the minute rollups of migration 052 for the whole minutes
- * and from the raw rows for the ragged ends, so a shift of a 1,000-machine plant reads a few
- * hundred rows per machine instead of every count (docs/decisions.md "Issue 22 — fitting
- * 1,000 machines"). The sums are exactly those of the raw rows: the rollups hold integer
- * sums kept by statement triggers on every insert, update and delete.
+ * Pieces in a window, read from the hour rollups of migration 054 for the whole hours, the
+ * minute rollups of migration 052 for the whole minutes at the hours' two ends and the raw
+ * rows for the ragged ends, so a shift or a day of a 1,000-machine plant reads a few dozen
+ * rows per machine instead of every count (docs/decisions.md "Issue 22 — fitting 1,000
+ * machines", "Issue 22 — the fourth pass"). The sums are exactly those of the raw rows: the
+ * rollups hold integer sums kept by statement triggers on every insert, update and delete.
  */
 
 export interface CountWindow {
@@ -16,6 +17,7 @@ export interface CountWindow {
 }
 
 const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
 
 /** `rollups: false` reads every raw row (the reference the rollup path is tested against). */
 export interface CountReading {
@@ -23,35 +25,35 @@ export interface CountReading {
 }
 
 /**
- * `unnest(…) AS w(i, m, f, t, fc, tf)`: one row per window with its first whole minute `fc`
- * and the end of its last whole minute `tf`. Whole minutes [fc, tf) come from a rollup; the
- * raw rows give [f, least(fc, t)) and [greatest(tf, fc), t), which together with [fc, tf)
- * cover [f, t) once, whether or not the window holds a whole minute.
+ * `unnest(…) AS w(i, m, f, t, fc, tf, hc, th)`: one row per window with its first whole
+ * minute `fc`, the end of its last whole minute `tf`, and likewise its whole hours [hc, th)
+ * inside [fc, tf) (hc = th = tf when it holds none). Whole hours come from the hour rollup,
+ * the whole minutes [fc, least(hc, tf)) and [greatest(th, hc), tf) around them from the
+ * minute rollup, and the raw rows give [f, least(fc, t)) and [greatest(tf, fc), t): together
+ * they cover [f, t) once, whatever the window holds.
  */
 export const ROLLED_WINDOWS =
-  'unnest($1::int4[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[]) AS w(i, m, f, t, fc, tf)';
+  'unnest($1::int4[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[]) AS w(i, m, f, t, fc, tf, hc, th)';
 
 export function rolledWindowParams(
   windows: readonly CountWindow[],
   { rollups = true }: CountReading = {},
 ) {
-  // Without rollups no minute is whole: fc = tf = t, so the raw rows give all of [f, t).
-  if (!rollups)
-    return [
-      windows.map((_, i) => i),
-      windows.map((w) => w.machine),
-      windows.map((w) => new Date(w.from)),
-      windows.map((w) => new Date(w.to)),
-      windows.map((w) => new Date(w.to)),
-      windows.map((w) => new Date(w.to)),
-    ];
+  // Without rollups no minute is whole: fc = tf = hc = th = t, so the raw rows give all of [f, t).
+  const cuts = windows.map((w) => {
+    if (!rollups) return { fc: w.to, tf: w.to, hc: w.to, th: w.to };
+    const fc = Math.ceil(w.from / MINUTE_MS) * MINUTE_MS;
+    const tf = Math.floor(w.to / MINUTE_MS) * MINUTE_MS;
+    const hc = Math.ceil(fc / HOUR_MS) * HOUR_MS;
+    const th = Math.floor(tf / HOUR_MS) * HOUR_MS;
+    return hc < th ? { fc, tf, hc, th } : { fc, tf, hc: tf, th: tf };
+  });
   return [
     windows.map((_, i) => i),
     windows.map((w) => w.machine),
     windows.map((w) => new Date(w.from)),
     windows.map((w) => new Date(w.to)),
-    windows.map((w) => new Date(Math.ceil(w.from / MINUTE_MS) * MINUTE_MS)),
-    windows.map((w) => new Date(Math.floor(w.to / MINUTE_MS) * MINUTE_MS)),
+    ...(['fc', 'tf', 'hc', 'th'] as const).map((k) => cuts.map((c) => new Date(c[k]))),
   ];
 }
 
@@ -60,6 +62,14 @@ const raggedEnds = (columns: string, table: string, extra = '') => `
   SELECT ${columns} FROM ${table} WHERE machine_id = w.m${extra} AND time >= w.f AND time < least(w.fc, w.t)
   UNION ALL
   SELECT ${columns} FROM ${table} WHERE machine_id = w.m${extra} AND time >= greatest(w.tf, w.fc) AND time < w.t`;
+
+/** A window's whole hours and the whole minutes around them, as (bucket, good, reject). */
+const wholeCounts = `
+  SELECT bucket, good, reject FROM counts_1h WHERE machine_id = w.m AND bucket >= w.hc AND bucket < w.th
+  UNION ALL
+  SELECT bucket, good, reject FROM counts_1m WHERE machine_id = w.m AND bucket >= w.fc AND bucket < least(w.hc, w.tf)
+  UNION ALL
+  SELECT bucket, good, reject FROM counts_1m WHERE machine_id = w.m AND bucket >= greatest(w.th, w.hc) AND bucket < w.tf`;
 
 /** Good and rejected pieces counted in each window (all of them, claimed by orders or not). */
 export async function countSums(
@@ -71,7 +81,7 @@ export async function countSums(
   const { rows } = await pool.query<{ i: number; good: string | null; reject: string | null }>(
     `SELECT w.i, sum(x.good) AS good, sum(x.reject) AS reject FROM ${ROLLED_WINDOWS}
        LEFT JOIN LATERAL (
-         SELECT good, reject FROM counts_1m WHERE machine_id = w.m AND bucket >= w.fc AND bucket < w.tf
+         SELECT good, reject FROM (${wholeCounts}) h
          UNION ALL ${raggedEnds('good, reject', 'counts')}
        ) x ON true
       GROUP BY w.i ORDER BY w.i`,
@@ -82,7 +92,8 @@ export async function countSums(
 
 /**
  * Good pieces counted in each window per UTC hour (keyed by its epoch ms, as domain/losses.ts):
- * whole minutes from the rollup, which never straddle an hour, the ragged ends from raw rows.
+ * whole hours and minutes from the rollups, which never straddle an hour, the ragged ends
+ * from raw rows.
  */
 export async function countsByHour(
   pool: Pool,
@@ -94,7 +105,7 @@ export async function countsByHour(
   const { rows } = await pool.query<{ i: number; hour: Date; good: string }>(
     `SELECT w.i, date_trunc('hour', x.t, 'UTC') AS hour, sum(x.good) AS good FROM ${ROLLED_WINDOWS}
        CROSS JOIN LATERAL (
-         SELECT bucket AS t, good FROM counts_1m WHERE machine_id = w.m AND bucket >= w.fc AND bucket < w.tf
+         SELECT bucket AS t, good FROM (${wholeCounts}) h
          UNION ALL ${raggedEnds('time, good', 'counts')}
        ) x
       GROUP BY 1, 2`,

@@ -77,7 +77,11 @@ function toSnapshot(row: SnapshotRow): MachineSnapshot {
   };
 }
 
-/** Board snapshot of every machine (or of `ids`): one query, indexed lookups per machine. */
+/**
+ * Board snapshot of every machine (or of `ids`): one query, indexed lookups per machine; the
+ * day's pieces from its whole hours (counts_1h, migration 054), the minutes before the first
+ * and the raw rows before the first whole minute, so an update reads as much at 23:00 as at 01:00.
+ */
 export async function machineSnapshots(
   pool: Pool,
   ids?: readonly string[],
@@ -100,12 +104,19 @@ export async function machineSnapshots(
          SELECT date_trunc('minute', d.day_start)
                 + CASE WHEN date_trunc('minute', d.day_start) < d.day_start THEN interval '1 minute'
                        ELSE interval '0' END AS fc) e
+       CROSS JOIN LATERAL (
+         SELECT takt_hour(e.fc) + CASE WHEN takt_hour(e.fc) < e.fc THEN interval '1 hour'
+                                       ELSE interval '0' END AS hc) h
        LEFT JOIN LATERAL (
          SELECT sum(x.good) AS good, sum(x.reject) AS reject FROM (
-           SELECT good, reject FROM counts_1m WHERE machine_id = m.id AND bucket >= e.fc
+           SELECT good, reject FROM counts_1h WHERE machine_id = m.id AND bucket >= h.hc
+           UNION ALL
+           -- A condition on the day alone skips an empty part without a look-up.
+           SELECT good, reject FROM counts_1m
+            WHERE e.fc < h.hc AND machine_id = m.id AND bucket >= e.fc AND bucket < h.hc
            UNION ALL
            SELECT good, reject FROM counts
-            WHERE machine_id = m.id AND time >= d.day_start AND time < e.fc) x) c ON true
+            WHERE d.day_start < e.fc AND machine_id = m.id AND time >= d.day_start AND time < e.fc) x) c ON true
        LEFT JOIN LATERAL (
          SELECT json_object_agg(tag, json_build_object(
                   'v', value, 't', value_text, 'k', value_kind, 'q', quality, 'u', unit, 'at', time)) AS values

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate';
 import { applyPlantModel } from '../../src/plant';
 import { shiftOee, shiftOeeMachineByMachine } from '../../src/queries/boards';
-import { countSums } from '../../src/queries/count-sums';
+import { countSums, countsByHour } from '../../src/queries/count-sums';
 import { createTestDatabase } from '../helpers/test-db';
 
 /*
- * The shift board's fast path (all machines at once, whole minutes from the rollups of
- * migration 052) against the reference (one machine at a time from every raw row), on a
+ * The shift board's fast path (all machines at once, whole hours and minutes from the rollups
+ * of migrations 054 and 052) against the reference (one machine at a time from every raw row), on a
  * seeded plant with changeovers, orders claiming pieces, and counts that arrive late, out of
  * order, are re-derived (UPDATE) and withdrawn (DELETE).
  */
@@ -163,5 +163,42 @@ describe('the shift board read from rollups', () => {
     const raw = await countSums(pool, windows, { rollups: false });
     expect(fast).toEqual(raw);
     expect(fast.some((s) => s.good > 0)).toBe(true);
+  });
+
+  it('reads whole hours from the hour rollup, exactly: across hours, on them, across midnight', async () => {
+    const windows = [
+      { from: at('2026-11-20T08:59:30.125Z'), to: at('2026-11-20T11:00:30Z') },
+      { from: at('2026-11-20T09:00:00Z'), to: at('2026-11-20T10:00:00Z') },
+      { from: at('2026-11-20T09:30:00Z'), to: at('2026-11-20T10:30:00Z') },
+      { from: at('2026-11-19T21:17:03Z'), to: at('2026-11-20T03:00:00Z') },
+      { from: at('2026-11-19T20:00:00Z'), to: NOW },
+    ].flatMap((w) => MACHINES.map((machine) => ({ machine, ...w })));
+    const fast = await countSums(pool, windows);
+    expect(fast).toEqual(await countSums(pool, windows, { rollups: false }));
+    expect(fast.every((s) => s.good > 0)).toBe(true);
+    const byHour = await countsByHour(pool, windows);
+    expect(byHour).toEqual(await countsByHour(pool, windows, { rollups: false }));
+    // The first window's hours: 08:00 (its last half minute), 09:00, 10:00, 11:00 (30 s).
+    expect([...byHour[0]!.keys()]).toEqual(
+      expect.arrayContaining([at('2026-11-20T09:00:00Z'), at('2026-11-20T10:00:00Z')]),
+    );
+    expect([...byHour[0]!.keys()].every((h) => h >= at('2026-11-20T08:00:00Z'))).toBe(true);
+  });
+
+  it('keeps the hour rollup equal to the raw rows after late, re-derived and withdrawn counts', async () => {
+    // Withdrawn: counts deleted across an hour's end (the earlier tests inserted and updated).
+    await pool.query(
+      `DELETE FROM counts WHERE machine_id = 'm4' AND time >= '2026-11-20T10:40:00Z' AND time < '2026-11-20T11:20:00Z'`,
+    );
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM (
+         SELECT machine_id, takt_hour(time) AS bucket, sum(good) AS good, sum(reject) AS reject
+           FROM counts GROUP BY 1, 2) raw
+         FULL JOIN (SELECT * FROM counts_1h WHERE good <> 0 OR reject <> 0) h USING (machine_id, bucket)
+        WHERE raw.good IS DISTINCT FROM h.good OR raw.reject IS DISTINCT FROM h.reject`,
+    );
+    expect(Number(rows[0]!.n)).toBe(0);
+    const { rows: hours } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM counts_1h');
+    expect(Number(hours[0]!.n)).toBeGreaterThan(MACHINES.length * 17);
   });
 });
