@@ -78,16 +78,11 @@ function toSnapshot(row: SnapshotRow): MachineSnapshot {
 }
 
 /**
- * Board snapshot of every machine (or of `ids`): one query, indexed lookups per machine; the
- * day's pieces from its whole hours (counts_1h, migration 054), the minutes before the first
- * and the raw rows before the first whole minute, so an update reads as much at 23:00 as at 01:00.
+ * The snapshot statement, prepared by name on each connection (two texts: with and without a
+ * machine list), so the live consumer's many updates a second are planned once per
+ * connection instead of every time (docs/decisions.md "Issue 22 — the fourth pass").
  */
-export async function machineSnapshots(
-  pool: Pool,
-  ids?: readonly string[],
-): Promise<MachineSnapshot[]> {
-  const { rows } = await pool.query<SnapshotRow>(
-    `SELECT m.id, m.name, m.line_id, l.name AS line_name, m.site_id, m.gateway_id, m.state,
+const SNAPSHOT = `SELECT m.id, m.name, m.line_id, l.name AS line_name, m.site_id, m.gateway_id, m.state,
             m.state_reason, m.state_since, m.last_seen_at, g.heartbeat_ms, d.day_start,
             coalesce(c.good, 0) AS good, coalesce(c.reject, 0) AS reject, v.values, m.order_driven,
             (SELECT mode FROM machine_modes WHERE machine_id = m.id ORDER BY time DESC, id DESC LIMIT 1) AS mode_event,
@@ -120,10 +115,26 @@ export async function machineSnapshots(
        LEFT JOIN LATERAL (
          SELECT json_object_agg(tag, json_build_object(
                   'v', value, 't', value_text, 'k', value_kind, 'q', quality, 'u', unit, 'at', time)) AS values
-           FROM machine_values WHERE machine_id = m.id) v ON true
-      WHERE $1::text[] IS NULL OR m.id = ANY($1::text[])
-      ORDER BY l.id NULLS LAST, m.id`,
-    [ids ?? null],
+           FROM machine_values WHERE machine_id = m.id) v ON true`;
+const SNAPSHOT_ORDER = 'ORDER BY l.id NULLS LAST, m.id';
+
+/**
+ * Board snapshot of every machine (or of `ids`): one query, indexed lookups per machine; the
+ * day's pieces from its whole hours (counts_1h, migration 054), the minutes before the first
+ * and the raw rows before the first whole minute, so an update reads as much at 23:00 as at 01:00.
+ */
+export async function machineSnapshots(
+  pool: Pool,
+  ids?: readonly string[],
+): Promise<MachineSnapshot[]> {
+  const { rows } = await pool.query<SnapshotRow>(
+    ids
+      ? {
+          name: 'takt-live-snapshot-of',
+          text: `${SNAPSHOT} WHERE m.id = ANY($1::text[]) ${SNAPSHOT_ORDER}`,
+          values: [ids],
+        }
+      : { name: 'takt-live-snapshot', text: `${SNAPSHOT} ${SNAPSHOT_ORDER}` },
   );
   const now = Date.now();
   const byCalendar = new Map(

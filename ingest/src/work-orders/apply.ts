@@ -1,4 +1,3 @@
-import type { PlantModel } from '@takt/protocol';
 import type { Pool, PoolClient } from 'pg';
 import {
   FOLDED_ACTIONS,
@@ -201,12 +200,13 @@ async function foldContext(db: Db): Promise<FoldContext> {
     order_driven: boolean;
     site_id: string | null;
   }>('SELECT id, good_total IS NOT NULL AS counts, order_driven, site_id FROM machines');
-  const plants = await db.query<{ site_id: string; definition: PlantModel }>(
-    'SELECT site_id, definition FROM plant_models',
+  // Only the reject reasons' ids: a 1,000-machine model with its alert rules is megabytes of
+  // JSON, and this runs for every batch with scans (docs/decisions.md "Issue 22 — the fourth pass").
+  const plants = await db.query<{ site_id: string; reasons: string[] }>(
+    `SELECT site_id, ARRAY(SELECT jsonb_array_elements(definition->'reasons'->'reject')->>'id') AS reasons
+       FROM plant_models`,
   );
-  const reasons = new Map(
-    plants.rows.map((p) => [p.site_id, p.definition.reasons?.reject.map((r) => r.id) ?? []]),
-  );
+  const reasons = new Map(plants.rows.map((p) => [p.site_id, p.reasons]));
   const site = new Map(rows.map((r) => [r.id, String(r.site_id)]));
   return {
     counting: new Set(rows.filter((r) => r.counts).map((r) => r.id)),
