@@ -250,10 +250,13 @@ describe('signed agent updates on an installed gateway', () => {
     expect(online().version).toBe(next(1));
     // The release updated from stays for a rollback.
     expect(existsSync(join(base, version, 'edge-agent/dist/edge-agent.mjs'))).toBe(true);
-    await until('the finished id recorded', () =>
-      existsSync(join(stateDir, 'updates/finished.json')),
+    // The agent records the id, then removes the request: another process, so wait for both.
+    await until(
+      'the finished id recorded and the request removed',
+      () =>
+        existsSync(join(stateDir, 'updates/finished.json')) &&
+        !existsSync(join(stateDir, 'updates/request.json')),
     );
-    expect(existsSync(join(stateDir, 'updates/request.json'))).toBe(false);
 
     // The retained command comes back on every reconnect: no second install, no second result.
     await service.restart();

@@ -193,6 +193,19 @@ async function scansFrom(db: Db, at: Date): Promise<StationScan[]> {
   }));
 }
 
+/**
+ * Each site's reject reason ids from its plant model. Only the ids, read in SQL: a
+ * 1,000-machine model with its alert rules is megabytes of JSON, and the fold runs for every
+ * batch with scans (docs/decisions.md "Issue 22 — the fourth pass").
+ */
+export async function rejectReasonIds(db: Db): Promise<Map<string, string[]>> {
+  const { rows } = await db.query<{ site_id: string; reasons: string[] }>(
+    `SELECT site_id, ARRAY(SELECT jsonb_array_elements(definition->'reasons'->'reject')->>'id') AS reasons
+       FROM plant_models`,
+  );
+  return new Map(rows.map((r) => [r.site_id, r.reasons]));
+}
+
 async function foldContext(db: Db): Promise<FoldContext> {
   const { rows } = await db.query<{
     id: string;
@@ -200,13 +213,7 @@ async function foldContext(db: Db): Promise<FoldContext> {
     order_driven: boolean;
     site_id: string | null;
   }>('SELECT id, good_total IS NOT NULL AS counts, order_driven, site_id FROM machines');
-  // Only the reject reasons' ids: a 1,000-machine model with its alert rules is megabytes of
-  // JSON, and this runs for every batch with scans (docs/decisions.md "Issue 22 — the fourth pass").
-  const plants = await db.query<{ site_id: string; reasons: string[] }>(
-    `SELECT site_id, ARRAY(SELECT jsonb_array_elements(definition->'reasons'->'reject')->>'id') AS reasons
-       FROM plant_models`,
-  );
-  const reasons = new Map(plants.rows.map((p) => [p.site_id, p.reasons]));
+  const reasons = await rejectReasonIds(db);
   const site = new Map(rows.map((r) => [r.id, String(r.site_id)]));
   return {
     counting: new Set(rows.filter((r) => r.counts).map((r) => r.id)),

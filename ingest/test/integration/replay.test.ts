@@ -136,16 +136,18 @@ async function run(messages: readonly Msg[], deliver: Delivery) {
  * of the comparison.
  */
 async function figures(api: (path: string) => Promise<Json>) {
-  const plan = await waitFor('the plan with OP30 left', async () => {
+  // The plan and the order read together, and again until they agree: the plan is made
+  // again in the background (its promise moves with the clock), so a plan read first may be
+  // replaced before the order is read.
+  const { plan, order } = await waitFor("the order with the plan's promise", async () => {
     const p = await api('/api/plan');
     const op30 = p.operations.find((o: Json) => o.order === 'WO-A' && o.operation === 'OP30');
-    return op30?.remaining === 600 && p;
+    if (op30?.remaining !== 600) return undefined;
+    const promised = p.orders.find((o: Json) => o.order === 'WO-A').promisedAt;
+    const o = await api('/api/work-orders/WO-A');
+    return o.promisedAt === promised && { plan: p, order: o };
   });
   const promised = plan.orders.find((o: Json) => o.order === 'WO-A').promisedAt;
-  const order = await waitFor("the order with the plan's promise", async () => {
-    const o = await api('/api/work-orders/WO-A');
-    return o.promisedAt === promised && o;
-  });
   expect(order.eta).toBe(promised);
   const open = order.operations.filter((o: Json) => o.status !== 'done');
   for (const op of open)
