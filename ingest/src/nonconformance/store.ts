@@ -1,6 +1,7 @@
 import type { NcDispositionBody, NcOpenBody, NcReworkBody, Role } from '@takt/protocol';
 import { NC_APPROVER_ROLES } from '@takt/protocol';
 import type { PoolClient } from 'pg';
+import { rejectReasonIds } from '../queries/reject-reasons';
 import {
   dispositionDecision,
   openDecision,
@@ -56,13 +57,9 @@ async function heldByNcs(c: PoolClient, order: string, operation: string): Promi
   return Number(rows[0]!.n);
 }
 
-/** Reject reasons of the plant models loaded (none: any reason is taken). */
+/** Reject reasons of the plant models loaded, every site's (none: any reason is taken). */
 async function rejectReasons(c: PoolClient): Promise<string[]> {
-  const { rows } = await c.query<{ id: string }>(
-    `SELECT DISTINCT r->>'id' AS id FROM plant_models p,
-            jsonb_array_elements(coalesce(p.definition->'reasons'->'reject', '[]'::jsonb)) r`,
-  );
-  return rows.map((r) => r.id);
+  return [...new Set([...(await rejectReasonIds(c)).values()].flat())];
 }
 
 /** The move as a count event of the operation, and the operation's sums again. */

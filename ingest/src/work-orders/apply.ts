@@ -13,6 +13,7 @@ import { stoppedAt, type OrderStopEvent } from '../domain/order-changes';
 import type { Rederive } from '../domain/scan-dispatch';
 import { loadOrders } from './store';
 import { withTransaction } from '../db/transaction';
+import { rejectReasonIds } from '../queries/reject-reasons';
 
 type Db = Pick<PoolClient, 'query'>;
 
@@ -191,19 +192,6 @@ async function scansFrom(db: Db, at: Date): Promise<StationScan[]> {
     reason: r.reason,
     quantity: r.quantity ?? 1,
   }));
-}
-
-/**
- * Each site's reject reason ids from its plant model. Only the ids, read in SQL: a
- * 1,000-machine model with its alert rules is megabytes of JSON, and the fold runs for every
- * batch with scans (docs/decisions.md "Issue 22 — the fourth pass").
- */
-export async function rejectReasonIds(db: Db): Promise<Map<string, string[]>> {
-  const { rows } = await db.query<{ site_id: string; reasons: string[] }>(
-    `SELECT site_id, ARRAY(SELECT jsonb_array_elements(definition->'reasons'->'reject')->>'id') AS reasons
-       FROM plant_models`,
-  );
-  return new Map(rows.map((r) => [r.site_id, r.reasons]));
 }
 
 async function foldContext(db: Db): Promise<FoldContext> {

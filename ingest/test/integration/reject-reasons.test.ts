@@ -4,10 +4,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate';
 import { applyPlantModel } from '../../src/plant';
-import { rejectReasonIds } from '../../src/work-orders/apply';
+import { rejectReasonIds } from '../../src/queries/reject-reasons';
 import { createTestDatabase } from '../helpers/test-db';
 
-/* The reject reasons the scan fold checks a REJ scan against, read from the stored plant models. */
+/* The reject reasons a REJ scan and an NC are checked against, read from the stored plant models. */
 let pool: pg.Pool;
 
 const plant = (site: string, machine: string, reject?: { id: string; name: string }[]) =>
