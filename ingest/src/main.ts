@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { parseTrustProxy } from './auth/address-list';
 import { REDACT_PATHS } from './auth/headers';
 import { latencyFromEnv } from './latency-settings';
+import { DEFAULT_ROLLUP_FLUSH_MS } from './pipeline/rollup-flusher';
 import { DEFAULT_WRITERS, startIngest } from './service';
 import { horizonFromEnv, storageSettingsFromEnv } from './storage/settings';
 
@@ -19,7 +20,8 @@ import { horizonFromEnv, storageSettingsFromEnv } from './storage/settings';
  * TAKT_INGEST_MAX_QUEUED (20000 messages held in memory at most; backpressure past it),
  * TAKT_INGEST_WRITERS (2 writer lanes, each its own database connection),
  * TAKT_INGEST_BATCH_MS (100: a batch is written once its oldest message waited this long),
- * TAKT_LIVE_UPDATE_MS (25: a screen gets a live update at most this often);
+ * TAKT_LIVE_UPDATE_MS (25: a screen gets a live update at most this often),
+ * TAKT_ROLLUP_FLUSH_MS (5000: the minute and hour rollups are brought up to date this often);
  * storage: TAKT_STORAGE_ENGINE, TAKT_RETENTION_RAW_DAYS, TAKT_RETENTION_1M_DAYS,
  * TAKT_RETENTION_1H_DAYS, TAKT_COMPRESS_AFTER_DAYS, TAKT_RETENTION_DEAD_LETTERS_DAYS;
  * timestamp horizon: TAKT_HORIZON_AHEAD_S, TAKT_HORIZON_MAX_AGE_DAYS (src/storage/settings.ts);
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
       maxDelayMs: latency.batchMs,
     },
     liveUpdateMs: latency.liveUpdateMs,
+    rollupFlushMs: envNumber('TAKT_ROLLUP_FLUSH_MS', DEFAULT_ROLLUP_FLUSH_MS, 100, 60_000),
     storage: storageSettingsFromEnv(),
     horizon: horizonFromEnv(),
     importWatch: process.env.TAKT_IMPORT_WATCH_DIR

@@ -9,6 +9,11 @@ import { migrate } from './db/migrate';
 import { INGEST_ERRORS, IngestError } from './errors';
 import { Batcher } from './pipeline/batcher';
 import { WriterLanes } from './pipeline/lanes';
+import {
+  DEFAULT_ROLLUP_FLUSH_MS,
+  startRollupFlusher,
+  type RollupFlusher,
+} from './pipeline/rollup-flusher';
 import { writerLog } from './consumers/progress';
 import { CommitWaiters, isWebGateway } from './pipeline/commit-waiters';
 import { WriterMetrics } from './pipeline/metrics';
@@ -66,6 +71,11 @@ export interface IngestOptions {
   batch?: { maxItems?: number; maxDelayMs?: number; writers?: number | undefined };
   /** A screen gets a live update at most this often, ms (default 25: consumers/live.ts). */
   liveUpdateMs?: number | undefined;
+  /**
+   * The minute and hour rollups are brought up to date this often, ms (default 5000:
+   * pipeline/rollup-flusher.ts; docs/decisions.md "Issue 22 — rollups a few seconds behind").
+   */
+  rollupFlushMs?: number | undefined;
   alerts?: Partial<AlertSettings>;
   /** How often due reports are looked for, ms (default 30 s; tests shorten it). */
   reportTickMs?: number;
@@ -165,6 +175,8 @@ interface Parts {
   pool: pg.Pool;
   /** The writer lanes' connections, one per lane (pipelineStep). */
   writerPool: pg.Pool;
+  /** Adds the batches' pending minutes to the rollups (pipelineStep). */
+  rollupFlusher: RollupFlusher;
   storage: PluginContext['storage'];
   plant: PluginContext['plant'];
   http: HttpApp;
@@ -426,6 +438,7 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
     const writeOptions = {
       quarantine,
       commitLog: { instance: writerLog(settings.instance, lane) },
+      deferRollups: true,
     };
     return (items: IngestItem[]) => flushLane(items, writeOptions);
   };
@@ -462,6 +475,11 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
       // board requests must not make a batch wait for a connection, nor its gateways for their
       // acks (docs/decisions.md "Issue 22 — the writer's own connections").
       parts.writerPool = newPool(opts.databaseUrl, log, lanes, 'takt-ingest-writer');
+      parts.rollupFlusher = startRollupFlusher({
+        pool: parts.pool,
+        log,
+        everyMs: opts.rollupFlushMs ?? DEFAULT_ROLLUP_FLUSH_MS,
+      });
       parts.batcher = new WriterLanes(
         Array.from(
           { length: lanes },
@@ -491,8 +509,9 @@ function pipelineStep(opts: IngestOptions, parts: Parts, settings: Settings): St
       const left = await parts.batcher.drain(2500);
       if (left > 0) log.error({ left }, 'items not written at shutdown');
       await parts.writerPool.end();
+      await parts.rollupFlusher.stop();
     },
-    stopWithinMs: 4000,
+    stopWithinMs: 5000,
   };
 }
 

@@ -63,14 +63,19 @@ export function foldMinute(
  * Adds the batch's minutes to samples_1m and samples_1h in the batch's transaction
  * (`takt_rollup_add`, 051_batch_rollups.postgres.sql; a no-op on TimescaleDB, whose
  * continuous aggregates keep the rollups). One statement, a row per minute of a series
- * instead of a row per reading.
+ * instead of a row per reading. With `defer`, the minutes are appended as one row to
+ * rollup_pending instead (`takt_rollup_defer`, 055_rollup_pending.postgres.sql), and the
+ * flusher adds them a few seconds later, merged with the other batches' (pipeline/
+ * rollup-flusher.ts; docs/decisions.md "Issue 22 — rollups a few seconds behind").
  */
 export async function writeRollups(
   client: PoolClient,
   minutes: readonly MinuteAggregate[],
+  defer = false,
 ): Promise<void> {
   if (minutes.length === 0) return;
-  await client.query('SELECT takt_rollup_add($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+  const fn = defer ? 'takt_rollup_defer' : 'takt_rollup_add';
+  await client.query(`SELECT ${fn}($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
     minutes.map((m) => new Date(m.bucketMs)),
     minutes.map((m) => m.machine),
     minutes.map((m) => m.tag),

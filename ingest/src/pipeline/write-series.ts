@@ -35,6 +35,8 @@ export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<stri
 export interface LiveBound {
   implausibleAfter: Date;
   partitions?: { fromMs: number; toMs: number } | undefined;
+  /** Rollups left to the flusher (pipeline/write-rollups.ts `writeRollups`). */
+  deferRollups?: boolean | undefined;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function writeMetrics(
   await writeRollups(
     client,
     fold.series.flatMap((s) => s.minutes),
+    live.deferRollups,
   );
   // One row per series (ON CONFLICT may touch a row once per statement): its newest reading.
   const latest = fold.series;

@@ -57,6 +57,11 @@ export interface WriteOptions {
    * did not finish it catch up at the next start (docs/decisions.md "Issue 16 — consumers").
    */
   commitLog?: { instance: string } | undefined;
+  /**
+   * Append the batch's minutes to rollup_pending for the flusher instead of adding them to the
+   * rollups now (pipeline/rollup-flusher.ts); ingest's pipeline does, direct writes do not.
+   */
+  deferRollups?: boolean | undefined;
 }
 
 // The latest time a Date holds: "no bound" for the live-value rule without a horizon.
@@ -135,6 +140,7 @@ export async function writeBatch(
     await writeSeries(client, applied, result, {
       implausibleAfter: bound,
       partitions: q && partitionWindow(nowMs, limitsFor('metrics', q.horizon, q.rawRetentionDays)),
+      deferRollups: options.deferRollups,
     });
     if (options.commitLog && applied.length > 0)
       result.commit = await logCommit(client, options.commitLog.instance, applied);

@@ -80,9 +80,23 @@ function toSnapshot(row: SnapshotRow): MachineSnapshot {
 /**
  * The snapshot statement, prepared by name on each connection (two texts: with and without a
  * machine list), so the live consumer's many updates a second are planned once per
- * connection instead of every time (docs/decisions.md "Issue 22 — the fourth pass").
+ * connection instead of every time (docs/decisions.md "Issue 22 — the fourth pass"). The
+ * day's cuts (its start, first whole minute and first whole hour) are worked out once per
+ * time zone in `days`, not once per machine: inlined, their time-zone arithmetic was most of
+ * the day-count part's cost ("Issue 22 — rollups a few seconds behind").
  */
-const SNAPSHOT = `SELECT m.id, m.name, m.line_id, l.name AS line_name, m.site_id, m.gateway_id, m.state,
+const SNAPSHOT = `WITH days AS MATERIALIZED (
+       SELECT z.tz, d.day_start, e.fc,
+              takt_hour(e.fc) + CASE WHEN takt_hour(e.fc) < e.fc THEN interval '1 hour'
+                                     ELSE interval '0' END AS hc
+         FROM (SELECT coalesce(time_zone, 'UTC') AS tz FROM sites UNION SELECT 'UTC') z
+         CROSS JOIN LATERAL (
+           SELECT date_trunc('day', now() AT TIME ZONE z.tz) AT TIME ZONE z.tz AS day_start) d
+         CROSS JOIN LATERAL (
+           SELECT date_trunc('minute', d.day_start)
+                  + CASE WHEN date_trunc('minute', d.day_start) < d.day_start THEN interval '1 minute'
+                         ELSE interval '0' END AS fc) e)
+     SELECT m.id, m.name, m.line_id, l.name AS line_name, m.site_id, m.gateway_id, m.state,
             m.state_reason, m.state_since, m.last_seen_at, g.heartbeat_ms, d.day_start,
             coalesce(c.good, 0) AS good, coalesce(c.reject, 0) AS reject, v.values, m.order_driven,
             (SELECT mode FROM machine_modes WHERE machine_id = m.id ORDER BY time DESC, id DESC LIMIT 1) AS mode_event,
@@ -92,26 +106,17 @@ const SNAPSHOT = `SELECT m.id, m.name, m.line_id, l.name AS line_name, m.site_id
        LEFT JOIN lines l ON l.id = m.line_id
        LEFT JOIN sites s ON s.id = m.site_id
        LEFT JOIN gateways g ON g.id = m.gateway_id
-       CROSS JOIN LATERAL (
-         SELECT date_trunc('day', now() AT TIME ZONE coalesce(s.time_zone, 'UTC'))
-                AT TIME ZONE coalesce(s.time_zone, 'UTC') AS day_start) d
-       CROSS JOIN LATERAL (
-         SELECT date_trunc('minute', d.day_start)
-                + CASE WHEN date_trunc('minute', d.day_start) < d.day_start THEN interval '1 minute'
-                       ELSE interval '0' END AS fc) e
-       CROSS JOIN LATERAL (
-         SELECT takt_hour(e.fc) + CASE WHEN takt_hour(e.fc) < e.fc THEN interval '1 hour'
-                                       ELSE interval '0' END AS hc) h
+       JOIN days d ON d.tz = coalesce(s.time_zone, 'UTC')
        LEFT JOIN LATERAL (
          SELECT sum(x.good) AS good, sum(x.reject) AS reject FROM (
-           SELECT good, reject FROM counts_1h WHERE machine_id = m.id AND bucket >= h.hc
+           SELECT good, reject FROM counts_1h WHERE machine_id = m.id AND bucket >= d.hc
            UNION ALL
            -- A condition on the day alone skips an empty part without a look-up.
            SELECT good, reject FROM counts_1m
-            WHERE e.fc < h.hc AND machine_id = m.id AND bucket >= e.fc AND bucket < h.hc
+            WHERE d.fc < d.hc AND machine_id = m.id AND bucket >= d.fc AND bucket < d.hc
            UNION ALL
            SELECT good, reject FROM counts
-            WHERE d.day_start < e.fc AND machine_id = m.id AND time >= d.day_start AND time < e.fc) x) c ON true
+            WHERE d.day_start < d.fc AND machine_id = m.id AND time >= d.day_start AND time < d.fc) x) c ON true
        LEFT JOIN LATERAL (
          SELECT json_object_agg(tag, json_build_object(
                   'v', value, 't', value_text, 'k', value_kind, 'q', quality, 'u', unit, 'at', time)) AS values

@@ -3,13 +3,16 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate';
+import { flushRollups } from '../../src/pipeline/rollup-flusher';
 import { writeBatch } from '../../src/pipeline/writer';
 import { createTestDatabase } from '../helpers/test-db';
 
 /**
  * The rollups ingest writes per batch (051_batch_rollups.postgres.sql, pipeline/write-rollups.ts)
  * against the raw rows they summarise, after batches that arrive out of event-time order,
- * across minute and hour boundaries, with duplicates inside a batch and across batches.
+ * across minute and hour boundaries, with duplicates inside a batch and across batches — added
+ * by each batch, and deferred to the flusher as ingest's pipeline does
+ * (055_rollup_pending.postgres.sql, pipeline/rollup-flusher.ts).
  */
 const T0 = Date.UTC(2026, 10, 20, 9, 58, 0); // two minutes before an hour boundary
 const S = 1000;
@@ -33,26 +36,31 @@ const metrics = (gatewayId: string, seq: number, machineId: string, readings: Re
       })),
     },
   }) as DecodedMessage;
-const write = (...messages: DecodedMessage[]) =>
+const writeWith = (deferRollups: boolean, ...messages: DecodedMessage[]) =>
   writeBatch(
     pool,
     messages.map((message) => ({ kind: 'message' as const, message })),
+    { deferRollups },
   );
 
 /** What a rollup must hold: the raw good numeric rows aggregated per bucket. */
-const fromRaw = (width: string) =>
+const fromRaw = (width: string, prefix = 'r') =>
   pool.query(
     `SELECT date_bin('${width}', time, TIMESTAMPTZ 'epoch') AS bucket, machine_id, tag,
             min(value), max(value), sum(value), count(value),
             (array_agg(value ORDER BY time DESC))[1] AS last, max(time) AS last_time
-       FROM samples WHERE quality = 0 AND value IS NOT NULL AND machine_id LIKE 'r%'
+       FROM samples WHERE quality = 0 AND value IS NOT NULL AND machine_id LIKE $1 || '%'
       GROUP BY 1, 2, 3 ORDER BY 2, 3, 1`,
+    [prefix],
   );
-const rollup = (table: string) =>
+const rollup = (table: string, prefix = 'r') =>
   pool.query(
     `SELECT bucket, machine_id, tag, min, max, sum, count, last, last_time FROM ${table}
-      WHERE machine_id LIKE 'r%' ORDER BY 2, 3, 1`,
+      WHERE machine_id LIKE $1 || '%' ORDER BY 2, 3, 1`,
+    [prefix],
   );
+const pending = async () =>
+  Number((await pool.query('SELECT count(*) AS n FROM rollup_pending')).rows[0].n);
 
 let pool: pg.Pool;
 beforeAll(async () => {
@@ -62,65 +70,101 @@ beforeAll(async () => {
 afterAll(() => pool.end());
 
 describe('rollups written per batch', () => {
-  it('equal the raw aggregates after out-of-order and duplicate batches', async () => {
-    // Batch 1: the newest data first (after the hour boundary), two machines, two tags.
-    const newest = metrics('gwA', 10, 'r1', [
-      ['a', 150, 4],
-      ['a', 130, 6.5],
-      ['b', 140, 1],
-    ]);
-    await write(newest, metrics('gwB', 1, 'r2', [['a', 125, -3]]));
-    // Batch 2: late data for the minutes before the hour (store-and-forward), the newest
-    // message again (a duplicate across batches) and one seq twice within the batch.
-    const late = metrics('gwA', 3, 'r1', [
-      ['a', 10, 2],
-      ['a', 70, 8],
-      ['a', 5, 100],
-      ['b', 59, 0.5],
-    ]);
-    const twice = metrics('gwB', 2, 'r2', [['a', 30, 7]]);
-    const result = await write(late, newest, twice, twice);
-    expect(result.duplicates).toBe(2);
-    // Batch 3: later still in arrival, in the middle in event time; a bad reading, a text
-    // reading and a boolean; and the late message again.
-    await write(
-      metrics('gwA', 11, 'r1', [
-        ['a', 65, 9],
-        ['a', 131, 50, 'bad'],
-        ['recipe', 66, 'X-12'],
-        ['b', 61, true],
-      ]),
-      late,
-    );
+  // Each mode its own machines (prefix) and gateways: 'r' added by each batch, 'd' deferred.
+  it.each([
+    { mode: 'added by each batch', p: 'r', defer: false },
+    { mode: 'deferred to the flusher', p: 'd', defer: true },
+  ])(
+    'equal the raw aggregates after out-of-order and duplicate batches, $mode',
+    async ({ p, defer }) => {
+      const put = (...messages: DecodedMessage[]) => writeWith(defer, ...messages);
+      const [m1, m2, gwA, gwB] = [`${p}1`, `${p}2`, `${p}gwA`, `${p}gwB`];
+      // Batch 1: the newest data first (after the hour boundary), two machines, two tags.
+      const newest = metrics(gwA, 10, m1, [
+        ['a', 150, 4],
+        ['a', 130, 6.5],
+        ['b', 140, 1],
+      ]);
+      await put(newest, metrics(gwB, 1, m2, [['a', 125, -3]]));
+      // Batch 2: late data for the minutes before the hour (store-and-forward), the newest
+      // message again (a duplicate across batches) and one seq twice within the batch.
+      const late = metrics(gwA, 3, m1, [
+        ['a', 10, 2],
+        ['a', 70, 8],
+        ['a', 5, 100],
+        ['b', 59, 0.5],
+      ]);
+      const twice = metrics(gwB, 2, m2, [['a', 30, 7]]);
+      const result = await put(late, newest, twice, twice);
+      expect(result.duplicates).toBe(2);
+      // Batch 3: later still in arrival, in the middle in event time; a bad reading, a text
+      // reading and a boolean; and the late message again.
+      await put(
+        metrics(gwA, 11, m1, [
+          ['a', 65, 9],
+          ['a', 131, 50, 'bad'],
+          ['recipe', 66, 'X-12'],
+          ['b', 61, true],
+        ]),
+        late,
+      );
 
-    const raw = await pool.query(
-      "SELECT count(*)::int AS n FROM samples WHERE machine_id LIKE 'r%'",
-    );
-    expect(raw.rows).toEqual([{ n: 13 }]); // every reading once: duplicates were not stored
-    const minutes = await rollup('samples_1m');
-    expect(minutes.rows).toEqual((await fromRaw('1 minute')).rows);
-    const hours = await rollup('samples_1h');
-    expect(hours.rows).toEqual((await fromRaw('1 hour')).rows);
-    // The event-time buckets, spelled out for one series: r1/a in the hour before the
-    // boundary holds 2, 100 (minute 9:58), 9 then 8 (9:59, 8 the newest); after it 6.5 and 4 (10:00).
-    expect(hours.rows.filter((r) => r.machine_id === 'r1' && r.tag === 'a')).toEqual([
-      expect.objectContaining({
-        bucket: new Date(Date.UTC(2026, 10, 20, 9)),
-        count: '4',
-        sum: 119,
-        min: 2,
-        max: 100,
-        last: 8,
-      }),
-      expect.objectContaining({
-        bucket: new Date(Date.UTC(2026, 10, 20, 10)),
-        count: '2',
-        sum: 10.5,
-        min: 4,
-        max: 6.5,
-        last: 4,
-      }),
+      const raw = await pool.query(
+        "SELECT count(*)::int AS n FROM samples WHERE machine_id LIKE $1 || '%'",
+        [p],
+      );
+      expect(raw.rows).toEqual([{ n: 13 }]); // every reading once: duplicates were not stored
+      if (defer) {
+        // Nothing in the rollups yet: each batch left one pending row, the flush adds all three.
+        expect((await rollup('samples_1m', p)).rows).toEqual([]);
+        expect(await pending()).toBe(3);
+        expect(await flushRollups(pool)).toBe(3);
+        expect(await pending()).toBe(0);
+      }
+      const minutes = await rollup('samples_1m', p);
+      expect(minutes.rows).toEqual((await fromRaw('1 minute', p)).rows);
+      const hours = await rollup('samples_1h', p);
+      expect(hours.rows).toEqual((await fromRaw('1 hour', p)).rows);
+      // The event-time buckets, spelled out for one series: m1/a in the hour before the
+      // boundary holds 2, 100 (minute 9:58), 9 then 8 (9:59, 8 the newest); after it 6.5 and 4 (10:00).
+      expect(hours.rows.filter((r) => r.machine_id === m1 && r.tag === 'a')).toEqual([
+        expect.objectContaining({
+          bucket: new Date(Date.UTC(2026, 10, 20, 9)),
+          count: '4',
+          sum: 119,
+          min: 2,
+          max: 100,
+          last: 8,
+        }),
+        expect.objectContaining({
+          bucket: new Date(Date.UTC(2026, 10, 20, 10)),
+          count: '2',
+          sum: 10.5,
+          min: 4,
+          max: 6.5,
+          last: 4,
+        }),
+      ]);
+    },
+  );
+
+  it("keeps the later batch's value as last when two batches end a minute at the same time", async () => {
+    await writeWith(true, metrics('tgw', 1, 't1', [['a', 20, 1]]));
+    await writeWith(true, metrics('tgw', 2, 't1', [['a', 20, 2]]));
+    await flushRollups(pool);
+    expect((await rollup('samples_1m', 't')).rows).toEqual([
+      expect.objectContaining({ machine_id: 't1', count: '2', sum: 3, last: 2 }),
     ]);
+  });
+
+  it('adds each pending row once when two flushes run at the same time', async () => {
+    for (let seq = 1; seq <= 6; seq += 1)
+      await writeWith(true, metrics('cgw', seq, 'c1', [['a', seq * 20, seq]]));
+    const [a, b] = await Promise.all([flushRollups(pool), flushRollups(pool)]);
+    expect(a + b).toBe(6);
+    expect(await pending()).toBe(0);
+    expect((await rollup('samples_1m', 'c')).rows).toEqual((await fromRaw('1 minute', 'c')).rows);
+    expect((await rollup('samples_1h', 'c')).rows).toEqual((await fromRaw('1 hour', 'c')).rows);
   });
 
   it('rebuilds the rollups of rows written by hand from the raw samples', async () => {
@@ -134,7 +178,13 @@ describe('rollups written per batch', () => {
       [at],
     );
     expect((await rollup('samples_1m')).rows.filter((r) => r.machine_id === 'r3')).toEqual([]);
+    // A deferred batch in the same hour, still pending: the rebuild reads its raw rows, so it
+    // must take the pending row too, or a later flush would count its minute twice.
+    await writeWith(true, metrics('rgw3', 1, 'r4', [['a', 3 * 3600 + 30, 5]]));
+    expect(await pending()).toBe(1);
     await pool.query('SELECT takt_rollup_rebuild($1, $2)', [at, new Date(at.getTime() + 140 * S)]);
+    expect(await pending()).toBe(0);
+    expect(await flushRollups(pool)).toBe(0);
     expect((await rollup('samples_1m')).rows).toEqual((await fromRaw('1 minute')).rows);
     expect((await rollup('samples_1h')).rows).toEqual((await fromRaw('1 hour')).rows);
   });

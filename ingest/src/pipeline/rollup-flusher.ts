@@ -1,0 +1,60 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+
+/** How often the flusher adds the pending minutes to the rollups: `TAKT_ROLLUP_FLUSH_MS`. */
+export const DEFAULT_ROLLUP_FLUSH_MS = 5000;
+/** Pending rows (one per batch) taken per transaction: a backlog is added in bounded steps. */
+const ROWS_PER_FLUSH = 500;
+
+/**
+ * Adds every pending row to the rollups (`takt_rollup_flush`, 055_rollup_pending.postgres.sql),
+ * in transactions of at most ROWS_PER_FLUSH rows; returns the rows taken. Another instance's
+ * flush under way takes them instead (this one then returns early).
+ */
+export async function flushRollups(pool: Pool): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows } = await pool.query<{ taken: number }>('SELECT takt_rollup_flush($1) AS taken', [
+      ROWS_PER_FLUSH,
+    ]);
+    total += rows[0]!.taken;
+    if (rows[0]!.taken < ROWS_PER_FLUSH) return total;
+  }
+}
+
+export interface RollupFlusher {
+  /** Stops the timer and flushes what is pending once more. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Ingest's writer leaves the minute and hour rollups to this flusher, every `everyMs`
+ * (docs/decisions.md "Issue 22 — rollups a few seconds behind"). A failed flush leaves the
+ * rows pending for the next: nothing is lost, only later.
+ */
+export function startRollupFlusher({
+  pool,
+  log,
+  everyMs,
+}: {
+  pool: Pool;
+  log: Logger;
+  everyMs: number;
+}): RollupFlusher {
+  let running: Promise<void> = Promise.resolve();
+  const round = () =>
+    (running = flushRollups(pool).then(
+      () => undefined,
+      (error: Error) => log.warn({ err: error.message }, 'rollup flush failed; next round again'),
+    ));
+  const timer = setInterval(() => {
+    void running.then(round);
+  }, everyMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+      await round();
+    },
+  };
+}
