@@ -94,11 +94,12 @@ async function refoldFrom(
   // Machine counts (detail null) are re-attributed below, from the counts table. Pieces an NC
   // moved (sources nc, rework, concession: ingest/src/nonconformance/store.ts) are a person's
   // record, not the fold's, and stay.
-  await db.query(
+  const removed = await db.query<{ machine_id: string | null; kind: string }>(
     `DELETE FROM work_order_events
       WHERE time >= $1 AND (kind IN ('scan', 'refused')
                             OR (kind = 'count' AND detail IS NOT NULL
-                                AND coalesce(detail->>'source', '') NOT IN ('nc', 'rework', 'concession')))`,
+                                AND coalesce(detail->>'source', '') NOT IN ('nc', 'rework', 'concession')))
+      RETURNING machine_id, kind`,
     [at],
   );
   await db.query(
@@ -106,7 +107,15 @@ async function refoldFrom(
     [at],
   );
   await writeFold(db, result);
-  const touched = await attributeCountsFrom(db, at, null);
+  // A machine's counts go to the operation its last start, pause or complete scan event
+  // names (ATTRIBUTE). Events before `at` stand, so only a machine with scan events from `at`
+  // on, before or after the fold, can have its counts from `at` go elsewhere: only those are
+  // attributed again, not every machine's (docs/decisions.md "Issue 22 — rollups a few
+  // seconds behind").
+  const scanned = new Set<string>();
+  for (const r of removed.rows) if (r.kind === 'scan' && r.machine_id) scanned.add(r.machine_id);
+  for (const e of result.events) if (e.kind === 'scan' && e.machine) scanned.add(e.machine);
+  const touched = scanned.size === 0 ? [] : await attributeCountsFrom(db, at, [...scanned]);
   return { orders: [...result.orders.keys(), ...touched], unplaced: result.unplaced };
 }
 
