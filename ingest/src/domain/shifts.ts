@@ -10,8 +10,27 @@ interface LocalDate {
   d: number;
 }
 
+/**
+ * Wall clocks already read, by zone and instant. Every machine of a site asks for the same
+ * shift starts, ends and breaks: at 1,000 machines the OEE reports and the polled OEE rules
+ * made tens of thousands of `formatToParts` calls in one go, most of a second of ingest's
+ * CPU (docs/decisions.md "Issue 22 — rollups a few seconds behind"). Bounded: emptied when full.
+ */
+const wallClocks = new Map<string, number>();
+const WALL_CLOCKS_MAX = 20_000;
+
 /** The wall-clock date and time of `instant` in `timeZone`, as if it were UTC (ms). */
 function wallClockMs(instant: number, timeZone: string): number {
+  const key = `${timeZone}\u0000${instant}`;
+  const known = wallClocks.get(key);
+  if (known !== undefined) return known;
+  const wall = readWallClock(instant, timeZone);
+  if (wallClocks.size >= WALL_CLOCKS_MAX) wallClocks.clear();
+  wallClocks.set(key, wall);
+  return wall;
+}
+
+function readWallClock(instant: number, timeZone: string): number {
   const parts = dateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
