@@ -209,6 +209,9 @@ function modesOf(
   );
 }
 
+/** Windows shaped between two turns of the event loop (`machineWindows`). */
+const WINDOWS_PER_SLICE = 50;
+
 /**
  * What each machine did in its window [from, to): its modes (calendar, mode cards, work
  * orders), planned busy time, state intervals with reasons given afterwards, and pieces
@@ -231,7 +234,7 @@ export async function machineWindows(
   );
   const statesBy = await stateEvents(pool, requests);
   const reasonsBy = await stopReasons(pool, requests);
-  const shaped = requests.map((r, i) => {
+  const shape = (r: WindowRequest, i: number) => {
     const plant = plantOf(r);
     const modeRules = plant?.modes ?? DEFAULT_MODES;
     const modes = modesOf(r, plant, modeEventsBy[i]!);
@@ -257,7 +260,17 @@ export async function machineWindows(
       },
       startup: startupIntervals(modes, modeRules.startupMinutes * 60_000),
     };
-  });
+  };
+  // A plant's windows are shaped a slice at a time, letting the event loop run between
+  // slices: shaped in one go, 1,000 machines' windows (the shift board, the polled OEE rules)
+  // held ingest's event loop for a few hundred ms, and every batch being written then waited
+  // for it (docs/decisions.md "Issue 22 — rollups a few seconds behind").
+  const shaped: ReturnType<typeof shape>[] = [];
+  for (let i = 0; i < requests.length; i += 1) {
+    if (i > 0 && i % WINDOWS_PER_SLICE === 0)
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    shaped.push(shape(requests[i]!, i));
+  }
   const products = await productCounts(
     pool,
     requests,
