@@ -1,9 +1,9 @@
 -- Plain PostgreSQL: a batch no longer upserts its minutes into samples_1m and samples_1h in
 -- its own transaction. It appends them, as one row of arrays, to rollup_pending; a flusher in
 -- ingest (pipeline/rollup-flusher.ts) merges every pending row per (machine, tag, minute) and
--- adds the merged minutes with takt_rollup_add, a few seconds later (docs/decisions.md
--- "Issue 22 — rollups a few seconds behind"). A series read once a second is then upserted
--- once per flush instead of once per batch. The pending row commits with the batch's raw rows
+-- adds the minutes that are over with takt_rollup_add, a few seconds after they end
+-- (docs/decisions.md "Issue 22 — rollups once a minute is over"). A series read once a second
+-- is then upserted about once a minute instead of once per batch. The pending row commits with the batch's raw rows
 -- and is deleted by the transaction that adds it, so a crash loses no minute and adds none
 -- twice, with any number of ingest instances.
 CREATE TABLE rollup_pending (
@@ -29,11 +29,14 @@ LANGUAGE sql AS $$
   VALUES (buckets, machines, tags, mins, maxs, sums, counts, lasts, last_times)
 $$;
 
--- Takes up to max_rows pending rows (oldest first; rows another flush holds are skipped),
--- merges them per (machine, tag, minute) and adds the result to the rollups, in the caller's
--- transaction. `last` follows the newest time; on a tie the later row wins, as the later batch
--- did when each batch added its own minutes. Returns the pending rows taken.
-CREATE FUNCTION takt_rollup_apply_pending(max_rows integer) RETURNS integer
+-- Takes up to max_rows pending rows (oldest first; rows another flush holds are skipped) and
+-- merges them per (machine, tag, minute). The minutes that are over (ended by the
+-- transaction's start) are added to the rollups; the open ones go back as one pending row,
+-- unless `everything`, when they are added too. So a series' minute row is written about once,
+-- after its minute, not once per flush. `last` follows the newest time; on a tie the later row
+-- wins, as the later batch did when each batch added its own minutes: the row put back takes
+-- the largest id taken. Returns the pending rows taken.
+CREATE FUNCTION takt_rollup_apply_pending(max_rows integer, everything boolean) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
   merged record;
@@ -51,31 +54,51 @@ BEGIN
     SELECT bucket, machine_id, tag, min(min) AS min, max(max) AS max, sum(sum) AS sum,
            sum(count)::int8 AS count,
            (array_agg(last ORDER BY last_time DESC, id DESC, n DESC))[1] AS last,
-           max(last_time) AS last_time
+           max(last_time) AS last_time,
+           everything OR bucket + interval '1 minute' <= now() AS over
       FROM minutes GROUP BY bucket, machine_id, tag
   )
-  SELECT (SELECT count(*) FROM taken) AS taken,
-         array_agg(bucket) AS buckets, array_agg(machine_id) AS machines, array_agg(tag) AS tags,
-         array_agg(min) AS mins, array_agg(max) AS maxs, array_agg(sum) AS sums,
-         array_agg(count) AS counts, array_agg(last) AS lasts, array_agg(last_time) AS last_times
+  SELECT (SELECT count(*) FROM taken) AS taken, (SELECT max(id) FROM taken) AS last_id,
+         array_agg(bucket) FILTER (WHERE over) AS buckets,
+         array_agg(machine_id) FILTER (WHERE over) AS machines,
+         array_agg(tag) FILTER (WHERE over) AS tags,
+         array_agg(min) FILTER (WHERE over) AS mins, array_agg(max) FILTER (WHERE over) AS maxs,
+         array_agg(sum) FILTER (WHERE over) AS sums, array_agg(count) FILTER (WHERE over) AS counts,
+         array_agg(last) FILTER (WHERE over) AS lasts,
+         array_agg(last_time) FILTER (WHERE over) AS last_times,
+         array_agg(bucket) FILTER (WHERE NOT over) AS open_buckets,
+         array_agg(machine_id) FILTER (WHERE NOT over) AS open_machines,
+         array_agg(tag) FILTER (WHERE NOT over) AS open_tags,
+         array_agg(min) FILTER (WHERE NOT over) AS open_mins,
+         array_agg(max) FILTER (WHERE NOT over) AS open_maxs,
+         array_agg(sum) FILTER (WHERE NOT over) AS open_sums,
+         array_agg(count) FILTER (WHERE NOT over) AS open_counts,
+         array_agg(last) FILTER (WHERE NOT over) AS open_lasts,
+         array_agg(last_time) FILTER (WHERE NOT over) AS open_last_times
     INTO merged FROM m;
   IF merged.buckets IS NOT NULL THEN
     PERFORM takt_rollup_add(merged.buckets, merged.machines, merged.tags, merged.mins,
                             merged.maxs, merged.sums, merged.counts, merged.lasts,
                             merged.last_times);
   END IF;
+  IF merged.open_buckets IS NOT NULL THEN
+    INSERT INTO rollup_pending (id, buckets, machines, tags, mins, maxs, sums, counts, lasts, last_times)
+    VALUES (merged.last_id, merged.open_buckets, merged.open_machines, merged.open_tags,
+            merged.open_mins, merged.open_maxs, merged.open_sums, merged.open_counts,
+            merged.open_lasts, merged.open_last_times);
+  END IF;
   RETURN merged.taken;
 END $$;
 
 -- The flusher's call: one flush at a time across ingest instances (one already at work means
 -- there is nothing to do now: it takes what is pending). Returns the pending rows taken.
-CREATE FUNCTION takt_rollup_flush(max_rows integer) RETURNS integer
+CREATE FUNCTION takt_rollup_flush(max_rows integer, everything boolean) RETURNS integer
 LANGUAGE plpgsql AS $$
 BEGIN
   IF NOT pg_try_advisory_xact_lock(hashtext('takt_rollup_flush')) THEN
     RETURN 0;
   END IF;
-  RETURN takt_rollup_apply_pending(max_rows);
+  RETURN takt_rollup_apply_pending(max_rows, everything);
 END $$;
 
 -- The rebuild from raw samples (051) first adds every pending row, with no batch able to
@@ -91,7 +114,7 @@ DECLARE
   written bigint;
 BEGIN
   LOCK TABLE rollup_pending IN EXCLUSIVE MODE;
-  PERFORM takt_rollup_apply_pending(2147483647);
+  PERFORM takt_rollup_apply_pending(2147483647, true);
   SELECT ARRAY(SELECT generate_series(date_trunc('month', from_h AT TIME ZONE 'UTC'),
                                       date_trunc('month', to_h AT TIME ZONE 'UTC'),
                                       INTERVAL '1 month') AT TIME ZONE 'UTC') INTO months;

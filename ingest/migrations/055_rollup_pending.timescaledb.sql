@@ -7,5 +7,5 @@ CREATE FUNCTION takt_rollup_defer(
 ) RETURNS void
 LANGUAGE sql AS 'SELECT';
 
-CREATE FUNCTION takt_rollup_flush(max_rows integer) RETURNS integer
+CREATE FUNCTION takt_rollup_flush(max_rows integer, everything boolean) RETURNS integer
 LANGUAGE sql AS 'SELECT 0';

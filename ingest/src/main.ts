@@ -21,7 +21,7 @@ import { horizonFromEnv, storageSettingsFromEnv } from './storage/settings';
  * TAKT_INGEST_WRITERS (2 writer lanes, each its own database connection),
  * TAKT_INGEST_BATCH_MS (100: a batch is written once its oldest message waited this long),
  * TAKT_LIVE_UPDATE_MS (25: a screen gets a live update at most this often),
- * TAKT_ROLLUP_FLUSH_MS (5000: the minute and hour rollups are brought up to date this often);
+ * TAKT_ROLLUP_FLUSH_MS (5000: minutes that are over reach the minute and hour rollups this often);
  * storage: TAKT_STORAGE_ENGINE, TAKT_RETENTION_RAW_DAYS, TAKT_RETENTION_1M_DAYS,
  * TAKT_RETENTION_1H_DAYS, TAKT_COMPRESS_AFTER_DAYS, TAKT_RETENTION_DEAD_LETTERS_DAYS;
  * timestamp horizon: TAKT_HORIZON_AHEAD_S, TAKT_HORIZON_MAX_AGE_DAYS (src/storage/settings.ts);

@@ -72,8 +72,8 @@ export interface IngestOptions {
   /** A screen gets a live update at most this often, ms (default 25: consumers/live.ts). */
   liveUpdateMs?: number | undefined;
   /**
-   * The minute and hour rollups are brought up to date this often, ms (default 5000:
-   * pipeline/rollup-flusher.ts; docs/decisions.md "Issue 22 — rollups a few seconds behind").
+   * Minutes that are over reach the minute and hour rollups this often, ms (default 5000:
+   * pipeline/rollup-flusher.ts; docs/decisions.md "Issue 22 — rollups once a minute is over").
    */
   rollupFlushMs?: number | undefined;
   alerts?: Partial<AlertSettings>;

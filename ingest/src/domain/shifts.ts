@@ -14,7 +14,7 @@ interface LocalDate {
  * Wall clocks already read, by zone and instant. Every machine of a site asks for the same
  * shift starts, ends and breaks: at 1,000 machines the OEE reports and the polled OEE rules
  * made tens of thousands of `formatToParts` calls in one go, most of a second of ingest's
- * CPU (docs/decisions.md "Issue 22 — rollups a few seconds behind"). Bounded: emptied when full.
+ * CPU (docs/decisions.md "Issue 22 — rollups once a minute is over"). Bounded: emptied when full.
  */
 const wallClocks = new Map<string, number>();
 const WALL_CLOCKS_MAX = 20_000;

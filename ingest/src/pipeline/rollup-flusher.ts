@@ -7,29 +7,32 @@ export const DEFAULT_ROLLUP_FLUSH_MS = 5000;
 const ROWS_PER_FLUSH = 500;
 
 /**
- * Adds every pending row to the rollups (`takt_rollup_flush`, 055_rollup_pending.postgres.sql),
- * in transactions of at most ROWS_PER_FLUSH rows; returns the rows taken. Another instance's
- * flush under way takes them instead (this one then returns early).
+ * Adds the pending minutes that are over to the rollups and merges the open ones into one
+ * pending row (`everything`: adds those too; `takt_rollup_flush`,
+ * 055_rollup_pending.postgres.sql), in transactions of at most ROWS_PER_FLUSH rows; returns the
+ * rows taken. Another instance's flush under way takes them instead (this one then returns
+ * early).
  */
-export async function flushRollups(pool: Pool): Promise<number> {
+export async function flushRollups(pool: Pool, everything = false): Promise<number> {
   let total = 0;
   for (;;) {
-    const { rows } = await pool.query<{ taken: number }>('SELECT takt_rollup_flush($1) AS taken', [
-      ROWS_PER_FLUSH,
-    ]);
+    const { rows } = await pool.query<{ taken: number }>(
+      'SELECT takt_rollup_flush($1, $2) AS taken',
+      [ROWS_PER_FLUSH, everything],
+    );
     total += rows[0]!.taken;
     if (rows[0]!.taken < ROWS_PER_FLUSH) return total;
   }
 }
 
 export interface RollupFlusher {
-  /** Stops the timer and flushes what is pending once more. */
+  /** Stops the timer and adds everything pending, open minutes too. */
   stop: () => Promise<void>;
 }
 
 /**
  * Ingest's writer leaves the minute and hour rollups to this flusher, every `everyMs`
- * (docs/decisions.md "Issue 22 — rollups a few seconds behind"). A failed flush leaves the
+ * (docs/decisions.md "Issue 22 — rollups once a minute is over"). A failed flush leaves the
  * rows pending for the next: nothing is lost, only later.
  */
 export function startRollupFlusher({
@@ -42,19 +45,19 @@ export function startRollupFlusher({
   everyMs: number;
 }): RollupFlusher {
   let running: Promise<void> = Promise.resolve();
-  const round = () =>
-    (running = flushRollups(pool).then(
+  const round = (everything = false) =>
+    (running = flushRollups(pool, everything).then(
       () => undefined,
       (error: Error) => log.warn({ err: error.message }, 'rollup flush failed; next round again'),
     ));
   const timer = setInterval(() => {
-    void running.then(round);
+    void running.then(() => round());
   }, everyMs);
   return {
     stop: async () => {
       clearInterval(timer);
       await running;
-      await round();
+      await round(true);
     },
   };
 }

@@ -66,7 +66,7 @@ export function foldMinute(
  * instead of a row per reading. With `defer`, the minutes are appended as one row to
  * rollup_pending instead (`takt_rollup_defer`, 055_rollup_pending.postgres.sql), and the
  * flusher adds them a few seconds later, merged with the other batches' (pipeline/
- * rollup-flusher.ts; docs/decisions.md "Issue 22 — rollups a few seconds behind").
+ * rollup-flusher.ts; docs/decisions.md "Issue 22 — rollups once a minute is over").
  */
 export async function writeRollups(
   client: PoolClient,

@@ -264,7 +264,7 @@ export async function machineWindows(
   // A plant's windows are shaped a slice at a time, letting the event loop run between
   // slices: shaped in one go, 1,000 machines' windows (the shift board, the polled OEE rules)
   // held ingest's event loop for a few hundred ms, and every batch being written then waited
-  // for it (docs/decisions.md "Issue 22 — rollups a few seconds behind").
+  // for it (docs/decisions.md "Issue 22 — rollups once a minute is over").
   const shaped: ReturnType<typeof shape>[] = [];
   for (let i = 0; i < requests.length; i += 1) {
     if (i > 0 && i % WINDOWS_PER_SLICE === 0)

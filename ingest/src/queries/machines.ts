@@ -83,7 +83,7 @@ function toSnapshot(row: SnapshotRow): MachineSnapshot {
  * connection instead of every time (docs/decisions.md "Issue 22 — the fourth pass"). The
  * day's cuts (its start, first whole minute and first whole hour) are worked out once per
  * time zone in `days`, not once per machine: inlined, their time-zone arithmetic was most of
- * the day-count part's cost ("Issue 22 — rollups a few seconds behind").
+ * the day-count part's cost ("Issue 22 — rollups once a minute is over").
  */
 const SNAPSHOT = `WITH days AS MATERIALIZED (
        SELECT z.tz, d.day_start, e.fc,

@@ -110,8 +110,8 @@ async function refoldFrom(
   // A machine's counts go to the operation its last start, pause or complete scan event
   // names (ATTRIBUTE). Events before `at` stand, so only a machine with scan events from `at`
   // on, before or after the fold, can have its counts from `at` go elsewhere: only those are
-  // attributed again, not every machine's (docs/decisions.md "Issue 22 — rollups a few
-  // seconds behind").
+  // attributed again, not every machine's (docs/decisions.md "Issue 22 — rollups once a
+  // minute is over").
   const scanned = new Set<string>();
   for (const r of removed.rows) if (r.kind === 'scan' && r.machine_id) scanned.add(r.machine_id);
   for (const e of result.events) if (e.kind === 'scan' && e.machine) scanned.add(e.machine);

@@ -6,15 +6,15 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngest, type RunningIngest } from '../../src';
-import { startRollupFlusher } from '../../src/pipeline/rollup-flusher';
+import { flushRollups, startRollupFlusher } from '../../src/pipeline/rollup-flusher';
 import { writeBatch } from '../../src/pipeline/writer';
 import { createTestDatabase } from '../helpers/test-db';
 
 /*
  * Ingest's pipeline leaves the rollups to the flusher (pipeline/rollup-flusher.ts,
- * docs/decisions.md "Issue 22 — rollups a few seconds behind"): readings published with
+ * docs/decisions.md "Issue 22 — rollups once a minute is over"): readings published with
  * Debian's mosquitto_pub are stored raw at once, and in samples_1m / samples_1h only when the
- * flusher runs — on its timer, and once more when ingest stops.
+ * flusher runs — on its timer once their minute is over, and all of them when ingest stops.
  */
 const log = pino({ level: 'silent' });
 let broker: RunningBroker;
@@ -100,10 +100,52 @@ describe('the rollup flusher', () => {
     }
   });
 
-  it('flushes on its timer', async () => {
+  it('adds a minute once it is over, on its timer, and keeps an open one as one pending row', async () => {
+    const message = (seq: number, ts: number, value: number) => ({
+      kind: 'message' as const,
+      message: {
+        site: 'f-site',
+        gatewayId: 'gw-t',
+        machineId: 'm-t',
+        kind: 'metrics' as const,
+        payload: {
+          v: 1 as const,
+          seq,
+          ts,
+          readings: [{ tag: 'temp', value, ts, quality: 'good' as const }],
+        },
+      },
+    });
+    const over = Date.now() - 120_000; // a minute that has ended
+    await writeBatch(pool, [message(1, over, 7)], { deferRollups: true });
+    // Two batches in the open minute (a reading at this instant is in it for about a minute).
+    const now = Date.now();
+    await writeBatch(pool, [message(2, now, 8)], { deferRollups: true });
+    await writeBatch(pool, [message(3, now + 1, 9)], { deferRollups: true });
+    expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(3);
+
     const flusher = startRollupFlusher({ pool, log, everyMs: 50 });
     try {
-      const ts = Date.now();
+      await until(
+        'the flusher',
+        async () =>
+          (await count("SELECT count(*) AS n FROM samples_1m WHERE machine_id = 'm-t'")) >= 1,
+      );
+    } finally {
+      await flusher.stop();
+    }
+    // The open minute waited as one merged row until the stop added everything.
+    const { rollup, raw } = await minutesOf('m-t');
+    expect(rollup).toEqual(raw);
+    expect(rollup).toHaveLength(
+      Math.floor(now / 60_000) === Math.floor((now + 1) / 60_000) ? 2 : 3,
+    );
+    expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(0);
+  });
+
+  it("merges the open minute's pending rows into one, adding nothing of it", async () => {
+    const ts = Date.now();
+    for (let seq = 1; seq <= 3; seq += 1)
       await writeBatch(
         pool,
         [
@@ -111,28 +153,26 @@ describe('the rollup flusher', () => {
             kind: 'message',
             message: {
               site: 'f-site',
-              gatewayId: 'gw-t',
-              machineId: 'm-t',
+              gatewayId: 'gw-o',
+              machineId: 'm-o',
               kind: 'metrics',
               payload: {
                 v: 1,
-                seq: 1,
-                ts,
-                readings: [{ tag: 'temp', value: 7, ts, quality: 'good' }],
+                seq,
+                ts: ts + seq,
+                readings: [{ tag: 'temp', value: seq, ts: ts + seq, quality: 'good' }],
               },
             },
           },
         ],
         { deferRollups: true },
       );
-      await until(
-        'the flusher',
-        async () =>
-          (await count("SELECT count(*) AS n FROM samples_1m WHERE machine_id = 'm-t'")) === 1,
-      );
-      expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(0);
-    } finally {
-      await flusher.stop();
-    }
+    expect(await flushRollups(pool)).toBe(3);
+    expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM samples_1m WHERE machine_id = 'm-o'")).toBe(0);
+    expect(await flushRollups(pool, true)).toBe(1);
+    const { rollup, raw } = await minutesOf('m-o');
+    expect(rollup).toEqual(raw);
+    expect(rollup.length).toBeGreaterThan(0);
   });
 });
