@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedOnly } from '../../src/consumers/live';
 import { migrate } from '../../src/db/migrate';
 import { applyPlantModel } from '../../src/plant';
+import { writeBatch } from '../../src/pipeline/writer';
 import { machineSnapshots } from '../../src/queries/machines';
 import { createTestDatabase } from '../helpers/test-db';
 
@@ -97,6 +98,36 @@ describe('live snapshots', () => {
     expect(after[0]?.mode).toBe('no_shift');
     await applyPlantModel(pool, plant());
     expect((await machineSnapshots(pool, ['m3']))[0]?.mode).toBe('production');
+  });
+
+  it("shows each tag's newest value as its kind, with quality, unit and time", async () => {
+    const ts = Date.now() - 5000;
+    const readings = [
+      { tag: 'temp', value: 21.5, ts, quality: 'good', unit: '°C' },
+      { tag: 'door', value: true, ts: ts + 1, quality: 'uncertain' },
+      { tag: 'recipe', value: 'X-12', ts: ts + 2, quality: 'good' },
+      { tag: 'speed', value: null, ts: ts + 3, quality: 'bad' },
+    ] as const;
+    await writeBatch(pool, [
+      {
+        kind: 'message',
+        message: {
+          site: 'site-1',
+          gatewayId: 'gw-v',
+          machineId: 'm3',
+          kind: 'metrics',
+          payload: { v: 1, seq: 1, ts, readings: readings.map((r) => ({ ...r })) },
+        },
+      },
+    ]);
+    const [m3] = await machineSnapshots(pool, ['m3']);
+    const at = (ms: number) => new Date(ms).toISOString();
+    expect(m3?.values).toEqual({
+      temp: { value: 21.5, unit: '°C', quality: 'good', at: at(ts) },
+      door: { value: true, unit: null, quality: 'uncertain', at: at(ts + 1) },
+      recipe: { value: 'X-12', unit: null, quality: 'good', at: at(ts + 2) },
+      speed: { value: null, unit: null, quality: 'bad', at: at(ts + 3) },
+    });
   });
 
   it('an update carries only the machines whose snapshot changed', async () => {
