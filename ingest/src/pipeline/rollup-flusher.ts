@@ -44,17 +44,21 @@ export function startRollupFlusher({
   log: Logger;
   everyMs: number;
 }): RollupFlusher {
-  let running: Promise<void> = Promise.resolve();
-  const round = (everything = false) =>
-    (running = flushRollups(pool, everything).then(
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const round = (everything: boolean) =>
+    flushRollups(pool, everything).then(
       () => undefined,
       (error: Error) => log.warn({ err: error.message }, 'rollup flush failed; next round again'),
-    ));
+    );
   const timer = setInterval(() => {
-    void running.then(() => round());
+    // A flush still at work: this tick is skipped, the next one takes what came meanwhile.
+    if (running || stopped) return;
+    running = round(false).finally(() => (running = undefined));
   }, everyMs);
   return {
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
       await running;
       await round(true);
