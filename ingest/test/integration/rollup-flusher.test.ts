@@ -118,8 +118,9 @@ describe('the rollup flusher', () => {
     });
     const over = Date.now() - 120_000; // a minute that has ended
     await writeBatch(pool, [message(1, over, 7)], { deferRollups: true });
-    // Two batches in the open minute (a reading at this instant is in it for about a minute).
-    const now = Date.now();
+    // Two batches in a minute still open: 5 minutes ahead (an edge clock running fast), so it
+    // cannot end while the test runs, whatever the second it starts at.
+    const now = Date.now() + 5 * 60_000;
     await writeBatch(pool, [message(2, now, 8)], { deferRollups: true });
     await writeBatch(pool, [message(3, now + 1, 9)], { deferRollups: true });
     expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(3);
@@ -144,7 +145,7 @@ describe('the rollup flusher', () => {
   });
 
   it("merges the open minute's pending rows into one, adding nothing of it", async () => {
-    const ts = Date.now();
+    const ts = Date.now() + 5 * 60_000; // a minute that stays open while the test runs
     for (let seq = 1; seq <= 3; seq += 1)
       await writeBatch(
         pool,
