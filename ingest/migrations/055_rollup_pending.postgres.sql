@@ -103,35 +103,14 @@ END $$;
 
 -- The rebuild from raw samples (051) first adds every pending row, with no batch able to
 -- commit a new one meanwhile (the table lock): the raw rows it then reads are exactly those
--- whose minutes are in the rollups, so no minute is counted twice or lost.
-CREATE OR REPLACE FUNCTION takt_rollup_rebuild(lo timestamptz, hi timestamptz) RETURNS bigint
+-- whose minutes are in the rollups, so no minute is counted twice or lost. 051's body stays as
+-- it is, under a name of its own; callers keep calling takt_rollup_rebuild.
+ALTER FUNCTION takt_rollup_rebuild(timestamptz, timestamptz) RENAME TO takt_rollup_rebuild_from_raw;
+
+CREATE FUNCTION takt_rollup_rebuild(lo timestamptz, hi timestamptz) RETURNS bigint
 LANGUAGE plpgsql AS $$
-DECLARE
-  origin CONSTANT timestamptz := TIMESTAMPTZ '2000-01-01 00:00:00+00';
-  from_h timestamptz := date_bin('1 hour', lo, origin);
-  to_h timestamptz := date_bin('1 hour', hi, origin) + INTERVAL '1 hour';
-  months timestamptz[];
-  written bigint;
 BEGIN
   LOCK TABLE rollup_pending IN EXCLUSIVE MODE;
   PERFORM takt_rollup_apply_pending(2147483647, true);
-  SELECT ARRAY(SELECT generate_series(date_trunc('month', from_h AT TIME ZONE 'UTC'),
-                                      date_trunc('month', to_h AT TIME ZONE 'UTC'),
-                                      INTERVAL '1 month') AT TIME ZONE 'UTC') INTO months;
-  PERFORM takt_ensure_partitions('samples_1m', 'month', months);
-  PERFORM takt_ensure_partitions('samples_1h', 'year', months);
-  DELETE FROM samples_1m WHERE bucket >= from_h AND bucket < to_h;
-  DELETE FROM samples_1h WHERE bucket >= from_h AND bucket < to_h;
-  INSERT INTO samples_1m
-  SELECT date_bin('1 minute', time, origin), machine_id, tag, min(value), max(value),
-         sum(value), count(value), (array_agg(value ORDER BY time DESC))[1], max(time)
-    FROM samples WHERE time >= from_h AND time < to_h AND quality = 0 AND value IS NOT NULL
-   GROUP BY 1, 2, 3 ORDER BY 2, 3, 1;
-  GET DIAGNOSTICS written = ROW_COUNT;
-  INSERT INTO samples_1h
-  SELECT date_bin('1 hour', time, origin), machine_id, tag, min(value), max(value),
-         sum(value), count(value), (array_agg(value ORDER BY time DESC))[1], max(time)
-    FROM samples WHERE time >= from_h AND time < to_h AND quality = 0 AND value IS NOT NULL
-   GROUP BY 1, 2, 3 ORDER BY 2, 3, 1;
-  RETURN written;
+  RETURN takt_rollup_rebuild_from_raw(lo, hi);
 END $$;
