@@ -57,6 +57,31 @@ const minutesOf = (machine: string) =>
     ),
   ]).then(([rollup, raw]) => ({ rollup: rollup.rows, raw: raw.rows }));
 
+/** One deferred batch of one reading, as ingest's pipeline writes it. */
+const writeDeferred = (
+  gatewayId: string,
+  machineId: string,
+  seq: number,
+  ts: number,
+  value: number,
+) =>
+  writeBatch(
+    pool,
+    [
+      {
+        kind: 'message',
+        message: {
+          site: 'f-site',
+          gatewayId,
+          machineId,
+          kind: 'metrics',
+          payload: { v: 1, seq, ts, readings: [{ tag: 'temp', value, ts, quality: 'good' }] },
+        },
+      },
+    ],
+    { deferRollups: true },
+  );
+
 describe('the rollup flusher', () => {
   it('adds what ingest stored only when it runs, and once more when ingest stops', async () => {
     let ingest: RunningIngest | undefined = await startIngest({
@@ -101,28 +126,13 @@ describe('the rollup flusher', () => {
   });
 
   it('adds a minute once it is over, on its timer, and keeps an open one as one pending row', async () => {
-    const message = (seq: number, ts: number, value: number) => ({
-      kind: 'message' as const,
-      message: {
-        site: 'f-site',
-        gatewayId: 'gw-t',
-        machineId: 'm-t',
-        kind: 'metrics' as const,
-        payload: {
-          v: 1 as const,
-          seq,
-          ts,
-          readings: [{ tag: 'temp', value, ts, quality: 'good' as const }],
-        },
-      },
-    });
     const over = Date.now() - 120_000; // a minute that has ended
-    await writeBatch(pool, [message(1, over, 7)], { deferRollups: true });
+    await writeDeferred('gw-t', 'm-t', 1, over, 7);
     // Two batches in a minute still open: 5 minutes ahead (an edge clock running fast), so it
     // cannot end while the test runs, whatever the second it starts at.
     const now = Date.now() + 5 * 60_000;
-    await writeBatch(pool, [message(2, now, 8)], { deferRollups: true });
-    await writeBatch(pool, [message(3, now + 1, 9)], { deferRollups: true });
+    await writeDeferred('gw-t', 'm-t', 2, now, 8);
+    await writeDeferred('gw-t', 'm-t', 3, now + 1, 9);
     expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(3);
 
     const flusher = startRollupFlusher({ pool, log, everyMs: 50 });
@@ -146,28 +156,7 @@ describe('the rollup flusher', () => {
 
   it("merges the open minute's pending rows into one, adding nothing of it", async () => {
     const ts = Date.now() + 5 * 60_000; // a minute that stays open while the test runs
-    for (let seq = 1; seq <= 3; seq += 1)
-      await writeBatch(
-        pool,
-        [
-          {
-            kind: 'message',
-            message: {
-              site: 'f-site',
-              gatewayId: 'gw-o',
-              machineId: 'm-o',
-              kind: 'metrics',
-              payload: {
-                v: 1,
-                seq,
-                ts: ts + seq,
-                readings: [{ tag: 'temp', value: seq, ts: ts + seq, quality: 'good' }],
-              },
-            },
-          },
-        ],
-        { deferRollups: true },
-      );
+    for (let seq = 1; seq <= 3; seq += 1) await writeDeferred('gw-o', 'm-o', seq, ts + seq, seq);
     expect(await flushRollups(pool)).toBe(3);
     expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(1);
     expect(await count("SELECT count(*) AS n FROM samples_1m WHERE machine_id = 'm-o'")).toBe(0);
