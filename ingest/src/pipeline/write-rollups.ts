@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { numberArray, textArray, timeArray } from './pg-arrays';
 
 /** One (machine, tag, minute) of a batch; the columns of samples_1m. */
 export interface MinuteAggregate {
@@ -75,15 +76,16 @@ export async function writeRollups(
 ): Promise<void> {
   if (minutes.length === 0) return;
   const fn = defer ? 'takt_rollup_defer' : 'takt_rollup_add';
+  // Array literals built here (pipeline/pg-arrays.ts): thousands of elements a batch.
   await client.query(`SELECT ${fn}($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-    minutes.map((m) => new Date(m.bucketMs)),
-    minutes.map((m) => m.machine),
-    minutes.map((m) => m.tag),
-    minutes.map((m) => m.min),
-    minutes.map((m) => m.max),
-    minutes.map((m) => m.sum),
-    minutes.map((m) => m.count),
-    minutes.map((m) => m.last),
-    minutes.map((m) => new Date(m.lastMs)),
+    timeArray(minutes.map((m) => m.bucketMs)),
+    textArray(minutes.map((m) => m.machine)),
+    textArray(minutes.map((m) => m.tag)),
+    numberArray(minutes.map((m) => m.min)),
+    numberArray(minutes.map((m) => m.max)),
+    numberArray(minutes.map((m) => m.sum)),
+    numberArray(minutes.map((m) => m.count)),
+    numberArray(minutes.map((m) => m.last)),
+    timeArray(minutes.map((m) => m.lastMs)),
   ]);
 }

@@ -10,6 +10,7 @@ import { latestState } from '../domain/states';
 import { copyText } from './copy';
 import { DAY_MS, foldMetrics } from './fold-metrics';
 import { writeRollups } from './write-rollups';
+import { numberArray, textArray, timeArray } from './pg-arrays';
 
 export type Msg<K extends DecodedMessage['kind']> = Extract<DecodedMessage, { kind: K }>;
 
@@ -84,14 +85,14 @@ export async function writeMetrics(
        value_kind = EXCLUDED.value_kind, quality = EXCLUDED.quality, unit = EXCLUDED.unit
      WHERE machine_values.time <= EXCLUDED.time OR machine_values.time > $9`,
     [
-      latest.map((r) => r.machine),
-      latest.map((r) => r.tag),
-      latest.map((r) => new Date(r.latestMs)),
-      latest.map((r) => r.num),
-      latest.map((r) => r.text),
-      latest.map((r) => r.kind),
-      latest.map((r) => r.quality),
-      latest.map((r) => r.unit),
+      textArray(latest.map((r) => r.machine)),
+      textArray(latest.map((r) => r.tag)),
+      timeArray(latest.map((r) => r.latestMs)),
+      numberArray(latest.map((r) => r.num)),
+      textArray(latest.map((r) => r.text)),
+      textArray(latest.map((r) => r.kind)),
+      numberArray(latest.map((r) => r.quality)),
+      textArray(latest.map((r) => r.unit)),
       live.implausibleAfter,
     ],
   );
