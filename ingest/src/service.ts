@@ -175,7 +175,7 @@ interface Parts {
   pool: pg.Pool;
   /** The writer lanes' connections, one per lane (pipelineStep). */
   writerPool: pg.Pool;
-  /** Adds the batches' pending minutes to the rollups (pipelineStep). */
+  /** Computes the batches' marked minutes into the rollups (pipelineStep). */
   rollupFlusher: RollupFlusher;
   storage: PluginContext['storage'];
   plant: PluginContext['plant'];

@@ -62,12 +62,13 @@ export function foldMinute(
 
 /**
  * Adds the batch's minutes to samples_1m and samples_1h in the batch's transaction
- * (`takt_rollup_add`, 051_batch_rollups.postgres.sql; a no-op on TimescaleDB, whose
- * continuous aggregates keep the rollups). One statement, a row per minute of a series
- * instead of a row per reading. With `defer`, the minutes are appended as one row to
- * rollup_pending instead (`takt_rollup_defer`, 055_rollup_pending.postgres.sql), and the
- * flusher adds them a few seconds later, merged with the other batches' (pipeline/
- * rollup-flusher.ts; docs/decisions.md "Issue 22 — rollups once a minute is over").
+ * (`takt_rollup_add` of 051_batch_rollups.postgres.sql, through `takt_rollup_add_direct`, which
+ * keeps the flusher out until the batch commits): one statement, a row per minute of a series
+ * instead of a row per reading. With `defer` (ingest's pipeline), only the machines' minutes
+ * are marked (`takt_rollup_mark`, 056_rollup_marks.postgres.sql): the flusher computes those
+ * minutes from the raw samples once they are over (pipeline/rollup-flusher.ts;
+ * docs/decisions.md "Issue 22 — the sixth pass"). Both are no-ops on TimescaleDB, whose
+ * continuous aggregates keep the rollups.
  */
 export async function writeRollups(
   client: PoolClient,
@@ -75,9 +76,18 @@ export async function writeRollups(
   defer = false,
 ): Promise<void> {
   if (minutes.length === 0) return;
-  const fn = defer ? 'takt_rollup_defer' : 'takt_rollup_add';
+  if (defer) {
+    const pairs = new Map<string, { machine: string; bucketMs: number }>();
+    for (const m of minutes) pairs.set(`${m.machine}\u0000${m.bucketMs}`, m);
+    const marked = [...pairs.values()];
+    await client.query('SELECT takt_rollup_mark($1, $2)', [
+      textArray(marked.map((m) => m.machine)),
+      timeArray(marked.map((m) => m.bucketMs)),
+    ]);
+    return;
+  }
   // Array literals built here (pipeline/pg-arrays.ts): thousands of elements a batch.
-  await client.query(`SELECT ${fn}($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+  await client.query('SELECT takt_rollup_add_direct($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
     timeArray(minutes.map((m) => m.bucketMs)),
     textArray(minutes.map((m) => m.machine)),
     textArray(minutes.map((m) => m.tag)),

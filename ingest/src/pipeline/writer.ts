@@ -58,8 +58,9 @@ export interface WriteOptions {
    */
   commitLog?: { instance: string } | undefined;
   /**
-   * Append the batch's minutes to rollup_pending for the flusher instead of adding them to the
-   * rollups now (pipeline/rollup-flusher.ts); ingest's pipeline does, direct writes do not.
+   * Mark the batch's minutes (rollup_marks) for the flusher to compute from the raw rows once
+   * they are over, instead of adding them to the rollups now (pipeline/rollup-flusher.ts);
+   * ingest's pipeline does, direct writes do not.
    */
   deferRollups?: boolean | undefined;
 }

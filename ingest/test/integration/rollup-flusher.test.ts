@@ -111,7 +111,7 @@ describe('the rollup flusher', () => {
           (await count("SELECT count(*) AS n FROM samples WHERE machine_id = 'm-f'")) === 3,
       );
       expect((await minutesOf('m-f')).rollup).toEqual([]);
-      expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(1);
+      expect(await count('SELECT count(*) AS n FROM rollup_marks')).toBe(1);
 
       await ingest.stop();
       ingest = undefined;
@@ -119,13 +119,13 @@ describe('the rollup flusher', () => {
       expect(rollup.length).toBeGreaterThan(0);
       expect(rollup).toEqual(raw);
       expect(await count("SELECT count(*) AS n FROM samples_1h WHERE machine_id = 'm-f'")).toBe(1);
-      expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(0);
+      expect(await count('SELECT count(*) AS n FROM rollup_marks')).toBe(0);
     } finally {
       await ingest?.stop();
     }
   });
 
-  it('adds a minute once it is over, on its timer, and keeps an open one as one pending row', async () => {
+  it('adds a minute once it is over, on its timer, and keeps an open one as one mark', async () => {
     const over = Date.now() - 120_000; // a minute that has ended
     await writeDeferred('gw-t', 'm-t', 1, over, 7);
     // Two batches in a minute still open: 5 minutes ahead (an edge clock running fast), so it
@@ -133,7 +133,7 @@ describe('the rollup flusher', () => {
     const now = Date.now() + 5 * 60_000;
     await writeDeferred('gw-t', 'm-t', 2, now, 8);
     await writeDeferred('gw-t', 'm-t', 3, now + 1, 9);
-    expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(3);
+    expect(await count('SELECT count(*) AS n FROM rollup_marks')).toBe(3);
 
     const flusher = startRollupFlusher({ pool, log, everyMs: 50 });
     try {
@@ -145,20 +145,20 @@ describe('the rollup flusher', () => {
     } finally {
       await flusher.stop();
     }
-    // The open minute waited as one merged row until the stop added everything.
+    // The open minute waited as one merged mark until the stop computed everything.
     const { rollup, raw } = await minutesOf('m-t');
     expect(rollup).toEqual(raw);
     expect(rollup).toHaveLength(
       Math.floor(now / 60_000) === Math.floor((now + 1) / 60_000) ? 2 : 3,
     );
-    expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM rollup_marks')).toBe(0);
   });
 
-  it("merges the open minute's pending rows into one, adding nothing of it", async () => {
+  it("merges the open minute's marks into one, computing nothing of it", async () => {
     const ts = Date.now() + 5 * 60_000; // a minute that stays open while the test runs
     for (let seq = 1; seq <= 3; seq += 1) await writeDeferred('gw-o', 'm-o', seq, ts + seq, seq);
     expect(await flushRollups(pool)).toBe(3);
-    expect(await count('SELECT count(*) AS n FROM rollup_pending')).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM rollup_marks')).toBe(1);
     expect(await count("SELECT count(*) AS n FROM samples_1m WHERE machine_id = 'm-o'")).toBe(0);
     expect(await flushRollups(pool, true)).toBe(1);
     const { rollup, raw } = await minutesOf('m-o');

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate';
-import { flushRollups } from '../../src/pipeline/rollup-flusher';
+import { flushRollups, PAIRS_PER_FLUSH } from '../../src/pipeline/rollup-flusher';
 import { writeBatch } from '../../src/pipeline/writer';
 import { createTestDatabase } from '../helpers/test-db';
 
@@ -12,7 +12,7 @@ import { createTestDatabase } from '../helpers/test-db';
  * against the raw rows they summarise, after batches that arrive out of event-time order,
  * across minute and hour boundaries, with duplicates inside a batch and across batches — added
  * by each batch, and deferred to the flusher as ingest's pipeline does
- * (055_rollup_pending.postgres.sql, pipeline/rollup-flusher.ts).
+ * (056_rollup_marks.postgres.sql, pipeline/rollup-flusher.ts).
  */
 const T0 = Date.UTC(2026, 10, 20, 9, 58, 0); // two minutes before an hour boundary
 const S = 1000;
@@ -60,7 +60,7 @@ const rollup = (table: string, prefix = 'r') =>
     [prefix],
   );
 const pending = async () =>
-  Number((await pool.query('SELECT count(*) AS n FROM rollup_pending')).rows[0].n);
+  Number((await pool.query('SELECT count(*) AS n FROM rollup_marks')).rows[0].n);
 
 let pool: pg.Pool;
 beforeAll(async () => {
@@ -115,7 +115,7 @@ describe('rollups written per batch', () => {
       );
       expect(raw.rows).toEqual([{ n: 13 }]); // every reading once: duplicates were not stored
       if (defer) {
-        // Nothing in the rollups yet: each batch left one pending row, the flush adds all three.
+        // Nothing in the rollups yet: each batch left one mark, the flush computes all three.
         expect((await rollup('samples_1m', p)).rows).toEqual([]);
         expect(await pending()).toBe(3);
         expect(await flushRollups(pool)).toBe(3);
@@ -148,16 +148,69 @@ describe('rollups written per batch', () => {
     },
   );
 
-  it("keeps the later batch's value as last when two batches end a minute at the same time", async () => {
-    await writeWith(true, metrics('tgw', 1, 't1', [['a', 20, 1]]));
-    await writeWith(true, metrics('tgw', 2, 't1', [['a', 20, 2]]));
+  it('takes the larger value as last when two readings end a minute at the same time, in either order', async () => {
+    await writeWith(true, metrics('tgw', 1, 't1', [['a', 20, 2]]));
+    await writeWith(true, metrics('tgw', 2, 't1', [['a', 20, 1]]));
+    await writeWith(true, metrics('tgw', 3, 't2', [['a', 20, 1]]));
+    await writeWith(true, metrics('tgw', 4, 't2', [['a', 20, 2]]));
     await flushRollups(pool);
-    expect((await rollup('samples_1m', 't')).rows).toEqual([
-      expect.objectContaining({ machine_id: 't1', count: '2', sum: 3, last: 2 }),
+    for (const table of ['samples_1m', 'samples_1h'])
+      expect((await rollup(table, 't')).rows).toEqual([
+        expect.objectContaining({ machine_id: 't1', count: '2', sum: 3, last: 2 }),
+        expect.objectContaining({ machine_id: 't2', count: '2', sum: 3, last: 2 }),
+      ]);
+  });
+
+  it('computes a minute again when late readings come for it after its flush', async () => {
+    await writeWith(
+      true,
+      metrics('lgw', 1, 'l1', [
+        ['a', 10, 5],
+        ['a', 70, 1],
+      ]),
+    );
+    expect(await flushRollups(pool)).toBe(1);
+    // Late: the minute and hour already computed get a new newest value, a new min and more.
+    await writeWith(
+      true,
+      metrics('lgw', 2, 'l1', [
+        ['a', 50, -4],
+        ['a', 55, 3],
+      ]),
+    );
+    expect(await flushRollups(pool)).toBe(1);
+    expect((await rollup('samples_1m', 'l')).rows).toEqual((await fromRaw('1 minute', 'l')).rows);
+    expect((await rollup('samples_1h', 'l')).rows).toEqual((await fromRaw('1 hour', 'l')).rows);
+    expect((await rollup('samples_1h', 'l')).rows).toEqual([
+      expect.objectContaining({ count: '4', sum: 5, min: -4, max: 5, last: 1 }),
     ]);
   });
 
-  it('adds each pending row once when two flushes run at the same time', async () => {
+  it('computes at most the pairs asked for and marks the rest again, the oldest minutes first', async () => {
+    for (let seq = 1; seq <= 3; seq += 1)
+      await writeWith(true, metrics('pgw', seq, `p${seq}`, [['a', seq * 60, seq]]));
+    const flush = async (pairs: number) =>
+      (await pool.query('SELECT taken, over_left FROM takt_rollup_flush(500, false, $1)', [pairs]))
+        .rows[0];
+    expect(await flush(2)).toEqual({ taken: 3, over_left: 1 });
+    expect((await rollup('samples_1m', 'p')).rows.map((r) => r.machine_id)).toEqual(['p1', 'p2']);
+    expect(await pending()).toBe(1);
+    expect(await flush(2)).toEqual({ taken: 1, over_left: 0 });
+    expect(await pending()).toBe(0);
+    expect((await rollup('samples_1m', 'p')).rows).toEqual((await fromRaw('1 minute', 'p')).rows);
+  });
+
+  it('comes back after a pause for minutes that are over and were left, until none is', async () => {
+    // More pairs than one transaction computes (PAIRS_PER_FLUSH), all in minutes that are over.
+    const machines = Array.from({ length: PAIRS_PER_FLUSH + 5 }, (_, i) => `q${i}`);
+    await writeWith(true, ...machines.map((m, i) => metrics('qgw', i + 1, m, [['a', 30, i]])));
+    expect(await flushRollups(pool)).toBe(2); // the batch's mark, then the one put back
+    expect(await pending()).toBe(0);
+    expect((await rollup('samples_1m', 'q')).rows).toEqual((await fromRaw('1 minute', 'q')).rows);
+    expect((await rollup('samples_1m', 'q')).rows).toHaveLength(machines.length);
+  });
+
+  it('computes each mark once when two flushes run at the same time', async () => {
     for (let seq = 1; seq <= 6; seq += 1)
       await writeWith(true, metrics('cgw', seq, 'c1', [['a', seq * 20, seq]]));
     const [a, b] = await Promise.all([flushRollups(pool), flushRollups(pool)]);
@@ -178,13 +231,13 @@ describe('rollups written per batch', () => {
       [at],
     );
     expect((await rollup('samples_1m')).rows.filter((r) => r.machine_id === 'r3')).toEqual([]);
-    // A deferred batch in the same hour, still pending: the rebuild reads its raw rows, so it
-    // must take the pending row too, or a later flush would count its minute twice.
+    // A deferred batch in the same hour, still marked: the rebuild reads its raw rows, and the
+    // flush after it computes the marked minute again, which must count nothing twice.
     await writeWith(true, metrics('rgw3', 1, 'r4', [['a', 3 * 3600 + 30, 5]]));
     expect(await pending()).toBe(1);
     await pool.query('SELECT takt_rollup_rebuild($1, $2)', [at, new Date(at.getTime() + 140 * S)]);
+    expect(await flushRollups(pool)).toBe(1);
     expect(await pending()).toBe(0);
-    expect(await flushRollups(pool)).toBe(0);
     expect((await rollup('samples_1m')).rows).toEqual((await fromRaw('1 minute')).rows);
     expect((await rollup('samples_1h')).rows).toEqual((await fromRaw('1 hour')).rows);
   });
