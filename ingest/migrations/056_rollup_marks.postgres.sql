@@ -72,13 +72,15 @@ BEGIN
   IF taken = 0 THEN
     RETURN;
   END IF;
-  SELECT count(*) INTO over_left FROM takt_marked WHERE NOT everything AND n > max_pairs;
   -- What is not computed now (open minutes, or beyond max_pairs) goes back as one mark.
-  INSERT INTO rollup_marks (id, machines, minutes)
-  SELECT last_id, array_agg(machine_id), array_agg(minute) FROM takt_marked
-   WHERE n IS NULL OR (NOT everything AND n > max_pairs)
-  HAVING count(*) > 0;
-  DELETE FROM takt_marked WHERE n IS NULL OR (NOT everything AND n > max_pairs);
+  WITH back AS (
+    DELETE FROM takt_marked WHERE n IS NULL OR (NOT everything AND n > max_pairs)
+    RETURNING machine_id, minute, n
+  ), put AS (
+    INSERT INTO rollup_marks (id, machines, minutes)
+    SELECT last_id, array_agg(machine_id), array_agg(minute) FROM back HAVING count(*) > 0
+  )
+  SELECT count(*) FILTER (WHERE n IS NOT NULL) INTO over_left FROM back;
 
   SELECT ARRAY(SELECT DISTINCT date_trunc('month', minute AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
                  FROM takt_marked) INTO months;

@@ -147,11 +147,10 @@ async function addCounts(db: Db, moved: readonly Moved[]): Promise<void> {
       sum.rejected += m.rejected;
     } else byOp.set(key, { ...m });
   }
-  const changed = [...byOp.values()]
-    .filter((m) => m.good !== 0 || m.rejected !== 0)
-    .sort((a, b) =>
-      a.order === b.order ? (a.operation < b.operation ? -1 : 1) : a.order < b.order ? -1 : 1,
-    );
+  const changed = [...byOp]
+    .sort(([a], [b]) => (a < b ? -1 : 1)) // a fixed lock order
+    .map(([, m]) => m)
+    .filter((m) => m.good !== 0 || m.rejected !== 0);
   if (changed.length === 0) return;
   await db.query(
     `UPDATE work_order_operations o
