@@ -8,30 +8,55 @@ import {
 /** The alerts a screen shows: every one not cleared, by id. */
 export type AlertsState = ReadonlyMap<number, AlertItem>;
 
-export type AlertsAction = { type: 'snapshot'; raw: unknown } | { type: 'update'; raw: unknown };
+/**
+ * What the screen's connection has given: the alerts shown, and, between a (re)connect and
+ * its snapshot, the updates that came first. The server reads the snapshot while updates
+ * already go out, so a snapshot can be older than an update that reached the screen before
+ * it (an alert opened during the read); those updates are laid over the snapshot again.
+ */
+export interface AlertsFeed {
+  shown: AlertsState;
+  /** Updates since the last connect, by alert id; null once its snapshot has come. */
+  early: ReadonlyMap<number, AlertItem> | null;
+}
+
+export type AlertsAction =
+  { type: 'connected' } | { type: 'snapshot'; raw: unknown } | { type: 'update'; raw: unknown };
 
 export const initialAlertsState: AlertsState = new Map();
+export const initialAlertsFeed: AlertsFeed = { shown: initialAlertsState, early: null };
+
+/** One alert's news on a map of alerts: replaced, or removed when cleared. */
+function withAlert(alerts: Map<number, AlertItem>, alert: AlertItem): Map<number, AlertItem> {
+  if (alert.status === 'cleared') alerts.delete(alert.id);
+  else alerts.set(alert.id, alert);
+  return alerts;
+}
 
 /**
- * `alerts:snapshot` replaces everything (sent on every reconnect); `alerts:update` replaces one
- * alert, or removes it when cleared. A message that fails the protocol's schema changes
- * nothing (and is reported on the console by the caller).
+ * `connected` starts keeping updates; `alerts:snapshot` replaces everything (sent on every
+ * reconnect), then the updates kept since the connect go over it again — every change of an
+ * alert sends an update, so the last one a screen got of an alert is never older than the
+ * snapshot's; `alerts:update` replaces one alert, or removes it when cleared. A message that
+ * fails the protocol's schema changes nothing (and is reported on the console by the caller).
  */
-export function alertsReducer(state: AlertsState, action: AlertsAction): AlertsState {
+export function alertsReducer(feed: AlertsFeed, action: AlertsAction): AlertsFeed {
+  if (action.type === 'connected') return { ...feed, early: new Map() };
   if (action.type === 'snapshot') {
     const parsed = alertsSnapshotSchema.safeParse(action.raw);
-    if (!parsed.success) return state;
-    return new Map(
-      parsed.data.alerts.filter((a) => a.status !== 'cleared').map((a) => [a.id, a] as const),
-    );
+    if (!parsed.success) return feed;
+    const shown = new Map<number, AlertItem>();
+    for (const alert of parsed.data.alerts) withAlert(shown, alert);
+    for (const alert of feed.early?.values() ?? []) withAlert(shown, alert);
+    return { shown, early: null };
   }
   const parsed = alertUpdateSchema.safeParse(action.raw);
-  if (!parsed.success) return state;
-  const next = new Map(state);
+  if (!parsed.success) return feed;
   const { alert } = parsed.data;
-  if (alert.status === 'cleared') next.delete(alert.id);
-  else next.set(alert.id, alert);
-  return next;
+  return {
+    shown: withAlert(new Map(feed.shown), alert),
+    early: feed.early && new Map(feed.early).set(alert.id, alert),
+  };
 }
 
 const RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };

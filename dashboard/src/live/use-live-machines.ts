@@ -4,7 +4,7 @@ import { ALERT_EVENTS } from '@takt/protocol/alerts';
 import { ORDER_LIVE_EVENTS, PLAN_LIVE_EVENTS } from '@takt/protocol/api';
 import { LIVE_EVENTS } from '@takt/protocol/live';
 import { socketAuth } from '../lib/credentials';
-import { alertsReducer, initialAlertsState, type AlertsState } from '../lib/alerts-state';
+import { alertsReducer, initialAlertsFeed, type AlertsState } from '../lib/alerts-state';
 import { initialLiveState, liveReducer, type LiveState } from '../lib/live-state';
 import { parseLiveMessage } from '../lib/parse-live';
 import { initialOrderChanges, orderChangesReducer, type OrderChanges } from './order-changes';
@@ -24,7 +24,7 @@ export function useLiveMachines(): LiveState & {
   planVersion: number;
 } {
   const [state, dispatch] = useReducer(liveReducer, initialLiveState);
-  const [alerts, dispatchAlerts] = useReducer(alertsReducer, initialAlertsState);
+  const [alerts, dispatchAlerts] = useReducer(alertsReducer, initialAlertsFeed);
   const [orders, dispatchOrders] = useReducer(orderChangesReducer, initialOrderChanges);
   const [planVersion, setPlanVersion] = useState(0);
 
@@ -51,6 +51,7 @@ export function useLiveMachines(): LiveState & {
     socket.on(PLAN_LIVE_EVENTS.changed, () => setPlanVersion((v) => v + 1));
     let connected = false;
     socket.on('connect', () => {
+      dispatchAlerts({ type: 'connected' });
       if (connected) {
         dispatchOrders({ type: 'reconnected' });
         setPlanVersion((v) => v + 1);
@@ -80,5 +81,5 @@ export function useLiveMachines(): LiveState & {
     };
   }, []);
 
-  return { ...state, alerts, orders, planVersion };
+  return { ...state, alerts: alerts.shown, orders, planVersion };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertsReducer, andonOrder, initialAlertsState } from '../../src/lib/alerts-state';
+import { alertsReducer, andonOrder, initialAlertsFeed } from '../../src/lib/alerts-state';
 
 const alert = (id: number, over: Record<string, unknown> = {}) => ({
   id,
@@ -25,11 +25,11 @@ const serverTime = '2026-11-23T09:00:00.000Z';
 
 describe('the andon alerts on a screen', () => {
   it('a snapshot replaces all; updates add, replace and remove cleared alerts', () => {
-    let state = alertsReducer(initialAlertsState, {
+    let state = alertsReducer(initialAlertsFeed, {
       type: 'snapshot',
       raw: { alerts: [alert(1), alert(2)], serverTime },
     });
-    expect([...state.keys()]).toEqual([1, 2]);
+    expect([...state.shown.keys()]).toEqual([1, 2]);
     state = alertsReducer(state, { type: 'update', raw: { event: 'opened', alert: alert(3) } });
     state = alertsReducer(state, {
       type: 'update',
@@ -38,16 +38,46 @@ describe('the andon alerts on a screen', () => {
         alert: alert(1, { status: 'acknowledged', acknowledgedBy: 'li' }),
       },
     });
-    expect(state.get(1)!.acknowledgedBy).toBe('li');
+    expect(state.shown.get(1)!.acknowledgedBy).toBe('li');
     state = alertsReducer(state, {
       type: 'update',
       raw: { event: 'cleared', alert: alert(2, { status: 'cleared' }) },
     });
-    expect([...state.keys()].sort()).toEqual([1, 3]);
+    expect([...state.shown.keys()].sort()).toEqual([1, 3]);
+  });
+
+  it("an update that came before its connection's snapshot is not undone by that snapshot", () => {
+    // The server reads the snapshot while the room already gets updates: alert 3 opened
+    // and alert 1 was acknowledged during the read, alert 2 cleared; the snapshot is older.
+    let state = alertsReducer(initialAlertsFeed, { type: 'connected' });
+    state = alertsReducer(state, { type: 'update', raw: { event: 'opened', alert: alert(3) } });
+    state = alertsReducer(state, {
+      type: 'update',
+      raw: {
+        event: 'acknowledged',
+        alert: alert(1, { status: 'acknowledged', acknowledgedBy: 'li' }),
+      },
+    });
+    state = alertsReducer(state, {
+      type: 'update',
+      raw: { event: 'cleared', alert: alert(2, { status: 'cleared' }) },
+    });
+    state = alertsReducer(state, {
+      type: 'snapshot',
+      raw: { alerts: [alert(1), alert(2)], serverTime },
+    });
+    expect([...state.shown.keys()].sort()).toEqual([1, 3]);
+    expect(state.shown.get(1)!.acknowledgedBy).toBe('li');
+    // Once the snapshot is in, a later reconnect's snapshot is the truth: alert 3 was cleared
+    // while the screen was away and no update of it came since the new connect.
+    state = alertsReducer(state, { type: 'connected' });
+    state = alertsReducer(state, { type: 'snapshot', raw: { alerts: [alert(1)], serverTime } });
+    expect([...state.shown.keys()]).toEqual([1]);
+    expect(state.shown.get(1)!.acknowledgedBy).toBeNull();
   });
 
   it('ignores a malformed message instead of blanking the andon', () => {
-    const state = alertsReducer(initialAlertsState, {
+    const state = alertsReducer(initialAlertsFeed, {
       type: 'snapshot',
       raw: { alerts: [alert(1)], serverTime },
     });
@@ -56,7 +86,7 @@ describe('the andon alerts on a screen', () => {
   });
 
   it('shows the worst first, then those nobody acknowledged, then the oldest', () => {
-    const state = alertsReducer(initialAlertsState, {
+    const state = alertsReducer(initialAlertsFeed, {
       type: 'snapshot',
       raw: {
         serverTime,
@@ -69,6 +99,6 @@ describe('the andon alerts on a screen', () => {
         ],
       },
     });
-    expect(andonOrder(state).map((a) => a.id)).toEqual([4, 3, 5, 2, 1]);
+    expect(andonOrder(state.shown).map((a) => a.id)).toEqual([4, 3, 5, 2, 1]);
   });
 });
