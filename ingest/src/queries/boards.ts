@@ -3,6 +3,7 @@ import { boardWindow, type BoardWindow } from '../domain/board-window';
 import { loadPlantModel } from '../plant';
 import { countSums, type CountReading } from './count-sums';
 import { machineOeeReports, oeeReport, type OeeReport } from './oee';
+import { inSlices, PLANT_SLICES, type Slices } from './slices';
 
 /**
  * Good pieces in [a, b) minus those in [b, a) for each machine: what to add to a count since
@@ -15,15 +16,16 @@ async function goodBetweenMany(
   a: number,
   b: number,
   reading: CountReading = {},
+  slices: Slices = PLANT_SLICES,
 ) {
   const out = new Map<string, number>();
   if (a === b) return out;
   const from = Math.min(a, b);
   const to = Math.max(a, b);
-  const sums = await countSums(
-    pool,
+  const sums = await inSlices(
     machines.map((machine) => ({ machine, from, to })),
-    reading,
+    (windows) => countSums(pool, windows, reading),
+    slices,
   );
   machines.forEach((id, i) => out.set(id, sums[i]!.good * (a < b ? 1 : -1)));
   return out;
@@ -96,12 +98,17 @@ const hasTime = (window: BoardWindow) => window.to > window.from;
  * now, with the planned busy time and good count, so a board compares count with target;
  * `liveOffset` turns the live count (since the plant's midnight) into the shift's count.
  *
- * All machines at once in a fixed number of queries (machineOeeReports, the set-based reads
- * of queries/machine-windows.ts), whatever their number: the same figures as asking each
- * machine alone (`shiftOeeMachineByMachine`), which took about 3 s for 200 machines
- * (docs/decisions.md "Issue 22 — fitting 1,000 machines").
+ * A slice of machines at a time (`slices`, queries/slices.ts) in a fixed number of queries
+ * each (machineOeeReports, the set-based reads of queries/machine-windows.ts): the same
+ * figures as asking each machine alone (`shiftOeeMachineByMachine`), which took about 3 s for
+ * 200 machines (docs/decisions.md "Issue 22 — fitting 1,000 machines").
  */
-export async function shiftOee(pool: Pool, siteId: string | null, now = Date.now()) {
+export async function shiftOee(
+  pool: Pool,
+  siteId: string | null,
+  now = Date.now(),
+  slices: Slices = PLANT_SLICES,
+) {
   const scope = await boardScope(pool, siteId, now);
   const { window, machines } = scope;
   const ids = machines.map((m) => m.id);
@@ -109,10 +116,11 @@ export async function shiftOee(pool: Pool, siteId: string | null, now = Date.now
     ? await machineOeeReports(
         pool,
         ids.map((machine) => ({ machine, from: window.from, to: window.to })),
+        slices,
       )
     : [];
   const reportOf = new Map(ids.map((id, i) => [id, reports[i]]));
-  const offsets = await goodBetweenMany(pool, ids, window.from, window.midnight);
+  const offsets = await goodBetweenMany(pool, ids, window.from, window.midnight, {}, slices);
   return shiftBody(
     scope,
     now,

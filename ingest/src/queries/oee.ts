@@ -15,6 +15,7 @@ import {
 import { shiftOccurrences } from '../domain/shifts';
 import { loadPlantModel } from '../plant';
 import type { CountReading } from './count-sums';
+import { inSlices, PLANT_SLICES, type Slices } from './slices';
 import { machineWindows, type MachineWindow } from './machine-windows';
 
 /** Moved to domain/setup-reasons.ts (pure); kept here for the callers of this module. */
@@ -121,10 +122,19 @@ export async function machinesOf(
 }
 
 /**
- * OEE of each machine over its own window, in a fixed number of queries (the polled OEE
- * alerts); undefined for a machine that is not in the plant.
+ * OEE of each machine over its own window, in a fixed number of queries per slice of machines
+ * (queries/slices.ts; the polled OEE alerts, the shift board, the shift report); undefined for
+ * a machine that is not in the plant.
  */
-export async function machineOeeReports(
+export function machineOeeReports(
+  pool: Pool,
+  requests: readonly { machine: string; from: number; to: number }[],
+  slices: Slices = PLANT_SLICES,
+): Promise<(OeeReport | undefined)[]> {
+  return inSlices(requests, (slice) => machineOeeReportsAtOnce(pool, slice), slices);
+}
+
+async function machineOeeReportsAtOnce(
   pool: Pool,
   requests: readonly { machine: string; from: number; to: number }[],
 ): Promise<(OeeReport | undefined)[]> {
