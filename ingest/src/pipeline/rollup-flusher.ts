@@ -7,11 +7,13 @@ export const DEFAULT_ROLLUP_FLUSH_MS = 5000;
 const ROWS_PER_FLUSH = 500;
 /**
  * (machine, minute) pairs computed per transaction, about 10 series each, with a pause of
- * PAUSE_MS before the next: the end of a minute of 1,000 machines is four short transactions
- * over about a second, not one burst (everything at once at stop).
+ * PAUSE_MS before the next: the end of a minute of 1,000 machines is twenty transactions of
+ * about 60–150 ms under load over about five seconds, not one burst (everything at once at
+ * stop). 250 pairs took 250–620 ms each and lined up with most slow batches at minute ends
+ * (docs/decisions.md "Issue 22 — the seventh pass").
  */
-export const PAIRS_PER_FLUSH = 250;
-const PAUSE_MS = 200;
+export const PAIRS_PER_FLUSH = 50;
+const PAUSE_MS = 150;
 
 /**
  * Computes the marked minutes that are over from the raw samples and puts the open ones back

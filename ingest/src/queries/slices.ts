@@ -11,7 +11,7 @@ export interface Slices {
   pauseMs: number;
 }
 
-export const PLANT_SLICES: Slices = { size: 100, pauseMs: 50 };
+export const PLANT_SLICES: Slices = { size: 50, pauseMs: 100 };
 
 /** `work` on each slice of `items` in turn; its answers (one per item) in the items' order. */
 export async function inSlices<T, R>(
