@@ -22,6 +22,16 @@ const alert = (id: number, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const serverTime = '2026-11-23T09:00:00.000Z';
+/** Three updates: alert 3 opens, li acknowledges alert 1, alert 2 clears. */
+const opened3 = { type: 'update', raw: { event: 'opened', alert: alert(3) } } as const;
+const acked1 = {
+  type: 'update',
+  raw: { event: 'acknowledged', alert: alert(1, { status: 'acknowledged', acknowledgedBy: 'li' }) },
+} as const;
+const cleared2 = {
+  type: 'update',
+  raw: { event: 'cleared', alert: alert(2, { status: 'cleared' }) },
+} as const;
 
 describe('the andon alerts on a screen', () => {
   it('a snapshot replaces all; updates add, replace and remove cleared alerts', () => {
@@ -30,19 +40,10 @@ describe('the andon alerts on a screen', () => {
       raw: { alerts: [alert(1), alert(2)], serverTime },
     });
     expect([...state.shown.keys()]).toEqual([1, 2]);
-    state = alertsReducer(state, { type: 'update', raw: { event: 'opened', alert: alert(3) } });
-    state = alertsReducer(state, {
-      type: 'update',
-      raw: {
-        event: 'acknowledged',
-        alert: alert(1, { status: 'acknowledged', acknowledgedBy: 'li' }),
-      },
-    });
+    state = alertsReducer(state, opened3);
+    state = alertsReducer(state, acked1);
     expect(state.shown.get(1)!.acknowledgedBy).toBe('li');
-    state = alertsReducer(state, {
-      type: 'update',
-      raw: { event: 'cleared', alert: alert(2, { status: 'cleared' }) },
-    });
+    state = alertsReducer(state, cleared2);
     expect([...state.shown.keys()].sort()).toEqual([1, 3]);
   });
 
@@ -50,18 +51,7 @@ describe('the andon alerts on a screen', () => {
     // The server reads the snapshot while the room already gets updates: alert 3 opened
     // and alert 1 was acknowledged during the read, alert 2 cleared; the snapshot is older.
     let state = alertsReducer(initialAlertsFeed, { type: 'connected' });
-    state = alertsReducer(state, { type: 'update', raw: { event: 'opened', alert: alert(3) } });
-    state = alertsReducer(state, {
-      type: 'update',
-      raw: {
-        event: 'acknowledged',
-        alert: alert(1, { status: 'acknowledged', acknowledgedBy: 'li' }),
-      },
-    });
-    state = alertsReducer(state, {
-      type: 'update',
-      raw: { event: 'cleared', alert: alert(2, { status: 'cleared' }) },
-    });
+    for (const update of [opened3, acked1, cleared2]) state = alertsReducer(state, update);
     state = alertsReducer(state, {
       type: 'snapshot',
       raw: { alerts: [alert(1), alert(2)], serverTime },
