@@ -1,7 +1,7 @@
 import type { DeliveryClock } from '../../src/alerts/delivery/queue';
 
 /**
- * A clock the test moves: `wait` resolves only when `advance` passes its deadline (or its
+ * A clock the test moves: `until` resolves only when `advance` reaches its deadline (or its
  * signal aborts), so "the next try is at least a minute later" is checked without sleeping.
  */
 export function testClock(start = Date.UTC(2026, 11, 7, 8, 0, 0)) {
@@ -13,11 +13,11 @@ export function testClock(start = Date.UTC(2026, 11, 7, 8, 0, 0)) {
     waits(): number[];
   } = {
     now: () => t,
-    wait(ms, signal) {
+    until(at, signal) {
       return new Promise<void>((resolve) => {
-        if (signal.aborted) return resolve();
+        if (signal.aborted || at <= t) return resolve();
         const waiter = {
-          at: t + ms,
+          at,
           resolve: () => {
             waiters.delete(waiter);
             resolve();

@@ -35,7 +35,13 @@ let n = 0;
 /** A receiver answering like `service` (or from a script) and a deliverer on a test clock. */
 async function setup(
   format: 'dingtalk' | 'wecom' | 'slack' | 'teams' | 'generic',
-  options: { script?: ReceiverAnswer[]; failFirst?: number; secret?: string } = {},
+  options: {
+    script?: ReceiverAnswer[];
+    failFirst?: number;
+    secret?: string;
+    /** The pool the deliverer is given (default: the test's own). */
+    poolFor?: (clock: ReturnType<typeof testClock>) => pg.Pool;
+  } = {},
 ) {
   const clock = testClock();
   const receiver = await startWebhookReceiver({
@@ -54,7 +60,7 @@ async function setup(
     urlEnv: 'HOOK_URL',
     ...(options.secret ? { secretEnv: 'HOOK_SECRET' } : {}),
   };
-  const deliverer = new Deliverer(pool, [channel], log, {
+  const deliverer = new Deliverer(options.poolFor?.(clock) ?? pool, [channel], log, {
     attempts: 3,
     baseDelayMs: 1000,
     timeoutMs: 5000,
@@ -282,5 +288,39 @@ describe('the delivery queue (rate limits, refusals, order)', () => {
     await waitFor('both notices', () => receiver.received.length === 3);
     const events = receiver.received.slice(1).map((r) => (r.json as { event: string }).event);
     expect(events).toEqual(['opened', 'cleared']);
+  });
+
+  it('ends a retry wait when the clock says, even if the clock moved while the rows were read', async () => {
+    // The worker reads the clock, then its pending rows, then waits. A clock that moves during
+    // the read (a busy machine; here the test's clock, moved by the read itself) must not
+    // stretch the wait: it is a deadline from the reading, not a duration from the wait.
+    let moveOnRead = false;
+    const { clock, deliverer, receiver, id } = await setup('generic', {
+      failFirst: 1,
+      poolFor: (clock) =>
+        new Proxy(pool, {
+          get(target, key) {
+            if (key !== 'query') return Reflect.get(target, key);
+            return async (...args: Parameters<pg.Pool['query']>) => {
+              const result = await (target.query as (...a: unknown[]) => unknown)(...args);
+              if (moveOnRead && String(args[0]).includes("status = 'pending' ORDER BY id")) {
+                moveOnRead = false;
+                clock.advance(1000);
+              }
+              return result;
+            };
+          },
+        }),
+    });
+    const alertId = await insertAlert('press-moving-clock');
+    await deliverer.deliver(alertId, [id], notice(alertId, 'opened'));
+    await waitFor('the retry wait', () => clock.waits().includes(1000));
+    moveOnRead = true;
+    await deliverer.deliver(alertId, [id], notice(alertId, 'cleared'));
+    // (The receiver records what it accepts: the failed first try is not among them.)
+    await waitFor('both notices', () => receiver.received.length === 2);
+    const events = receiver.received.map((r) => (r.json as { event: string }).event);
+    expect(events).toEqual(['opened', 'cleared']);
+    expect(moveOnRead).toBe(false);
   });
 });

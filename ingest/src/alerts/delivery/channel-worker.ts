@@ -46,8 +46,8 @@ export class ChannelWorker {
     this.poke.abort();
   }
 
-  /** Wait `ms` (undefined: until woken); `wakeable`: a new notice ends the wait. */
-  private async pause(ms: number | undefined, wakeable: boolean): Promise<void> {
+  /** Wait until `at` (undefined: until woken); `wakeable`: a new notice ends the wait. */
+  private async pause(at: number | undefined, wakeable: boolean): Promise<void> {
     const { clock } = this.queue.deps;
     // Woken since the rows were read (a notice queued meanwhile): read them again.
     if (wakeable && this.poke.signal.aborted) return;
@@ -55,7 +55,7 @@ export class ChannelWorker {
     const end = () => both.abort();
     this.queue.signal.addEventListener('abort', end, { once: true });
     if (wakeable) this.poke.signal.addEventListener('abort', end, { once: true });
-    await clock.wait(ms ?? 24 * 3600_000, both.signal);
+    await clock.until(at ?? clock.now() + 24 * 3600_000, both.signal);
     both.abort();
     this.queue.signal.removeEventListener('abort', end);
     this.poke.signal.removeEventListener('abort', end);
@@ -68,18 +68,18 @@ export class ChannelWorker {
       if (this.poke.signal.aborted) this.poke = new AbortController();
       const now = clock.now();
       if (this.blockedUntil > now) {
-        await this.pause(this.blockedUntil - now, false);
+        await this.pause(this.blockedUntil, false);
         continue;
       }
       const rows = await this.pending();
       const { due, nextMs } = pickDue(rows, now);
       if (due.length === 0) {
-        await this.pause(nextMs === undefined ? undefined : nextMs - now, true);
+        await this.pause(nextMs, true);
         continue;
       }
       const wait = this.window.waitMs(now);
       if (wait > 0) {
-        await this.pause(wait, false);
+        await this.pause(now + wait, false);
         continue;
       }
       const soon = this.window.soon(now);

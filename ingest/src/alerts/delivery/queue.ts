@@ -9,17 +9,21 @@ import type { Payload } from './payloads';
 /** What the queue needs of time: tests give it a clock they move (no sleeps). */
 export interface DeliveryClock {
   now(): number;
-  /** Resolves after `ms`, or at once when `signal` aborts. */
-  wait(ms: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Resolves once the clock reads `at` or later, or at once when `signal` aborts. A deadline,
+   * not a duration: a wait decided from a reading of the clock ends when that reading said,
+   * however long the steps between the reading and the wait took.
+   */
+  until(at: number, signal: AbortSignal): Promise<void>;
 }
 
 export function realClock(now: () => number): DeliveryClock {
   return {
     now,
-    wait: (ms, signal) =>
+    until: (at, signal) =>
       new Promise((resolve) => {
         if (signal.aborted) return resolve();
-        const timer = setTimeout(done, Math.max(0, ms));
+        const timer = setTimeout(done, Math.max(0, at - now()));
         function done() {
           clearTimeout(timer);
           signal.removeEventListener('abort', done);
