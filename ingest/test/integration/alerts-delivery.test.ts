@@ -194,10 +194,14 @@ describe('alert delivery to chat tools and e-mail', () => {
         ? true
         : undefined,
     );
-    const detail = await api<{
-      deliveries: { channel: string; status: string; attempts: number }[];
-    }>(`/api/alerts/${alert.id}`);
-    const flaky = detail.body.deliveries.find((d) => d.channel === 'flaky');
+    // A receiver records a request before the worker stores its answer: wait for the row.
+    const flaky = await waitFor('the flaky delivery stored', async () => {
+      const detail = await api<{
+        deliveries: { channel: string; status: string; attempts: number }[];
+      }>(`/api/alerts/${alert.id}`);
+      const row = detail.body.deliveries.find((d) => d.channel === 'flaky');
+      return row?.status === 'pending' ? undefined : row;
+    });
     expect(flaky).toMatchObject({ status: 'delivered', attempts: 3 }); // 500, 500, 200
 
     // DingTalk: sign = Base64(HMAC-SHA256(secret, "<timestamp>\n<secret>")) in the query.

@@ -162,14 +162,16 @@ describe('alerts across an ingest restart', () => {
     const hook = await startWebhookReceiver({ port });
     ingest = await start(file, 'ingest-e', db);
     try {
-      await until('the resumed notice', async () =>
-        hook.received.length === 1 ? true : undefined,
-      );
-      expect(hook.received[0]!.json).toMatchObject({ event: 'opened', alert: { id: alert!.id } });
-      const { rows } = await ingest.pool.query<{ status: string; attempts: number }>(
-        'SELECT status, attempts FROM alert_deliveries',
-      );
+      // The receiver records a request before the worker stores its answer: wait for the row.
+      const rows = await until('the resumed notice stored as delivered', async () => {
+        const { rows } = await ingest.pool.query<{ status: string; attempts: number }>(
+          'SELECT status, attempts FROM alert_deliveries',
+        );
+        return rows[0]?.status === 'delivered' ? rows : undefined;
+      });
       expect(rows).toEqual([{ status: 'delivered', attempts: 2 }]);
+      expect(hook.received).toHaveLength(1);
+      expect(hook.received[0]!.json).toMatchObject({ event: 'opened', alert: { id: alert!.id } });
     } finally {
       await ingest.stop();
       await hook.stop();

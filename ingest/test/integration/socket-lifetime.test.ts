@@ -73,7 +73,8 @@ describe('socket.io origin', () => {
 
 describe('socket.io credential lifetime', () => {
   it('disconnects a socket when its session expires', async () => {
-    const { token } = await createSession(ingest.pool, userId, 1500);
+    // Long enough for the handshake on a loaded machine; the socket must outlive the connect.
+    const { token } = await createSession(ingest.pool, userId, 4000);
     const socket = connect(token);
     await connected(socket);
     expect(await dropped(socket)).toBe('io server disconnect');
