@@ -81,3 +81,38 @@ export class LatencyHistogram {
     this.max = 0;
   }
 }
+
+/** PostgreSQL's WAL counters (pg_stat_wal, pg_stat_checkpointer: PostgreSQL 17 and later). */
+export interface WalCounters {
+  atMs: number;
+  bytes: number;
+  fullPageImages: number;
+  checkpoints: number;
+}
+
+export async function walCounters(pool: {
+  query: (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
+}): Promise<WalCounters> {
+  const { rows } = await pool.query(
+    `SELECT w.wal_bytes::float8 AS bytes, w.wal_fpi::float8 AS fpi,
+            (c.num_timed + c.num_requested)::float8 AS checkpoints
+       FROM pg_stat_wal w, pg_stat_checkpointer c`,
+  );
+  const row = rows[0]!;
+  return {
+    atMs: Date.now(),
+    bytes: Number(row.bytes),
+    fullPageImages: Number(row.fpi),
+    checkpoints: Number(row.checkpoints),
+  };
+}
+
+/** WAL written per second and checkpoints between two readings (docs/deployment.md "Sizing"). */
+export function walFigures(from: WalCounters, to: WalCounters) {
+  const s = Math.max(0.001, (to.atMs - from.atMs) / 1000);
+  return {
+    mbPerSec: Math.round(((to.bytes - from.bytes) / s / 1e6) * 100) / 100,
+    fullPageImagesPerSec: Math.round((to.fullPageImages - from.fullPageImages) / s),
+    checkpoints: to.checkpoints - from.checkpoints,
+  };
+}

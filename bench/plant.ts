@@ -32,7 +32,7 @@ import { machineJiffies, treeCpuSeconds, treePssMb } from './plant-procs';
 import { HISTORY_HOURS, storePlantHistory } from './plant-history';
 import { readProfile } from './plant-profile';
 import type { PublisherConfig, PublisherReport } from './plant-publisher';
-import { LatencyHistogram, percentile } from './plant-stats';
+import { LatencyHistogram, percentile, walCounters, walFigures } from './plant-stats';
 import { printTable } from './table';
 
 const root = resolve(import.meta.dirname, '..');
@@ -398,6 +398,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     clients.proc.send({ type: 'measure' });
     sql.sampler = new ActiveSql(pool);
     sql.sampler.start(500);
+    const wal0 = await walCounters(pool);
 
     const cpu0 = new Map(parts.map((part) => [part.name, treeCpuSeconds(part.proc.pid!)]));
     const peakMb = new Map(parts.map((part) => [part.name, treePssMb(part.proc.pid!)]));
@@ -465,6 +466,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     const cpuEnd = new Map(parts.map((part) => [part.name, treeCpuSeconds(part.proc.pid!)]));
     const machine1 = machineJiffies();
     sql.sampler.stop();
+    const wal = walFigures(wal0, await walCounters(pool));
     const pubEnd = await ask<PublisherReport>(publisher, { type: 'report' }, 'report');
     const cliEnd = await ask<ClientsReport>(clients, { type: 'report' }, 'report');
     const loadavg = loadAverage();
@@ -572,6 +574,8 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       writer,
       /** Seconds after the publisher stopped until ingest had acked everything (a backlog). */
       drainS,
+      /** PostgreSQL's WAL while measured: MB/s, full-page images/s, checkpoints begun. */
+      wal,
       activeSql: sql.sampler.top(12),
       cores,
       loadavg,
@@ -594,6 +598,11 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       ['server RSS (PSS, peak)', `${rssMbTotal} MB`, `< ${PLANT_GOALS.rssMbTotal} MB`],
       ['dropped / dead letters', `${dropped} / ${deadLetters}`, '0 / 0'],
       ['writer batches (failed)', `${writer.batchesTotal} (${writer.failedBatchesTotal})`, ''],
+      [
+        'WAL written',
+        `${wal.mbPerSec} MB/s (${wal.fullPageImagesPerSec} full pages/s, ${wal.checkpoints} checkpoints)`,
+        '',
+      ],
       ['load average', loadavg, ''],
     ]);
     printTable([
