@@ -226,7 +226,8 @@ describe('serial-scanner driver on a socat pty pair', () => {
     expect(driver.connected).toBe(false);
     expect(rec.logged('scanner port lost; reopening')).toHaveLength(1);
 
-    await sleep(1500); // the first reopen, 1 s after the loss, finds no port
+    // The first reopen, 1 s after the loss, finds no port.
+    await until('the first reopen', () => rec.logged('cannot open scanner port').length > 0);
     expect(rec.logged('cannot open scanner port')).toHaveLength(1);
     const back = await pair('hot'); // plugged in again, same path
     hw = await writerFor(back);
