@@ -48,10 +48,25 @@ async function scansOf(pool: Pool, orderIds: readonly string[]) {
   return out;
 }
 
+const MINUTE_MS = 60_000;
+
+/**
+ * The rate window (from, to] cut for `operationActivity`: [from, to, fc, tf], where the whole
+ * minutes [fc, tf) come from operation_counts_1m (migration 058) and the raw count events give
+ * (from, fc) and [tf, to]. A window without a whole minute reads only raw events (fc = tf = to).
+ */
+export function rateWindowCuts(from: number, to: number): [number, number, number, number] {
+  const fc = Math.floor(from / MINUTE_MS) * MINUTE_MS + MINUTE_MS; // `from` itself is not in it
+  const tf = Math.floor(to / MINUTE_MS) * MINUTE_MS; // the minute holding `to` may run past it
+  return fc < tf ? [from, to, fc, tf] : [from, to, to, to];
+}
+
 /**
  * What counts and scans say of each operation of some orders up to `now` (its recent good
  * pieces, newest good piece and start) and the ideal cycle of the order's product on its
- * machine: the inputs of `orderFigures`, by order id then operation id, in one query.
+ * machine: the inputs of `orderFigures`, by order id then operation id, in one query. The
+ * recent good pieces read whole minutes from operation_counts_1m (`rateWindowCuts`), so the
+ * query costs the same an hour into a run as a minute into it.
  */
 export async function operationActivity(pool: Pool, orderIds: readonly string[], now: number) {
   const { rows } = await pool.query<{
@@ -63,9 +78,18 @@ export async function operationActivity(pool: Pool, orderIds: readonly string[],
     ideal_cycle_ms: number | null;
   }>(
     `SELECT o.work_order_id, o.id,
-            (SELECT coalesce(sum(e.good), 0) FROM work_order_events e
-              WHERE e.work_order_id = o.work_order_id AND e.time > $2 AND e.time <= $3
-                AND e.operation_id = o.id AND e.kind = 'count') AS recent_good,
+            (SELECT coalesce(sum(x.good), 0) FROM (
+               SELECT c.good FROM operation_counts_1m c
+                WHERE c.work_order_id = o.work_order_id AND c.operation_id = o.id
+                  AND c.bucket >= $4 AND c.bucket < $5
+               UNION ALL
+               SELECT e.good FROM work_order_events e
+                WHERE e.work_order_id = o.work_order_id AND e.time > $2 AND e.time < $4
+                  AND e.operation_id = o.id AND e.kind = 'count'
+               UNION ALL
+               SELECT e.good FROM work_order_events e
+                WHERE e.work_order_id = o.work_order_id AND e.time >= $5 AND e.time <= $3
+                  AND e.operation_id = o.id AND e.kind = 'count') x) AS recent_good,
             (SELECT e.time FROM work_order_events e
               WHERE e.work_order_id = o.work_order_id AND e.time <= $3
                 AND e.operation_id = o.id AND e.kind = 'count' AND e.good > 0
@@ -80,7 +104,7 @@ export async function operationActivity(pool: Pool, orderIds: readonly string[],
        FROM work_order_operations o
        JOIN work_orders w ON w.id = o.work_order_id
       WHERE o.work_order_id = ANY($1::text[])`,
-    [orderIds, new Date(now - RATE_WINDOW_MS), new Date(now)],
+    [orderIds, ...rateWindowCuts(now - RATE_WINDOW_MS, now).map((ms) => new Date(ms))],
   );
   const out = new Map<string, Map<string, OperationActivity>>();
   for (const r of rows) {
