@@ -61,6 +61,13 @@ async function main(): Promise<void> {
       password: g.password,
       reconnectPeriod: 1000,
     });
+    // TCP_NODELAY, as Takt's edge agent sets it (edge-agent/src/publisher.ts): without it a
+    // gateway's tick of 40 small messages can wait on Nagle's algorithm for the broker's
+    // delayed ACK (docs/decisions.md "Measured on these machines").
+    const noDelay = () =>
+      (client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
+    noDelay();
+    client.on('connect', noDelay);
     const pending = new Map<number, { at: number; readings: number }>();
     pendingOf.set(g.id, pending);
     seqOf.set(g.id, 0);
