@@ -12,7 +12,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { arch, platform, tmpdir } from 'node:os';
+import { arch, platform, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { INGEST_ERRORS, IngestError } from '../errors';
 import {
@@ -168,6 +168,17 @@ function initdb(
   }).finally(() => rmSync(pwfile, { force: true }));
 }
 
+/**
+ * The embedded server's shared_buffers, MB: an eighth of the machine's memory, at least
+ * PostgreSQL's default of 128 MB and at most 512 MB. With the default, a 1,000-machine plant's
+ * pages in use (the day's samples index alone takes a leaf page per series) did not fit: the
+ * backends evicted pages and wrote them out themselves, and the writes grew slower the longer
+ * the plant ran (docs/decisions.md "Issue 22 — the ninth pass").
+ */
+export function sharedBuffersMb(totalMemoryBytes: number): number {
+  return Math.min(512, Math.max(128, Math.floor(totalMemoryBytes / 8 / 2 ** 20)));
+}
+
 function startServer(
   bin: string,
   dataDir: string,
@@ -176,7 +187,10 @@ function startServer(
 ): Promise<ChildProcess> {
   const child = run(
     join(bin, 'bin', 'postgres'),
-    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
+    [
+      ...['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
+      ...['-c', `shared_buffers=${sharedBuffersMb(totalmem())}MB`],
+    ],
     owner,
   );
   let log = '';

@@ -1,11 +1,15 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@takt/sim';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded';
+import {
+  sharedBuffersMb,
+  startEmbeddedPostgres,
+  type EmbeddedDatabase,
+} from '../../src/db/embedded';
 import { LEGACY_PASSWORD } from '../../src/db/embedded-credentials';
 import { migrate } from '../../src/db/migrate';
 
@@ -142,5 +146,23 @@ describe('the embedded PostgreSQL: no known password, ingest as a plain role', (
     } finally {
       await pool.end();
     }
+  });
+});
+
+describe("the embedded PostgreSQL's shared buffers", () => {
+  it('are an eighth of the memory, between 128 and 512 MB', () => {
+    const GB = 2 ** 30;
+    expect(sharedBuffersMb(0.5 * GB)).toBe(128); // PostgreSQL's default, never less
+    expect(sharedBuffersMb(2 * GB)).toBe(256);
+    expect(sharedBuffersMb(3 * GB)).toBe(384);
+    expect(sharedBuffersMb(24 * GB)).toBe(512);
+  });
+
+  it('are what the server runs with', async () => {
+    const port = await freePort();
+    const db = await start(join(work, 'buffers'), port);
+    const shown = await tryQuery(db.adminUrl, 'SHOW shared_buffers');
+    expect(shown.rows).toEqual([{ shared_buffers: `${sharedBuffersMb(totalmem())}MB` }]);
+    await stop(db);
   });
 });
