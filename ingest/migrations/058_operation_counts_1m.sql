@@ -68,6 +68,13 @@ CREATE TRIGGER operation_counts_1m_update AFTER UPDATE ON work_order_events
 CREATE TRIGGER operation_counts_1m_delete AFTER DELETE ON work_order_events
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION takt_operation_counts_1m_delete();
 
+-- An operation's count events by time: the window's ragged ends above, and its newest good
+-- piece (`operationActivity`'s last_good_at), read without the order's other operations'
+-- events. Without it the newest good piece was found by reading the order's events up to now
+-- and sorting them, more of them the longer the order ran.
+CREATE INDEX work_order_events_operation_counts
+  ON work_order_events (work_order_id, operation_id, time) WHERE kind = 'count';
+
 -- What is already stored.
 INSERT INTO operation_counts_1m
 SELECT work_order_id, operation_id, takt_minute(time), coalesce(sum(good), 0), count(*)
