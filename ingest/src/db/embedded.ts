@@ -185,12 +185,14 @@ function startServer(
   port: number,
   owner?: { uid: number; gid: number },
 ): Promise<ChildProcess> {
+  const settings = [
+    'listen_addresses=127.0.0.1',
+    'fsync=on',
+    `shared_buffers=${sharedBuffersMb(totalmem())}MB`,
+  ];
   const child = run(
     join(bin, 'bin', 'postgres'),
-    [
-      ...['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
-      ...['-c', `shared_buffers=${sharedBuffersMb(totalmem())}MB`],
-    ],
+    ['-D', dataDir, '-p', String(port), ...settings.flatMap((s) => ['-c', s])],
     owner,
   );
   let log = '';
