@@ -36,6 +36,16 @@ export interface PlanSettings {
   now: () => number;
 }
 
+/**
+ * The newest order event that can change the plan (one probe of migration 059's index, however
+ * many count events came since), the newest event of any kind, the plant model's last load.
+ */
+export const PLAN_FINGERPRINT = `SELECT
+    (SELECT id FROM work_order_events WHERE kind IN ('created', 'changed', 'scan')
+      ORDER BY id DESC LIMIT 1) AS event,
+    (SELECT max(id) FROM work_order_events) AS count,
+    (SELECT max(loaded_at) FROM plant_models) AS plant`;
+
 export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
   pollMs: 2000,
   maxAgeMs: HOUR_MS,
@@ -120,12 +130,7 @@ export class PlanService {
       event: string | null;
       count: string | null;
       plant: Date | null;
-    }>(
-      `SELECT (SELECT id FROM work_order_events WHERE kind IN ('created', 'changed', 'scan')
-                ORDER BY id DESC LIMIT 1) AS event,
-              (SELECT max(id) FROM work_order_events) AS count,
-              (SELECT max(loaded_at) FROM plant_models) AS plant`,
-    );
+    }>(PLAN_FINGERPRINT);
     const r = rows[0];
     return { changes: `${r?.event ?? ''}|${r?.plant?.getTime() ?? ''}`, counts: r?.count ?? '' };
   }
