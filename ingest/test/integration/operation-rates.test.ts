@@ -71,7 +71,7 @@ beforeAll(async () => {
     `INSERT INTO work_order_events (work_order_id, time, kind, operation_id, machine_id, good, rejected)
      SELECT 'wo-a', $1::timestamptz + make_interval(secs => s * 7), 'count',
             CASE WHEN s % 4 = 0 THEN 'op-30' ELSE 'op-10' END, 'ma',
-            CASE WHEN s % 11 = 0 THEN NULL ELSE s % 5 END, 0
+            CASE WHEN s % 11 = 0 THEN NULL ELSE s % 5 END, CASE WHEN s % 13 = 0 THEN NULL ELSE s % 3 END
        FROM generate_series(0, 3 * 3600 / 7) s`,
     [new Date(T0)],
   );
@@ -97,7 +97,7 @@ describe("an operation's good pieces over the last hour", () => {
 
   it('stay the raw sums after events are changed, moved to another operation and deleted', async () => {
     await pool.query(
-      `UPDATE work_order_events SET good = good + 3
+      `UPDATE work_order_events SET good = good + 3, rejected = rejected + 1
         WHERE kind = 'count' AND time >= $1 AND time < $2`,
       [new Date(T0 + 90 * MIN), new Date(T0 + 100 * MIN)],
     );
@@ -115,6 +115,24 @@ describe("an operation's good pieces over the last hour", () => {
       const { read, raw } = await both(now);
       expect(read, new Date(now).toISOString()).toEqual(raw);
     }
+  });
+
+  it("hold each operation's good and rejected pieces of all time, as `recount` reads them", async () => {
+    const totals = (from: string) =>
+      pool.query<{ work_order_id: string; id: string; good: string; rejected: string }>(
+        `SELECT o.work_order_id, o.id, coalesce(sum(x.good), 0) AS good,
+                coalesce(sum(x.rejected), 0) AS rejected
+           FROM work_order_operations o LEFT JOIN ${from} x
+             ON x.work_order_id = o.work_order_id AND x.operation_id = o.id
+          GROUP BY 1, 2 ORDER BY 1, 2`,
+      );
+    const rolled = await totals('operation_counts_1m');
+    const raw = await totals("(SELECT * FROM work_order_events WHERE kind = 'count')");
+    expect(rolled.rows).toEqual(raw.rows);
+    // Both operations of wo-a have rejects, changed, moved and deleted (the sums are not zero).
+    const a = raw.rows.filter((r) => r.work_order_id === 'wo-a');
+    expect(a.map((r) => r.id)).toEqual(['op-10', 'op-30']);
+    expect(a.every((r) => Number(r.rejected) > 0 && Number(r.good) > 0)).toBe(true);
   });
 
   it('keep one rollup row per operation and minute, none for scans', async () => {
