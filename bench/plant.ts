@@ -31,6 +31,7 @@ import {
 import { machineJiffies, treeCpuSeconds, treePssMb } from './plant-procs';
 import { HISTORY_HOURS, storePlantHistory } from './plant-history';
 import { readProfile } from './plant-profile';
+import { FullSpeedWindows, MachineSpeed } from './machine-speed';
 import type { PublisherConfig, PublisherReport } from './plant-publisher';
 import { LatencyHistogram, percentile, walCounters, walFigures } from './plant-stats';
 import { printTable } from './table';
@@ -195,6 +196,8 @@ class ActiveSql {
 export async function benchPlant(argv: readonly string[] = []): Promise<Record<string, unknown>> {
   const { machines: machineCount, minutes } = plantArgs(argv);
   const profile = argv.includes('--profile');
+  // Before anything starts: the machine's speed when quiet, the baseline of each window's.
+  const speed = MachineSpeed.calibrate();
   const totalMs = minutes * 60_000;
   const warmupMs = Math.min(60_000, Math.max(15_000, totalMs * 0.15));
   const dir = mkdtempSync(join(tmpdir(), 'takt-bench-plant-'));
@@ -411,6 +414,8 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     let lastReadings = report0.readingsSent;
     let lastAcked = report0.readingsAcked;
     const measureMs = totalMs - warmupMs;
+    speed.start();
+    const fullSpeed = new FullSpeedWindows();
     const cores = cpus().length;
     const progress: Record<string, unknown>[] = [];
     while (performance.now() - t0 < measureMs - 500) {
@@ -433,6 +438,8 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       const metrics = { writer: await writerMetrics() };
       const lag = LatencyHistogram.fromPairs(pub.lagWindow);
       const screen = LatencyHistogram.fromPairs(cli.screenWindow);
+      const slowdown = speed.takeWindow();
+      fullSpeed.add(slowdown, screen);
       const row = {
         atS: Math.round((now - t0) / 1000),
         offeredPointsPerSec: Math.round((pub.readingsSent - lastReadings) / secs),
@@ -450,12 +457,14 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
           parts.map((part) => [part.name, round1(cpuOf(part.name))]),
         ),
         loadavg: loadAverage(),
+        /** CPU time of a fixed piece of work over the quiet machine's (bench/machine-speed.ts). */
+        machineSlowdown: slowdown,
       };
       progress.push(row);
       console.log(
         `  ${row.atS} s: ${row.pointsPerSec} points/s committed of ${row.offeredPointsPerSec} sent (ingest rows ${row.storedRowsPerSec}/s, queue ${row.queueDepth}, batch p50/p99 ${row.batchP50Ms}/${row.batchP99Ms} ms), ` +
           `commit lag p50/p99 ${row.commitLagP50Ms}/${row.commitLagP99Ms} ms, screen p99 ${row.screenP99Ms} ms, ` +
-          `server CPU ${row.serverCpuPercentOfMachine} % of machine (${parts.map((x) => `${x.name} ${row.cpuPercentOfCore[x.name]}`).join(', ')} % of a core), load ${row.loadavg}`,
+          `server CPU ${row.serverCpuPercentOfMachine} % of machine (${parts.map((x) => `${x.name} ${row.cpuPercentOfCore[x.name]}`).join(', ')} % of a core), load ${row.loadavg}, machine ×${row.machineSlowdown} slower`,
       );
       lastCpu = cpu;
       lastT = now;
@@ -463,6 +472,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       lastAcked = pub.readingsAcked;
     }
     const elapsedS = (performance.now() - t0) / 1000;
+    speed.stop();
     const cpuEnd = new Map(parts.map((part) => [part.name, treeCpuSeconds(part.proc.pid!)]));
     const machine1 = machineJiffies();
     sql.sampler.stop();
@@ -559,6 +569,8 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       commitLagP99Ms: lag.percentile(99),
       screenP50Ms: screen.percentile(50),
       screenP99Ms: screen.percentile(99),
+      /** The windows the machine ran at full speed in, and their screen p99 (machine-speed.ts). */
+      ...fullSpeed.figures(),
       apiP95Ms: Object.fromEntries(Object.entries(api).map(([route, f]) => [route, f.p95])),
       api,
       boards,
@@ -591,6 +603,11 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
         'publish→screen p50 / p99',
         `${result.screenP50Ms} / ${result.screenP99Ms} ms`,
         `< ${PLANT_GOALS.screenP99Ms} ms`,
+      ],
+      [
+        'screen p99 at full speed',
+        `${result.screenP99MsAtFullSpeed} ms (${result.fullSpeedWindows} of ${result.windows} windows; machine slowdown p50 / max ×${result.machineSlowdown.p50} / ×${result.machineSlowdown.max})`,
+        '',
       ],
       ['server CPU (of machine)', `${serverCpu} %`, `< ${PLANT_GOALS.cpuPercentOfMachine} %`],
       ['all parts CPU (of machine)', `${allCpu} %`, ''],
@@ -649,6 +666,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     }
     return result;
   } finally {
+    speed.stop();
     sql.sampler?.stop();
     await pool?.end();
     // Readers and publisher first, then ingest (drains into the database), broker, database.

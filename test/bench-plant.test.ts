@@ -13,6 +13,13 @@ import {
 import { plantArgs } from '../bench/plant';
 import { summarizeProfile } from '../bench/plant-profile';
 import { LatencyHistogram, percentile } from '../bench/plant-stats';
+import {
+  FULL_SPEED,
+  FullSpeedWindows,
+  MachineSpeed,
+  slowdownOf,
+  unitCpuMs,
+} from '../bench/machine-speed';
 
 // The plant bench's pure pieces (bench/plant*.ts): its figures and its synthetic plant.
 describe('plant bench figures', () => {
@@ -130,5 +137,38 @@ describe('plant bench model', () => {
 
   it('refuses a machine count that is not a whole number', () => {
     expect(() => plantMachines(0)).toThrow('machines must be a whole number');
+  });
+});
+
+describe('plant bench machine speed', () => {
+  it("takes a window's slowdown as its median unit over the quiet machine's", () => {
+    expect(slowdownOf([2, 1.6, 9, 1.7, 1.6], 1.6)).toBe(1.06);
+    expect(slowdownOf([3.2, 3.3, 3.1], 1.6)).toBe(2);
+    expect(slowdownOf([], 1.6)).toBeNull();
+  });
+
+  it('measures the fixed work in CPU time, and a baseline from it', () => {
+    expect(unitCpuMs()).toBeGreaterThan(0);
+    const speed = MachineSpeed.calibrate(5);
+    expect(speed.baselineMs).toBeGreaterThan(0);
+    expect(speed.takeWindow()).toBeNull(); // nothing sampled yet
+  });
+
+  it('keeps the screen latencies of the windows at full speed only', () => {
+    const windows = new FullSpeedWindows();
+    const fast = new LatencyHistogram();
+    for (let ms = 1; ms <= 100; ms++) fast.add(ms);
+    const slow = new LatencyHistogram();
+    for (let i = 0; i < 100; i++) slow.add(900);
+    windows.add(1.02, fast);
+    windows.add(FULL_SPEED + 0.01, slow);
+    windows.add(FULL_SPEED, fast);
+    windows.add(null, slow);
+    expect(windows.figures()).toEqual({
+      fullSpeedWindows: 2,
+      windows: 3,
+      screenP99MsAtFullSpeed: 99,
+      machineSlowdown: { p50: FULL_SPEED, max: FULL_SPEED + 0.01 },
+    });
   });
 });
