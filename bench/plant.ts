@@ -411,6 +411,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
     await ask<ClientsReport>(clients, { type: 'report' }, 'report');
     let lastCpu = new Map(cpu0);
     let lastT = t0;
+    let lastMachine = machine0;
     let lastReadings = report0.readingsSent;
     let lastAcked = report0.readingsAcked;
     const measureMs = totalMs - warmupMs;
@@ -435,6 +436,11 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       const secs = (now - lastT) / 1000;
       const cpuOf = (name: string) => ((cpu.get(name)! - lastCpu.get(name)!) / secs) * 100;
       const serverCpu = SERVER.reduce((s, n) => s + cpuOf(n), 0) / cores;
+      const machine = machineJiffies();
+      // The machine's busy share less the bench's parts: other work taking the cores.
+      const otherCpu =
+        ((machine.busy - lastMachine.busy) / Math.max(1, machine.total - lastMachine.total)) * 100 -
+        parts.reduce((s, part) => s + cpuOf(part.name), 0) / cores;
       const metrics = { writer: await writerMetrics() };
       const lag = LatencyHistogram.fromPairs(pub.lagWindow);
       const screen = LatencyHistogram.fromPairs(cli.screenWindow);
@@ -459,15 +465,17 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
         loadavg: loadAverage(),
         /** CPU time of a fixed piece of work over the quiet machine's (bench/machine-speed.ts). */
         machineSlowdown: slowdown,
+        otherWorkPercentOfMachine: round1(Math.max(0, otherCpu)),
       };
       progress.push(row);
       console.log(
         `  ${row.atS} s: ${row.pointsPerSec} points/s committed of ${row.offeredPointsPerSec} sent (ingest rows ${row.storedRowsPerSec}/s, queue ${row.queueDepth}, batch p50/p99 ${row.batchP50Ms}/${row.batchP99Ms} ms), ` +
           `commit lag p50/p99 ${row.commitLagP50Ms}/${row.commitLagP99Ms} ms, screen p99 ${row.screenP99Ms} ms, ` +
-          `server CPU ${row.serverCpuPercentOfMachine} % of machine (${parts.map((x) => `${x.name} ${row.cpuPercentOfCore[x.name]}`).join(', ')} % of a core), load ${row.loadavg}, machine ×${row.machineSlowdown} slower`,
+          `server CPU ${row.serverCpuPercentOfMachine} % of machine (${parts.map((x) => `${x.name} ${row.cpuPercentOfCore[x.name]}`).join(', ')} % of a core), load ${row.loadavg}, machine ×${row.machineSlowdown} slower, other work ${row.otherWorkPercentOfMachine} %`,
       );
       lastCpu = cpu;
       lastT = now;
+      lastMachine = machine;
       lastReadings = pub.readingsSent;
       lastAcked = pub.readingsAcked;
     }
