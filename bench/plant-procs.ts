@@ -72,3 +72,11 @@ export function machineJiffies(): { busy: number; total: number } {
   const total = v.reduce((a, b) => a + b, 0);
   return { busy: total - idle, total };
 }
+
+/** The machine's busy share between two `machineJiffies` readings, % of all cores. */
+export function busyPercent(
+  from: ReturnType<typeof machineJiffies>,
+  to: ReturnType<typeof machineJiffies>,
+): number {
+  return ((to.busy - from.busy) / Math.max(1, to.total - from.total)) * 100;
+}

@@ -28,7 +28,7 @@ import {
   plantModelYaml,
   plantOrders,
 } from './plant-model';
-import { machineJiffies, treeCpuSeconds, treePssMb } from './plant-procs';
+import { busyPercent, machineJiffies, treeCpuSeconds, treePssMb } from './plant-procs';
 import { HISTORY_HOURS, storePlantHistory } from './plant-history';
 import { readProfile } from './plant-profile';
 import { FullSpeedWindows, MachineSpeed } from './machine-speed';
@@ -439,7 +439,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       const machine = machineJiffies();
       // The machine's busy share less the bench's parts: other work taking the cores.
       const otherCpu =
-        ((machine.busy - lastMachine.busy) / Math.max(1, machine.total - lastMachine.total)) * 100 -
+        busyPercent(lastMachine, machine) -
         parts.reduce((s, part) => s + cpuOf(part.name), 0) / cores;
       const metrics = { writer: await writerMetrics() };
       const lag = LatencyHistogram.fromPairs(pub.lagWindow);
@@ -550,9 +550,7 @@ export async function benchPlant(argv: readonly string[] = []): Promise<Record<s
       );
     const api = routeFigures(cliEnd.api);
     const boards = routeFigures(cliEnd.boards);
-    const machineBusy = round1(
-      ((machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)) * 100,
-    );
+    const machineBusy = round1(busyPercent(machine0, machine1));
     // Committed (acked) readings per second while measured; offered is what was sent.
     const pointsPerSec = Math.round((pubEnd.readingsAcked - report0.readingsAcked) / elapsedS);
     const offeredPointsPerSec = Math.round((pubEnd.readingsSent - report0.readingsSent) / elapsedS);

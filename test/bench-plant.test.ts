@@ -11,6 +11,7 @@ import {
   scansAt,
 } from '../bench/plant-model';
 import { plantArgs } from '../bench/plant';
+import { busyPercent } from '../bench/plant-procs';
 import { summarizeProfile } from '../bench/plant-profile';
 import { LatencyHistogram, percentile } from '../bench/plant-stats';
 import {
@@ -49,6 +50,11 @@ describe('plant bench figures', () => {
     expect(copy.percentile(50)).toBe(51);
     a.reset();
     expect(a.percentile(50)).toBeNull();
+  });
+
+  it("takes the machine's busy share between two readings of its jiffies", () => {
+    expect(busyPercent({ busy: 100, total: 400 }, { busy: 250, total: 600 })).toBe(75);
+    expect(busyPercent({ busy: 5, total: 9 }, { busy: 5, total: 9 })).toBe(0);
   });
 
   it('reads --machines and --minutes, refusing what is not a count', () => {
