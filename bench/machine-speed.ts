@@ -1,4 +1,4 @@
-import { LatencyHistogram } from './plant-stats';
+import { LatencyHistogram, percentile } from './plant-stats';
 
 /**
  * How fast the machine itself runs while the plant bench measures (bench/plant.ts): the CPU time
@@ -30,10 +30,11 @@ export function unitCpuMs(): number {
   return (c.user + c.system) / 1000;
 }
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? null : s[Math.floor(s.length / 2)]!;
-};
+const median = (xs: readonly number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 /** The median unit's CPU time over the quiet machine's (1 = full speed), 2 decimals; null without samples. */
 export function slowdownOf(samples: readonly number[], baselineMs: number): number | null {
@@ -76,26 +77,23 @@ export class MachineSpeed {
 
 /** The screen latencies of the windows run at full speed, merged, and how many windows that was. */
 export class FullSpeedWindows {
-  readonly screen = new LatencyHistogram();
-  windows = 0;
-  slowdowns: number[] = [];
+  private readonly screen = new LatencyHistogram();
+  private readonly slowdowns: number[] = [];
 
   add(slowdown: number | null, screen: LatencyHistogram): void {
     if (slowdown === null) return;
     this.slowdowns.push(slowdown);
-    if (slowdown > FULL_SPEED) return;
-    this.screen.merge(screen);
-    this.windows += 1;
+    if (slowdown <= FULL_SPEED) this.screen.merge(screen);
   }
 
   /** For bench/results/plant.json: the slowdown's median and maximum over the windows. */
   figures() {
     const sorted = [...this.slowdowns].sort((a, b) => a - b);
     return {
-      fullSpeedWindows: this.windows,
+      fullSpeedWindows: sorted.filter((s) => s <= FULL_SPEED).length,
       windows: sorted.length,
       screenP99MsAtFullSpeed: this.screen.percentile(99),
-      machineSlowdown: { p50: median(sorted), max: sorted.at(-1) ?? null },
+      machineSlowdown: { p50: percentile(sorted, 50), max: sorted.at(-1) ?? null },
     };
   }
 }

@@ -151,6 +151,8 @@ describe('plant bench machine speed', () => {
     expect(slowdownOf([2, 1.6, 9, 1.7, 1.6], 1.6)).toBe(1.06);
     expect(slowdownOf([3.2, 3.3, 3.1], 1.6)).toBe(2);
     expect(slowdownOf([], 1.6)).toBeNull();
+    // Nearest rank, as every p50 of the bench (plant-stats.ts `percentile`): the lower middle.
+    expect(slowdownOf([3.2, 1.6], 1.6)).toBe(1);
   });
 
   it('measures the fixed work in CPU time, and a baseline from it', () => {
